@@ -1,0 +1,58 @@
+import type { WindowName } from "../limits/snapshot";
+
+/** A quantile of utilization at reset: `q` in (0,1), value as a ratio. */
+export interface UtilizationQuantile {
+  q: number;
+  utilizationRatio: number;
+}
+
+export interface TimeInterval {
+  p10Ms: number;
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** What the forecaster says about one window at `atMs`. */
+export interface WindowForecast {
+  window: WindowName;
+  atMs: number;
+  resetsAtMs: number;
+  currentUtilizationRatio: number;
+  /** Sorted by q; contains at least 0.1, 0.5, 0.9; every value >= current. */
+  quantiles: UtilizationQuantile[];
+  p10Ratio: number;
+  p50Ratio: number;
+  p90Ratio: number;
+  /** Probability of reaching 100% before the reset. */
+  exhaustionProbability: number;
+  /** Probability of reaching the warning level (default 0.8) before the reset. */
+  warningProbability: number;
+  warningLevelRatio: number;
+  /** When 100% is reached, when more likely than not; null otherwise. */
+  exhaustionAtMs: TimeInterval | null;
+  /** Utilization points per hour (fraction per hour), from the recent rate. */
+  burnRatioPerHour: number;
+  /** Linear projection of the time utilization reaches 100%; null when not before reset or no burn. */
+  projectedExhaustionAtMs: number | null;
+  /** resetsAtMs - projectedExhaustionAtMs; positive = safe; null when no exhaustion projected. */
+  reserveMs: number | null;
+  /** utilization / elapsed fraction of the window; > 1 means ahead of an even pace. */
+  paceRatio: number | null;
+  /** Probability that the user has stopped for this window. */
+  abandonedProbability: number;
+  /** How many past windows informed the forecast (0 = transcript priors only). */
+  pastWindows: number;
+  method: string;
+}
+
+/** "Your 5-hour limit is about $X of API-equivalent usage." */
+export interface LearnedLimit {
+  window: WindowName;
+  /** API-equivalent USD per 100% of the window. */
+  limitUsd: number;
+  limitUsdLow: number;
+  limitUsdHigh: number;
+  /** Tokens per 100% of the window. */
+  limitTokens: number;
+  samples: number;
+}

@@ -1,0 +1,44 @@
+/**
+ * The small interfaces through which core does I/O. Each front supplies its own
+ * (node implementations live in `io/node.ts`); tests supply fakes.
+ */
+
+export interface FileIdentity {
+  /** Device and inode, to notice a replaced file. */
+  dev: number;
+  ino: number;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+export interface FilePort {
+  /** Recursively lists files under `dir` whose names end with `suffix`. Missing dir: []. */
+  listFiles(dir: string, suffix: string): Promise<string[]>;
+  /** Null when the file does not exist (deleted). */
+  stat(path: string): Promise<FileIdentity | null>;
+  /** Reads bytes [start, end) of a file. */
+  readRange(path: string, start: number, end: number): Promise<Buffer>;
+  readText(path: string): Promise<string | null>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  bodyText: string;
+}
+
+export interface HttpPort {
+  get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse>;
+}
+
+/** Key-value state that survives restarts (SQLite in the exporter, Cache in Raycast, a file in the CLI). */
+export interface StatePort {
+  load(key: string): Promise<string | null>;
+  save(key: string, value: string): Promise<void>;
+}
+
+export interface Clock {
+  nowMs(): number;
+}
+
+export const systemClock: Clock = { nowMs: () => Date.now() };

@@ -1,0 +1,57 @@
+/**
+ * The one shape of rate-limit data, whatever source it came from. Units are
+ * normalized where the data enters (each source module): ratios 0-1 (may exceed 1),
+ * epoch milliseconds, currency units (not cents).
+ */
+
+/** Known window names; any new bucket keeps its own name (`string`). */
+export type WindowName = "five_hour" | "seven_day" | "seven_day_opus" | "seven_day_sonnet" | (string & {});
+
+export type SourceName = "statusline" | "oauth" | "header-file" | "admin" | (string & {});
+
+export type WindowStatus = "allowed" | "warning" | "rejected" | "unknown";
+
+export interface WindowReading {
+  window: WindowName;
+  /** 0-1, may exceed 1 when the user is over the limit. */
+  utilizationRatio: number;
+  /** Null when the source says the window has not started (or does not say). */
+  resetsAtMs: number | null;
+  /** Nominal window length: 5 h or 7 d. */
+  windowLengthMs: number;
+  status: WindowStatus;
+  /** Model scope of a model-scoped weekly (`limits[].scope.model`). */
+  scopeModel?: { id: string; displayName: string };
+  source: SourceName;
+  observedAtMs: number;
+}
+
+export interface ExtraUsage {
+  isEnabled: boolean;
+  /** Currency units (dollars, euros), not cents. */
+  monthlyLimit: number | null;
+  used: number | null;
+  currency: string;
+  utilizationRatio: number | null;
+}
+
+export interface PlanInfo {
+  /** `claude_max`, `claude_pro`, ... or the credentials' `subscriptionType`. */
+  subscriptionType?: string;
+  /** `default_claude_max_20x`, ... */
+  rateLimitTier?: string;
+  email?: string;
+  displayName?: string;
+  organizationName?: string;
+}
+
+export interface RateLimitSnapshot {
+  observedAtMs: number;
+  source: SourceName;
+  windows: WindowReading[];
+  extraUsage?: ExtraUsage;
+  plan?: PlanInfo;
+}
+
+export const FIVE_HOURS_MS = 5 * 3600_000;
+export const SEVEN_DAYS_MS = 7 * 24 * 3600_000;

@@ -1,0 +1,17 @@
+/** Jest runs the TypeScript sources directly (swc), so tests never wait for a build. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  transform: {
+    "^.+\\.(t|j)sx?$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic" } }, target: "es2022" } },
+    ],
+  },
+  moduleNameMapper: {
+    "^@quotacast/core$": "<rootDir>/core/src/index.ts",
+    "^@quotacast/core/(.*)$": "<rootDir>/core/src/$1",
+  },
+  testTimeout: 60000,
+};
