@@ -8,9 +8,38 @@ export * from "./report/summary";
 export * from "./io/ports";
 
 // --- ingest, pricing, usage (transcripts)
+export * from "./ingest/discover";
+export * from "./ingest/store";
+export * from "./ingest/ledger";
+export * from "./ingest/parse";
+export * from "./ingest/dedup";
+export * from "./ingest/reader";
+export * from "./pricing/price";
+export * from "./usage/aggregate";
+export * from "./usage/blocks";
+export { nodeFiles, nodeHttp } from "./io/node";
 
 // --- limits (rate-limit sources, snapshot history)
+export * from "./limits/history";
+export * from "./limits/file-history";
+export * from "./limits/source";
+export * from "./limits/backoff";
+export * from "./limits/merge";
+export * from "./limits/poll";
+export * from "./limits/node-http";
+export * from "./limits/statusline-feed";
+export * from "./limits/header-file";
+export * from "./limits/oauth/parse";
+export * from "./limits/oauth/credentials";
+export * from "./limits/admin/org-usage";
+export * from "./limits/sources";
+export * from "./limits/sources/statusline";
+export * from "./limits/sources/oauth";
+export * from "./limits/sources/header-file";
+export * from "./limits/sources/admin";
 
 // --- forecast
 
 // --- report (Summary builder)
+export * from "./report/build";
+export * from "./report/format";

@@ -1,0 +1,463 @@
+/**
+ * quotacast's forecaster: utilization at reset = current + remaining increment.
+ *
+ * The increment's central value is H x r, where the rate r is a ridge regression (shrunk
+ * toward an even blend) of the future average rate on what is visible now: the recent
+ * and to-date rates, a recency-weighted prior rate from past windows, and how long the
+ * user has been idle relative to their usual pauses. The regression is fitted by
+ * replaying past windows at many points. Its spread comes from the same replay: the
+ * ratios (actual + e) / (predicted + e) observed at points that looked like this one
+ * (same elapsed fraction, same idleness), a conformal-style empirical distribution, mixed
+ * with a few pseudo-observations of a wide generic prior (the only thing used with no
+ * past windows). Abandonment is the mass of that distribution at zero.
+ * Pure and deterministic; no sampling at all.
+ */
+import type { WindowName } from "../limits/snapshot";
+import type { LearnedLimit, UtilizationQuantile, WindowForecast } from "./types";
+import {
+  HOUR_MS,
+  closedPauseDurationsH,
+  situationAt,
+  toSeries,
+  type CompletedWindow,
+  type CostPoint,
+  type Situation,
+  type UtilizationPoint,
+} from "./series";
+import { clamp, quantileSorted, solveLinear, weightedQuantileSorted } from "./stats";
+import type { SpendPrior } from "./transcript-prior";
+import { expectedSpendUsd } from "./transcript-prior";
+
+export const FAN_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95] as const;
+export const DEFAULT_WARNING_LEVEL = 0.8;
+
+/** Offset of the increment ratio, in utilization: keeps the ratio finite when little is predicted. */
+const RATIO_OFFSET = 0.02;
+/** Weight (in past-window replay points) of the generic prior in the spread. */
+const GENERIC_PSEUDO_WEIGHT = 3;
+/** Ridge strength in equivalent replay points. */
+const RIDGE_PSEUDO_ROWS = 4;
+const REPLAY_POINTS_PER_WINDOW = 12;
+const RECENCY_TAUS_MS = [3, 7, 21, Infinity].map((d) => d * 24 * HOUR_MS);
+
+/** Regression features, in order. Rates are utilization per hour. */
+function features(s: Situation, priorRate: number, stop: number): number[] {
+  const phi = s.elapsedFraction;
+  return [
+    s.shortRate,
+    s.longRate,
+    s.toDateRate,
+    priorRate,
+    priorRate * phi,
+    s.toDateRate * phi,
+    priorRate * stop,
+    s.toDateRate * stop,
+    s.longRate * stop,
+  ];
+}
+/** Where the ridge shrinks to: half what the window did so far, half what windows usually do. */
+const BETA_PRIOR = [0, 0.2, 0.3, 0.5, 0, 0, -0.2, -0.2, 0];
+
+interface ReplayRow {
+  x: number[];
+  horizonH: number;
+  increment: number;
+  predicted: number;
+  elapsedFraction: number;
+  stop: number;
+}
+
+/** What is learned from past windows of one length; reused for every forecast of that window. */
+export interface FittedForecastModel {
+  windowLengthMs: number;
+  pastWindows: number;
+  /** Reset times and u* per hour of each past window, for the prior rate. */
+  priorTimesMs: number[];
+  priorRates: number[];
+  recencyTauMs: number;
+  /** Typical pause (h) between increases: idle time is measured against it. */
+  pauseScaleH: number;
+  beta: number[];
+  rows: ReplayRow[];
+}
+
+function windowRate(w: CompletedWindow): number {
+  return w.finalUtilizationRatio / (w.windowLengthMs / HOUR_MS);
+}
+
+/** Recency-weighted mean rate of past windows around `atMs`, leaving out one index. */
+function priorRateAt(times: number[], rates: number[], atMs: number, tauMs: number, exclude = -1): number | null {
+  let sw = 0;
+  let s = 0;
+  for (let i = 0; i < times.length; i++) {
+    if (i === exclude) continue;
+    const w = Number.isFinite(tauMs) ? Math.exp(-Math.abs(times[i] - atMs) / tauMs) : 1;
+    sw += w;
+    s += w * rates[i];
+  }
+  return sw > 1e-9 ? s / sw : null;
+}
+
+/** The recency scale whose leave-one-out prior predicts past windows best. */
+function chooseRecencyTau(times: number[], rates: number[]): number {
+  if (times.length < 6) return Infinity;
+  let best = Infinity;
+  let bestErr = Infinity;
+  for (const tau of RECENCY_TAUS_MS) {
+    let err = 0;
+    for (let i = 0; i < times.length; i++) {
+      const p = priorRateAt(times, rates, times[i], tau, i);
+      if (p !== null) err += (p - rates[i]) ** 2;
+    }
+    // Prefer the longer scale unless a shorter one is clearly better.
+    if (err < bestErr * 0.97) {
+      bestErr = err;
+      best = tau;
+    }
+  }
+  return best;
+}
+
+function stopSignal(idleH: number, pauseScaleH: number): number {
+  return 1 - Math.exp(-idleH / pauseScaleH);
+}
+
+/** Learns from completed windows of one length. Pure; fast enough to run on every forecast. */
+export function fitForecastModel(pastWindows: readonly CompletedWindow[], windowLengthMs: number): FittedForecastModel {
+  const windows = pastWindows
+    .filter((w) => w.windowLengthMs === windowLengthMs && Number.isFinite(w.finalUtilizationRatio))
+    .slice()
+    .sort((a, b) => a.resetsAtMs - b.resetsAtMs);
+  const windowH = windowLengthMs / HOUR_MS;
+  const priorTimesMs = windows.map((w) => w.resetsAtMs);
+  const priorRates = windows.map(windowRate);
+  const recencyTauMs = chooseRecencyTau(priorTimesMs, priorRates);
+  const series = windows.map((w) => toSeries(w.readings));
+  const pauses = series.flatMap(closedPauseDurationsH).sort((a, b) => a - b);
+  const pauseScaleH =
+    pauses.length >= 10 ? clamp(quantileSorted(pauses, 0.9), windowH * 0.03, windowH * 0.5) : windowH * 0.1;
+
+  const rows: ReplayRow[] = [];
+  windows.forEach((w, i) => {
+    const s = series[i];
+    if (s.timesMs.length === 0) return;
+    const prior = priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i) ?? priorRates[i];
+    const from = s.timesMs[0] + windowLengthMs * 0.1;
+    const to = w.resetsAtMs - windowLengthMs * 0.05;
+    if (!(to > from)) return;
+    for (let k = 0; k < REPLAY_POINTS_PER_WINDOW; k++) {
+      const at = from + ((k + 0.5) / REPLAY_POINTS_PER_WINDOW) * (to - from);
+      const sit = situationAt(s, at, w.resetsAtMs, windowLengthMs);
+      const stop = stopSignal(sit.idleH, pauseScaleH);
+      rows.push({
+        x: features(sit, prior, stop),
+        horizonH: sit.horizonH,
+        increment: Math.max(0, w.finalUtilizationRatio - sit.utilizationRatio),
+        predicted: 0,
+        elapsedFraction: sit.elapsedFraction,
+        stop,
+      });
+    }
+  });
+  const beta = fitRidge(rows);
+  for (const r of rows) r.predicted = predictIncrement(beta, r.x, r.horizonH);
+  return {
+    windowLengthMs,
+    pastWindows: windows.length,
+    priorTimesMs,
+    priorRates,
+    recencyTauMs,
+    pauseScaleH,
+    beta,
+    rows,
+  };
+}
+
+/** Weighted (by horizon squared: errors count in utilization) ridge regression toward BETA_PRIOR. */
+function fitRidge(rows: ReplayRow[]): number[] {
+  const p = BETA_PRIOR.length;
+  if (rows.length === 0) return BETA_PRIOR.slice();
+  const a = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const b = new Array<number>(p).fill(0);
+  for (const r of rows) {
+    const w = r.horizonH * r.horizonH;
+    const y = r.horizonH > 0 ? r.increment / r.horizonH : 0;
+    for (let j = 0; j < p; j++) {
+      b[j] += w * r.x[j] * y;
+      for (let k = 0; k < p; k++) a[j][k] += w * r.x[j] * r.x[k];
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    const d = (Math.max(a[j][j], 1e-12) / rows.length) * RIDGE_PSEUDO_ROWS;
+    a[j][j] += d;
+    b[j] += d * BETA_PRIOR[j];
+  }
+  return solveLinear(a, b) ?? BETA_PRIOR.slice();
+}
+
+function predictIncrement(beta: number[], x: number[], horizonH: number): number {
+  let r = 0;
+  for (let j = 0; j < beta.length; j++) r += beta[j] * x[j];
+  return Math.max(0, r) * horizonH;
+}
+
+/**
+ * The generic prior of the ratio (actual + e) / (predicted + e): a chance the user has
+ * stopped (growing with idleness), otherwise log-normal, wider early in the window.
+ */
+function genericRatioQuantile(p: number, elapsedFraction: number, stop: number): number {
+  const stopProbability = 0.1 + 0.45 * stop;
+  if (p <= stopProbability) return 0;
+  const sigma = 0.35 + 0.6 * (1 - elapsedFraction);
+  const pp = (p - stopProbability) / (1 - stopProbability);
+  return Math.exp(-0.5 * sigma * sigma + sigma * normalQuantileSafe(pp));
+}
+
+function normalQuantileSafe(p: number): number {
+  return normalQ(clamp(p, 1e-6, 1 - 1e-6));
+}
+import { normalQuantile as normalQ } from "./stats";
+
+/** Everything the forecaster may know about one window right now. */
+export interface ForecastInput {
+  window: WindowName;
+  nowMs: number;
+  resetsAtMs: number;
+  windowLengthMs: number;
+  /** Readings of the current window (a WindowReading fits); later than `nowMs` are ignored. */
+  readings: readonly UtilizationPoint[];
+  /** Completed windows of the same kind; ignored when `model` is given. */
+  pastWindows?: readonly CompletedWindow[];
+  /** A model fitted once with fitForecastModel (saves refitting for every forecast). */
+  model?: FittedForecastModel;
+  /** Local transcript cost stream; with `learnedLimit` it moves the forecast between polls. */
+  costStream?: readonly CostPoint[];
+  learnedLimit?: LearnedLimit | null;
+  /** Typical spend by hour of week from the transcript history: the prior when no past windows exist. */
+  spendPrior?: SpendPrior | null;
+  /** False when no Claude Code process is running (the user is not working right now). */
+  claudeProcessRunning?: boolean;
+  warningLevelRatio?: number;
+}
+
+/** The predictive distribution of the remaining increment, as a quantile function. */
+export interface IncrementDistribution {
+  situation: Situation;
+  predictedIncrement: number;
+  stop: number;
+  quantile(p: number): number;
+  /** P(increment <= x). */
+  cdf(x: number): number;
+}
+
+/** Moves the situation forward with the transcript cost since the last poll, when the limit is known. */
+function withCostStream(sit: Situation, input: ForecastInput, pauseScaleH: number): Situation {
+  const limit = input.learnedLimit?.limitUsd;
+  const costs = input.costStream;
+  if (!costs || costs.length === 0 || !limit || !(limit > 0)) return sit;
+  const lastPollMs = input.readings.reduce(
+    (m, r) => (r.observedAtMs <= input.nowMs ? Math.max(m, r.observedAtMs) : m),
+    -Infinity,
+  );
+  const startMs = input.resetsAtMs - input.windowLengthMs;
+  const shortSpanMs = Math.min(input.windowLengthMs * 0.1, Math.max(input.nowMs - startMs, 60_000));
+  let sinceLastPoll = 0;
+  let recent = 0;
+  let lastEventMs = -Infinity;
+  for (const c of costs) {
+    if (c.timestampMs > input.nowMs || c.timestampMs < startMs) continue;
+    if (c.timestampMs > lastPollMs) sinceLastPoll += c.costUsd;
+    if (c.timestampMs > input.nowMs - shortSpanMs) recent += c.costUsd;
+    if (c.costUsd > 0) lastEventMs = Math.max(lastEventMs, c.timestampMs);
+  }
+  const u = sit.utilizationRatio + (Number.isFinite(lastPollMs) ? sinceLastPoll / limit : 0);
+  const idleH = Number.isFinite(lastEventMs) ? Math.max(0, input.nowMs - lastEventMs) / HOUR_MS : sit.idleH;
+  void pauseScaleH;
+  return {
+    ...sit,
+    utilizationRatio: u,
+    toDateRate: u / Math.max(sit.elapsedH, input.windowLengthMs / HOUR_MS / 20),
+    shortRate: recent / limit / (shortSpanMs / HOUR_MS),
+    idleH: Math.min(idleH, sit.idleH),
+  };
+}
+
+/** Builds the predictive distribution of the remaining increment. */
+export function incrementDistribution(input: ForecastInput): IncrementDistribution {
+  const model = input.model ?? fitForecastModel(input.pastWindows ?? [], input.windowLengthMs);
+  const series = toSeries(input.readings.filter((r) => r.observedAtMs <= input.nowMs));
+  let sit = situationAt(series, input.nowMs, input.resetsAtMs, input.windowLengthMs);
+  sit = withCostStream(sit, input, model.pauseScaleH);
+  let stop = stopSignal(sit.idleH, model.pauseScaleH);
+  if (input.claudeProcessRunning === false) stop = Math.max(stop, 0.8);
+
+  let predicted: number;
+  if (model.rows.length > 0) {
+    const prior = priorRateAt(model.priorTimesMs, model.priorRates, input.nowMs, model.recencyTauMs) ?? 0;
+    predicted = predictIncrement(model.beta, features(sit, prior, stop), sit.horizonH);
+  } else {
+    predicted = coldRate(sit, input) * sit.horizonH;
+  }
+
+  // Ratio sample: replay points weighted by similarity, plus the generic prior.
+  const values: number[] = [];
+  const weights: number[] = [];
+  const rows = model.rows;
+  if (rows.length > 0) {
+    let bwPhi = 0.12;
+    let bwStop = 0.2;
+    let w: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      w = rows.map((r) =>
+        Math.exp(-0.5 * (((r.elapsedFraction - sit.elapsedFraction) / bwPhi) ** 2 + ((r.stop - stop) / bwStop) ** 2)),
+      );
+      const sw = w.reduce((a, b) => a + b, 0);
+      const sw2 = w.reduce((a, b) => a + b * b, 0);
+      if (sw2 > 0 && (sw * sw) / sw2 >= Math.min(30, rows.length * 0.5)) break;
+      bwPhi *= 1.4;
+      bwStop *= 1.4;
+    }
+    const sw = w.reduce((a, b) => a + b, 0);
+    const sw2 = w.reduce((a, b) => a + b * b, 0);
+    const effective = sw2 > 0 ? (sw * sw) / sw2 : 0;
+    rows.forEach((r, i) => {
+      if (w[i] <= 0) return;
+      values.push((r.increment + RATIO_OFFSET) / (r.predicted + RATIO_OFFSET));
+      weights.push((w[i] / sw) * effective);
+    });
+  }
+  const genericCount = 24;
+  const genericWeight = rows.length > 0 ? GENERIC_PSEUDO_WEIGHT : 24;
+  for (let k = 0; k < genericCount; k++) {
+    values.push(genericRatioQuantile((k + 0.5) / genericCount, sit.elapsedFraction, stop));
+    weights.push(genericWeight / genericCount);
+  }
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const sortedValues = order.map((i) => values[i]);
+  const sortedWeights = order.map((i) => weights[i]);
+  const scale = predicted + RATIO_OFFSET;
+  const quantile = (p: number): number => {
+    if (sit.horizonH <= 0) return 0;
+    return Math.max(0, scale * weightedQuantileSorted(sortedValues, sortedWeights, p) - RATIO_OFFSET);
+  };
+  const cdf = (x: number): number => {
+    if (quantile(1) <= x) return 1;
+    if (quantile(0) > x) return 0;
+    let lo = 0;
+    let hi = 1;
+    for (let it = 0; it < 30; it++) {
+      const mid = (lo + hi) / 2;
+      if (quantile(mid) <= x) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return { situation: sit, predictedIncrement: predicted, stop, quantile, cdf };
+}
+
+/** With no past windows: half recent, half to-date, and the transcript prior when there is one. */
+function coldRate(sit: Situation, input: ForecastInput): number {
+  const observed = 0.5 * sit.longRate + 0.5 * sit.toDateRate;
+  const limit = input.learnedLimit?.limitUsd;
+  if (input.spendPrior && limit && limit > 0 && sit.horizonH > 0) {
+    const priorRate = expectedSpendUsd(input.spendPrior, input.nowMs, input.resetsAtMs) / limit / sit.horizonH;
+    // The window's own data counts more as it accumulates.
+    const w = clamp(sit.elapsedFraction * 2, 0.2, 0.8);
+    return w * observed + (1 - w) * priorRate;
+  }
+  return observed;
+}
+
+/** Forecast of one window: quantiles at reset, exhaustion and warning odds, ETA, burn, pace. */
+export function forecastWindow(input: ForecastInput): WindowForecast {
+  const dist = incrementDistribution(input);
+  const sit = dist.situation;
+  const u = sit.utilizationRatio;
+  const warning = input.warningLevelRatio ?? DEFAULT_WARNING_LEVEL;
+  const quantiles = monotoneQuantiles(
+    FAN_QUANTILES.map((q) => ({ q, utilizationRatio: u + dist.quantile(q) })),
+    u,
+    sit.horizonH > 0 && dist.predictedIncrement > 0,
+  );
+  const at = (q: number): number => quantiles.find((x) => x.q === q)?.utilizationRatio ?? u;
+  const reachProbability = (level: number): number => (u >= level ? 1 : clamp(1 - dist.cdf(level - u), 0, 1));
+  const exhaustionProbability = reachProbability(1);
+  const burn = sit.shortRate;
+  const projected = burn > 0 && u < 1 ? sit.nowMs + ((1 - u) / burn) * HOUR_MS : null;
+  const projectedExhaustionAtMs = projected !== null && projected <= input.resetsAtMs ? projected : null;
+  return {
+    window: input.window,
+    atMs: input.nowMs,
+    resetsAtMs: input.resetsAtMs,
+    currentUtilizationRatio: u,
+    quantiles,
+    p10Ratio: at(0.1),
+    p50Ratio: at(0.5),
+    p90Ratio: at(0.9),
+    exhaustionProbability,
+    warningProbability: Math.max(reachProbability(warning), exhaustionProbability),
+    warningLevelRatio: warning,
+    exhaustionAtMs: exhaustionInterval(dist, exhaustionProbability),
+    burnRatioPerHour: burn,
+    projectedExhaustionAtMs,
+    reserveMs: projectedExhaustionAtMs === null ? null : input.resetsAtMs - projectedExhaustionAtMs,
+    paceRatio: sit.elapsedFraction > 0 ? u / sit.elapsedFraction : null,
+    abandonedProbability: sit.horizonH > 0 ? clamp(dist.cdf(0.005), 0, 1) : 1,
+    pastWindows: input.model?.pastWindows ?? (input.pastWindows ?? []).filter((w) => w.windowLengthMs === input.windowLengthMs).length,
+    method: "quotacast-1",
+  };
+}
+
+/**
+ * Time of reaching 100%, assuming the increment accrues evenly until the reset: the
+ * p-quantile of the crossing time, given a crossing, is where the increment is at its
+ * (1 - p x P(exhaustion)) quantile. Null unless exhaustion is more likely than not.
+ */
+export function exhaustionInterval(dist: IncrementDistribution, exhaustionProbability: number): WindowForecast["exhaustionAtMs"] {
+  const sit = dist.situation;
+  const need = 1 - sit.utilizationRatio;
+  if (need <= 0) return { p10Ms: sit.nowMs, p50Ms: sit.nowMs, p90Ms: sit.nowMs };
+  if (!(exhaustionProbability > 0.5) || sit.horizonH <= 0) return null;
+  const crossing = (p: number): number => {
+    const inc = dist.quantile(clamp(1 - p * exhaustionProbability, 0, 1));
+    if (inc < need) return sit.resetsAtMs;
+    return sit.nowMs + Math.min((need / inc) * sit.horizonH * HOUR_MS, sit.resetsAtMs - sit.nowMs);
+  };
+  const p10Ms = crossing(0.1);
+  const p50Ms = Math.max(p10Ms, crossing(0.5));
+  const p90Ms = Math.max(p50Ms, crossing(0.9));
+  return { p10Ms, p50Ms, p90Ms };
+}
+
+/**
+ * Sorted, never below the current value, and strictly widening when anything is still
+ * uncertain (no "49%-49%" intervals while the user may keep working).
+ */
+export function monotoneQuantiles(
+  quantiles: UtilizationQuantile[],
+  currentRatio: number,
+  uncertain: boolean,
+): UtilizationQuantile[] {
+  const sorted = quantiles.slice().sort((a, b) => a.q - b.q);
+  const minStep = uncertain ? 1e-4 : 0;
+  let prev = -Infinity;
+  return sorted.map((x, i) => {
+    let v = Math.max(x.utilizationRatio, currentRatio);
+    if (i > 0) v = Math.max(v, prev + minStep);
+    prev = v;
+    return { q: x.q, utilizationRatio: v };
+  });
+}
+
+/** Forecasts several windows sharing inputs; fits each window length's model once. */
+export function forecastWindows(inputs: readonly ForecastInput[]): WindowForecast[] {
+  return inputs.map((i) => forecastWindow(i));
+}
+
+/** Helper for the benchmark: the increment quantiles at the given levels. */
+export function quantilesAt(dist: IncrementDistribution, levels: readonly number[]): number[] {
+  const u = dist.situation.utilizationRatio;
+  const out = levels.map((q) => u + dist.quantile(q));
+  for (let i = 1; i < out.length; i++) out[i] = Math.max(out[i], out[i - 1]);
+  return out;
+}

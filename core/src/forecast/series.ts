@@ -1,0 +1,157 @@
+/**
+ * The inputs of every forecasting strategy, and the one place that reads a window's
+ * readings into features at a moment: utilization so far, recent rates, idle time.
+ */
+import type { WindowName } from "../limits/snapshot";
+
+export const HOUR_MS = 3600_000;
+
+/** One utilization reading (a WindowReading has these two fields). */
+export interface UtilizationPoint {
+  observedAtMs: number;
+  utilizationRatio: number;
+}
+
+/** A window that has reset: its final value is the maximum observed. */
+export interface CompletedWindow {
+  window?: WindowName;
+  resetsAtMs: number;
+  windowLengthMs: number;
+  finalUtilizationRatio: number;
+  readings: readonly UtilizationPoint[];
+}
+
+/** API-equivalent cost of local transcript events (one per event or per minute). */
+export interface CostPoint {
+  timestampMs: number;
+  costUsd: number;
+  tokens?: number;
+}
+
+/** Readings sorted, as a running maximum (utilization never falls inside a window). */
+export interface UtilizationSeries {
+  timesMs: number[];
+  ratios: number[];
+  /** When the running maximum at index i was first reached. */
+  lastIncreaseMs: number[];
+}
+
+/**
+ * Sorts readings and keeps the running maximum. A drop of more than 5 points means the
+ * window reset under us: only readings after the last such drop are kept.
+ */
+export function toSeries(readings: readonly UtilizationPoint[]): UtilizationSeries {
+  const sorted = readings
+    .filter((r) => Number.isFinite(r.observedAtMs) && Number.isFinite(r.utilizationRatio))
+    .slice()
+    .sort((a, b) => a.observedAtMs - b.observedAtMs);
+  let start = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].utilizationRatio < sorted[i - 1].utilizationRatio - 0.05) start = i;
+  }
+  const timesMs: number[] = [];
+  const ratios: number[] = [];
+  const lastIncreaseMs: number[] = [];
+  let max = -Infinity;
+  let since = 0;
+  for (let i = start; i < sorted.length; i++) {
+    const r = sorted[i];
+    if (r.utilizationRatio > max) {
+      max = r.utilizationRatio;
+      since = r.observedAtMs;
+    }
+    timesMs.push(r.observedAtMs);
+    ratios.push(Math.max(0, max));
+    lastIncreaseMs.push(since);
+  }
+  return { timesMs, ratios, lastIncreaseMs };
+}
+
+/** Index of the last reading at or before `atMs`, or -1. */
+export function lastIndexAtOrBefore(timesMs: readonly number[], atMs: number): number {
+  let lo = 0;
+  let hi = timesMs.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (timesMs[mid] <= atMs) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Utilization known at `atMs` (0 before the first reading). */
+export function utilizationAt(series: UtilizationSeries, atMs: number): number {
+  const i = lastIndexAtOrBefore(series.timesMs, atMs);
+  return i < 0 ? 0 : series.ratios[i];
+}
+
+/** What a forecaster sees at one moment of a window. Rates are utilization per hour. */
+export interface Situation {
+  nowMs: number;
+  resetsAtMs: number;
+  windowLengthMs: number;
+  utilizationRatio: number;
+  elapsedH: number;
+  horizonH: number;
+  /** Elapsed fraction of the nominal window, 0-1. */
+  elapsedFraction: number;
+  /** u / elapsed time since the window started. */
+  toDateRate: number;
+  /** Increase over the last tenth of the window (30 min of 5 h), per hour. */
+  shortRate: number;
+  /** Increase over the last 30% of the window (90 min of 5 h), per hour. */
+  longRate: number;
+  /** Time since utilization last increased (since the window start when it never did). */
+  idleH: number;
+  /** Readings visible at this moment. */
+  visibleCount: number;
+}
+
+export function situationAt(
+  series: UtilizationSeries,
+  nowMs: number,
+  resetsAtMs: number,
+  windowLengthMs: number,
+): Situation {
+  const idx = lastIndexAtOrBefore(series.timesMs, nowMs);
+  const u = idx < 0 ? 0 : series.ratios[idx];
+  const startMs = resetsAtMs - windowLengthMs;
+  const elapsedMs = Math.max(nowMs - startMs, 60_000);
+  const windowH = windowLengthMs / HOUR_MS;
+  const rateOver = (spanMs: number): number => {
+    const span = Math.max(Math.min(spanMs, elapsedMs), 60_000);
+    return (u - utilizationAt(series, nowMs - span)) / (span / HOUR_MS);
+  };
+  const lastUpMs = idx < 0 || u <= 0 ? startMs : series.lastIncreaseMs[idx];
+  return {
+    nowMs,
+    resetsAtMs,
+    windowLengthMs,
+    utilizationRatio: u,
+    elapsedH: elapsedMs / HOUR_MS,
+    horizonH: Math.max(resetsAtMs - nowMs, 0) / HOUR_MS,
+    elapsedFraction: Math.min(1, Math.max(0, elapsedMs / windowLengthMs)),
+    toDateRate: u / Math.max(elapsedMs / HOUR_MS, windowH / 20),
+    shortRate: Math.max(0, rateOver(windowLengthMs * 0.1)),
+    longRate: Math.max(0, rateOver(windowLengthMs * 0.3)),
+    idleH: Math.max(0, nowMs - Math.max(lastUpMs, startMs)) / HOUR_MS,
+    visibleCount: idx + 1,
+  };
+}
+
+/**
+ * Typical pause inside a window: a high quantile of the runs without increase that ended
+ * with an increase (so the user came back). Longer idle than this suggests the user stopped.
+ */
+export function closedPauseDurationsH(series: UtilizationSeries): number[] {
+  const pauses: number[] = [];
+  for (let i = 1; i < series.ratios.length; i++) {
+    if (series.ratios[i] > series.ratios[i - 1] && series.lastIncreaseMs[i - 1] > 0) {
+      pauses.push((series.timesMs[i] - series.lastIncreaseMs[i - 1]) / HOUR_MS);
+    }
+  }
+  return pauses;
+}

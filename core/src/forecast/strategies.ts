@@ -1,0 +1,167 @@
+/**
+ * Every forecasting strategy the benchmark compares, behind one face: fit on completed
+ * windows, then forecast a point as quantiles on a common grid (so every score is
+ * computed the same way for every strategy) plus an optional time of reaching 100%.
+ */
+import { claumonForecast, fitClaumon } from "./claumon";
+import { fitForecastModel, incrementDistribution, exhaustionInterval } from "./model";
+import { HOUR_MS, toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
+import { mean, normalQuantile, quantileSorted, variance } from "./stats";
+import type { LearnedLimit } from "./types";
+
+/** 0.01 .. 0.99: CRPS = 2 x the mean pinball loss over these levels (exact for point forecasts). */
+export const QUANTILE_GRID: readonly number[] = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+
+export interface ForecastPoint {
+  nowMs: number;
+  resetsAtMs: number;
+  windowLengthMs: number;
+  /** Readings visible at `nowMs`. */
+  readings: readonly UtilizationPoint[];
+  costStream?: readonly CostPoint[];
+}
+
+export interface StrategyForecast {
+  /** Utilization at reset at each QUANTILE_GRID level, non-decreasing. */
+  quantiles: number[];
+  /** Predicted time of reaching 100% (median), or null when the strategy says it will not. */
+  etaMs: number | null;
+}
+
+/** A strategy fitted on the training windows; null = no forecast (cold start). */
+export type Predictor = (point: ForecastPoint) => StrategyForecast | null;
+
+/** Extra inputs a strategy may use besides the windows (the transcript stream, a learned limit). */
+export interface FitContext {
+  learnedLimit?: LearnedLimit | null;
+}
+
+export interface Strategy {
+  name: string;
+  fit(training: readonly CompletedWindow[], windowLengthMs: number, context?: FitContext): Predictor;
+}
+
+function currentRatio(readings: readonly UtilizationPoint[]): number {
+  const s = toSeries(readings);
+  return s.ratios.length ? s.ratios[s.ratios.length - 1] : 0;
+}
+
+function pointForecast(value: number, etaMs: number | null = null): StrategyForecast {
+  return { quantiles: QUANTILE_GRID.map(() => value), etaMs };
+}
+
+function linearEta(u: number, ratePerH: number, nowMs: number, resetsAtMs: number): number | null {
+  if (u >= 1) return nowMs;
+  if (!(ratePerH > 0)) return null;
+  const at = nowMs + ((1 - u) / ratePerH) * HOUR_MS;
+  return at <= resetsAtMs ? at : null;
+}
+
+function ratesOf(windows: readonly CompletedWindow[]): number[] {
+  return windows.map((w) => w.finalUtilizationRatio / (w.windowLengthMs / HOUR_MS));
+}
+
+export const quotacastStrategy: Strategy = {
+  name: "quotacast",
+  fit(training, windowLengthMs, context) {
+    const model = fitForecastModel(training, windowLengthMs);
+    return (p) => {
+      const dist = incrementDistribution({
+        window: "bench",
+        nowMs: p.nowMs,
+        resetsAtMs: p.resetsAtMs,
+        windowLengthMs,
+        readings: p.readings,
+        model,
+        costStream: p.costStream,
+        learnedLimit: context?.learnedLimit ?? null,
+      });
+      const u = dist.situation.utilizationRatio;
+      const quantiles = QUANTILE_GRID.map((q) => u + dist.quantile(q));
+      for (let i = 1; i < quantiles.length; i++) quantiles[i] = Math.max(quantiles[i], quantiles[i - 1]);
+      const pEx = u >= 1 ? 1 : 1 - dist.cdf(1 - u);
+      const eta = exhaustionInterval(dist, pEx);
+      return { quantiles, etaMs: eta ? eta.p50Ms : null };
+    };
+  },
+};
+
+/** Our forecaster with no past windows at all (the first days of use). */
+export const quotacastColdStrategy: Strategy = {
+  name: "quotacast-cold",
+  fit(_training, windowLengthMs, context) {
+    return quotacastStrategy.fit([], windowLengthMs, context);
+  },
+};
+
+export const claumonStrategy: Strategy = {
+  name: "claumon-v2.1",
+  fit(training, windowLengthMs) {
+    const model = fitClaumon(training, windowLengthMs);
+    return (p) => {
+      if (!model) return null;
+      const f = claumonForecast(model, p.readings, p.nowMs, p.resetsAtMs);
+      return { quantiles: QUANTILE_GRID.map((q) => quantileSorted(f.pathEnds, q)), etaMs: f.etaMs };
+    };
+  },
+};
+
+/** current + mean(u*/D) x time left: what windows usually do. */
+export const priorRateStrategy: Strategy = {
+  name: "prior-rate",
+  fit(training) {
+    const rate = training.length ? mean(ratesOf(training)) : NaN;
+    return (p) => {
+      if (!Number.isFinite(rate)) return null;
+      const u = currentRatio(p.readings);
+      const h = Math.max(0, p.resetsAtMs - p.nowMs) / HOUR_MS;
+      return pointForecast(u + rate * h, linearEta(u, rate, p.nowMs, p.resetsAtMs));
+    };
+  },
+};
+
+/** Linear burn rate: u / time since the window started, extended to the reset (BudMon and co). */
+export const linearStrategy: Strategy = {
+  name: "linear",
+  fit() {
+    return (p) => {
+      const u = currentRatio(p.readings);
+      const elapsedH = Math.max(p.nowMs - (p.resetsAtMs - p.windowLengthMs), 60_000) / HOUR_MS;
+      const rate = u / elapsedH;
+      const h = Math.max(0, p.resetsAtMs - p.nowMs) / HOUR_MS;
+      return pointForecast(u + rate * h, linearEta(u, rate, p.nowMs, p.resetsAtMs));
+    };
+  },
+};
+
+/** Normal with the mean and standard deviation of past u* (ignores the current window). */
+export const climatologyStrategy: Strategy = {
+  name: "climatology",
+  fit(training) {
+    const finals = training.map((w) => w.finalUtilizationRatio);
+    const m = mean(finals);
+    const sd = Math.sqrt(variance(finals));
+    return () => {
+      if (finals.length < 2) return null;
+      return { quantiles: QUANTILE_GRID.map((q) => m + sd * normalQuantile(q)), etaMs: null };
+    };
+  },
+};
+
+/** No growth: the value now is the value at reset. */
+export const flatStrategy: Strategy = {
+  name: "flat",
+  fit() {
+    return (p) => pointForecast(currentRatio(p.readings));
+  },
+};
+
+export const ALL_STRATEGIES: readonly Strategy[] = [
+  quotacastStrategy,
+  quotacastColdStrategy,
+  claumonStrategy,
+  priorRateStrategy,
+  linearStrategy,
+  climatologyStrategy,
+  flatStrategy,
+];

@@ -1,0 +1,368 @@
+import type { Diagnostics } from "../report/summary";
+import type { FileIdentity, FilePort } from "../io/ports";
+import { nodeFiles } from "../io/node";
+import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
+import { isBetterCopy } from "./dedup";
+import { projectsDir, transcriptOrigin } from "./discover";
+import { parseUsageLine, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
+import { DEFAULT_SCAN_OPTIONS, scanUsageLines, type ScanOptions } from "./reader";
+import { MemoryLedgerStore, type FileCursor, type LedgerStore } from "./store";
+import type { UsageEvent } from "./usage-event";
+
+/** What an ingest noticed but did not count; the same shape the Summary shows. */
+export type IngestDiagnostics = Diagnostics;
+
+/** One counted message that is new or replaced by a larger copy. */
+export interface UsageChange {
+  /** The copy it replaced (subtract it), or null for a new message. */
+  previous: UsageEvent | null;
+  current: UsageEvent;
+}
+
+export interface RefreshResult {
+  /** One entry per key that changed in this refresh (previous = the value before the refresh). */
+  changes: UsageChange[];
+  filesScanned: number;
+  bytesRead: number;
+  /** Counts of this refresh only; `UsageLedger.diagnostics()` has the running totals. */
+  diagnostics: IngestDiagnostics;
+}
+
+export interface UsageLedgerOptions {
+  configDirs: string[];
+  store?: LedgerStore;
+  files?: FilePort;
+  /** Used only to list models without a price in the diagnostics. */
+  prices?: PriceTable;
+  scan?: Partial<ScanOptions>;
+  /** Flush to the store once this many changed events are pending (bounds memory and lost work). */
+  commitEveryEvents?: number;
+  /** Parallel stats while looking for changed files. */
+  statConcurrency?: number;
+}
+
+interface FileWork {
+  path: string;
+  configDir: string;
+  identity: FileIdentity;
+  startOffset: number;
+}
+
+/**
+ * The incremental transcript reader: per-file cursors, appended bytes only, dedup by key
+ * with the largest copy winning, everything persisted through a LedgerStore.
+ */
+export class UsageLedger {
+  private readonly configDirs: string[];
+  private readonly store: LedgerStore;
+  private readonly files: FilePort;
+  private readonly prices: PriceTable;
+  private readonly scanOptions: ScanOptions;
+  private readonly commitEveryEvents: number;
+  private readonly statConcurrency: number;
+  private cursors: Map<string, FileCursor> | null = null;
+  private readonly modelNames = new Map<string, string>();
+  private readonly totals: IngestDiagnostics = emptyDiagnostics();
+  private running: Promise<RefreshResult> | null = null;
+
+  constructor(opts: UsageLedgerOptions) {
+    this.configDirs = [...opts.configDirs];
+    this.store = opts.store ?? new MemoryLedgerStore();
+    this.files = opts.files ?? nodeFiles;
+    this.prices = opts.prices ?? bundledPriceTable();
+    this.scanOptions = { ...DEFAULT_SCAN_OPTIONS, ...opts.scan };
+    this.commitEveryEvents = opts.commitEveryEvents ?? 5000;
+    this.statConcurrency = opts.statConcurrency ?? 64;
+  }
+
+  /** Reads what was appended since the last refresh. Concurrent calls share one run. */
+  refresh(): Promise<RefreshResult> {
+    if (this.running) return this.running;
+    this.running = this.runRefresh()
+      .catch((error: unknown) => {
+        this.cursors = null; // some commits may have landed: reload the cursors next time
+        throw error instanceof LedgerStoreError ? error.cause : error;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  /** Every counted event: the dedup winners, including those of files deleted since. */
+  async events(): Promise<UsageEvent[]> {
+    return this.store.allEvents();
+  }
+
+  /** Running totals since this ledger was created (`filesScanned` is the latest refresh's). */
+  diagnostics(): IngestDiagnostics {
+    return { ...this.totals, unknownModels: [...this.totals.unknownModels] };
+  }
+
+  private async runRefresh(): Promise<RefreshResult> {
+    const cursors = await this.loadCursors();
+    const listed = await this.listTranscripts();
+    const run = new RefreshRun(this.store, this.commitEveryEvents);
+    for (const path of cursors.keys()) {
+      if (!listed.has(path)) run.removeCursor(path);
+    }
+    const work = await this.findChangedFiles(listed, cursors, run);
+    for (const file of work) await this.ingestFile(file, run);
+    await run.flush();
+    for (const path of run.removedPaths) cursors.delete(path);
+    for (const cursor of run.committedCursors) cursors.set(cursor.path, cursor);
+
+    const diagnostics = run.diagnostics;
+    diagnostics.filesScanned = listed.size;
+    for (const change of run.changes.values()) this.noteModel(change.current.model, diagnostics);
+    this.addToTotals(diagnostics);
+    return {
+      changes: [...run.changes.values()],
+      filesScanned: listed.size,
+      bytesRead: run.bytesRead,
+      diagnostics,
+    };
+  }
+
+  private async loadCursors(): Promise<Map<string, FileCursor>> {
+    if (!this.cursors) {
+      this.cursors = new Map((await this.store.loadCursors()).map((cursor) => [cursor.path, cursor]));
+    }
+    return this.cursors;
+  }
+
+  /** path -> config dir, for every transcript under every config dir. */
+  private async listTranscripts(): Promise<Map<string, string>> {
+    const listed = new Map<string, string>();
+    for (const configDir of this.configDirs) {
+      // Sorted: ties between equal copies go to the first one read, so keep the order stable.
+      const paths = (await this.files.listFiles(projectsDir(configDir), ".jsonl")).sort();
+      for (const path of paths) {
+        if (!listed.has(path)) listed.set(path, configDir);
+      }
+    }
+    return listed;
+  }
+
+  private async findChangedFiles(
+    listed: Map<string, string>,
+    cursors: Map<string, FileCursor>,
+    run: RefreshRun,
+  ): Promise<FileWork[]> {
+    const paths = [...listed.keys()];
+    const work: FileWork[] = [];
+    for (let i = 0; i < paths.length; i += this.statConcurrency) {
+      const batch = paths.slice(i, i + this.statConcurrency);
+      const stats = await Promise.all(batch.map((path) => this.safeStat(path)));
+      batch.forEach((path, j) => {
+        const identity = stats[j];
+        if (identity === "unreadable") {
+          run.diagnostics.filesUnreadable++;
+          return;
+        }
+        if (identity === null) {
+          if (cursors.has(path)) run.removeCursor(path);
+          return;
+        }
+        const startOffset = readStartOffset(cursors.get(path), identity);
+        if (startOffset !== null)
+          work.push({ path, configDir: listed.get(path) ?? "", identity, startOffset });
+      });
+    }
+    return work;
+  }
+
+  private async safeStat(path: string): Promise<FileIdentity | null | "unreadable"> {
+    try {
+      return await this.files.stat(path);
+    } catch {
+      return "unreadable";
+    }
+  }
+
+  private async ingestFile(file: FileWork, run: RefreshRun): Promise<void> {
+    const origin = transcriptOrigin(file.configDir, file.path);
+    const pending: UsageEvent[] = [];
+    const cursorAt = (offsetBytes: number, sizeBytes: number): FileCursor => ({
+      path: file.path,
+      identity: { ...file.identity, sizeBytes },
+      offsetBytes,
+    });
+    try {
+      const result = await scanUsageLines(
+        this.files,
+        file.path,
+        file.startOffset,
+        file.identity.sizeBytes,
+        {
+          usageLine: (line, offset, complete) => {
+            const parsed = parseUsageLine(line.toString("utf8"), lineOrigin(origin, file.path, offset));
+            if (parsed.kind === "event") pending.push(this.internModel(parsed.event));
+            else if (!complete)
+              return; // a line still being written: not an error yet
+            else if (parsed.kind === "invalid-json") run.diagnostics.linesSkippedInvalidJson++;
+            else if (parsed.kind === "malformed") run.diagnostics.linesSkippedOther++;
+          },
+          oversizedLine: () => {
+            run.diagnostics.linesSkippedOther++;
+          },
+          progress: async (consumedOffset) => {
+            // Mid-file progress records the consumed offset as the size, so the next
+            // refresh sees "grown" and continues from there after a crash.
+            await run.offer(pending.splice(0), cursorAt(consumedOffset, consumedOffset));
+          },
+        },
+        this.scanOptions,
+      );
+      run.bytesRead += result.bytesRead;
+      await run.offer(pending.splice(0), cursorAt(result.consumedOffset, file.identity.sizeBytes));
+    } catch (error) {
+      if (error instanceof LedgerStoreError) throw error;
+      // Unreadable (permissions, vanished mid-read): keep what was committed, try again next time.
+      run.diagnostics.filesUnreadable++;
+      run.dropPendingCursor(file.path);
+    }
+  }
+
+  /** Shares one string per model name across the (many) events of a cold scan. */
+  private internModel(event: UsageEvent): UsageEvent {
+    const shared = this.modelNames.get(event.model);
+    if (shared === undefined) this.modelNames.set(event.model, event.model);
+    else event.model = shared;
+    return event;
+  }
+
+  private noteModel(model: string, diagnostics: IngestDiagnostics): void {
+    if (model === SYNTHETIC_MODEL || diagnostics.unknownModels.includes(model)) return;
+    if (model === UNKNOWN_MODEL || findModelPrice(model, this.prices) === null)
+      diagnostics.unknownModels.push(model);
+  }
+
+  private addToTotals(run: IngestDiagnostics): void {
+    this.totals.filesScanned = run.filesScanned;
+    this.totals.linesSkippedInvalidJson += run.linesSkippedInvalidJson;
+    this.totals.linesSkippedOther += run.linesSkippedOther;
+    this.totals.filesUnreadable += run.filesUnreadable;
+    for (const model of run.unknownModels) {
+      if (!this.totals.unknownModels.includes(model)) this.totals.unknownModels.push(model);
+    }
+  }
+}
+
+/**
+ * Where to start reading a file, or null when it has not changed. A new inode means the
+ * file was replaced and a smaller size means truncation: both are re-read from 0, which
+ * dedup makes harmless. Same size with a new mtime (rewritten in place) is re-read too.
+ */
+export function readStartOffset(cursor: FileCursor | undefined, now: FileIdentity): number | null {
+  if (!cursor) return 0;
+  const before = cursor.identity;
+  if (now.dev !== before.dev || now.ino !== before.ino) return 0;
+  if (now.sizeBytes < cursor.offsetBytes || now.sizeBytes < before.sizeBytes) return 0;
+  if (now.sizeBytes === before.sizeBytes) return now.mtimeMs === before.mtimeMs ? null : 0;
+  return cursor.offsetBytes;
+}
+
+function lineOrigin(
+  origin: { project: string; sessionId: string },
+  path: string,
+  offset: number,
+): LineOrigin {
+  return { project: origin.project, sessionId: origin.sessionId, positionKey: `line:${path}:${offset}` };
+}
+
+function emptyDiagnostics(): IngestDiagnostics {
+  return {
+    filesScanned: 0,
+    linesSkippedInvalidJson: 0,
+    linesSkippedOther: 0,
+    filesUnreadable: 0,
+    unknownModels: [],
+  };
+}
+
+/** A store failure: ends the refresh (unlike an unreadable file, which is skipped). */
+class LedgerStoreError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`ledger store failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** The state of one refresh: known winners, pending writes, and the changes to report. */
+class RefreshRun {
+  readonly changes = new Map<string, UsageChange>();
+  readonly diagnostics = emptyDiagnostics();
+  readonly removedPaths: string[] = [];
+  readonly committedCursors: FileCursor[] = [];
+  bytesRead = 0;
+  /** Winners looked up or decided during this refresh (null = not stored). */
+  private readonly known = new Map<string, UsageEvent | null>();
+  private readonly dirtyEvents = new Map<string, UsageEvent>();
+  private readonly dirtyCursors = new Map<string, FileCursor>();
+  private readonly pendingRemovals: string[] = [];
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly commitEveryEvents: number,
+  ) {}
+
+  removeCursor(path: string): void {
+    this.pendingRemovals.push(path);
+  }
+
+  dropPendingCursor(path: string): void {
+    this.dirtyCursors.delete(path);
+  }
+
+  /** Resolves a batch of parsed copies against the winners and records the cursor reached. */
+  async offer(candidates: UsageEvent[], cursor: FileCursor): Promise<void> {
+    if (candidates.length > 0) {
+      await this.lookUp(candidates.map((e) => e.key));
+      for (const candidate of candidates) this.consider(candidate);
+    }
+    this.dirtyCursors.set(cursor.path, cursor);
+    if (this.dirtyEvents.size >= this.commitEveryEvents) await this.flush();
+  }
+
+  /** One atomic store commit of everything pending. */
+  async flush(): Promise<void> {
+    if (this.dirtyEvents.size === 0 && this.dirtyCursors.size === 0 && this.pendingRemovals.length === 0)
+      return;
+    const cursors = [...this.dirtyCursors.values()];
+    const removed = this.pendingRemovals.splice(0);
+    try {
+      await this.store.commit({
+        cursors,
+        removedCursorPaths: removed,
+        events: [...this.dirtyEvents.values()],
+      });
+    } catch (error) {
+      throw new LedgerStoreError(error);
+    }
+    this.committedCursors.push(...cursors);
+    this.removedPaths.push(...removed);
+    this.dirtyEvents.clear();
+    this.dirtyCursors.clear();
+  }
+
+  private async lookUp(keys: string[]): Promise<void> {
+    const missing = [...new Set(keys.filter((key) => !this.known.has(key)))];
+    if (missing.length === 0) return;
+    let stored: Map<string, UsageEvent>;
+    try {
+      stored = await this.store.getEvents(missing);
+    } catch (error) {
+      throw new LedgerStoreError(error);
+    }
+    for (const key of missing) this.known.set(key, stored.get(key) ?? null);
+  }
+
+  private consider(candidate: UsageEvent): void {
+    const current = this.known.get(candidate.key) ?? null;
+    if (current !== null && !isBetterCopy(candidate, current)) return;
+    this.known.set(candidate.key, candidate);
+    this.dirtyEvents.set(candidate.key, candidate);
+    const earlier = this.changes.get(candidate.key);
+    this.changes.set(candidate.key, { previous: earlier ? earlier.previous : current, current: candidate });
+  }
+}

@@ -1,0 +1,128 @@
+import type { UsageEvent } from "./usage-event";
+
+/** Where a line came from: fills the fields the line itself does not decide. */
+export interface LineOrigin {
+  project: string;
+  /** Session from the path (file stem, or the session directory for subagent files). */
+  sessionId: string;
+  /** Key for a line without `message.id`: such lines are never merged with another line. */
+  positionKey: string;
+}
+
+export type ParsedLine =
+  | { kind: "event"; event: UsageEvent }
+  /** Valid JSON that is not counted on purpose (no usage, zero-usage `<synthetic>`). */
+  | { kind: "ignored" }
+  | { kind: "invalid-json" }
+  /** JSON with the wrong shape: null where a string is expected, negative tokens, bad timestamp. */
+  | { kind: "malformed" };
+
+/** Model name used when a usage line has no `message.model` (its tokens still count). */
+export const UNKNOWN_MODEL = "<unknown>";
+export const SYNTHETIC_MODEL = "<synthetic>";
+
+// Full ISO date-time; ccusage 20 drops lines whose timestamp is a bare date or garbage.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * One transcript line to a usage event. The rules follow ccusage 20 (checked against its
+ * binary) so per-day totals compare: any line with `message.usage` counts whatever its
+ * `type`; `isApiErrorMessage` lines count; a present field of the wrong type (null model,
+ * null requestId, fractional or negative tokens) drops the line; a missing model counts.
+ */
+export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "invalid-json" };
+  }
+  if (!isRecord(value)) return { kind: "malformed" };
+  const message = value.message;
+  if (!isRecord(message) || !("usage" in message)) return { kind: "ignored" };
+  const usage = message.usage;
+  if (!isRecord(usage)) return { kind: "malformed" };
+
+  const timestampMs = parseTimestamp(value.timestamp);
+  const messageId = optionalString(message.id);
+  const requestId = optionalString(value.requestId);
+  const model = optionalString(message.model);
+  const sessionField = optionalString(value.sessionId);
+  const inputTokens = tokenCount(usage.input_tokens, true);
+  const outputTokens = tokenCount(usage.output_tokens, true);
+  const cacheCreationTokens = tokenCount(usage.cache_creation_input_tokens, false);
+  const cacheReadTokens = tokenCount(usage.cache_read_input_tokens, false);
+  if (
+    timestampMs === null ||
+    messageId === INVALID ||
+    requestId === INVALID ||
+    model === INVALID ||
+    sessionField === INVALID ||
+    inputTokens === null ||
+    outputTokens === null ||
+    cacheCreationTokens === null ||
+    cacheReadTokens === null
+  ) {
+    return { kind: "malformed" };
+  }
+
+  const modelName = model ?? UNKNOWN_MODEL;
+  if (
+    modelName === SYNTHETIC_MODEL &&
+    inputTokens + outputTokens + cacheCreationTokens + cacheReadTokens === 0
+  ) {
+    return { kind: "ignored" };
+  }
+
+  const event: UsageEvent = {
+    key: dedupKey(messageId, requestId) ?? origin.positionKey,
+    timestampMs,
+    model: modelName,
+    sessionId: origin.sessionId,
+    project: origin.project,
+    inputTokens,
+    outputTokens,
+    cacheCreationTokens,
+    cacheCreation1hTokens: Math.min(cacheCreationTokens, oneHourCacheWrites(usage.cache_creation)),
+    cacheReadTokens,
+    speed: usage.speed === "fast" ? "fast" : "standard",
+    isSidechain: value.isSidechain === true,
+  };
+  if (typeof value.costUSD === "number" && Number.isFinite(value.costUSD))
+    event.recordedCostUsd = value.costUSD;
+  return { kind: "event", event };
+}
+
+/** `message.id:requestId`, or `message.id` alone; null when the line has no message id. */
+export function dedupKey(messageId: string | undefined, requestId: string | undefined): string | null {
+  if (messageId === undefined || messageId === "") return null;
+  return requestId === undefined || requestId === "" ? messageId : `${messageId}:${requestId}`;
+}
+
+const INVALID = Symbol("invalid");
+
+function optionalString(value: unknown): string | undefined | typeof INVALID {
+  if (value === undefined) return undefined;
+  return typeof value === "string" ? value : INVALID;
+}
+
+function tokenCount(value: unknown, required: boolean): number | null {
+  if (value === undefined) return required ? null : 0;
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+function oneHourCacheWrites(cacheCreation: unknown): number {
+  if (!isRecord(cacheCreation)) return 0;
+  const tokens = cacheCreation.ephemeral_1h_input_tokens;
+  return typeof tokens === "number" && Number.isFinite(tokens) && tokens > 0 ? tokens : 0;
+}
+
+function parseTimestamp(value: unknown): number | null {
+  if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

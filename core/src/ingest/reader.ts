@@ -1,0 +1,141 @@
+import type { FilePort } from "../io/ports";
+
+/** The bytes that mark a line worth parsing; escaped copies inside strings (`\"usage\":{`) do not match. */
+export const USAGE_MARKER = Buffer.from('"usage":{');
+const NEWLINE = 0x0a;
+
+export interface ScanOptions {
+  /** Bytes read per call (bounded memory on 700 MB files). */
+  chunkBytes: number;
+  /** A usage line longer than this is skipped (counted), never parsed. */
+  maxLineBytes: number;
+}
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
+  chunkBytes: 8 * 1024 * 1024,
+  maxLineBytes: 64 * 1024 * 1024,
+};
+
+export interface ScanSink {
+  /**
+   * A line that contains the usage marker. `complete` is false for the last line of the
+   * file when it has no newline yet: it may be parsed, but the cursor stays before it.
+   */
+  usageLine(line: Buffer, offset: number, complete: boolean): void;
+  /** A usage line longer than `maxLineBytes`. */
+  oversizedLine(offset: number): void;
+  /** Called after each chunk with the offset up to which every line has been delivered. */
+  progress(consumedOffset: number): Promise<void>;
+}
+
+export interface ScanResult {
+  /** Offset of the first byte not consumed (the start of a held-back partial line, or `end`). */
+  consumedOffset: number;
+  bytesRead: number;
+}
+
+/**
+ * Reads [start, end) of a transcript in chunks and hands every line that contains
+ * `"usage":{` to the sink, without turning whole chunks into strings.
+ */
+export async function scanUsageLines(
+  files: FilePort,
+  path: string,
+  start: number,
+  end: number,
+  sink: ScanSink,
+  opts: ScanOptions = DEFAULT_SCAN_OPTIONS,
+): Promise<ScanResult> {
+  let position = start;
+  let bytesRead = 0;
+  while (position < end) {
+    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes));
+    bytesRead += chunk.length;
+    if (chunk.length === 0) break; // the file shrank under us; the next refresh sees it
+    const atEnd = position + chunk.length >= end;
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) {
+      if (atEnd) {
+        deliverTail(chunk, position, sink);
+        break;
+      }
+      const long = await skipLongLine(files, path, position, end, chunk, sink, opts);
+      bytesRead += long.bytesRead;
+      if (long.nextLineOffset === null) break; // an unfinished long line: held back
+      position = long.nextLineOffset;
+      await sink.progress(position);
+      continue;
+    }
+    deliverCompleteLines(chunk, lastNewline, position, sink);
+    position += lastNewline + 1;
+    if (atEnd && lastNewline < chunk.length - 1) {
+      deliverTail(chunk.subarray(lastNewline + 1), position, sink);
+    }
+    await sink.progress(position);
+    if (atEnd) break;
+  }
+  return { consumedOffset: position, bytesRead };
+}
+
+function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: number, sink: ScanSink): void {
+  let from = 0;
+  while (from < lastNewline) {
+    const marker = chunk.indexOf(USAGE_MARKER, from);
+    if (marker < 0 || marker > lastNewline) return;
+    const lineStart = chunk.lastIndexOf(NEWLINE, marker) + 1;
+    const lineEnd = chunk.indexOf(NEWLINE, marker);
+    sink.usageLine(chunk.subarray(lineStart, lineEnd), baseOffset + lineStart, true);
+    from = lineEnd + 1;
+  }
+}
+
+function deliverTail(tail: Buffer, offset: number, sink: ScanSink): void {
+  if (tail.indexOf(USAGE_MARKER) >= 0) sink.usageLine(tail, offset, false);
+}
+
+/**
+ * A line longer than one chunk: scan on for its end, remembering whether it holds the
+ * marker (which may straddle two chunks). Only a usage line within `maxLineBytes` is read
+ * whole; huge user lines (tool results with whole files) are passed over unparsed.
+ */
+async function skipLongLine(
+  files: FilePort,
+  path: string,
+  lineStart: number,
+  end: number,
+  firstChunk: Buffer,
+  sink: ScanSink,
+  opts: ScanOptions,
+): Promise<{ nextLineOffset: number | null; bytesRead: number }> {
+  let hasMarker = firstChunk.indexOf(USAGE_MARKER) >= 0;
+  let overlap = firstChunk.subarray(firstChunk.length - (USAGE_MARKER.length - 1));
+  let position = lineStart + firstChunk.length;
+  let bytesRead = 0;
+  while (position < end) {
+    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes));
+    bytesRead += chunk.length;
+    if (chunk.length === 0) break;
+    const newline = chunk.indexOf(NEWLINE);
+    const searched = newline < 0 ? chunk : chunk.subarray(0, newline);
+    if (!hasMarker)
+      hasMarker =
+        Buffer.concat([overlap, searched.subarray(0, USAGE_MARKER.length)]).indexOf(USAGE_MARKER) >= 0;
+    if (!hasMarker) hasMarker = searched.indexOf(USAGE_MARKER) >= 0;
+    if (newline >= 0) {
+      const lineEnd = position + newline;
+      if (hasMarker) {
+        if (lineEnd - lineStart > opts.maxLineBytes) {
+          sink.oversizedLine(lineStart);
+        } else {
+          const line = await files.readRange(path, lineStart, lineEnd);
+          bytesRead += line.length;
+          sink.usageLine(line, lineStart, true);
+        }
+      }
+      return { nextLineOffset: lineEnd + 1, bytesRead };
+    }
+    overlap = chunk.subarray(chunk.length - (USAGE_MARKER.length - 1));
+    position += chunk.length;
+  }
+  return { nextLineOffset: null, bytesRead };
+}

@@ -1,0 +1,53 @@
+/**
+ * Polling every source once: what the CLI's `status` and the Summary builder call. One
+ * source's failure never affects another's (each poll is isolated and never throws).
+ */
+import type { SourceStatus } from "../report/summary";
+import type { RateLimitSnapshot } from "./snapshot";
+import type { OrgUsage } from "./admin/org-usage";
+import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "./source";
+import { mergeSnapshots } from "./merge";
+import { createSources } from "./sources";
+
+export interface PollAllResult {
+  /** Per source, in list order. */
+  results: Array<{ source: LimitSource; result: PollResult }>;
+  /** Freshest valid reading per window across sources; null when no source had data. */
+  merged: RateLimitSnapshot | null;
+  statuses: SourceStatus[];
+  orgUsage: OrgUsage | null;
+}
+
+/** Polls one source, turning an unexpected throw into an error status. */
+export async function pollSource(source: LimitSource, ctx: PollContext): Promise<PollResult> {
+  try {
+    return await source.poll(ctx);
+  } catch {
+    const nowMs = ctx.clock.nowMs();
+    return {
+      snapshot: null,
+      status: sourceStatus(source.name, "error", "internal error while polling", null, "bad_response"),
+      nextPollAtMs: nowMs + source.defaultIntervalMs,
+    };
+  }
+}
+
+/** Polls all sources once, concurrently (disabled ones report `disabled`), and merges. */
+export async function pollAll(sources: readonly LimitSource[], ctx: PollContext): Promise<PollAllResult> {
+  const results = await Promise.all(
+    sources.map(async (source) => ({ source, result: await pollSource(source, ctx) })),
+  );
+  const snapshots = results.map((r) => r.result.snapshot).filter((s): s is RateLimitSnapshot => s !== null);
+  const orgUsage = results.map((r) => r.result.orgUsage).find((o): o is OrgUsage => o !== undefined) ?? null;
+  return {
+    results,
+    merged: mergeSnapshots(snapshots, ctx.clock.nowMs()),
+    statuses: results.map((r) => r.result.status),
+    orgUsage,
+  };
+}
+
+/** One-shot: creates the registered sources, polls them once, merges. For `quotacast status`. */
+export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> {
+  return pollAll(createSources(), ctx);
+}

@@ -1,0 +1,100 @@
+/**
+ * Statusline feed source (default, no credentials): reads the file that
+ * `quotacast statusline` keeps up to date on every Claude Code update.
+ */
+import * as path from "node:path";
+import { sourceStatus, type LimitSource, type PollContext } from "../source";
+import { parseStatuslineFeed, statuslineRateLimitsToReadings } from "../statusline-feed";
+
+export const STATUSLINE_SOURCE = "statusline";
+export const STATUSLINE_DEFAULT_INTERVAL_MS = 15_000;
+const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
+
+/** Feed file path: `QUOTACAST_STATUSLINE_FILE`, the config, or `~/.local/share/quotacast/statusline.json`. */
+export function statuslineFeedPath(ctx: Pick<PollContext, "env" | "homeDir" | "config">): string {
+  const fromEnv = ctx.env.QUOTACAST_STATUSLINE_FILE?.trim();
+  if (fromEnv) return fromEnv;
+  return ctx.config.statusline?.feedFile ?? path.join(ctx.homeDir, ".local", "share", "quotacast", "statusline.json");
+}
+
+function isEnabled(ctx: PollContext): boolean {
+  return ctx.config.statusline?.enabled !== false;
+}
+
+export function createStatuslineSource(): LimitSource {
+  let lastSuccessMs: number | null = null;
+  return {
+    name: STATUSLINE_SOURCE,
+    description: "Claude Code's statusline JSON, saved by `quotacast statusline` (default, no credentials)",
+    defaultIntervalMs: STATUSLINE_DEFAULT_INTERVAL_MS,
+    isEnabled,
+    async poll(ctx) {
+      const nowMs = ctx.clock.nowMs();
+      const nextPollAtMs = nowMs + STATUSLINE_DEFAULT_INTERVAL_MS;
+      if (!isEnabled(ctx)) {
+        return {
+          snapshot: null,
+          status: sourceStatus(STATUSLINE_SOURCE, "disabled", "statusline feed is off", lastSuccessMs),
+          nextPollAtMs,
+        };
+      }
+      const file = statuslineFeedPath(ctx);
+      const text = await ctx.files.readText(file).catch(() => null);
+      if (text === null) {
+        return {
+          snapshot: null,
+          status: sourceStatus(
+            STATUSLINE_SOURCE,
+            "missing",
+            `no statusline feed at ${file} yet: run 'quotacast statusline install', then use Claude Code`,
+            lastSuccessMs,
+          ),
+          nextPollAtMs,
+        };
+      }
+      const feed = parseStatuslineFeed(text);
+      if (feed === null) {
+        return {
+          snapshot: null,
+          status: sourceStatus(
+            STATUSLINE_SOURCE,
+            "error",
+            `${file} is not a quotacast statusline feed; it will be replaced on the next update`,
+            lastSuccessMs,
+            "bad_response",
+          ),
+          nextPollAtMs,
+        };
+      }
+      if (feed.rateLimits === null || feed.rateLimitsObservedAtMs === null) {
+        return {
+          snapshot: null,
+          status: sourceStatus(
+            STATUSLINE_SOURCE,
+            "missing",
+            "Claude Code has sent no rate limits yet (they come with Pro/Max after the first answer)",
+            lastSuccessMs,
+          ),
+          nextPollAtMs,
+        };
+      }
+      const observedAtMs = feed.rateLimitsObservedAtMs;
+      const windows = statuslineRateLimitsToReadings(feed.rateLimits, observedAtMs, STATUSLINE_SOURCE).filter(
+        // A window that has reset since tells nothing about the current one.
+        (r) => r.resetsAtMs === null || r.resetsAtMs > nowMs,
+      );
+      lastSuccessMs = observedAtMs;
+      const staleAfterMs = ctx.config.statusline?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+      const ageMs = nowMs - observedAtMs;
+      const stale = ageMs > staleAfterMs || windows.length === 0;
+      const message = stale
+        ? `last rate limits from Claude Code are ${Math.round(ageMs / 60_000)} min old`
+        : "ok";
+      return {
+        snapshot: { observedAtMs, source: STATUSLINE_SOURCE, windows },
+        status: sourceStatus(STATUSLINE_SOURCE, stale ? "stale" : "ok", message, lastSuccessMs),
+        nextPollAtMs,
+      };
+    },
+  };
+}

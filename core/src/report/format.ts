@@ -1,0 +1,53 @@
+/** Plain-text formatting shared by every front (CLI, statusline, extension). Pure. */
+
+/** `2h13m`, `3d4h`, `45m`, `0m`; negative durations are formatted as 0. */
+export function formatDuration(ms: number): string {
+  const totalMinutes = Math.max(0, Math.round(ms / 60_000));
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  if (days > 0) return `${days}d${hours}h`;
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, "0")}m`;
+  return `${minutes}m`;
+}
+
+/** `42%` from a ratio; one decimal under 10% so small values are not shown as 0%. */
+export function formatPercent(ratio: number): string {
+  const pct = ratio * 100;
+  return pct > 0 && pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
+}
+
+/** `$12.40`, `$1,234`; null (unknown price) as `n/a`. */
+export function formatUsd(usd: number | null): string {
+  if (usd === null) return "n/a";
+  if (Math.abs(usd) >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** `950`, `12.3K`, `4.56M`, `1.2B`. */
+export function formatTokens(tokens: number): string {
+  const abs = Math.abs(tokens);
+  if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
+  if (abs >= 1e6) return `${(tokens / 1e6).toFixed(2)}M`;
+  if (abs >= 1e3) return `${(tokens / 1e3).toFixed(1)}K`;
+  return String(Math.round(tokens));
+}
+
+/** `3m ago`, `just now`. */
+export function formatAge(ageMs: number): string {
+  return ageMs < 60_000 ? "just now" : `${formatDuration(ageMs)} ago`;
+}
+
+const WINDOW_LABELS: Record<string, string> = {
+  five_hour: "5-hour",
+  seven_day: "7-day",
+  seven_day_opus: "7-day Opus",
+  seven_day_sonnet: "7-day Sonnet",
+  seven_day_oauth_apps: "7-day OAuth apps",
+  seven_day_cowork: "7-day Cowork",
+};
+
+/** A human label for a window name; unknown buckets keep a tidied version of their name. */
+export function windowLabel(window: string): string {
+  return WINDOW_LABELS[window] ?? window.replace(/_/g, " ");
+}

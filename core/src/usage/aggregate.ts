@@ -1,0 +1,150 @@
+import { totalTokens, type UsageEvent } from "../ingest/usage-event";
+import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
+import type { ModelUsage, PeriodUsage, SessionUsage, TokenTotals } from "../report/summary";
+import { dayKey, normalizeDayKey, weekStartKey, type Weekday } from "./daykey";
+
+export { dayKey, weekStartKey, normalizeDayKey, type Weekday } from "./daykey";
+
+export type Period = "day" | "week" | "month";
+
+export interface UsageFilter {
+  /** IANA zone for calendar days (`Intl.DateTimeFormat().resolvedOptions().timeZone` for the user's). */
+  timezone: string;
+  /** Inclusive, `YYYY-MM-DD` or `YYYYMMDD`, in `timezone`. */
+  sinceDay?: string;
+  untilDay?: string;
+  project?: string;
+  prices?: PriceTable;
+  longContext?: CostOptions["longContext"];
+}
+
+export interface PeriodOptions extends UsageFilter {
+  period: Period;
+  /** First day of a week, 0 = Sunday (ccusage 20's default), 1 = Monday. */
+  weekStartsOn?: Weekday;
+}
+
+export const DEFAULT_WEEK_STARTS_ON: Weekday = 0;
+
+/** Totals per day, week or month, oldest first, with a per-model breakdown. */
+export function aggregateByPeriod(events: UsageEvent[], opts: PeriodOptions): PeriodUsage[] {
+  const weekStartsOn = opts.weekStartsOn ?? DEFAULT_WEEK_STARTS_ON;
+  const groups = new Map<string, UsageEvent[]>();
+  for (const { event, day } of selectEvents(events, opts)) {
+    const label =
+      opts.period === "day"
+        ? day
+        : opts.period === "week"
+          ? weekStartKey(day, weekStartsOn)
+          : day.slice(0, 7);
+    const group = groups.get(label);
+    if (group) group.push(event);
+    else groups.set(label, [event]);
+  }
+  return [...groups.keys()].sort().map((label) => periodUsage(label, groups.get(label) ?? [], opts));
+}
+
+/** One PeriodUsage over the given events (all of them, whatever their dates). */
+export function periodUsage(
+  label: string,
+  events: UsageEvent[],
+  opts: { prices?: PriceTable; longContext?: CostOptions["longContext"] } = {},
+): PeriodUsage {
+  const byModel = new Map<string, ModelUsage>();
+  for (const event of events) {
+    let model = byModel.get(event.model);
+    if (!model) {
+      model = { model: event.model, ...zeroTotals(), costUsd: 0 };
+      byModel.set(event.model, model);
+    }
+    addTokens(model, event);
+    const cost = costUsd(event, opts.prices, { longContext: opts.longContext });
+    model.costUsd = cost === null || model.costUsd === null ? null : model.costUsd + cost;
+  }
+  const models = [...byModel.values()].sort(
+    (a, b) =>
+      (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model),
+  );
+  const totals = zeroTotals();
+  let periodCost = 0;
+  for (const model of models) {
+    addTotals(totals, model);
+    periodCost += model.costUsd ?? 0;
+  }
+  return {
+    period: label,
+    ...totals,
+    costUsd: periodCost,
+    unpricedModels: models.filter((m) => m.costUsd === null).map((m) => m.model),
+    topModel: models[0]?.model ?? null,
+    models,
+  };
+}
+
+/** Totals per session, most recently active first. */
+export function aggregateSessions(events: UsageEvent[], opts: UsageFilter): SessionUsage[] {
+  const sessions = new Map<string, SessionUsage & { modelSet: Set<string> }>();
+  for (const { event } of selectEvents(events, opts)) {
+    const id = `${event.project}\u0000${event.sessionId}`;
+    let session = sessions.get(id);
+    if (!session) {
+      session = {
+        sessionId: event.sessionId,
+        project: event.project,
+        lastActivityMs: event.timestampMs,
+        costUsd: 0,
+        models: [],
+        modelSet: new Set(),
+        ...zeroTotals(),
+      };
+      sessions.set(id, session);
+    }
+    addTokens(session, event);
+    session.costUsd += costUsd(event, opts.prices, { longContext: opts.longContext }) ?? 0;
+    session.lastActivityMs = Math.max(session.lastActivityMs, event.timestampMs);
+    session.modelSet.add(event.model);
+  }
+  return [...sessions.values()]
+    .map(({ modelSet, ...session }) => ({ ...session, models: [...modelSet].sort() }))
+    .sort((a, b) => b.lastActivityMs - a.lastActivityMs);
+}
+
+function* selectEvents(
+  events: UsageEvent[],
+  opts: UsageFilter,
+): Generator<{ event: UsageEvent; day: string }> {
+  const since = opts.sinceDay === undefined ? null : requireDay(opts.sinceDay);
+  const until = opts.untilDay === undefined ? null : requireDay(opts.untilDay);
+  for (const event of events) {
+    if (opts.project !== undefined && event.project !== opts.project) continue;
+    const day = dayKey(event.timestampMs, opts.timezone);
+    if ((since !== null && day < since) || (until !== null && day > until)) continue;
+    yield { event, day };
+  }
+}
+
+function requireDay(day: string): string {
+  const normalized = normalizeDayKey(day);
+  if (normalized === null) throw new RangeError(`not a day (YYYY-MM-DD or YYYYMMDD): ${day}`);
+  return normalized;
+}
+
+function zeroTotals(): TokenTotals {
+  return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
+}
+
+function addTokens(into: TokenTotals, e: UsageEvent): void {
+  into.inputTokens += e.inputTokens;
+  into.outputTokens += e.outputTokens;
+  into.cacheCreationTokens += e.cacheCreationTokens;
+  into.cacheReadTokens += e.cacheReadTokens;
+  into.totalTokens += totalTokens(e);
+}
+
+function addTotals(into: TokenTotals, from: TokenTotals): void {
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.cacheCreationTokens += from.cacheCreationTokens;
+  into.cacheReadTokens += from.cacheReadTokens;
+  into.totalTokens += from.totalTokens;
+}

@@ -1,0 +1,125 @@
+/**
+ * `quotacast status`: today, this week, the active 5-hour block with its burn rate, and
+ * every rate-limit window from whichever sources are configured, each with its source
+ * and age.
+ */
+import { parseArgs } from "node:util";
+import {
+  buildSummary,
+  claudeConfigDirs,
+  formatAge,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  formatUsd,
+  pollConfiguredSources,
+  windowLabel,
+  type LimitsConfig,
+  type Summary,
+  type WindowSummary,
+} from "@quotacast/core";
+import { createPollContext } from "../poll-context";
+import { openLedger } from "../report/ledger";
+
+const HELP = `usage: quotacast status [options]
+
+  --json                 print the Summary as JSON (the shape of GET /api/v1/summary)
+  --timezone ZONE        IANA time zone for days (default: this machine's)
+  --config-dir DIR       Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)
+  --oauth                also ask Anthropic's OAuth usage endpoint (reads your Claude Code token; opt-in)
+  --admin                also ask the Admin API (needs ANTHROPIC_ADMIN_KEY)
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: "boolean", default: false },
+      timezone: { type: "string" },
+      "config-dir": { type: "string", multiple: true },
+      oauth: { type: "boolean", default: false },
+      admin: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const configDirs = values["config-dir"] ?? claudeConfigDirs();
+  const limitsConfig: LimitsConfig = {
+    oauth: { enabled: values.oauth },
+    admin: values.admin ? { enabled: true } : {},
+  };
+  const summary = await collectSummary(configDirs, timezone, limitsConfig);
+  process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderStatus(summary));
+  return 0;
+}
+
+async function collectSummary(configDirs: string[], timezone: string, limits: LimitsConfig): Promise<Summary> {
+  const ledger = openLedger(configDirs);
+  const [, polled] = await Promise.all([ledger.refresh(), pollConfiguredSources(createPollContext(limits))]);
+  return buildSummary({
+    nowMs: Date.now(),
+    timezone,
+    events: await ledger.events(),
+    limits: polled.merged,
+    sources: polled.statuses,
+    diagnostics: ledger.diagnostics(),
+  });
+}
+
+export function renderStatus(summary: Summary): string {
+  const now = summary.generatedAtMs;
+  const lines: string[] = [];
+  lines.push("Rate limits");
+  if (summary.windows.length === 0) {
+    lines.push("  no rate-limit data yet: run `quotacast statusline install` (or pass --oauth)");
+  }
+  for (const w of summary.windows) lines.push(`  ${renderWindow(w, now)}`);
+  lines.push("");
+  lines.push(`Today       ${renderPeriod(summary.today)}`);
+  lines.push(`This week   ${renderPeriod(summary.thisWeek)}`);
+  const block = summary.activeBlock;
+  lines.push(
+    block
+      ? `Block       ${formatUsd(block.costUsd)} ${formatTokens(block.totalTokens)} tokens, burn ${formatUsd(block.burnUsdPerHour)}/h, ` +
+          `projected ${formatUsd(block.projectedCostUsd)} at block end (in ${formatDuration(block.endMs - now)})`
+      : "Block       no active 5-hour block",
+  );
+  lines.push("");
+  lines.push("Sources");
+  for (const s of summary.sources) {
+    const age = s.lastSuccessMs === null ? "" : ` (${formatAge(now - s.lastSuccessMs)})`;
+    lines.push(`  ${s.source.padEnd(12)} ${s.state}${age}${s.message ? `: ${s.message}` : ""}`);
+  }
+  const d = summary.diagnostics;
+  const skipped = d.linesSkippedInvalidJson + d.linesSkippedOther;
+  if (skipped > 0 || d.filesUnreadable > 0 || d.unknownModels.length > 0) {
+    lines.push("");
+    lines.push(
+      `Notes       ${skipped} transcript lines skipped, ${d.filesUnreadable} files unreadable` +
+        (d.unknownModels.length ? `; no price for ${d.unknownModels.join(", ")}` : ""),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function renderWindow(w: WindowSummary, nowMs: number): string {
+  const r = w.reading;
+  const reset = r.resetsAtMs === null ? "reset unknown" : `resets in ${formatDuration(r.resetsAtMs - nowMs)}`;
+  let text = `${windowLabel(r.window).padEnd(12)} ${formatPercent(r.utilizationRatio).padStart(5)}  ${reset}`;
+  const f = w.forecast;
+  if (f) {
+    text += `, at reset ${formatPercent(f.p50Ratio)} (${formatPercent(f.p10Ratio)}-${formatPercent(f.p90Ratio)})`;
+    if (f.exhaustionAtMs) text += `, limit in ~${formatDuration(f.exhaustionAtMs.p50Ms - nowMs)}`;
+    text += `, ${formatPercent(f.exhaustionProbability)} chance of running out`;
+  }
+  return `${text}  [${r.source}, ${formatAge(nowMs - r.observedAtMs)}]`;
+}
+
+function renderPeriod(p: Summary["today"]): string {
+  const top = p.topModel ? `, mostly ${p.topModel}` : "";
+  return `${formatUsd(p.costUsd)}  ${formatTokens(p.totalTokens)} tokens${top}`;
+}

@@ -1,0 +1,198 @@
+/**
+ * The ledger's store on SQLite: file cursors and one winning copy per dedup key. Each
+ * commit is one transaction, so a kill in the middle of an ingest leaves cursors and
+ * events consistent and nothing is counted twice.
+ *
+ * Every applied commit is also announced to listeners as (previous, current) pairs read
+ * inside the transaction, so in-memory totals follow exactly what the database holds.
+ */
+import type { FileCursor, LedgerCommit, LedgerStore, UsageChange, UsageEvent } from "@quotacast/core";
+import type { Db } from "./open";
+
+interface EventRow {
+  key: string;
+  timestamp_ms: number;
+  model: string;
+  session_id: string;
+  project: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_creation_1h_tokens: number;
+  cache_read_tokens: number;
+  speed: string;
+  is_sidechain: number;
+  recorded_cost_usd: number | null;
+}
+
+interface CursorRow {
+  path: string;
+  dev: number;
+  ino: number;
+  size_bytes: number;
+  mtime_ms: number;
+  offset_bytes: number;
+}
+
+/** Thrown by the store once shutdown has begun, to stop an ingest after the write in progress. */
+export class IngestStopped extends Error {
+  constructor() {
+    super("ingest stopped for shutdown");
+    this.name = "IngestStopped";
+  }
+}
+
+export type CommitListener = (changes: UsageChange[]) => void;
+
+const EVENT_COLUMNS =
+  "key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, cache_creation_tokens, " +
+  "cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd";
+
+export class SqliteLedgerStore implements LedgerStore {
+  private readonly listeners: CommitListener[] = [];
+  private stopped = false;
+  private readonly statements: ReturnType<SqliteLedgerStore["prepare"]>;
+  private readonly applyCommit: (commit: LedgerCommit) => UsageChange[];
+
+  constructor(private readonly db: Db) {
+    this.statements = this.prepare();
+    this.applyCommit = db.transaction((commit: LedgerCommit) => this.write(commit));
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      cursors: db.prepare("SELECT path, dev, ino, size_bytes, mtime_ms, offset_bytes FROM ledger_cursors"),
+      event: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE key = ?`),
+      all: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events`),
+      since: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE timestamp_ms >= ?`),
+      count: db.prepare("SELECT count(*) AS n FROM ledger_events"),
+      putEvent: db.prepare(
+        `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ` +
+          "(@key, @timestamp_ms, @model, @session_id, @project, @input_tokens, @output_tokens, " +
+          "@cache_creation_tokens, @cache_creation_1h_tokens, @cache_read_tokens, @speed, @is_sidechain, @recorded_cost_usd)",
+      ),
+      putCursor: db.prepare(
+        "INSERT OR REPLACE INTO ledger_cursors (path, dev, ino, size_bytes, mtime_ms, offset_bytes) " +
+          "VALUES (@path, @dev, @ino, @size_bytes, @mtime_ms, @offset_bytes)",
+      ),
+      deleteCursor: db.prepare("DELETE FROM ledger_cursors WHERE path = ?"),
+    };
+  }
+
+  /** Called with the changes of every commit, after it is durable. */
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** From now on every read or write throws IngestStopped (a write in progress completes). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async loadCursors(): Promise<FileCursor[]> {
+    this.throwIfStopped();
+    return (this.statements.cursors.all() as CursorRow[]).map((row) => ({
+      path: row.path,
+      identity: { dev: row.dev, ino: row.ino, sizeBytes: row.size_bytes, mtimeMs: row.mtime_ms },
+      offsetBytes: row.offset_bytes,
+    }));
+  }
+
+  async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
+    this.throwIfStopped();
+    const found = new Map<string, UsageEvent>();
+    for (const key of keys) {
+      const row = this.statements.event.get(key) as EventRow | undefined;
+      if (row) found.set(key, rowToEvent(row));
+    }
+    return found;
+  }
+
+  async commit(commit: LedgerCommit): Promise<void> {
+    this.throwIfStopped();
+    const changes = this.applyCommit(commit);
+    for (const listener of this.listeners) listener(changes);
+  }
+
+  async allEvents(): Promise<UsageEvent[]> {
+    return (this.statements.all.all() as EventRow[]).map(rowToEvent);
+  }
+
+  /** Streams every stored event without holding them all in memory. */
+  forEachEvent(visit: (event: UsageEvent) => void): void {
+    for (const row of this.statements.all.iterate() as IterableIterator<EventRow>) visit(rowToEvent(row));
+  }
+
+  /** Events with `timestampMs >= sinceMs`. */
+  eventsSince(sinceMs: number): UsageEvent[] {
+    return (this.statements.since.all(Math.floor(sinceMs)) as EventRow[]).map(rowToEvent);
+  }
+
+  eventCount(): number {
+    return (this.statements.count.get() as { n: number }).n;
+  }
+
+  private write(commit: LedgerCommit): UsageChange[] {
+    const s = this.statements;
+    for (const path of commit.removedCursorPaths) s.deleteCursor.run(path);
+    for (const cursor of commit.cursors) {
+      s.putCursor.run({
+        path: cursor.path,
+        dev: cursor.identity.dev,
+        ino: cursor.identity.ino,
+        size_bytes: cursor.identity.sizeBytes,
+        mtime_ms: cursor.identity.mtimeMs,
+        offset_bytes: cursor.offsetBytes,
+      });
+    }
+    const changes: UsageChange[] = [];
+    for (const event of commit.events) {
+      const before = s.event.get(event.key) as EventRow | undefined;
+      s.putEvent.run(eventToRow(event));
+      changes.push({ previous: before ? rowToEvent(before) : null, current: event });
+    }
+    return changes;
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopped) throw new IngestStopped();
+  }
+}
+
+function eventToRow(e: UsageEvent): EventRow {
+  return {
+    key: e.key,
+    timestamp_ms: Math.round(e.timestampMs),
+    model: e.model,
+    session_id: e.sessionId,
+    project: e.project,
+    input_tokens: e.inputTokens,
+    output_tokens: e.outputTokens,
+    cache_creation_tokens: e.cacheCreationTokens,
+    cache_creation_1h_tokens: e.cacheCreation1hTokens,
+    cache_read_tokens: e.cacheReadTokens,
+    speed: e.speed,
+    is_sidechain: e.isSidechain ? 1 : 0,
+    recorded_cost_usd: e.recordedCostUsd ?? null,
+  };
+}
+
+function rowToEvent(row: EventRow): UsageEvent {
+  const event: UsageEvent = {
+    key: row.key,
+    timestampMs: row.timestamp_ms,
+    model: row.model,
+    sessionId: row.session_id,
+    project: row.project,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheCreation1hTokens: row.cache_creation_1h_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    speed: row.speed === "fast" ? "fast" : "standard",
+    isSidechain: row.is_sidechain === 1,
+  };
+  if (row.recorded_cost_usd !== null) event.recordedCostUsd = row.recorded_cost_usd;
+  return event;
+}

@@ -1,0 +1,127 @@
+/**
+ * Opening the exporter's SQLite database: WAL, `synchronous=NORMAL`, an integrity check
+ * and the migrations. A file that is not a SQLite database, fails `quick_check`, or is
+ * locked by another process is reported (path, what to do) and never recreated.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import { migrate } from "./migrations";
+
+export type Db = Database.Database;
+
+export type DatabaseProblem = "corrupt" | "locked" | "unreadable";
+
+/** A database the exporter must not use; `message` says what to do. */
+export class DatabaseError extends Error {
+  constructor(
+    readonly problem: DatabaseProblem,
+    readonly dbPath: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DatabaseError";
+  }
+}
+
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+
+/** `$XDG_DATA_HOME/quotacast/quotacast.db`, default `~/.local/share/quotacast/quotacast.db`. */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env, homeDir = os.homedir()): string {
+  const xdg = (env.XDG_DATA_HOME ?? "").trim();
+  const base = xdg !== "" && path.isAbsolute(xdg) ? xdg : path.join(homeDir, ".local", "share");
+  return path.join(base, "quotacast", "quotacast.db");
+}
+
+export interface OpenOptions {
+  /** How long to wait for another writer before calling the database locked. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating when absent) and migrates the database, or throws a DatabaseError. */
+export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
+  checkHeader(dbPath);
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(dbPath, { timeout: opts.busyTimeoutMs ?? 5000 });
+  } catch (err) {
+    throw classify(err, dbPath);
+  }
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    const check = db.pragma("quick_check", { simple: true });
+    if (check !== "ok") {
+      throw new DatabaseError(
+        "corrupt",
+        dbPath,
+        `database ${dbPath} failed its integrity check (${String(check)}). Move it aside (it is kept as is) ` +
+          `and start again: transcripts are re-read, rate-limit history in it is lost.`,
+      );
+    }
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err instanceof DatabaseError ? err : classify(err, dbPath);
+  }
+}
+
+/** A non-empty file that does not start with the SQLite header is not ours to touch. */
+function checkHeader(dbPath: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dbPath, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new DatabaseError(
+      "unreadable",
+      dbPath,
+      `cannot read database ${dbPath}: ${(err as Error).message}. Fix its permissions or pass --db.path.`,
+    );
+  }
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    const bytes = fs.readSync(fd, header, 0, header.length, 0);
+    if (bytes === 0) return;
+    if (bytes < header.length || !header.equals(SQLITE_HEADER)) {
+      throw new DatabaseError(
+        "corrupt",
+        dbPath,
+        `${dbPath} is not a SQLite database. It was left untouched: move it aside or pass --db.path to use another file.`,
+      );
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function classify(err: unknown, dbPath: string): DatabaseError {
+  const code = (err as { code?: string }).code ?? "";
+  const detail = err instanceof Error ? err.message : String(err);
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new DatabaseError(
+      "locked",
+      dbPath,
+      `database ${dbPath} is locked by another process (${detail}). Stop the other quotacast serve, ` +
+        `or pass --db.path to use another file.`,
+    );
+  }
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return new DatabaseError(
+      "corrupt",
+      dbPath,
+      `database ${dbPath} is damaged (${detail}). It was left untouched: move it aside and start again.`,
+    );
+  }
+  return new DatabaseError("unreadable", dbPath, `cannot open database ${dbPath}: ${detail}`);
+}
+
+/** True for SQLite's "disk full" (also raised at the `max_page_count` limit). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? "";
+  return code === "SQLITE_FULL";
+}

@@ -1,0 +1,129 @@
+/**
+ * What the report commands show beyond core's aggregates: per-session and per-block
+ * breakdowns with the token types and first/last times that ccusage's JSON carries.
+ * Everything here is pure: events in, rows out.
+ */
+import {
+  BLOCK_LENGTH_MS,
+  buildBlocks,
+  dayKey,
+  normalizeDayKey,
+  periodUsage,
+  type BlockSummary,
+  type PeriodUsage,
+  type PriceTable,
+  type TokenTotals,
+  type UsageEvent,
+} from "@quotacast/core";
+
+export interface EventFilter {
+  timezone: string;
+  /** Inclusive `YYYY-MM-DD` in `timezone`. */
+  sinceDay?: string;
+  untilDay?: string;
+  project?: string;
+}
+
+/** Events inside the day range and project (days are calendar days in the filter's zone). */
+export function filterEvents(events: readonly UsageEvent[], filter: EventFilter): UsageEvent[] {
+  const since = filter.sinceDay === undefined ? null : normalizeDayKey(filter.sinceDay);
+  const until = filter.untilDay === undefined ? null : normalizeDayKey(filter.untilDay);
+  return events.filter((e) => {
+    if (filter.project !== undefined && e.project !== filter.project) return false;
+    if (since === null && until === null) return true;
+    const day = dayKey(e.timestampMs, filter.timezone);
+    return (since === null || day >= since) && (until === null || day <= until);
+  });
+}
+
+export interface SessionReport {
+  sessionId: string;
+  project: string;
+  firstActivityMs: number;
+  lastActivityMs: number;
+  /** Totals, cost and per-model breakdown of the session (`period` = the session id). */
+  usage: PeriodUsage;
+}
+
+/** One row per (project, session), oldest last activity first. */
+export function sessionReports(events: readonly UsageEvent[], prices?: PriceTable): SessionReport[] {
+  const groups = new Map<string, UsageEvent[]>();
+  for (const e of events) {
+    const id = `${e.project}\u0000${e.sessionId}`;
+    const group = groups.get(id);
+    if (group) group.push(e);
+    else groups.set(id, [e]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const times = group.map((e) => e.timestampMs);
+      return {
+        sessionId: group[0].sessionId,
+        project: group[0].project,
+        firstActivityMs: Math.min(...times),
+        lastActivityMs: Math.max(...times),
+        usage: periodUsage(group[0].sessionId, group, { prices }),
+      };
+    })
+    .sort((a, b) => a.lastActivityMs - b.lastActivityMs || a.sessionId.localeCompare(b.sessionId));
+}
+
+export interface ActivityBlock {
+  kind: "block";
+  summary: BlockSummary;
+  entries: number;
+  firstEventMs: number;
+  lastEventMs: number;
+  tokens: TokenTotals;
+}
+
+/** A stretch of more than 5 hours without activity between two blocks (ccusage lists these too). */
+export interface GapBlock {
+  kind: "gap";
+  startMs: number;
+  endMs: number;
+}
+
+export type BlockRow = ActivityBlock | GapBlock;
+
+/** core's 5-hour blocks with their token types and event counts, and the gaps between them. */
+export function blockRows(events: readonly UsageEvent[], nowMs: number, prices?: PriceTable): BlockRow[] {
+  const sorted = [...events].sort((a, b) => a.timestampMs - b.timestampMs);
+  const summaries = buildBlocks(sorted, { nowMs, prices });
+  const rows: BlockRow[] = [];
+  let next = 0;
+  for (let b = 0; b < summaries.length; b++) {
+    const nextStart = b + 1 < summaries.length ? summaries[b + 1].startMs : Infinity;
+    const members: UsageEvent[] = [];
+    // Blocks partition the sorted events: each takes events until the next block starts.
+    while (next < sorted.length && (sorted[next].timestampMs < nextStart || members.length === 0)) {
+      members.push(sorted[next++]);
+    }
+    const block = activityBlock(summaries[b], members);
+    const previous = rows[rows.length - 1];
+    if (previous?.kind === "block" && block.firstEventMs - previous.lastEventMs > BLOCK_LENGTH_MS) {
+      rows.push({ kind: "gap", startMs: previous.lastEventMs + BLOCK_LENGTH_MS, endMs: block.firstEventMs });
+    }
+    rows.push(block);
+  }
+  return rows;
+}
+
+function activityBlock(summary: BlockSummary, members: UsageEvent[]): ActivityBlock {
+  const tokens: TokenTotals = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
+  for (const e of members) {
+    tokens.inputTokens += e.inputTokens;
+    tokens.outputTokens += e.outputTokens;
+    tokens.cacheCreationTokens += e.cacheCreationTokens;
+    tokens.cacheReadTokens += e.cacheReadTokens;
+  }
+  tokens.totalTokens = tokens.inputTokens + tokens.outputTokens + tokens.cacheCreationTokens + tokens.cacheReadTokens;
+  return {
+    kind: "block",
+    summary,
+    entries: members.length,
+    firstEventMs: members[0]?.timestampMs ?? summary.startMs,
+    lastEventMs: members[members.length - 1]?.timestampMs ?? summary.startMs,
+    tokens,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Running totals of everything the ledger holds: per model (the counters), per project,
+ * per day and model (daily API, today, this week), plus the events of the last two days
+ * (blocks, sessions). Built once by streaming the stored events, then kept exact by
+ * applying each commit's (previous, current) pairs: subtract the replaced copy, add the new.
+ */
+import {
+  bundledPriceTable,
+  costUsd,
+  dayKey,
+  totalTokens,
+  type ModelUsage,
+  type PeriodUsage,
+  type PriceTable,
+  type UsageChange,
+  type UsageEvent,
+} from "@quotacast/core";
+
+export interface ModelTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  messages: number;
+  /** Cost of the priced messages only. */
+  costUsd: number;
+  /** Messages whose model has no price. */
+  unpricedMessages: number;
+}
+
+/** Blocks and sessions need only recent events; two days covers today in any zone and a block chain. */
+export const RECENT_EVENTS_MS = 48 * 3600_000;
+
+export class UsageTotals {
+  readonly byModel = new Map<string, ModelTotals>();
+  readonly projectCostUsd = new Map<string, number>();
+  private readonly byDay = new Map<string, Map<string, ModelTotals>>();
+  private readonly recent = new Map<string, UsageEvent>();
+
+  constructor(
+    readonly timezone: string,
+    private readonly prices: PriceTable = bundledPriceTable(),
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Adds one stored event (used while loading the ledger). */
+  add(event: UsageEvent): void {
+    this.accumulate(event, 1);
+    this.remember(event);
+  }
+
+  apply(changes: readonly UsageChange[]): void {
+    for (const { previous, current } of changes) {
+      if (previous) {
+        this.accumulate(previous, -1);
+        this.recent.delete(previous.key);
+      }
+      this.accumulate(current, 1);
+      this.remember(current);
+    }
+  }
+
+  /** Events with `timestampMs >= sinceMs` among the recent ones. */
+  recentEvents(sinceMs: number): UsageEvent[] {
+    const out: UsageEvent[] = [];
+    for (const [key, event] of this.recent) {
+      if (event.timestampMs < this.nowMs() - RECENT_EVENTS_MS) this.recent.delete(key);
+      else if (event.timestampMs >= sinceMs) out.push(event);
+    }
+    return out;
+  }
+
+  /** Days that have usage, oldest first. */
+  days(): string[] {
+    return [...this.byDay.keys()].sort();
+  }
+
+  /** One PeriodUsage over the given days (a day, or the days of a week). */
+  period(label: string, days: readonly string[]): PeriodUsage {
+    const models = new Map<string, ModelTotals>();
+    for (const day of days) {
+      for (const [model, totals] of this.byDay.get(day) ?? []) {
+        let into = models.get(model);
+        if (!into) {
+          into = zeroTotals();
+          models.set(model, into);
+        }
+        addInto(into, totals, 1);
+      }
+    }
+    return toPeriodUsage(label, models);
+  }
+
+  /** One PeriodUsage per day with usage from `sinceDay` (inclusive), oldest first. */
+  daily(sinceDay?: string): PeriodUsage[] {
+    return this.days()
+      .filter((day) => sinceDay === undefined || day >= sinceDay)
+      .map((day) => this.period(day, [day]));
+  }
+
+  private accumulate(event: UsageEvent, sign: 1 | -1): void {
+    const cost = costUsd(event, this.prices);
+    const delta: ModelTotals = {
+      inputTokens: event.inputTokens,
+      outputTokens: event.outputTokens,
+      cacheCreationTokens: event.cacheCreationTokens,
+      cacheReadTokens: event.cacheReadTokens,
+      messages: 1,
+      costUsd: cost ?? 0,
+      unpricedMessages: cost === null ? 1 : 0,
+    };
+    addInto(entry(this.byModel, event.model), delta, sign);
+    const day = dayKey(event.timestampMs, this.timezone);
+    let models = this.byDay.get(day);
+    if (!models) {
+      models = new Map();
+      this.byDay.set(day, models);
+    }
+    addInto(entry(models, event.model), delta, sign);
+    if (cost !== null) {
+      this.projectCostUsd.set(event.project, (this.projectCostUsd.get(event.project) ?? 0) + sign * cost);
+    }
+  }
+
+  private remember(event: UsageEvent): void {
+    if (event.timestampMs >= this.nowMs() - RECENT_EVENTS_MS) this.recent.set(event.key, event);
+  }
+}
+
+function entry(map: Map<string, ModelTotals>, key: string): ModelTotals {
+  let totals = map.get(key);
+  if (!totals) {
+    totals = zeroTotals();
+    map.set(key, totals);
+  }
+  return totals;
+}
+
+function zeroTotals(): ModelTotals {
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    messages: 0,
+    costUsd: 0,
+    unpricedMessages: 0,
+  };
+}
+
+function addInto(into: ModelTotals, from: ModelTotals, sign: 1 | -1): void {
+  into.inputTokens += sign * from.inputTokens;
+  into.outputTokens += sign * from.outputTokens;
+  into.cacheCreationTokens += sign * from.cacheCreationTokens;
+  into.cacheReadTokens += sign * from.cacheReadTokens;
+  into.messages += sign * from.messages;
+  into.costUsd += sign * from.costUsd;
+  into.unpricedMessages += sign * from.unpricedMessages;
+}
+
+/** Same shape and order as core's `periodUsage` (models by cost, then tokens, then name). */
+function toPeriodUsage(label: string, byModel: Map<string, ModelTotals>): PeriodUsage {
+  const models: ModelUsage[] = [...byModel]
+    .filter(([, t]) => t.messages > 0)
+    .map(([model, t]) => {
+      const tokens = {
+        inputTokens: t.inputTokens,
+        outputTokens: t.outputTokens,
+        cacheCreationTokens: t.cacheCreationTokens,
+        cacheReadTokens: t.cacheReadTokens,
+      };
+      return { model, ...tokens, totalTokens: totalTokens(tokens), costUsd: t.unpricedMessages > 0 ? null : t.costUsd };
+    })
+    .sort(
+      (a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model),
+    );
+  const period: PeriodUsage = {
+    period: label,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    costUsd: 0,
+    unpricedModels: models.filter((m) => m.costUsd === null).map((m) => m.model),
+    topModel: models[0]?.model ?? null,
+    models,
+  };
+  for (const m of models) {
+    period.inputTokens += m.inputTokens;
+    period.outputTokens += m.outputTokens;
+    period.cacheCreationTokens += m.cacheCreationTokens;
+    period.cacheReadTokens += m.cacheReadTokens;
+    period.totalTokens += m.totalTokens;
+    period.costUsd += m.costUsd ?? 0;
+  }
+  return period;
+}
