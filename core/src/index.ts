@@ -26,7 +26,6 @@ export * from "./limits/source";
 export * from "./limits/backoff";
 export * from "./limits/merge";
 export * from "./limits/poll";
-export * from "./limits/node-http";
 export * from "./limits/statusline-feed";
 export * from "./limits/header-file";
 export * from "./limits/oauth/parse";
@@ -39,6 +38,16 @@ export * from "./limits/sources/header-file";
 export * from "./limits/sources/admin";
 
 // --- forecast
+export * from "./forecast/series";
+export * from "./forecast/random";
+export { normalCdf, normalQuantile } from "./forecast/stats";
+export * from "./forecast/model";
+export * from "./forecast/learned-limit";
+export * from "./forecast/transcript-prior";
+export * from "./forecast/claumon";
+export * from "./forecast/strategies";
+export * from "./forecast/score";
+export * from "./forecast/bench";
 
 // --- report (Summary builder)
 export * from "./report/build";

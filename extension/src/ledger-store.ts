@@ -104,7 +104,11 @@ export class FileLedgerStore implements LedgerStore {
       const cursors = new Map(await this.cursorMap());
       for (const removed of commit.removedCursorPaths) cursors.delete(removed);
       for (const cursor of commit.cursors) cursors.set(cursor.path, copyCursor(cursor));
-      const record: CursorRecord = { version: LEDGER_STORE_VERSION, shards: this.shardCount, cursors: [...cursors.values()] };
+      const record: CursorRecord = {
+        version: LEDGER_STORE_VERSION,
+        shards: this.shardCount,
+        cursors: [...cursors.values()],
+      };
       await writeAtomically(this.cursorsPath(), JSON.stringify(record));
       this.cursorCache = cursors;
     }

@@ -17,7 +17,13 @@ export function modernUsageBody(nowMs: number): Record<string, unknown> {
     seven_day_oauth_apps: null,
     seven_day_cowork: { utilization: 0, resets_at: null },
     iguana_necktie: null,
-    extra_usage: { is_enabled: true, monthly_limit: 5000, used_credits: 1234, utilization: 24.68, currency: "EUR" },
+    extra_usage: {
+      is_enabled: true,
+      monthly_limit: 5000,
+      used_credits: 1234,
+      utilization: 24.68,
+      currency: "EUR",
+    },
     limits: [
       {
         kind: "session",
@@ -62,7 +68,10 @@ export function modernUsageBody(nowMs: number): Record<string, unknown> {
 /** The older shape (seed 004): only buckets, integer-ish utilization, no limits or extra usage. */
 export function legacyUsageBody(nowMs: number): Record<string, unknown> {
   return {
-    five_hour: { utilization: 78.0, resets_at: new Date(nowMs + 3600_000).toISOString().replace("Z", "+00:00") },
+    five_hour: {
+      utilization: 78.0,
+      resets_at: new Date(nowMs + 3600_000).toISOString().replace("Z", "+00:00"),
+    },
     seven_day: null,
     seven_day_oauth_apps: null,
     seven_day_opus: null,

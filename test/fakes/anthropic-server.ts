@@ -90,7 +90,10 @@ export class FakeAnthropicServer {
     this.requests.push(request);
     const route = this.routes.get(url.pathname);
     if (!route) {
-      send(res, { status: 404, body: { type: "error", error: { type: "not_found_error", message: "no route" } } });
+      send(res, {
+        status: 404,
+        body: { type: "error", error: { type: "not_found_error", message: "no route" } },
+      });
       return;
     }
     const responder = route.responders[Math.min(route.served, route.responders.length - 1)];
@@ -103,7 +106,11 @@ export class FakeAnthropicServer {
 
 function send(res: http.ServerResponse, response: FakeResponse): void {
   const body =
-    response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body);
+    response.body === undefined
+      ? ""
+      : typeof response.body === "string"
+        ? response.body
+        : JSON.stringify(response.body);
   res.writeHead(response.status ?? 200, { "content-type": "application/json", ...(response.headers ?? {}) });
   res.end(body);
 }

@@ -17,7 +17,9 @@ function tempDir(): string {
 }
 
 /** Every usage line of the history, parsed, by dedup key (the test's own independent reading). */
-function readUsageLines(history: GeneratedHistory): Map<string, { output: number; total: number; ts: number }[]> {
+function readUsageLines(
+  history: GeneratedHistory,
+): Map<string, { output: number; total: number; ts: number }[]> {
   const byKey = new Map<string, { output: number; total: number; ts: number }[]>();
   for (const file of history.files) {
     for (const text of fs.readFileSync(file, "utf8").split("\n")) {
@@ -35,7 +37,10 @@ function readUsageLines(history: GeneratedHistory): Map<string, { output: number
       if (!usage || line.message?.model === GENERATOR_MODELS.synthetic) continue;
       const key = line.requestId ? `${line.message!.id}:${line.requestId}` : `${line.message!.id}`;
       const total =
-        usage.input_tokens + usage.output_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+        usage.input_tokens +
+        usage.output_tokens +
+        usage.cache_creation_input_tokens +
+        usage.cache_read_input_tokens;
       const copies = byKey.get(key) ?? [];
       copies.push({ output: usage.output_tokens, total, ts: Date.parse(line.timestamp!) });
       byKey.set(key, copies);
@@ -59,14 +64,22 @@ describe("generateHistory", () => {
     expect(history.bytesWritten).toBeLessThan(3_600_000);
     const onDisk = history.files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
     expect(onDisk).toBeGreaterThanOrEqual(history.bytesWritten);
-    expect(history.files.every((f) => f.startsWith(path.join(dir, "projects")) && f.endsWith(".jsonl"))).toBe(true);
+    expect(history.files.every((f) => f.startsWith(path.join(dir, "projects")) && f.endsWith(".jsonl"))).toBe(
+      true,
+    );
     expect(history.files.some((f) => /[/\\]subagents[/\\]agent-[^/\\]+\.jsonl$/.test(f))).toBe(true);
   });
 
   it("is deterministic for a seed", () => {
     const other = tempDir();
     try {
-      const again = generateHistory({ dir: other, sizeMb: 3, seed: 7, endMs: END_MS, medianFileBytes: 20_000 });
+      const again = generateHistory({
+        dir: other,
+        sizeMb: 3,
+        seed: 7,
+        endMs: END_MS,
+        medianFileBytes: 20_000,
+      });
       expect(again.events).toEqual(history.events);
       const relative = (h: GeneratedHistory) => h.files.map((f) => path.relative(h.dir, f));
       expect(relative(again)).toEqual(relative(history));
@@ -149,6 +162,29 @@ describe("generator extras on a larger history", () => {
         }
       }
       expect(invalid).toBe(history.invalidLines);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("generator options", () => {
+  it("can leave out requestId-less responses and null cwd fields", () => {
+    const dir = tempDir();
+    try {
+      const history = generateHistory({
+        dir,
+        sizeMb: 1,
+        seed: 3,
+        endMs: END_MS,
+        medianFileBytes: 20_000,
+        missingRequestIdRatio: 0,
+        nullCwdRatio: 0,
+      });
+      expect(history.events.length).toBeGreaterThan(50);
+      expect(history.events.every((e) => e.hasRequestId && !e.nullCwd)).toBe(true);
+      const text = history.files.map((f) => fs.readFileSync(f, "utf8")).join("");
+      expect(text.includes('"cwd":null')).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -25,6 +25,12 @@ export interface GenerateOptions {
   projects?: number;
   /** Median size of a session file (default 100 KB); smaller gives more files for small tests. */
   medianFileBytes?: number;
+  /** Share of responses written without `requestId` (default 0.05; 0 for none). */
+  missingRequestIdRatio?: number;
+  /** Share of responses whose lines have `"cwd": null` (default 0.002; 0 for none). */
+  nullCwdRatio?: number;
+  /** Share of zero-usage `<synthetic>` responses (default 0.01; 0 for none). */
+  syntheticRatio?: number;
 }
 
 /** One deduplicated API response as the generator knows it (the copy with the most tokens). */
@@ -201,7 +207,8 @@ function planFiles(rng: Rng, totalBytes: number, projectCount: number, medianByt
     const subagents: number[] = [];
     if (rng.chance(0.35)) {
       const count = rng.int(1, 4);
-      for (let i = 0; i < count; i++) subagents.push(clamp(rng.logNormal(medianBytes * 0.4, 1.3), 2_000, 3 * MB));
+      for (let i = 0; i < count; i++)
+        subagents.push(clamp(rng.logNormal(medianBytes * 0.4, 1.3), 2_000, 3 * MB));
     }
     const bytes = Math.min(totalBytes - planned, mainBytes + sum(subagents));
     const scale = bytes / (mainBytes + sum(subagents));
@@ -305,7 +312,9 @@ function usageJson(u: Usage, output: number, model: string): string {
 
 function drawUsage(rng: Rng, model: string): Usage {
   const sonnetLong = model === GENERATOR_MODELS.sonnet45 && rng.chance(0.03);
-  const cacheRead = sonnetLong ? rng.int(190_000, 260_000) : Math.floor(clamp(rng.logNormal(45_000, 0.9), 0, 180_000));
+  const cacheRead = sonnetLong
+    ? rng.int(190_000, 260_000)
+    : Math.floor(clamp(rng.logNormal(45_000, 0.9), 0, 180_000));
   const cacheCreation = rng.chance(0.7) ? Math.floor(clamp(rng.logNormal(2_500, 1.2), 0, 60_000)) : 0;
   const oneHour = rng.chance(0.25);
   return {
@@ -339,6 +348,7 @@ class HistoryBuilder {
   constructor(
     private readonly rng: Rng,
     private readonly text: TextSource,
+    private readonly ratios: { missingRequestId: number; nullCwd: number; synthetic: number },
   ) {}
 
   /** Writes lines until the file reaches `targetBytes`; returns the time of the last line. */
@@ -381,7 +391,7 @@ class HistoryBuilder {
     const { ctx } = state;
     this.responses++;
     // Rare cases are drawn at random, and forced once early so small histories have them too.
-    if (rng.chance(0.01) || this.responses === 7) {
+    if (this.ratios.synthetic > 0 && (rng.chance(this.ratios.synthetic) || this.responses === 7)) {
       this.syntheticResponse(w, state);
       return;
     }
@@ -390,18 +400,21 @@ class HistoryBuilder {
     if (model === GENERATOR_MODELS.opus46 && !this.wroteFast) usage.fast = true;
     this.wroteFast ||= usage.fast;
     const messageId = `msg_01${rng.id(22)}`;
-    const requestId = rng.chance(0.05) || this.responses === 3 ? null : `req_011C${rng.id(20)}`;
+    const noRequestId =
+      this.ratios.missingRequestId > 0 && (rng.chance(this.ratios.missingRequestId) || this.responses === 3);
+    const requestId = noRequestId ? null : `req_011C${rng.id(20)}`;
     const copies = rng.int(2, 5);
     usage.output = Math.max(usage.output, copies);
     const outputs = growingOutputs(rng, usage.output, copies);
-    const nullCwd = rng.chance(0.002);
+    const nullCwd = rng.chance(this.ratios.nullCwd);
     let timestampMs = state.timeMs;
     const written: TruthEvent["copies"] = [];
     for (let i = 0; i < copies; i++) {
       const uuid = rng.uuid();
       const ts = this.advance(state, i === 0 ? 1_500 : 20, i === 0 ? 40_000 : 3_000);
       timestampMs = state.timeMs;
-      const content = i === copies - 1 && rng.chance(0.6) ? this.toolUse() : this.textBlock(i === 0 ? 40 : 400);
+      const content =
+        i === copies - 1 && rng.chance(0.6) ? this.toolUse() : this.textBlock(i === 0 ? 40 : 400);
       const stop = i === copies - 1 ? `"tool_use"` : "null";
       const request = requestId ? `,"requestId":"${requestId}"` : "";
       w.line(
@@ -446,7 +459,8 @@ class HistoryBuilder {
     const event = this.events.get(requestId ? `${messageId}:${requestId}` : `${messageId}`);
     const output = /"output_tokens":(\d+)/.exec(line)?.[1];
     const timestamp = /"timestamp":"([^"]+)"/.exec(line)?.[1];
-    if (!event || output === undefined || timestamp === undefined) throw new Error("generator: copied an unknown line");
+    if (!event || output === undefined || timestamp === undefined)
+      throw new Error("generator: copied an unknown line");
     event.copies.push({ timestampMs: Date.parse(timestamp), outputTokens: Number(output) });
   }
 
@@ -520,12 +534,18 @@ class HistoryBuilder {
           `"hookName":"PostToolUse:Edit"},"toolUseID":"toolu_01${rng.id(22)}","timestamp":"${ts}","uuid":"${rng.uuid()}"}`,
       );
     } else if (r < 0.11) {
-      w.line(`{"type":"queue-operation","operation":"enqueue","timestamp":"${ts}","sessionId":"${state.ctx.sessionId}"}`);
+      w.line(
+        `{"type":"queue-operation","operation":"enqueue","timestamp":"${ts}","sessionId":"${state.ctx.sessionId}"}`,
+      );
     } else if (r < 0.115) {
-      w.line(`{"type":"last-prompt","lastPrompt":"${this.text.take(80)}","sessionId":"${state.ctx.sessionId}"}`);
+      w.line(
+        `{"type":"last-prompt","lastPrompt":"${this.text.take(80)}","sessionId":"${state.ctx.sessionId}"}`,
+      );
     } else if (r < 0.118 || this.responses === 5) {
       // A line cut short mid-write by a crash: invalid JSON in the middle of the file.
-      w.line(`{${common(state.ctx, state.parent, false)},"type":"assistant","message":{"model":"${state.ctx.model}","id":"msg_01`);
+      w.line(
+        `{${common(state.ctx, state.parent, false)},"type":"assistant","message":{"model":"${state.ctx.model}","id":"msg_01`,
+      );
       this.invalidLines++;
     }
   }
@@ -603,7 +623,11 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
   const totalBytes = Math.max(2_000, Math.floor(opts.sizeMb * MB));
   const projectCount = opts.projects ?? clamp(Math.round(Math.sqrt(totalBytes / MB) * 1.1), 3, 24);
   const text = new TextSource(makeTextPool(rng, Math.min(12 * MB, Math.max(200_000, totalBytes / 4))), rng);
-  const builder = new HistoryBuilder(rng, text);
+  const builder = new HistoryBuilder(rng, text, {
+    missingRequestId: opts.missingRequestIdRatio ?? 0.05,
+    nullCwd: opts.nullCwdRatio ?? 0.002,
+    synthetic: opts.syntheticRatio ?? 0.01,
+  });
   const projects = Array.from({ length: projectCount }, (_, i) => {
     const cwd = `/home/dev/src/${rng.pick(["app", "api", "web", "infra", "tools", "docs"])}-${i}`;
     return { cwd, encoded: cwd.replace(/[^A-Za-z0-9]/g, "-") };
@@ -632,7 +656,8 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
     // Giants span a few days; ordinary sessions hours. Pick a start that keeps the end <= endMs.
     const spanGuessMs = giant ? 3 * DAY_MS : Math.min(2 * DAY_MS, (plan.targetBytes / 60_000) * 600_000);
     const earliest = opts.endMs - days * DAY_MS;
-    const startMs = earliest + Math.floor(rng.next() * Math.max(0, days * DAY_MS - spanGuessMs - 3 * 3_600_000));
+    const startMs =
+      earliest + Math.floor(rng.next() * Math.max(0, days * DAY_MS - spanGuessMs - 3 * 3_600_000));
     const deadlineMs = opts.endMs - 2 * 3_600_000;
     const state: FileState = { ctx, timeMs: startMs, deadlineMs, parent: null };
 
@@ -641,7 +666,9 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
     const recorder = new RecordingWriter(writer, !giant && plan.targetBytes < 400_000);
     if (plan.resumes && resumable) {
       for (const line of resumable.lines) {
-        recorder.line(line.split(`"sessionId":"${resumable.sessionId}"`).join(`"sessionId":"${ctx.sessionId}"`));
+        recorder.line(
+          line.split(`"sessionId":"${resumable.sessionId}"`).join(`"sessionId":"${ctx.sessionId}"`),
+        );
         builder.copiedLine(line);
       }
       state.timeMs = Math.max(state.timeMs, lastTimestamp(resumable.lines) + 60_000);
@@ -652,7 +679,8 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
     files.push(file);
     if (state.timeMs > opts.endMs) throw new Error(`generator: session ran past --end (${file})`);
     if (rng.chance(0.03) || index === 1) builder.truncatedTail(file, state);
-    if (recorder.lines) resumable = { project: plan.project, lines: recorder.lines, sessionId: ctx.sessionId };
+    if (recorder.lines)
+      resumable = { project: plan.project, lines: recorder.lines, sessionId: ctx.sessionId };
 
     for (const subBytes of plan.subagents) {
       const agentId = rng.id(8).toLowerCase();
@@ -660,7 +688,12 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
       const subWriter = new ChunkedFileWriter(subFile);
       const subStart = sessionStart + Math.floor(rng.next() * Math.max(1, state.timeMs - sessionStart));
       const subState: FileState = {
-        ctx: { ...ctx, isSidechain: true, agentId, model: rng.chance(0.5) ? GENERATOR_MODELS.haiku45 : ctx.model },
+        ctx: {
+          ...ctx,
+          isSidechain: true,
+          agentId,
+          model: rng.chance(0.5) ? GENERATOR_MODELS.haiku45 : ctx.model,
+        },
         timeMs: subStart,
         deadlineMs,
         parent: null,
@@ -726,14 +759,22 @@ const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 export function truthDayKey(ms: number, timezone: string): string {
   let fmt = dayFormatters.get(timezone);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    fmt = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
     dayFormatters.set(timezone, fmt);
   }
   return fmt.format(ms);
 }
 
 /** Token totals of the counted events grouped by `keyOf` (day, model, ...), keys sorted. */
-export function truthBy(events: readonly TruthEvent[], keyOf: (e: TruthEvent) => string): Map<string, TokenTruth> {
+export function truthBy(
+  events: readonly TruthEvent[],
+  keyOf: (e: TruthEvent) => string,
+): Map<string, TokenTruth> {
   const groups = new Map<string, TokenTruth & { modelSet: Set<string> }>();
   for (const e of events) {
     const key = keyOf(e);
@@ -838,7 +879,9 @@ function main(argv: string[]): number {
   const seed = Number(values.seed);
   const days = Number(values.days);
   if (!Number.isFinite(endMs) || !(sizeMb > 0) || !Number.isInteger(seed) || !(days > 0)) {
-    process.stderr.write("transcripts: --end must be an ISO date, --size-mb and --days positive, --seed an integer\n");
+    process.stderr.write(
+      "transcripts: --end must be an ISO date, --size-mb and --days positive, --seed an integer\n",
+    );
     return 2;
   }
   if (fs.existsSync(path.join(values.out, "projects"))) {

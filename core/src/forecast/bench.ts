@@ -156,6 +156,7 @@ export function runForecastBench(
     sorted.map((w) => w.finalUtilizationRatio).sort((a, b) => a - b),
     0.5,
   );
+  const costHistory = sorted.flatMap((w) => w.costs).sort((a, b) => a.timestampMs - b.timestampMs);
   const scored = new Map<string, ScoredPoint[]>(strategies.map((s) => [s.name, []]));
   const elapsedMs: Record<string, number> = {};
   const horizons: number[] = [];
@@ -170,7 +171,7 @@ export function runForecastBench(
         let predict = fitted.get(w.windowLengthMs);
         if (!predict) {
           const training = fold.train(i);
-          predict = strategy.fit(training, w.windowLengthMs, learnedLimitFrom(training));
+          predict = strategy.fit(training, w.windowLengthMs, { ...learnedLimitFrom(training), costHistory });
           fitted.set(w.windowLengthMs, predict);
         }
         const actualEta = actualExhaustionMs(w);
@@ -276,6 +277,7 @@ export function syntheticWindows(regime: SyntheticRegime, opts: { windows?: numb
   let startMs = day0 + 8 * HOUR_MS;
   for (let i = 0; i < count; i++) {
     if (i % 3 === 0) startMs = day0 + (i / 3) * 24 * HOUR_MS + (7 + 2 * rng.next()) * HOUR_MS;
+    startMs = Math.round(startMs / 60_000) * 60_000;
     const trend = regime === "drift" ? Math.exp(Math.log(3) * (i / Math.max(1, count - 1) - 0.5)) : 1;
     const sigma = regime === "drift" ? 0.2 : 0.3;
     const rate = BASE_RATE_PER_H * trend * Math.exp(sigma * normalDraw(rng) - (sigma * sigma) / 2);

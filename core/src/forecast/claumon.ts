@@ -2,7 +2,7 @@
  * A re-implementation of claumon's model v2.1 from its published description (see
  * docs/reference forecasting.md), so the benchmark compares against it on the same files:
  * - rate: OLS slope over the last 30 minutes (>= 3 points, only after the last drop),
- *   precision-weighted with an empirical-Bayes normal prior of u*/D over past windows;
+ *   precision-weighted with an empirical-Bayes normal prior of u_final / D over past windows;
  * - noise: squared errors of the point forecast at 6 replayed points per past window,
  *   regressed on horizon and horizon squared (no intercept, non-negative terms);
  * - 500 Monte Carlo paths of a Gamma process (rate drawn from a Gamma per path, Gamma
@@ -22,7 +22,7 @@ export const CLAUMON_MIN_WINDOWS = 2;
 const MIN_SLOPE_VARIANCE = 1e-6;
 
 export interface ClaumonPrior {
-  /** Mean and variance of u*/D (utilization per hour). */
+  /** Mean and variance of u_final / D (utilization per hour). */
   rateMean: number;
   rateVariance: number;
 }

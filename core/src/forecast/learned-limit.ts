@@ -18,7 +18,7 @@ export interface LimitSegment {
 }
 
 export interface LearnLimitOptions {
-  /** Bootstrap resamples (default 400). */
+  /** Bootstrap resamples (default 400; 0 = no interval, the estimate alone). */
   resamples?: number;
   /** Central coverage of the interval (default 0.9). */
   coverage?: number;
@@ -98,8 +98,8 @@ export function learnLimit(
   return {
     window,
     limitUsd,
-    limitUsdLow: Math.min(limitUsd, quantileSorted(boot, tail)),
-    limitUsdHigh: Math.max(limitUsd, quantileSorted(boot, 1 - tail)),
+    limitUsdLow: boot.length ? Math.min(limitUsd, quantileSorted(boot, tail)) : limitUsd,
+    limitUsdHigh: boot.length ? Math.max(limitUsd, quantileSorted(boot, 1 - tail)) : limitUsd,
     limitTokens: ratioOfSums(usable, "tokensDelta"),
     samples: usable.length,
   };

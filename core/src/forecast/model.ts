@@ -24,9 +24,10 @@ import {
   type Situation,
   type UtilizationPoint,
 } from "./series";
-import { clamp, quantileSorted, solveLinear, weightedQuantileSorted } from "./stats";
+import { clamp, normalQuantile, quantileSorted, solveLinear, weightedQuantileSorted } from "./stats";
 import type { SpendPrior } from "./transcript-prior";
 import { expectedSpendUsd } from "./transcript-prior";
+import { learnLimit, limitSegments } from "./learned-limit";
 
 export const FAN_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95] as const;
 export const DEFAULT_WARNING_LEVEL = 0.8;
@@ -37,13 +38,18 @@ const RATIO_OFFSET = 0.02;
 const GENERIC_PSEUDO_WEIGHT = 3;
 /** Ridge strength in equivalent replay points. */
 const RIDGE_PSEUDO_ROWS = 4;
-const REPLAY_POINTS_PER_WINDOW = 12;
+/** Replay: 12 points per window, 6 beyond 60 windows, over the most recent 120 windows (bounds the cost). */
+const REPLAY_MAX_WINDOWS = 120;
+const TAU_MAX_WINDOWS = 100;
+const CROSS_FIT_FOLDS = 5;
+const TIME_OF_DAY_BANDWIDTH_H = 2.5;
 const RECENCY_TAUS_MS = [3, 7, 21, Infinity].map((d) => d * 24 * HOUR_MS);
 
 /** Regression features, in order. Rates are utilization per hour. */
-function features(s: Situation, priorRate: number, stop: number): number[] {
+function features(s: Situation, priorRate: number, timeOfDayRate: number, stop: number): number[] {
   const phi = s.elapsedFraction;
   return [
+    timeOfDayRate,
     s.shortRate,
     s.longRate,
     s.toDateRate,
@@ -56,9 +62,11 @@ function features(s: Situation, priorRate: number, stop: number): number[] {
   ];
 }
 /** Where the ridge shrinks to: half what the window did so far, half what windows usually do. */
-const BETA_PRIOR = [0, 0.2, 0.3, 0.5, 0, 0, -0.2, -0.2, 0];
+const BETA_PRIOR = [0, 0, 0.2, 0.3, 0.5, 0, 0, -0.2, -0.2, 0];
 
 interface ReplayRow {
+  /** Which past window the row replays (rows of one window share a cross-fitting fold). */
+  windowIndex: number;
   x: number[];
   horizonH: number;
   increment: number;
@@ -86,12 +94,20 @@ function windowRate(w: CompletedWindow): number {
 }
 
 /** Recency-weighted mean rate of past windows around `atMs`, leaving out one index. */
-function priorRateAt(times: number[], rates: number[], atMs: number, tauMs: number, exclude = -1): number | null {
+function priorRateAt(
+  times: number[],
+  rates: number[],
+  atMs: number,
+  tauMs: number,
+  exclude = -1,
+  similarity?: (otherMs: number) => number,
+): number | null {
   let sw = 0;
   let s = 0;
   for (let i = 0; i < times.length; i++) {
     if (i === exclude) continue;
-    const w = Number.isFinite(tauMs) ? Math.exp(-Math.abs(times[i] - atMs) / tauMs) : 1;
+    let w = Number.isFinite(tauMs) ? Math.exp(-Math.abs(times[i] - atMs) / tauMs) : 1;
+    if (similarity) w *= similarity(times[i]);
     sw += w;
     s += w * rates[i];
   }
@@ -99,8 +115,10 @@ function priorRateAt(times: number[], rates: number[], atMs: number, tauMs: numb
 }
 
 /** The recency scale whose leave-one-out prior predicts past windows best. */
-function chooseRecencyTau(times: number[], rates: number[]): number {
-  if (times.length < 6) return Infinity;
+function chooseRecencyTau(allTimes: number[], allRates: number[]): number {
+  if (allTimes.length < 6) return Infinity;
+  const times = allTimes.slice(-TAU_MAX_WINDOWS);
+  const rates = allRates.slice(-TAU_MAX_WINDOWS);
   let best = Infinity;
   let bestErr = Infinity;
   for (const tau of RECENCY_TAUS_MS) {
@@ -118,12 +136,37 @@ function chooseRecencyTau(times: number[], rates: number[]): number {
   return best;
 }
 
+/**
+ * How alike two windows are in time of day (and weekday vs weekend, UTC) of their resets: a
+ * weight in (0, 1]. Windows of a day or longer cover every hour: all alike.
+ */
+function timeOfDaySimilarity(resetAMs: number, windowLengthMs: number): (resetBMs: number) => number {
+  if (windowLengthMs >= 24 * HOUR_MS) return () => 1;
+  const hourA = (resetAMs / HOUR_MS) % 24;
+  const weekendA = isWeekend(resetAMs);
+  return (resetBMs) => {
+    const d = Math.abs(hourA - (resetBMs / HOUR_MS) % 24);
+    const hours = Math.min(d, 24 - d);
+    return Math.exp(-0.5 * (hours / TIME_OF_DAY_BANDWIDTH_H) ** 2) * (isWeekend(resetBMs) === weekendA ? 1 : 0.3) + 1e-6;
+  };
+}
+
+function isWeekend(ms: number): boolean {
+  const day = new Date(ms).getUTCDay();
+  return day === 0 || day === 6;
+}
+
 function stopSignal(idleH: number, pauseScaleH: number): number {
   return 1 - Math.exp(-idleH / pauseScaleH);
 }
 
 /** Learns from completed windows of one length. Pure; fast enough to run on every forecast. */
-export function fitForecastModel(pastWindows: readonly CompletedWindow[], windowLengthMs: number): FittedForecastModel {
+export function fitForecastModel(
+  pastWindows: readonly CompletedWindow[],
+  windowLengthMs: number,
+  opts: { learnedLimit?: LearnedLimit | null } = {},
+): FittedForecastModel {
+  const limitUsd = opts.learnedLimit?.limitUsd;
   const windows = pastWindows
     .filter((w) => w.windowLengthMs === windowLengthMs && Number.isFinite(w.finalUtilizationRatio))
     .slice()
@@ -132,25 +175,30 @@ export function fitForecastModel(pastWindows: readonly CompletedWindow[], window
   const priorTimesMs = windows.map((w) => w.resetsAtMs);
   const priorRates = windows.map(windowRate);
   const recencyTauMs = chooseRecencyTau(priorTimesMs, priorRates);
-  const series = windows.map((w) => toSeries(w.readings));
+  const series = windows.map((w, i) => (i >= windows.length - REPLAY_MAX_WINDOWS ? toSeries(w.readings) : toSeries([])));
   const pauses = series.flatMap(closedPauseDurationsH).sort((a, b) => a - b);
   const pauseScaleH =
     pauses.length >= 10 ? clamp(quantileSorted(pauses, 0.9), windowH * 0.03, windowH * 0.5) : windowH * 0.1;
 
   const rows: ReplayRow[] = [];
+  const firstReplayed = Math.max(0, windows.length - REPLAY_MAX_WINDOWS);
+  const pointsPerWindow = windows.length > 60 ? 6 : 12;
   windows.forEach((w, i) => {
     const s = series[i];
-    if (s.timesMs.length === 0) return;
+    if (i < firstReplayed || s.timesMs.length === 0) return;
     const prior = priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i) ?? priorRates[i];
+    const sameHours = timeOfDaySimilarity(w.resetsAtMs, windowLengthMs);
+    const priorTod = priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i, sameHours) ?? prior;
     const from = s.timesMs[0] + windowLengthMs * 0.1;
     const to = w.resetsAtMs - windowLengthMs * 0.05;
     if (!(to > from)) return;
-    for (let k = 0; k < REPLAY_POINTS_PER_WINDOW; k++) {
-      const at = from + ((k + 0.5) / REPLAY_POINTS_PER_WINDOW) * (to - from);
-      const sit = situationAt(s, at, w.resetsAtMs, windowLengthMs);
+    for (let k = 0; k < pointsPerWindow; k++) {
+      const at = from + ((k + 0.5) / pointsPerWindow) * (to - from);
+      const sit = withCostStream(situationAt(s, at, w.resetsAtMs, windowLengthMs), w.readings, w.costs, limitUsd);
       const stop = stopSignal(sit.idleH, pauseScaleH);
       rows.push({
-        x: features(sit, prior, stop),
+        windowIndex: i,
+        x: features(sit, prior, priorTod, stop),
         horizonH: sit.horizonH,
         increment: Math.max(0, w.finalUtilizationRatio - sit.utilizationRatio),
         predicted: 0,
@@ -160,7 +208,16 @@ export function fitForecastModel(pastWindows: readonly CompletedWindow[], window
     }
   });
   const beta = fitRidge(rows);
-  for (const r of rows) r.predicted = predictIncrement(beta, r.x, r.horizonH);
+  // Residuals out of sample (5-fold by window), so the spread is not flattered by the fit.
+  const folds = Math.min(CROSS_FIT_FOLDS, new Set(rows.map((r) => r.windowIndex)).size);
+  if (folds >= 2) {
+    for (let f = 0; f < folds; f++) {
+      const betaF = fitRidge(rows.filter((r) => r.windowIndex % folds !== f));
+      for (const r of rows) if (r.windowIndex % folds === f) r.predicted = predictIncrement(betaF, r.x, r.horizonH);
+    }
+  } else {
+    for (const r of rows) r.predicted = predictIncrement(beta, r.x, r.horizonH);
+  }
   return {
     windowLengthMs,
     pastWindows: windows.length,
@@ -205,18 +262,23 @@ function predictIncrement(beta: number[], x: number[], horizonH: number): number
  * The generic prior of the ratio (actual + e) / (predicted + e): a chance the user has
  * stopped (growing with idleness), otherwise log-normal, wider early in the window.
  */
+/**
+ * The generic prior, set once on the pooled synthetic regimes with no past windows (its
+ * only use besides 3 pseudo-observations): users often slow down or stop, so the median
+ * ratio is below 1, and the spread is wider early in the window.
+ */
+const GENERIC = { stopBase: 0.08, stopIdle: 0.4, sigmaBase: 0.2, sigmaEarly: 0.3, mu: -0.1 };
 function genericRatioQuantile(p: number, elapsedFraction: number, stop: number): number {
-  const stopProbability = 0.1 + 0.45 * stop;
+  const stopProbability = GENERIC.stopBase + GENERIC.stopIdle * stop;
   if (p <= stopProbability) return 0;
-  const sigma = 0.35 + 0.6 * (1 - elapsedFraction);
+  const sigma = GENERIC.sigmaBase + GENERIC.sigmaEarly * (1 - elapsedFraction);
   const pp = (p - stopProbability) / (1 - stopProbability);
-  return Math.exp(-0.5 * sigma * sigma + sigma * normalQuantileSafe(pp));
+  return Math.exp(GENERIC.mu - 0.5 * sigma * sigma + sigma * normalQuantileSafe(pp));
 }
 
 function normalQuantileSafe(p: number): number {
-  return normalQ(clamp(p, 1e-6, 1 - 1e-6));
+  return normalQuantile(clamp(p, 1e-6, 1 - 1e-6));
 }
-import { normalQuantile as normalQ } from "./stats";
 
 /** Everything the forecaster may know about one window right now. */
 export interface ForecastInput {
@@ -250,34 +312,39 @@ export interface IncrementDistribution {
   cdf(x: number): number;
 }
 
-/** Moves the situation forward with the transcript cost since the last poll, when the limit is known. */
-function withCostStream(sit: Situation, input: ForecastInput, pauseScaleH: number): Situation {
-  const limit = input.learnedLimit?.limitUsd;
-  const costs = input.costStream;
-  if (!costs || costs.length === 0 || !limit || !(limit > 0)) return sit;
-  const lastPollMs = input.readings.reduce(
-    (m, r) => (r.observedAtMs <= input.nowMs ? Math.max(m, r.observedAtMs) : m),
-    -Infinity,
-  );
-  const startMs = input.resetsAtMs - input.windowLengthMs;
-  const shortSpanMs = Math.min(input.windowLengthMs * 0.1, Math.max(input.nowMs - startMs, 60_000));
+/**
+ * Moves the situation forward with the transcript cost since the last poll, and takes the
+ * recent rate and the idle time from the cost stream (seconds fresh, finer than whole
+ * percents), when the limit is known.
+ */
+export function withCostStream(
+  sit: Situation,
+  readings: readonly UtilizationPoint[],
+  costs: readonly CostPoint[] | undefined,
+  limitUsd: number | undefined,
+): Situation {
+  if (!costs || costs.length === 0 || !limitUsd || !(limitUsd > 0)) return sit;
+  const nowMs = sit.nowMs;
+  let lastPollMs = -Infinity;
+  for (const r of readings) if (r.observedAtMs <= nowMs && r.observedAtMs > lastPollMs) lastPollMs = r.observedAtMs;
+  const startMs = sit.resetsAtMs - sit.windowLengthMs;
+  const shortSpanMs = Math.min(sit.windowLengthMs * 0.1, Math.max(nowMs - startMs, 60_000));
   let sinceLastPoll = 0;
   let recent = 0;
   let lastEventMs = -Infinity;
   for (const c of costs) {
-    if (c.timestampMs > input.nowMs || c.timestampMs < startMs) continue;
+    if (c.timestampMs > nowMs || c.timestampMs < startMs) continue;
     if (c.timestampMs > lastPollMs) sinceLastPoll += c.costUsd;
-    if (c.timestampMs > input.nowMs - shortSpanMs) recent += c.costUsd;
-    if (c.costUsd > 0) lastEventMs = Math.max(lastEventMs, c.timestampMs);
+    if (c.timestampMs > nowMs - shortSpanMs) recent += c.costUsd;
+    if (c.costUsd > 0 && c.timestampMs > lastEventMs) lastEventMs = c.timestampMs;
   }
-  const u = sit.utilizationRatio + (Number.isFinite(lastPollMs) ? sinceLastPoll / limit : 0);
-  const idleH = Number.isFinite(lastEventMs) ? Math.max(0, input.nowMs - lastEventMs) / HOUR_MS : sit.idleH;
-  void pauseScaleH;
+  const u = sit.utilizationRatio + (Number.isFinite(lastPollMs) ? sinceLastPoll / limitUsd : 0);
+  const idleH = Number.isFinite(lastEventMs) ? Math.max(0, nowMs - lastEventMs) / HOUR_MS : sit.idleH;
   return {
     ...sit,
     utilizationRatio: u,
-    toDateRate: u / Math.max(sit.elapsedH, input.windowLengthMs / HOUR_MS / 20),
-    shortRate: recent / limit / (shortSpanMs / HOUR_MS),
+    toDateRate: u / Math.max(sit.elapsedH, sit.windowLengthMs / HOUR_MS / 20),
+    shortRate: recent / limitUsd / (shortSpanMs / HOUR_MS),
     idleH: Math.min(idleH, sit.idleH),
   };
 }
@@ -287,14 +354,17 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
   const model = input.model ?? fitForecastModel(input.pastWindows ?? [], input.windowLengthMs);
   const series = toSeries(input.readings.filter((r) => r.observedAtMs <= input.nowMs));
   let sit = situationAt(series, input.nowMs, input.resetsAtMs, input.windowLengthMs);
-  sit = withCostStream(sit, input, model.pauseScaleH);
+  sit = withCostStream(sit, input.readings, input.costStream, input.learnedLimit?.limitUsd);
   let stop = stopSignal(sit.idleH, model.pauseScaleH);
   if (input.claudeProcessRunning === false) stop = Math.max(stop, 0.8);
 
   let predicted: number;
   if (model.rows.length > 0) {
-    const prior = priorRateAt(model.priorTimesMs, model.priorRates, input.nowMs, model.recencyTauMs) ?? 0;
-    predicted = predictIncrement(model.beta, features(sit, prior, stop), sit.horizonH);
+    const prior = priorRateAt(model.priorTimesMs, model.priorRates, input.resetsAtMs, model.recencyTauMs) ?? 0;
+    const sameHours = timeOfDaySimilarity(input.resetsAtMs, input.windowLengthMs);
+    const priorTod =
+      priorRateAt(model.priorTimesMs, model.priorRates, input.resetsAtMs, model.recencyTauMs, -1, sameHours) ?? prior;
+    predicted = predictIncrement(model.beta, features(sit, prior, priorTod, stop), sit.horizonH);
   } else {
     predicted = coldRate(sit, input) * sit.horizonH;
   }
@@ -355,10 +425,12 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
   return { situation: sit, predictedIncrement: predicted, stop, quantile, cdf };
 }
 
-/** With no past windows: half recent, half to-date, and the transcript prior when there is one. */
+/** The to-date rate is steadier than the recent one when nothing else is known. */
+const COLD_LONG_WEIGHT = 0.2;
+/** With no past windows: mostly the to-date rate, and the transcript prior when there is one. */
 function coldRate(sit: Situation, input: ForecastInput): number {
-  const observed = 0.5 * sit.longRate + 0.5 * sit.toDateRate;
-  const limit = input.learnedLimit?.limitUsd;
+  const observed = COLD_LONG_WEIGHT * sit.longRate + (1 - COLD_LONG_WEIGHT) * sit.toDateRate;
+  const limit = input.spendPrior ? limitForColdStart(input) : undefined;
   if (input.spendPrior && limit && limit > 0 && sit.horizonH > 0) {
     const priorRate = expectedSpendUsd(input.spendPrior, input.nowMs, input.resetsAtMs) / limit / sit.horizonH;
     // The window's own data counts more as it accumulates.
@@ -366,6 +438,15 @@ function coldRate(sit: Situation, input: ForecastInput): number {
     return w * observed + (1 - w) * priorRate;
   }
   return observed;
+}
+
+/** The learned limit, or one learned from the current window's own polls and costs so far. */
+function limitForColdStart(input: ForecastInput): number | undefined {
+  if (input.learnedLimit?.limitUsd) return input.learnedLimit.limitUsd;
+  if (!input.costStream?.length) return undefined;
+  const visible = input.readings.filter((r) => r.observedAtMs <= input.nowMs);
+  const segments = limitSegments(visible, input.costStream.filter((c) => c.timestampMs <= input.nowMs), input.windowLengthMs / 20);
+  return learnLimit(input.window, segments, { resamples: 0 })?.limitUsd;
 }
 
 /** Forecast of one window: quantiles at reset, exhaustion and warning odds, ETA, burn, pace. */
@@ -449,15 +530,7 @@ export function monotoneQuantiles(
   });
 }
 
-/** Forecasts several windows sharing inputs; fits each window length's model once. */
+/** Forecasts several windows (five-hour, weekly, model-scoped weekly) in one call. */
 export function forecastWindows(inputs: readonly ForecastInput[]): WindowForecast[] {
   return inputs.map((i) => forecastWindow(i));
-}
-
-/** Helper for the benchmark: the increment quantiles at the given levels. */
-export function quantilesAt(dist: IncrementDistribution, levels: readonly number[]): number[] {
-  const u = dist.situation.utilizationRatio;
-  const out = levels.map((q) => u + dist.quantile(q));
-  for (let i = 1; i < out.length; i++) out[i] = Math.max(out[i], out[i - 1]);
-  return out;
 }

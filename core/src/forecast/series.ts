@@ -19,6 +19,8 @@ export interface CompletedWindow {
   windowLengthMs: number;
   finalUtilizationRatio: number;
   readings: readonly UtilizationPoint[];
+  /** Transcript costs during the window, when known (lets the replay use the cost stream too). */
+  costs?: readonly CostPoint[];
 }
 
 /** API-equivalent cost of local transcript events (one per event or per minute). */

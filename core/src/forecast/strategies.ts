@@ -4,7 +4,8 @@
  * computed the same way for every strategy) plus an optional time of reaching 100%.
  */
 import { claumonForecast, fitClaumon } from "./claumon";
-import { fitForecastModel, incrementDistribution, exhaustionInterval } from "./model";
+import { fitForecastModel, incrementDistribution, exhaustionInterval, type IncrementDistribution } from "./model";
+import { buildSpendPrior } from "./transcript-prior";
 import { HOUR_MS, toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
 import { mean, normalQuantile, quantileSorted, variance } from "./stats";
 import type { LearnedLimit } from "./types";
@@ -34,6 +35,8 @@ export type Predictor = (point: ForecastPoint) => StrategyForecast | null;
 /** Extra inputs a strategy may use besides the windows (the transcript stream, a learned limit). */
 export interface FitContext {
   learnedLimit?: LearnedLimit | null;
+  /** The whole transcript cost stream, sorted by time: the cold start learns its spend prior from what precedes a window. */
+  costHistory?: readonly CostPoint[];
 }
 
 export interface Strategy {
@@ -64,7 +67,7 @@ function ratesOf(windows: readonly CompletedWindow[]): number[] {
 export const quotacastStrategy: Strategy = {
   name: "quotacast",
   fit(training, windowLengthMs, context) {
-    const model = fitForecastModel(training, windowLengthMs);
+    const model = fitForecastModel(training, windowLengthMs, { learnedLimit: context?.learnedLimit });
     return (p) => {
       const dist = incrementDistribution({
         window: "bench",
@@ -76,23 +79,47 @@ export const quotacastStrategy: Strategy = {
         costStream: p.costStream,
         learnedLimit: context?.learnedLimit ?? null,
       });
-      const u = dist.situation.utilizationRatio;
-      const quantiles = QUANTILE_GRID.map((q) => u + dist.quantile(q));
-      for (let i = 1; i < quantiles.length; i++) quantiles[i] = Math.max(quantiles[i], quantiles[i - 1]);
-      const pEx = u >= 1 ? 1 : 1 - dist.cdf(1 - u);
-      const eta = exhaustionInterval(dist, pEx);
-      return { quantiles, etaMs: eta ? eta.p50Ms : null };
+      return fromDistribution(dist);
     };
   },
 };
+
+function fromDistribution(dist: IncrementDistribution): StrategyForecast {
+  const u = dist.situation.utilizationRatio;
+  const quantiles = QUANTILE_GRID.map((q) => u + dist.quantile(q));
+  for (let i = 1; i < quantiles.length; i++) quantiles[i] = Math.max(quantiles[i], quantiles[i - 1]);
+  const pEx = u >= 1 ? 1 : 1 - dist.cdf(1 - u);
+  const eta = exhaustionInterval(dist, pEx);
+  return { quantiles, etaMs: eta ? eta.p50Ms : null };
+}
 
 /** Our forecaster with no past windows at all (the first days of use). */
 export const quotacastColdStrategy: Strategy = {
   name: "quotacast-cold",
   fit(_training, windowLengthMs, context) {
-    return quotacastStrategy.fit([], windowLengthMs, context);
+    const model = fitForecastModel([], windowLengthMs);
+    const history = context?.costHistory ?? [];
+    return (p) => {
+      // Transcript history of the 4 weeks before the window: the prior when no window was ever observed.
+      const startMs = p.resetsAtMs - windowLengthMs;
+      const before = history.filter((c) => c.timestampMs >= startMs - SPEND_PRIOR_HISTORY_MS && c.timestampMs < startMs);
+      const spendPrior = before.length ? buildSpendPrior(before, { fromMs: startMs - SPEND_PRIOR_HISTORY_MS, toMs: startMs }) : null;
+      const dist = incrementDistribution({
+        window: "bench",
+        nowMs: p.nowMs,
+        resetsAtMs: p.resetsAtMs,
+        windowLengthMs,
+        readings: p.readings,
+        model,
+        costStream: p.costStream,
+        spendPrior,
+      });
+      return fromDistribution(dist);
+    };
   },
 };
+
+const SPEND_PRIOR_HISTORY_MS = 28 * 24 * HOUR_MS;
 
 export const claumonStrategy: Strategy = {
   name: "claumon-v2.1",
@@ -106,7 +133,7 @@ export const claumonStrategy: Strategy = {
   },
 };
 
-/** current + mean(u*/D) x time left: what windows usually do. */
+/** current + mean(u_final / D) x time left: what windows usually do. */
 export const priorRateStrategy: Strategy = {
   name: "prior-rate",
   fit(training) {

@@ -72,7 +72,7 @@ export class UsageLedger {
     this.prices = opts.prices ?? bundledPriceTable();
     this.scanOptions = { ...DEFAULT_SCAN_OPTIONS, ...opts.scan };
     this.commitEveryEvents = opts.commitEveryEvents ?? 5000;
-    this.statConcurrency = opts.statConcurrency ?? 64;
+    this.statConcurrency = opts.statConcurrency ?? 256;
   }
 
   /** Reads what was appended since the last refresh. Concurrent calls share one run. */

@@ -50,7 +50,7 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
   const sessionField = optionalString(value.sessionId);
   const inputTokens = tokenCount(usage.input_tokens, true);
   const outputTokens = tokenCount(usage.output_tokens, true);
-  const cacheCreationTokens = tokenCount(usage.cache_creation_input_tokens, false);
+  const cacheWrites = cacheWriteTokens(usage);
   const cacheReadTokens = tokenCount(usage.cache_read_input_tokens, false);
   if (
     timestampMs === null ||
@@ -60,12 +60,13 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
     sessionField === INVALID ||
     inputTokens === null ||
     outputTokens === null ||
-    cacheCreationTokens === null ||
+    cacheWrites === null ||
     cacheReadTokens === null
   ) {
     return { kind: "malformed" };
   }
 
+  const { cacheCreationTokens, cacheCreation1hTokens } = cacheWrites;
   const modelName = model ?? UNKNOWN_MODEL;
   if (
     modelName === SYNTHETIC_MODEL &&
@@ -83,7 +84,7 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
     inputTokens,
     outputTokens,
     cacheCreationTokens,
-    cacheCreation1hTokens: Math.min(cacheCreationTokens, oneHourCacheWrites(usage.cache_creation)),
+    cacheCreation1hTokens,
     cacheReadTokens,
     speed: usage.speed === "fast" ? "fast" : "standard",
     isSidechain: value.isSidechain === true,
@@ -111,10 +112,24 @@ function tokenCount(value: unknown, required: boolean): number | null {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
 }
 
-function oneHourCacheWrites(cacheCreation: unknown): number {
-  if (!isRecord(cacheCreation)) return 0;
-  const tokens = cacheCreation.ephemeral_1h_input_tokens;
-  return typeof tokens === "number" && Number.isFinite(tokens) && tokens > 0 ? tokens : 0;
+/**
+ * Cache writes as ccusage 20 counts them: when the `cache_creation` breakdown is present,
+ * its 5-minute plus 1-hour parts (they add up to `cache_creation_input_tokens` in real
+ * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate.
+ */
+function cacheWriteTokens(
+  usage: Record<string, unknown>,
+): { cacheCreationTokens: number; cacheCreation1hTokens: number } | null {
+  const total = tokenCount(usage.cache_creation_input_tokens, false);
+  if (total === null) return null;
+  const breakdown = usage.cache_creation;
+  if (breakdown === undefined || breakdown === null)
+    return { cacheCreationTokens: total, cacheCreation1hTokens: 0 };
+  if (!isRecord(breakdown)) return null;
+  const fiveMinute = tokenCount(breakdown.ephemeral_5m_input_tokens, false);
+  const oneHour = tokenCount(breakdown.ephemeral_1h_input_tokens, false);
+  if (fiveMinute === null || oneHour === null) return null;
+  return { cacheCreationTokens: fiveMinute + oneHour, cacheCreation1hTokens: oneHour };
 }
 
 function parseTimestamp(value: unknown): number | null {

@@ -11,9 +11,10 @@ export interface ScanOptions {
   maxLineBytes: number;
 }
 
+// 8 MB chunks keep a cold scan of ~500 MB under ~200 MB RSS; assistant lines are KBs, rarely MBs.
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   chunkBytes: 8 * 1024 * 1024,
-  maxLineBytes: 64 * 1024 * 1024,
+  maxLineBytes: 16 * 1024 * 1024,
 };
 
 export interface ScanSink {
@@ -108,7 +109,7 @@ async function skipLongLine(
   opts: ScanOptions,
 ): Promise<{ nextLineOffset: number | null; bytesRead: number }> {
   let hasMarker = firstChunk.indexOf(USAGE_MARKER) >= 0;
-  let overlap = firstChunk.subarray(firstChunk.length - (USAGE_MARKER.length - 1));
+  let overlap = tailForMarker(Buffer.alloc(0), firstChunk);
   let position = lineStart + firstChunk.length;
   let bytesRead = 0;
   while (position < end) {
@@ -117,10 +118,7 @@ async function skipLongLine(
     if (chunk.length === 0) break;
     const newline = chunk.indexOf(NEWLINE);
     const searched = newline < 0 ? chunk : chunk.subarray(0, newline);
-    if (!hasMarker)
-      hasMarker =
-        Buffer.concat([overlap, searched.subarray(0, USAGE_MARKER.length)]).indexOf(USAGE_MARKER) >= 0;
-    if (!hasMarker) hasMarker = searched.indexOf(USAGE_MARKER) >= 0;
+    hasMarker ||= containsMarker(overlap, searched);
     if (newline >= 0) {
       const lineEnd = position + newline;
       if (hasMarker) {
@@ -134,8 +132,21 @@ async function skipLongLine(
       }
       return { nextLineOffset: lineEnd + 1, bytesRead };
     }
-    overlap = chunk.subarray(chunk.length - (USAGE_MARKER.length - 1));
+    overlap = tailForMarker(overlap, chunk);
     position += chunk.length;
   }
   return { nextLineOffset: null, bytesRead };
+}
+
+/** Whether the marker is in `next`, or starts in `tail` (the previous chunk's end) and ends in `next`. */
+function containsMarker(tail: Buffer, next: Buffer): boolean {
+  if (next.indexOf(USAGE_MARKER) >= 0) return true;
+  return Buffer.concat([tail, next.subarray(0, USAGE_MARKER.length - 1)]).indexOf(USAGE_MARKER) >= 0;
+}
+
+/** The last bytes (one short of the marker) seen so far, to find a marker split across chunks. */
+function tailForMarker(previousTail: Buffer, chunk: Buffer): Buffer {
+  const keep = USAGE_MARKER.length - 1;
+  const joined = chunk.length >= keep ? chunk : Buffer.concat([previousTail, chunk]);
+  return Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
 }

@@ -30,7 +30,10 @@ export interface LedgerCommit {
  */
 export interface LedgerStore {
   loadCursors(): Promise<FileCursor[]>;
-  /** Existing winners for these keys; keys not stored are absent from the map. */
+  /**
+   * Existing winners for these keys; keys not stored are absent from the map. Called once
+   * per chunk read, with up to a few thousand distinct keys, never when no file changed.
+   */
   getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>>;
   commit(commit: LedgerCommit): Promise<void>;
   /** Every stored winner, including those whose file has been deleted since. */

@@ -10,14 +10,11 @@ export const nodeFiles: FilePort = {
     return found;
   },
 
+  // Metadata calls are synchronous on purpose: a warm refresh stats thousands of files,
+  // and a thread-pool round trip per stat costs several times the stat itself.
   async stat(filePath: string): Promise<FileIdentity | null> {
-    try {
-      const st = await fs.promises.stat(filePath);
-      return { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs };
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
+    const st = fs.statSync(filePath, { throwIfNoEntry: false });
+    return st ? { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs } : null;
   },
 
   async readRange(filePath: string, start: number, end: number): Promise<Buffer> {
@@ -50,17 +47,15 @@ export const nodeFiles: FilePort = {
 async function collectFiles(dir: string, suffix: string, found: string[]): Promise<void> {
   let entries: fs.Dirent[];
   try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return; // vanished or unreadable directory: nothing to list
   }
-  const subdirs: string[] = [];
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) subdirs.push(full);
+    const full = `${dir}${path.sep}${entry.name}`;
+    if (entry.isDirectory()) await collectFiles(full, suffix, found);
     else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(suffix)) found.push(full);
   }
-  await Promise.all(subdirs.map((sub) => collectFiles(sub, suffix, found)));
 }
 
 function isMissing(error: unknown): boolean {

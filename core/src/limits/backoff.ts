@@ -11,7 +11,10 @@ export interface BackoffState {
   consecutiveFailures: number;
 }
 
-export function nextAfterSuccess(nowMs: number, intervalMs: number): { nextPollAtMs: number; state: BackoffState } {
+export function nextAfterSuccess(
+  nowMs: number,
+  intervalMs: number,
+): { nextPollAtMs: number; state: BackoffState } {
   return { nextPollAtMs: nowMs + intervalMs, state: { consecutiveFailures: 0 } };
 }
 

@@ -22,7 +22,15 @@ export const FILE_HISTORY_KEY = "quotacast-limits-history-v1";
 type Row = [number, string, number, number | null, number, string, string, string?, string?];
 
 function toRow(r: WindowReading): Row {
-  const row: Row = [r.observedAtMs, r.window, r.utilizationRatio, r.resetsAtMs, r.windowLengthMs, r.status, r.source];
+  const row: Row = [
+    r.observedAtMs,
+    r.window,
+    r.utilizationRatio,
+    r.resetsAtMs,
+    r.windowLengthMs,
+    r.status,
+    r.source,
+  ];
   if (r.scopeModel) row.push(r.scopeModel.id, r.scopeModel.displayName);
   return row;
 }
@@ -30,22 +38,27 @@ function toRow(r: WindowReading): Row {
 function fromRow(row: unknown): WindowReading | null {
   if (!Array.isArray(row) || row.length < 7) return null;
   const [observedAtMs, window, ratio, resetsAtMs, lengthMs, status, source, scopeId, scopeName] = row as Row;
-  if (typeof observedAtMs !== "number" || typeof window !== "string" || typeof ratio !== "number") return null;
+  if (typeof observedAtMs !== "number" || typeof window !== "string" || typeof ratio !== "number")
+    return null;
   return {
     window,
     utilizationRatio: ratio,
     resetsAtMs: typeof resetsAtMs === "number" ? resetsAtMs : null,
     windowLengthMs: typeof lengthMs === "number" ? lengthMs : 0,
     status: (typeof status === "string" ? status : "unknown") as WindowStatus,
-    ...(typeof scopeId === "string" ? { scopeModel: { id: scopeId, displayName: scopeName ?? scopeId } } : {}),
+    ...(typeof scopeId === "string"
+      ? { scopeModel: { id: scopeId, displayName: scopeName ?? scopeId } }
+      : {}),
     source: typeof source === "string" ? source : "unknown",
     observedAtMs,
   };
 }
 
 function saysNothingNew(previous: WindowReading | undefined, next: WindowReading): boolean {
-  if (!previous || previous.utilizationRatio !== next.utilizationRatio || previous.status !== next.status) return false;
-  if (previous.resetsAtMs === null || next.resetsAtMs === null) return previous.resetsAtMs === next.resetsAtMs;
+  if (!previous || previous.utilizationRatio !== next.utilizationRatio || previous.status !== next.status)
+    return false;
+  if (previous.resetsAtMs === null || next.resetsAtMs === null)
+    return previous.resetsAtMs === next.resetsAtMs;
   return Math.abs(previous.resetsAtMs - next.resetsAtMs) <= SAME_WINDOW_TOLERANCE_MS;
 }
 
@@ -84,7 +97,10 @@ export class FileSnapshotHistory implements SnapshotHistory {
     const rows = await this.load();
     let changed = false;
     for (const reading of snapshot.windows) {
-      const previous = findLast(rows, (r) => r.window === reading.window && r.observedAtMs <= reading.observedAtMs);
+      const previous = findLast(
+        rows,
+        (r) => r.window === reading.window && r.observedAtMs <= reading.observedAtMs,
+      );
       if (saysNothingNew(previous, reading)) continue;
       rows.push(reading);
       changed = true;
@@ -96,16 +112,14 @@ export class FileSnapshotHistory implements SnapshotHistory {
 
   async readings(query: ReadingQuery): Promise<WindowReading[]> {
     const rows = await this.load();
-    return rows.filter((r) => r.window === query.window && r.observedAtMs >= query.fromMs && r.observedAtMs <= query.toMs);
+    return rows.filter(
+      (r) => r.window === query.window && r.observedAtMs >= query.fromMs && r.observedAtMs <= query.toMs,
+    );
   }
 
   async completedWindows(window: WindowName, nowMs: number, sinceMs?: number): Promise<WindowOccurrence[]> {
     const rows = await this.load();
-    return completedOnly(
-      groupIntoWindows(rows.filter((r) => r.window === window)),
-      nowMs,
-      sinceMs,
-    );
+    return completedOnly(groupIntoWindows(rows.filter((r) => r.window === window)), nowMs, sinceMs);
   }
 
   async prune(nowMs: number, retentionMs = DEFAULT_HISTORY_RETENTION_MS): Promise<number> {

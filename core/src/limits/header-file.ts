@@ -3,13 +3,24 @@
  * `{source: "interceptor", updated_at, headers_raw: {anthropic-ratelimit-unified-*}}`.
  * Utilizations there are FRACTIONS and resets unix SECONDS. Pure.
  */
-import { FIVE_HOURS_MS, SEVEN_DAYS_MS, type ExtraUsage, type WindowReading, type WindowStatus } from "./snapshot";
+import {
+  FIVE_HOURS_MS,
+  SEVEN_DAYS_MS,
+  type ExtraUsage,
+  type WindowReading,
+  type WindowStatus,
+} from "./snapshot";
 import { fractionToRatio, isRecord, isoToMs, stringOrNull, unixSecondsToMs } from "./units";
 
 const PREFIX = "anthropic-ratelimit-unified-";
 
 export type HeaderFileParse =
-  | { ok: true; updatedAtMs: number | null; windows: Omit<WindowReading, "observedAtMs" | "source">[]; extraUsage: ExtraUsage | null }
+  | {
+      ok: true;
+      updatedAtMs: number | null;
+      windows: Omit<WindowReading, "observedAtMs" | "source">[];
+      extraUsage: ExtraUsage | null;
+    }
   | { ok: false; message: string };
 
 export function unifiedStatus(value: string | null): WindowStatus {
@@ -60,7 +71,10 @@ export function parseHeaderFile(text: string): HeaderFileParse {
   const extraUsage: ExtraUsage | null =
     overageRatio !== null || overageStatus !== null
       ? {
-          isEnabled: overageStatus !== null && overageStatus !== "rejected" && header("overage-disabled-reason") === null,
+          isEnabled:
+            overageStatus !== null &&
+            overageStatus !== "rejected" &&
+            header("overage-disabled-reason") === null,
           monthlyLimit: null,
           used: null,
           currency: "USD",

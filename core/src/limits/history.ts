@@ -90,7 +90,8 @@ export function groupIntoWindows(
         match.occurrence.maxUtilizationRatio,
         reading.utilizationRatio,
       );
-      if (!match.occurrence.scopeModel && reading.scopeModel) match.occurrence.scopeModel = reading.scopeModel;
+      if (!match.occurrence.scopeModel && reading.scopeModel)
+        match.occurrence.scopeModel = reading.scopeModel;
       continue;
     }
     const roundedMs = roundResetToMinute(resetMs);
@@ -108,7 +109,9 @@ export function groupIntoWindows(
     });
   }
   const all = [...byWindow.values()].flatMap((groups) => groups.map((g) => g.occurrence));
-  return all.sort((a, b) => (a.window < b.window ? -1 : a.window > b.window ? 1 : a.resetsAtMs - b.resetsAtMs));
+  return all.sort((a, b) =>
+    a.window < b.window ? -1 : a.window > b.window ? 1 : a.resetsAtMs - b.resetsAtMs,
+  );
 }
 
 /** Occurrences that have reset by `nowMs`, optionally only those that reset after `sinceMs`. */

@@ -43,7 +43,12 @@ export function classifyHttpFailure(response: HttpResponse, wording: FailureWord
   const { status } = response;
   if (status >= 200 && status < 300) return null;
   if (status === 401) {
-    return { state: "error", reason: "auth_expired", message: wording.unauthorized, stopUntilCredentialsChange: true };
+    return {
+      state: "error",
+      reason: "auth_expired",
+      message: wording.unauthorized,
+      stopUntilCredentialsChange: true,
+    };
   }
   if (status === 403) {
     return isScopeError(response.bodyText)
@@ -84,13 +89,17 @@ export function classifyRequestError(err: unknown): HttpFailure {
   return {
     state: "backoff",
     reason: isTimeout ? "timeout" : "server_error",
-    message: isTimeout ? "no answer from Anthropic in time; retrying later" : "could not reach Anthropic; retrying later",
+    message: isTimeout
+      ? "no answer from Anthropic in time; retrying later"
+      : "could not reach Anthropic; retrying later",
     stopUntilCredentialsChange: false,
   };
 }
 
 /** Body as JSON, or a bad_response failure. */
-export function parseJsonBody(bodyText: string): { ok: true; value: unknown } | { ok: false; failure: HttpFailure } {
+export function parseJsonBody(
+  bodyText: string,
+): { ok: true; value: unknown } | { ok: false; failure: HttpFailure } {
   try {
     return { ok: true, value: JSON.parse(bodyText) };
   } catch {

@@ -33,14 +33,18 @@ export function mergePlans(snapshots: readonly RateLimitSnapshot[]): PlanInfo | 
   const plan: PlanInfo = {};
   for (const s of withPlan) {
     for (const [key, value] of Object.entries(s.plan as PlanInfo)) {
-      if (value !== undefined && value !== null && value !== "") (plan as Record<string, unknown>)[key] = value;
+      if (value !== undefined && value !== null && value !== "")
+        (plan as Record<string, unknown>)[key] = value;
     }
   }
   return plan;
 }
 
 /** One snapshot of everything known: merged windows, freshest extra usage, merged plan. Null when empty. */
-export function mergeSnapshots(snapshots: readonly RateLimitSnapshot[], nowMs?: number): RateLimitSnapshot | null {
+export function mergeSnapshots(
+  snapshots: readonly RateLimitSnapshot[],
+  nowMs?: number,
+): RateLimitSnapshot | null {
   if (snapshots.length === 0) return null;
   const windows = mergeWindows(snapshots, nowMs);
   const extra = snapshots

@@ -1,6 +1,13 @@
 /** Parsing of the backfill command's durations, instants and labels, with clear errors. */
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
 
 /** `30s`, `5m`, `1h30m`, `1d` (Prometheus style) in milliseconds. */
 export function parseDurationMs(text: string): number {
@@ -29,7 +36,9 @@ export function parseInstantMs(text: string, nowMs: number): number {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const parsed = Date.parse(trimmed);
   if (Number.isNaN(parsed)) {
-    throw new Error(`invalid time '${text}' (use now, now-3h, epoch seconds or ISO 8601 such as 2026-11-20T12:00:00Z)`);
+    throw new Error(
+      `invalid time '${text}' (use now, now-3h, epoch seconds or ISO 8601 such as 2026-11-20T12:00:00Z)`,
+    );
   }
   return parsed;
 }
@@ -45,9 +54,12 @@ export function parseLabels(flags: readonly string[]): Record<string, string> {
     const eq = flag.indexOf("=");
     const name = eq > 0 ? flag.slice(0, eq) : "";
     if (!LABEL_NAME.test(name) || name.startsWith("__")) {
-      throw new Error(`invalid --label '${flag}' (expected name=value with a Prometheus label name, e.g. instance=localhost:9847)`);
+      throw new Error(
+        `invalid --label '${flag}' (expected name=value with a Prometheus label name, e.g. instance=localhost:9847)`,
+      );
     }
-    if (RESERVED_LABELS.has(name)) throw new Error(`--label ${name} is set by the metric itself and cannot be overridden`);
+    if (RESERVED_LABELS.has(name))
+      throw new Error(`--label ${name} is set by the metric itself and cannot be overridden`);
     labels[name] = flag.slice(eq + 1);
   }
   return labels;

@@ -27,12 +27,15 @@ export interface BackfillInput {
   prices?: PriceTable;
 }
 
-/** Names and help of the backfilled families: the live exporter's names (docs/metrics.md). */
+/** Names and help of the backfilled families: the live exporter's (metrics/registry.ts, docs/metrics.md). */
 export const BACKFILL_FAMILIES = {
-  tokens: { name: "quotacast_tokens", help: "Deduplicated tokens from Claude Code transcripts." },
+  tokens: { name: "quotacast_tokens", help: "Deduplicated tokens from transcripts." },
   cost: { name: "quotacast_cost_usd", help: "API-equivalent cost in USD (priced models only)." },
-  messages: { name: "quotacast_messages", help: "Deduplicated API responses from Claude Code transcripts." },
-  utilization: { name: "quotacast_window_utilization_ratio", help: "Latest utilization of the window, 0-1 (may exceed 1)." },
+  messages: { name: "quotacast_messages", help: "Deduplicated API responses." },
+  utilization: {
+    name: "quotacast_window_utilization_ratio",
+    help: "Latest utilization of the window, 0-1 (may exceed 1), per source.",
+  },
 } as const;
 
 /** Label values of `type` on quotacast_tokens_total, with the event field each counts. */
@@ -58,7 +61,12 @@ export interface SamplePoint {
 }
 
 /** Sample instants: every step (aligned to the epoch), every local midnight, and `untilMs`. */
-export function samplePoints(fromMs: number, untilMs: number, stepMs: number, timezone: string): SamplePoint[] {
+export function samplePoints(
+  fromMs: number,
+  untilMs: number,
+  stepMs: number,
+  timezone: string,
+): SamplePoint[] {
   if (!(stepMs >= MIN_STEP_MS)) throw new Error(`step must be at least ${MIN_STEP_MS / 1000} s`);
   if (fromMs > untilMs) return [];
   const byTime = new Map<number, number>();
@@ -70,7 +78,9 @@ export function samplePoints(fromMs: number, untilMs: number, stepMs: number, ti
     byTime.set(midnightMs, midnightMs);
     if (midnightMs + 1 <= untilMs && !byTime.has(midnightMs + 1)) byTime.set(midnightMs + 1, midnightMs);
   }
-  return [...byTime.entries()].map(([atMs, cutoffMs]) => ({ atMs, cutoffMs })).sort((a, b) => a.atMs - b.atMs);
+  return [...byTime.entries()]
+    .map(([atMs, cutoffMs]) => ({ atMs, cutoffMs }))
+    .sort((a, b) => a.atMs - b.atMs);
 }
 
 /** One model's events, oldest first. */
@@ -127,13 +137,21 @@ function counterFamilies(input: BackfillInput, points: readonly SamplePoint[]) {
     const tokenSums = cumulativeSeries(
       modelEvents,
       points,
-      TOKEN_TYPES.map(([, field]) => (e: UsageEvent) => e[field]),
+      TOKEN_TYPES.map(
+        ([, field]) =>
+          (e: UsageEvent) =>
+            e[field],
+      ),
     );
     TOKEN_TYPES.forEach(([type], k) =>
       tokens.push({ labels: { model, type }, startIndex: tokenSums.startIndex, values: tokenSums.values[k] }),
     );
     const messageCounts = cumulativeSeries(modelEvents, points, [() => 1]);
-    messages.push({ labels: { model }, startIndex: messageCounts.startIndex, values: messageCounts.values[0] });
+    messages.push({
+      labels: { model },
+      startIndex: messageCounts.startIndex,
+      values: messageCounts.values[0],
+    });
 
     // Unknown models are never priced as another model: no cost series for them.
     const costs = modelEvents.map((e) => costUsd(e, input.prices));
@@ -188,11 +206,15 @@ function* counterLines(
   }
 }
 
-function* utilizationLines(input: BackfillInput, extraLabels: Readonly<Record<string, string>>): Generator<string> {
+function* utilizationLines(
+  input: BackfillInput,
+  extraLabels: Readonly<Record<string, string>>,
+): Generator<string> {
   const sinceMs = input.sinceMs ?? -Infinity;
   const bySeries = new Map<string, { window: string; source: string; byTime: Map<number, number> }>();
   for (const r of input.readings) {
-    if (r.observedAtMs < sinceMs || r.observedAtMs > input.untilMs || !Number.isFinite(r.utilizationRatio)) continue;
+    if (r.observedAtMs < sinceMs || r.observedAtMs > input.untilMs || !Number.isFinite(r.utilizationRatio))
+      continue;
     const key = `${r.window}\u0000${r.source}`;
     let series = bySeries.get(key);
     if (!series) bySeries.set(key, (series = { window: r.window, source: r.source, byTime: new Map() }));
@@ -214,7 +236,9 @@ function historyStartMs(input: BackfillInput): number | null {
   for (const e of input.events) if (e.timestampMs < first) first = e.timestampMs;
   if (!Number.isFinite(first)) return null;
   // A later --since starts on the step grid, so no sample falls before it.
-  return input.sinceMs !== undefined ? Math.max(first, Math.ceil(input.sinceMs / input.stepMs) * input.stepMs) : first;
+  return input.sinceMs !== undefined
+    ? Math.max(first, Math.ceil(input.sinceMs / input.stepMs) * input.stepMs)
+    : first;
 }
 
 /** The whole OpenMetrics exposition, in chunks of lines, ending with `# EOF`. */

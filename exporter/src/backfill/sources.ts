@@ -15,6 +15,7 @@ import {
 } from "@quotacast/core";
 import { SqliteLedgerStore } from "../db/ledger-store";
 import { defaultDbPath, openDatabase, type Db } from "../db/open";
+import { SqliteSnapshotHistory } from "../db/snapshot-history";
 
 export interface BackfillHistory {
   events: UsageEvent[];
@@ -29,6 +30,8 @@ export interface LoadOptions {
   dbPath?: string | null;
   /** Claude config dirs; default: `claudeConfigDirs()`. */
   configDirs?: string[];
+  /** Readings observed after this are not needed. */
+  untilMs?: number;
 }
 
 /** Dedup winners of both lists, by the ledger's own rule. */
@@ -49,33 +52,18 @@ export async function transcriptEvents(configDirs: string[]): Promise<UsageEvent
   return ledger.events();
 }
 
-interface ReadingRow {
-  observed_at_ms: number;
-  source: string;
-  window: string;
-  utilization_ratio: number;
-  resets_at_ms: number | null;
-  window_length_ms: number;
-  status: string;
-}
-
-/** Every stored rate-limit reading, oldest first. */
-export function storedReadings(db: Db): WindowReading[] {
-  const rows = db
-    .prepare(
-      "SELECT observed_at_ms, source, window, utilization_ratio, resets_at_ms, window_length_ms, status " +
-        "FROM rate_limit_readings ORDER BY observed_at_ms",
-    )
-    .all() as ReadingRow[];
-  return rows.map((row) => ({
-    window: row.window,
-    utilizationRatio: row.utilization_ratio,
-    resetsAtMs: row.resets_at_ms,
-    windowLengthMs: row.window_length_ms,
-    status: row.status as WindowReading["status"],
-    source: row.source,
-    observedAtMs: row.observed_at_ms,
-  }));
+/** Every stored rate-limit reading up to `untilMs`, through the exporter's own history store. */
+export async function storedReadings(db: Db, untilMs = Number.MAX_SAFE_INTEGER): Promise<WindowReading[]> {
+  const history = new SqliteSnapshotHistory(db);
+  const windows = db
+    .prepare("SELECT DISTINCT window FROM rate_limit_readings ORDER BY window")
+    .pluck()
+    .all() as string[];
+  const readings: WindowReading[] = [];
+  for (const window of windows) {
+    readings.push(...(await history.readings({ window, fromMs: -Number.MAX_SAFE_INTEGER, toMs: untilMs })));
+  }
+  return readings;
 }
 
 export async function loadBackfillHistory(opts: LoadOptions = {}): Promise<BackfillHistory> {
@@ -87,13 +75,14 @@ export async function loadBackfillHistory(opts: LoadOptions = {}): Promise<Backf
   if (dbPath === null || (opts.dbPath === undefined && !fs.existsSync(dbPath))) {
     return { events: fromTranscripts, readings: [], origin: `${dirs}, no database` };
   }
-  if (!fs.existsSync(dbPath)) throw new Error(`database ${dbPath} does not exist (check --db.path, or pass --no-db)`);
+  if (!fs.existsSync(dbPath))
+    throw new Error(`database ${dbPath} does not exist (check --db.path, or pass --no-db)`);
   const db = openDatabase(dbPath);
   try {
     const stored = await new SqliteLedgerStore(db).allEvents();
     return {
       events: mergeEvents(stored, fromTranscripts),
-      readings: storedReadings(db),
+      readings: await storedReadings(db, opts.untilMs),
       origin: `database ${dbPath} and ${dirs}`,
     };
   } finally {

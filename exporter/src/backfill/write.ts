@@ -35,7 +35,9 @@ export async function writeFileAtomically(filePath: string, chunks: Iterable<str
       out.once("error", reject);
     });
     await writeChunks(chunks, out);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     fs.renameSync(tmpPath, filePath);
   } catch (err) {
     out.destroy();

@@ -63,6 +63,8 @@ export interface StoredSourceState {
   source: string;
   snapshot: RateLimitSnapshot | null;
   status: SourceStatus;
+  /** When the source said it may be polled again (kept so a restart does not poll early). */
+  nextPollAtMs: number;
 }
 
 /** Each source's latest snapshot and status, so a restart shows the last known limits at once. */
@@ -70,10 +72,11 @@ export class SqliteSourceStates {
   constructor(private readonly db: Db) {}
 
   loadAll(): StoredSourceState[] {
-    const rows = this.db.prepare("SELECT source, snapshot_json, status_json FROM source_state").all() as Array<{
+    const rows = this.db.prepare("SELECT source, snapshot_json, status_json, next_poll_at_ms FROM source_state").all() as Array<{
       source: string;
       snapshot_json: string | null;
       status_json: string;
+      next_poll_at_ms: number;
     }>;
     const states: StoredSourceState[] = [];
     for (const row of rows) {
@@ -82,6 +85,7 @@ export class SqliteSourceStates {
           source: row.source,
           snapshot: row.snapshot_json === null ? null : (JSON.parse(row.snapshot_json) as RateLimitSnapshot),
           status: JSON.parse(row.status_json) as SourceStatus,
+          nextPollAtMs: row.next_poll_at_ms,
         });
       } catch {
         // An unreadable row is only a cache: skip it.
@@ -93,10 +97,16 @@ export class SqliteSourceStates {
   save(state: StoredSourceState, nowMs: number): void {
     this.db
       .prepare(
-        "INSERT INTO source_state (source, snapshot_json, status_json, updated_at_ms) VALUES (?, ?, ?, ?) " +
+        "INSERT INTO source_state (source, snapshot_json, status_json, next_poll_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) " +
           "ON CONFLICT (source) DO UPDATE SET snapshot_json = coalesce(excluded.snapshot_json, snapshot_json), " +
-          "status_json = excluded.status_json, updated_at_ms = excluded.updated_at_ms",
+          "status_json = excluded.status_json, next_poll_at_ms = excluded.next_poll_at_ms, updated_at_ms = excluded.updated_at_ms",
       )
-      .run(state.source, state.snapshot ? JSON.stringify(state.snapshot) : null, JSON.stringify(state.status), nowMs);
+      .run(
+        state.source,
+        state.snapshot ? JSON.stringify(state.snapshot) : null,
+        JSON.stringify(state.status),
+        Math.round(state.nextPollAtMs),
+        nowMs,
+      );
   }
 }

@@ -52,6 +52,7 @@ const MIGRATIONS: Migration[] = [
         source TEXT PRIMARY KEY,
         snapshot_json TEXT,
         status_json TEXT NOT NULL,
+        next_poll_at_ms INTEGER NOT NULL,
         updated_at_ms INTEGER NOT NULL
       );
       CREATE TABLE learned_params (

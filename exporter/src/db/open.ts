@@ -50,9 +50,7 @@ export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
     throw classify(err, dbPath);
   }
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
+    // Checked before anything writes (switching to WAL rewrites the header).
     const check = db.pragma("quick_check", { simple: true });
     if (check !== "ok") {
       throw new DatabaseError(
@@ -62,6 +60,8 @@ export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
           `and start again: transcripts are re-read, rate-limit history in it is lost.`,
       );
     }
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
     migrate(db);
     return db;
   } catch (err) {

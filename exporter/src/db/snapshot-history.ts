@@ -67,6 +67,13 @@ export class SqliteSnapshotHistory implements SnapshotHistory {
     return completedOnly(groupIntoWindows(readings, SAME_WINDOW_TOLERANCE_MS), nowMs, sinceMs);
   }
 
+  /** Every window name with stored readings. */
+  windowNames(): WindowName[] {
+    return (this.db.prepare("SELECT DISTINCT window FROM rate_limit_readings ORDER BY window").all() as Array<{ window: string }>).map(
+      (r) => r.window,
+    );
+  }
+
   async prune(nowMs: number, retentionMs = DEFAULT_HISTORY_RETENTION_MS): Promise<number> {
     return this.deleteBefore.run(nowMs - retentionMs).changes;
   }

@@ -22,7 +22,14 @@ export function renderTable(columns: readonly Column[], body: TableRows): string
   );
   const totalWidth = widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
   const rule = "─".repeat(totalWidth);
-  const lines = [formatLine(columns.map((c) => c.header), columns, widths), rule];
+  const lines = [
+    formatLine(
+      columns.map((c) => c.header),
+      columns,
+      widths,
+    ),
+    rule,
+  ];
   for (const row of body.rows) lines.push(...formatRow(row, columns, widths));
   if (body.footer && body.footer.length > 0) {
     lines.push(rule);
@@ -36,7 +43,13 @@ function formatRow(row: readonly string[], columns: readonly Column[], widths: n
   const height = Math.max(...cells.map((c) => c.length));
   const out: string[] = [];
   for (let line = 0; line < height; line++) {
-    out.push(formatLine(cells.map((c) => c[line] ?? ""), columns, widths));
+    out.push(
+      formatLine(
+        cells.map((c) => c[line] ?? ""),
+        columns,
+        widths,
+      ),
+    );
   }
   return out;
 }

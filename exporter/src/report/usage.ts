@@ -110,14 +110,21 @@ export function blockRows(events: readonly UsageEvent[], nowMs: number, prices?:
 }
 
 function activityBlock(summary: BlockSummary, members: UsageEvent[]): ActivityBlock {
-  const tokens: TokenTotals = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
+  const tokens: TokenTotals = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+  };
   for (const e of members) {
     tokens.inputTokens += e.inputTokens;
     tokens.outputTokens += e.outputTokens;
     tokens.cacheCreationTokens += e.cacheCreationTokens;
     tokens.cacheReadTokens += e.cacheReadTokens;
   }
-  tokens.totalTokens = tokens.inputTokens + tokens.outputTokens + tokens.cacheCreationTokens + tokens.cacheReadTokens;
+  tokens.totalTokens =
+    tokens.inputTokens + tokens.outputTokens + tokens.cacheCreationTokens + tokens.cacheReadTokens;
   return {
     kind: "block",
     summary,

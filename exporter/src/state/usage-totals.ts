@@ -1,13 +1,13 @@
 /**
  * Running totals of everything the ledger holds: per model (the counters), per project,
- * per day and model (daily API, today, this week), plus the events of the last two days
- * (blocks, sessions). Built once by streaming the stored events, then kept exact by
+ * per day and model (the daily API), plus the events of the Summary's last days. Built once by streaming the stored events, then kept exact by
  * applying each commit's (previous, current) pairs: subtract the replaced copy, add the new.
  */
 import {
   bundledPriceTable,
   costUsd,
   dayKey,
+  SUMMARY_DAYS,
   totalTokens,
   type ModelUsage,
   type PeriodUsage,
@@ -28,8 +28,8 @@ export interface ModelTotals {
   unpricedMessages: number;
 }
 
-/** Blocks and sessions need only recent events; two days covers today in any zone and a block chain. */
-export const RECENT_EVENTS_MS = 48 * 3600_000;
+/** The Summary reads only its last SUMMARY_DAYS days (plus a margin for time zones). */
+export const RECENT_EVENTS_MS = (SUMMARY_DAYS + 2) * 86_400_000;
 
 export class UsageTotals {
   readonly byModel = new Map<string, ModelTotals>();
@@ -63,8 +63,9 @@ export class UsageTotals {
   /** Events with `timestampMs >= sinceMs` among the recent ones. */
   recentEvents(sinceMs: number): UsageEvent[] {
     const out: UsageEvent[] = [];
+    const cutoffMs = this.nowMs() - RECENT_EVENTS_MS;
     for (const [key, event] of this.recent) {
-      if (event.timestampMs < this.nowMs() - RECENT_EVENTS_MS) this.recent.delete(key);
+      if (event.timestampMs < cutoffMs) this.recent.delete(key);
       else if (event.timestampMs >= sinceMs) out.push(event);
     }
     return out;

@@ -34,6 +34,26 @@ describe("incremental ingestion", () => {
     expect(second.changes.map((c) => c.current.key)).toEqual(["b:req_1"]);
   });
 
+  it("touches no event data and loads cursors once when nothing changed", async () => {
+    tmp.write("p", "a.jsonl", [assistantLine({ id: "a" })]);
+    tmp.write("p", "b.jsonl", [assistantLine({ id: "b" })]);
+    const inner = new MemoryLedgerStore();
+    const calls: string[] = [];
+    const spy: LedgerStore = {
+      loadCursors: () => (calls.push("loadCursors"), inner.loadCursors()),
+      getEvents: (keys) => (calls.push("getEvents"), inner.getEvents(keys)),
+      allEvents: () => (calls.push("allEvents"), inner.allEvents()),
+      commit: (c) => (calls.push("commit"), inner.commit(c)),
+    };
+    const l = new UsageLedger({ configDirs: [tmp.configDir], store: spy });
+    await l.refresh();
+    expect(calls).toEqual(["loadCursors", "getEvents", "getEvents", "commit"]);
+    calls.length = 0;
+    await l.refresh();
+    await l.refresh();
+    expect(calls).toEqual([]);
+  });
+
   it("holds back a partial last line until it is complete", async () => {
     const full = assistantLine({ id: "a", output: 33 });
     const file = tmp.write("p", "s.jsonl", [assistantLine({ id: "first" }), full.slice(0, 40)], {

@@ -175,6 +175,38 @@ describe("parseUsageLine (the rules ccusage 20 applies)", () => {
     expect(parse(assistantLine({ output: 2.5 })).kind).toBe("malformed");
   });
 
+  it("counts cache writes from the 5m/1h breakdown when present, else cache_creation_input_tokens", () => {
+    const withUsage = (usage: Record<string, unknown>) =>
+      parse(assistantLine({ id: "m" }).replace(/"usage":\{[^}]*\}/, `"usage":${JSON.stringify(usage)}`));
+    const breakdown = withUsage({
+      input_tokens: 1,
+      output_tokens: 1,
+      cache_creation_input_tokens: 100,
+      cache_creation: { ephemeral_5m_input_tokens: 30, ephemeral_1h_input_tokens: 20 },
+    });
+    expect(
+      breakdown.kind === "event" && [
+        breakdown.event.cacheCreationTokens,
+        breakdown.event.cacheCreation1hTokens,
+      ],
+    ).toEqual([50, 20]);
+    const plain = withUsage({
+      input_tokens: 1,
+      output_tokens: 1,
+      cache_creation_input_tokens: 100,
+      cache_creation: null,
+    });
+    expect(
+      plain.kind === "event" && [plain.event.cacheCreationTokens, plain.event.cacheCreation1hTokens],
+    ).toEqual([100, 0]);
+    const broken = withUsage({
+      input_tokens: 1,
+      output_tokens: 1,
+      cache_creation: { ephemeral_5m_input_tokens: null, ephemeral_1h_input_tokens: 20 },
+    });
+    expect(broken.kind).toBe("malformed");
+  });
+
   it("uses the position key for a line without message.id", () => {
     const parsed = parse(assistantLine({ id: null }));
     expect(parsed.kind === "event" && parsed.event.key).toBe("line:f:0");

@@ -1,16 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  createNodeHttpPort,
+  nodeHttp,
   createOAuthSource,
   keychainServiceName,
   OAUTH_DEFAULT_INTERVAL_MS,
   type LimitSource,
   type PollContext,
+  nodeFiles,
 } from "@quotacast/core";
 import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-server";
 import { legacyUsageBody, modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
-import { ManualClock, fsFilePort, tempDir } from "../../fakes/ports";
+import { ManualClock, tempDir } from "../../fakes/ports";
 
 const START_MS = Date.UTC(2026, 10, 22, 10, 0, 0);
 const TOKEN = "test-token-not-real-abc123";
@@ -41,8 +42,8 @@ function writeCredentials(token = TOKEN, expiresAtMs = START_MS + 8 * 3600_000, 
 function ctx(overrides: Partial<PollContext> = {}, oauth: object = {}): PollContext {
   return {
     clock,
-    files: fsFilePort(),
-    http: createNodeHttpPort(),
+    files: nodeFiles,
+    http: nodeHttp,
     env: {},
     homeDir: home,
     config: { oauth: { enabled: true, baseUrl: server.baseUrl, timeoutMs: 300, ...oauth } },
@@ -162,7 +163,10 @@ describe("oauth source: successful responses", () => {
     expect(result.snapshot!.extraUsage).toBeUndefined();
     expect(result.status.state).toBe("ok");
     expect(result.status.message).toMatch(/no active windows/);
-    expect(result.snapshot!.plan).toEqual({ subscriptionType: "max", rateLimitTier: "default_claude_max_5x" });
+    expect(result.snapshot!.plan).toEqual({
+      subscriptionType: "max",
+      rateLimitTier: "default_claude_max_5x",
+    });
   });
 
   test("profile is fetched rarely, not on every poll", async () => {
@@ -248,9 +252,15 @@ describe("oauth source: refusals stop polling until the credentials change", () 
   test("credentials without a claude.ai login or not JSON", async () => {
     fs.mkdirSync(path.join(home, ".claude"), { recursive: true });
     fs.writeFileSync(path.join(home, ".claude", ".credentials.json"), "{not json");
-    expect((await source.poll(ctx())).status).toMatchObject({ state: "error", lastErrorReason: "no_credentials" });
+    expect((await source.poll(ctx())).status).toMatchObject({
+      state: "error",
+      lastErrorReason: "no_credentials",
+    });
     fs.writeFileSync(path.join(home, ".claude", ".credentials.json"), JSON.stringify({ other: {} }));
-    expect((await source.poll(ctx())).status).toMatchObject({ state: "missing", lastErrorReason: "no_credentials" });
+    expect((await source.poll(ctx())).status).toMatchObject({
+      state: "missing",
+      lastErrorReason: "no_credentials",
+    });
     expect(server.requests).toHaveLength(0);
   });
 
@@ -266,7 +276,11 @@ describe("oauth source: refusals stop polling until the credentials change", () 
 describe("oauth source: transient failures back off", () => {
   test("429 with retry-after 0 uses capped exponential backoff; success resets it", async () => {
     writeCredentials();
-    server.on("/api/oauth/usage", { status: 429, headers: { "retry-after": "0" }, body: anthropicError("rate_limit_error", "slow down") });
+    server.on("/api/oauth/usage", {
+      status: 429,
+      headers: { "retry-after": "0" },
+      body: anthropicError("rate_limit_error", "slow down"),
+    });
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
       const result = await source.poll(ctx());
@@ -354,7 +368,9 @@ describe("oauth credentials: Keychain and CLAUDE_CONFIG_DIR", () => {
       JSON.stringify({ claudeAiOauth: { accessToken: TOKEN, expiresAt: START_MS + 3600_000 } }),
     );
     server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
-    const result = await source.poll(ctx({ env: { CLAUDE_CONFIG_DIR: ` ${dir} , ${path.join(home, "second")}` } }));
+    const result = await source.poll(
+      ctx({ env: { CLAUDE_CONFIG_DIR: ` ${dir} , ${path.join(home, "second")}` } }),
+    );
     expect(result.status.state).toBe("ok");
   });
 });

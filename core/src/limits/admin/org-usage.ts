@@ -94,7 +94,10 @@ export function parseClaudeCodeRecord(value: unknown): ClaudeCodeUsageRecord | n
 }
 
 /** One page: records plus the cursor of the next page (null when done). */
-export function parseClaudeCodePage(body: unknown): { records: ClaudeCodeUsageRecord[]; nextPage: string | null } {
+export function parseClaudeCodePage(body: unknown): {
+  records: ClaudeCodeUsageRecord[];
+  nextPage: string | null;
+} {
   if (!isRecord(body) || !Array.isArray(body.data)) throw new Error("usage report has no data array");
   const records = body.data.map(parseClaudeCodeRecord).filter((r): r is ClaudeCodeUsageRecord => r !== null);
   const nextPage = body.has_more === true ? stringOrNull(body.next_page) : null;
@@ -113,10 +116,9 @@ export function parseCostReportPage(body: unknown): { totalUsd: number; nextPage
 }
 
 /** Per-user, per-model and per-day totals of the month's records. */
-export function aggregateClaudeCode(records: readonly ClaudeCodeUsageRecord[]): Pick<
-  OrgUsage,
-  "monthToDateUsd" | "perUser" | "perModel" | "perDay"
-> {
+export function aggregateClaudeCode(
+  records: readonly ClaudeCodeUsageRecord[],
+): Pick<OrgUsage, "monthToDateUsd" | "perUser" | "perModel" | "perDay"> {
   const users = new Map<string, OrgUserUsage>();
   const models = new Map<string, OrgModelUsage>();
   const days = new Map<string, number>();
@@ -143,7 +145,14 @@ export function aggregateClaudeCode(records: readonly ClaudeCodeUsageRecord[]): 
     u.pullRequests += r.pullRequests;
     users.set(r.actor, u);
     for (const m of r.models) {
-      const agg = models.get(m.model) ?? { ...m, costUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 };
+      const agg = models.get(m.model) ?? {
+        ...m,
+        costUsd: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheCreationTokens: 0,
+      };
       agg.costUsd += m.costUsd;
       agg.inputTokens += m.inputTokens;
       agg.outputTokens += m.outputTokens;
@@ -156,12 +165,21 @@ export function aggregateClaudeCode(records: readonly ClaudeCodeUsageRecord[]): 
     monthToDateUsd: total,
     perUser: [...users.values()].sort((a, b) => b.costUsd - a.costUsd),
     perModel: [...models.values()].sort((a, b) => b.costUsd - a.costUsd),
-    perDay: [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, costUsd]) => ({ date, costUsd })),
+    perDay: [...days.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([date, costUsd]) => ({ date, costUsd })),
   };
 }
 
 /** Rate windows tried longest first (seed 004's progressive fallback, reversed to prefer more data). */
-export const PROJECTION_WINDOWS_MS = [7 * 24 * 3600_000, 24 * 3600_000, 6 * 3600_000, 3 * 3600_000, 3600_000, 30 * 60_000];
+export const PROJECTION_WINDOWS_MS = [
+  7 * 24 * 3600_000,
+  24 * 3600_000,
+  6 * 3600_000,
+  3 * 3600_000,
+  3600_000,
+  30 * 60_000,
+];
 
 export interface CostSample {
   atMs: number;

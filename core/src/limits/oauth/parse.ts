@@ -10,7 +10,15 @@ import {
   type WindowReading,
   type WindowStatus,
 } from "../snapshot";
-import { centsToUnits, finiteNumber, isRecord, isoToMs, modelSlug, percentToRatio, stringOrNull } from "../units";
+import {
+  centsToUnits,
+  finiteNumber,
+  isRecord,
+  isoToMs,
+  modelSlug,
+  percentToRatio,
+  stringOrNull,
+} from "../units";
 
 export interface UsageBucket {
   utilizationRatio: number;
@@ -99,7 +107,8 @@ export function parseUsageBody(body: unknown): ParsedUsage {
 export function limitWindowName(limit: UsageLimit): string | null {
   if (limit.kind === "session") return "five_hour";
   if (limit.kind === "weekly_all") return "seven_day";
-  if (limit.kind === "weekly_scoped" && limit.scopeModel) return `seven_day_${modelSlug(limit.scopeModel.displayName)}`;
+  if (limit.kind === "weekly_scoped" && limit.scopeModel)
+    return `seven_day_${modelSlug(limit.scopeModel.displayName)}`;
   return null;
 }
 
@@ -116,7 +125,11 @@ function statusFromSeverity(severity: string | null): WindowStatus {
  * that have no bucket (per-model weeklies) become readings of their own. Inactive limits
  * and null buckets yield nothing.
  */
-export function usageToReadings(parsed: ParsedUsage, observedAtMs: number, source = "oauth"): WindowReading[] {
+export function usageToReadings(
+  parsed: ParsedUsage,
+  observedAtMs: number,
+  source = "oauth",
+): WindowReading[] {
   const readings = new Map<string, WindowReading>();
   for (const [name, bucket] of Object.entries(parsed.buckets)) {
     if (!bucket) continue;

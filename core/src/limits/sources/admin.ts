@@ -67,7 +67,11 @@ export function createAdminSource(): LimitSource {
     };
     let response: HttpResponse;
     try {
-      response = await ctx.http.get(`${baseUrl}${pathAndQuery}`, headers, ctx.config.admin?.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      response = await ctx.http.get(
+        `${baseUrl}${pathAndQuery}`,
+        headers,
+        ctx.config.admin?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
     } catch (err) {
       throw new RequestFailed(classifyRequestError(err));
     }
@@ -83,7 +87,9 @@ export function createAdminSource(): LimitSource {
     let page: string | null = null;
     for (let i = 0; i < MAX_PAGES; i++) {
       const query = `starting_at=${date}&limit=1000${page ? `&page=${encodeURIComponent(page)}` : ""}`;
-      const parsed = parseClaudeCodePage(await getJson(ctx, key, `/v1/organizations/usage_report/claude_code?${query}`));
+      const parsed = parseClaudeCodePage(
+        await getJson(ctx, key, `/v1/organizations/usage_report/claude_code?${query}`),
+      );
       records.push(...parsed.records.filter((r) => r.date === date));
       page = parsed.nextPage;
       if (!page) break;
@@ -119,7 +125,8 @@ export function createAdminSource(): LimitSource {
       if (nowMs - (dayMs + DAY_MS) > FINAL_AFTER_MS) finalDays.set(date, dayRecords);
       records.push(...dayRecords);
     }
-    for (const date of finalDays.keys()) if (Date.parse(`${date}T00:00:00Z`) < startMs) finalDays.delete(date);
+    for (const date of finalDays.keys())
+      if (Date.parse(`${date}T00:00:00Z`) < startMs) finalDays.delete(date);
     const emails = ctx.config.admin?.userEmails;
     const counted = emails ? records.filter((r) => emails.includes(r.actor)) : records;
     const totals = aggregateClaudeCode(counted);
@@ -144,8 +151,14 @@ export function createAdminSource(): LimitSource {
 
   function failed(nowMs: number, intervalMs: number, failure: HttpFailure): PollResult {
     const status = sourceStatus(ADMIN_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason);
-    if (failure.stopUntilCredentialsChange) return { snapshot: null, status, nextPollAtMs: nowMs + intervalMs };
-    const next = nextAfterFailure(nowMs, intervalMs, backoff, parseRetryAfterMs(failure.retryAfterHeader, nowMs));
+    if (failure.stopUntilCredentialsChange)
+      return { snapshot: null, status, nextPollAtMs: nowMs + intervalMs };
+    const next = nextAfterFailure(
+      nowMs,
+      intervalMs,
+      backoff,
+      parseRetryAfterMs(failure.retryAfterHeader, nowMs),
+    );
     backoff = next.state;
     return { snapshot: null, status, nextPollAtMs: next.nextPollAtMs };
   }
@@ -161,7 +174,12 @@ export function createAdminSource(): LimitSource {
       if (!isEnabled(ctx)) {
         return {
           snapshot: null,
-          status: sourceStatus(ADMIN_SOURCE, "disabled", "Admin API is off (set ANTHROPIC_ADMIN_KEY)", lastSuccessMs),
+          status: sourceStatus(
+            ADMIN_SOURCE,
+            "disabled",
+            "Admin API is off (set ANTHROPIC_ADMIN_KEY)",
+            lastSuccessMs,
+          ),
           nextPollAtMs: nowMs + intervalMs,
         };
       }
@@ -169,7 +187,13 @@ export function createAdminSource(): LimitSource {
       if (key === null) {
         return {
           snapshot: null,
-          status: sourceStatus(ADMIN_SOURCE, "missing", "no admin key: set ANTHROPIC_ADMIN_KEY", lastSuccessMs, "no_credentials"),
+          status: sourceStatus(
+            ADMIN_SOURCE,
+            "missing",
+            "no admin key: set ANTHROPIC_ADMIN_KEY",
+            lastSuccessMs,
+            "no_credentials",
+          ),
           nextPollAtMs: nowMs + intervalMs,
         };
       }

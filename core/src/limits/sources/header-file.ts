@@ -29,16 +29,21 @@ export function createHeaderFileSource(): LimitSource {
     async poll(ctx) {
       const nowMs = ctx.clock.nowMs();
       const nextPollAtMs = nowMs + HEADER_FILE_DEFAULT_INTERVAL_MS;
-      const status = (state: "disabled" | "missing" | "error" | "ok" | "stale", message: string, bad = false) =>
-        sourceStatus(HEADER_FILE_SOURCE, state, message, lastSuccessMs, bad ? "bad_response" : "none");
-      if (!isEnabled(ctx)) return { snapshot: null, status: status("disabled", "header file source is off"), nextPollAtMs };
+      const status = (
+        state: "disabled" | "missing" | "error" | "ok" | "stale",
+        message: string,
+        bad = false,
+      ) => sourceStatus(HEADER_FILE_SOURCE, state, message, lastSuccessMs, bad ? "bad_response" : "none");
+      if (!isEnabled(ctx))
+        return { snapshot: null, status: status("disabled", "header file source is off"), nextPollAtMs };
       const file = headerFilePath(ctx);
       const text = await ctx.files.readText(file).catch(() => null);
       if (text === null) {
         return { snapshot: null, status: status("missing", `no interceptor file at ${file}`), nextPollAtMs };
       }
       const parsed = parseHeaderFile(text);
-      if (!parsed.ok) return { snapshot: null, status: status("error", `${file} ${parsed.message}`, true), nextPollAtMs };
+      if (!parsed.ok)
+        return { snapshot: null, status: status("error", `${file} ${parsed.message}`, true), nextPollAtMs };
       const stat = parsed.updatedAtMs === null ? await ctx.files.stat(file).catch(() => null) : null;
       const observedAtMs = parsed.updatedAtMs ?? stat?.mtimeMs ?? nowMs;
       const windows = parsed.windows

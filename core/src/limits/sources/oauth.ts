@@ -60,7 +60,12 @@ export function createOAuthSource(): LimitSource {
         nextPollAtMs: nowMs + intervalMs,
       };
     }
-    const next = nextAfterFailure(nowMs, intervalMs, backoff, parseRetryAfterMs(failure.retryAfterHeader, nowMs));
+    const next = nextAfterFailure(
+      nowMs,
+      intervalMs,
+      backoff,
+      parseRetryAfterMs(failure.retryAfterHeader, nowMs),
+    );
     backoff = next.state;
     return {
       snapshot: null,
@@ -118,7 +123,12 @@ export function createOAuthSource(): LimitSource {
       if (!isOAuthEnabled(ctx)) {
         return {
           snapshot: null,
-          status: sourceStatus(OAUTH_SOURCE, "disabled", "OAuth usage polling is off (opt-in)", lastSuccessMs),
+          status: sourceStatus(
+            OAUTH_SOURCE,
+            "disabled",
+            "OAuth usage polling is off (opt-in)",
+            lastSuccessMs,
+          ),
           nextPollAtMs: nowMs + intervalMs,
         };
       }
@@ -140,7 +150,12 @@ export function createOAuthSource(): LimitSource {
       if (credentials.expiresAtMs !== null && credentials.expiresAtMs <= nowMs) {
         return fail(
           ctx,
-          { state: "error", reason: "auth_expired", message: OAUTH_MESSAGES.expired, stopUntilCredentialsChange: true },
+          {
+            state: "error",
+            reason: "auth_expired",
+            message: OAUTH_MESSAGES.expired,
+            stopUntilCredentialsChange: true,
+          },
           intervalMs,
         );
       }

@@ -14,7 +14,10 @@ const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 export function statuslineFeedPath(ctx: Pick<PollContext, "env" | "homeDir" | "config">): string {
   const fromEnv = ctx.env.QUOTACAST_STATUSLINE_FILE?.trim();
   if (fromEnv) return fromEnv;
-  return ctx.config.statusline?.feedFile ?? path.join(ctx.homeDir, ".local", "share", "quotacast", "statusline.json");
+  return (
+    ctx.config.statusline?.feedFile ??
+    path.join(ctx.homeDir, ".local", "share", "quotacast", "statusline.json")
+  );
 }
 
 function isEnabled(ctx: PollContext): boolean {

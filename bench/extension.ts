@@ -1,0 +1,267 @@
+/**
+ * Benchmark of the Raycast menu bar's data function (`loadSummary` from extension/src/data.ts)
+ * on the ~500 MB generated history, under plain node (no Raycast).
+ *
+ *   npx tsx bench/extension.ts [--data bench/data/history-500mb-seed1] [--warm-runs 15] [--no-write]
+ *
+ * Each phase runs in a fresh process, as Raycast starts a command for each background run;
+ * the figures are the time of the data function inside that process (module loading is
+ * reported apart). Phases:
+ * - cold: empty support directory and cache (first run ever: full ingest, store written);
+ * - warm: a new process with the state on disk and nothing changed (the usual background run);
+ * - warm, one line appended: a new usage line in a transcript (the usual run while working).
+ * Writes its section of bench/RESULTS.md between the extension markers.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+
+const ROOT = path.resolve(__dirname, "..");
+const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
+const START = "<!-- bench:extension:start -->";
+const END = "<!-- bench:extension:end -->";
+const DEFAULT_DATA = path.join(ROOT, "bench", "data", "history-500mb-seed1");
+/** The benchmark engineer's parameters for the 500 MB history (bench/run.ts). */
+const GENERATOR = { sizeMb: 500, seed: 1, endMs: Date.UTC(2026, 10, 20, 12), days: 60 };
+
+interface PhaseResult {
+  phase: string;
+  moduleLoadMs: number;
+  loadSummaryMs: number;
+  reusedCachedSummary: boolean;
+  filesScanned: number;
+  bytesRead: number;
+  changedEvents: number;
+  windows: number;
+  todayTokens: number;
+  lastDaysWithUsage: number;
+  problem: string | null;
+  rssMb: number;
+}
+
+// ---------------------------------------------------------------- child: one phase
+
+async function runPhase(phase: string, dataDir: string, work: string): Promise<void> {
+  const loadStarted = performance.now();
+  const { loadSummary } = await import("../extension/src/data");
+  const moduleLoadMs = performance.now() - loadStarted;
+  const cacheFile = path.join(work, "cache.json");
+  const entries: Record<string, string> = fs.existsSync(cacheFile)
+    ? JSON.parse(fs.readFileSync(cacheFile, "utf8"))
+    : {};
+  // Raycast's Cache is a file-backed synchronous store: so is this one.
+  const cache = {
+    get: (key: string) => entries[key],
+    set: (key: string, value: string) => {
+      entries[key] = value;
+      fs.writeFileSync(cacheFile, JSON.stringify(entries));
+    },
+  };
+  const started = performance.now();
+  const loaded = await loadSummary({
+    supportPath: path.join(work, "support"),
+    cache,
+    configDirs: [dataDir, path.join(work, "live")],
+    statuslineFeedFile: path.join(work, "statusline.json"),
+    timezone: "UTC",
+    env: {},
+    homeDir: work,
+  });
+  const loadSummaryMs = performance.now() - started;
+  const result: PhaseResult = {
+    phase,
+    moduleLoadMs,
+    loadSummaryMs,
+    reusedCachedSummary: loaded.stats.reusedCachedSummary,
+    filesScanned: loaded.stats.filesScanned,
+    bytesRead: loaded.stats.bytesRead,
+    changedEvents: loaded.stats.changedEvents,
+    windows: loaded.summary?.windows.length ?? 0,
+    todayTokens: loaded.summary?.today.totalTokens ?? 0,
+    lastDaysWithUsage: loaded.summary?.lastDays.filter((d) => d.totalTokens > 0).length ?? 0,
+    problem: loaded.problem?.message ?? null,
+    rssMb: process.memoryUsage().rss / 1e6,
+  };
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+// ---------------------------------------------------------------- parent
+
+function spawnPhase(phase: string, dataDir: string, work: string): PhaseResult {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, __filename, "--phase", phase, "--data", dataDir, "--work", work],
+    {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (child.status !== 0 || !line) throw new Error(`phase ${phase} failed: ${child.stderr}`);
+  return JSON.parse(line.slice("RESULT ".length)) as PhaseResult;
+}
+
+function writeFeed(work: string, nowMs: number): void {
+  fs.writeFileSync(
+    path.join(work, "statusline.json"),
+    JSON.stringify({
+      version: 1,
+      updatedAtMs: nowMs,
+      sessionId: "bench",
+      transcriptPath: null,
+      model: null,
+      sessionCostUsd: null,
+      rateLimits: {
+        five_hour: { used_percentage: 45, resets_at: Math.round((nowMs + 2 * 3600_000) / 1000) },
+        seven_day: { used_percentage: 30, resets_at: Math.round((nowMs + 4 * 86_400_000) / 1000) },
+      },
+      rateLimitsObservedAtMs: nowMs,
+      sessions: {},
+    }),
+  );
+}
+
+function appendLiveLine(work: string, index: number): void {
+  const dir = path.join(work, "live", "projects", "-bench-live");
+  fs.mkdirSync(dir, { recursive: true });
+  const line = {
+    type: "assistant",
+    timestamp: new Date().toISOString(),
+    sessionId: "live",
+    requestId: `req_live_${index}`,
+    message: {
+      id: `msg_live_${index}`,
+      model: "claude-sonnet-4-5-20250929",
+      role: "assistant",
+      usage: {
+        input_tokens: 100,
+        output_tokens: 200,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    },
+  };
+  fs.appendFileSync(path.join(dir, "live.jsonl"), JSON.stringify(line) + "\n");
+}
+
+async function ensureData(dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, "quotacast-generator.json"))) return;
+  process.stderr.write(`generating ${GENERATOR.sizeMb} MB of transcripts into ${dataDir} ...\n`);
+  const { generateHistory, writeManifest } = await import("../test/generators/transcripts");
+  const opts = { dir: dataDir, ...GENERATOR };
+  writeManifest(generateHistory(opts), opts);
+}
+
+function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(full) : fs.statSync(full).size;
+  }
+  return total;
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+function replaceSection(existing: string, section: string): string {
+  const block = `${START}\n${section}\n${END}`;
+  const from = existing.indexOf(START);
+  const to = existing.indexOf(END);
+  if (from !== -1 && to > from) return existing.slice(0, from) + block + existing.slice(to + END.length);
+  return `${existing.replace(/\s*$/, "")}\n\n${block}\n`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      phase: { type: "string" },
+      data: { type: "string", default: DEFAULT_DATA },
+      work: { type: "string" },
+      "warm-runs": { type: "string", default: "15" },
+      "no-write": { type: "boolean", default: false },
+    },
+  });
+  const dataDir = path.resolve(values.data ?? DEFAULT_DATA);
+  if (values.phase) return runPhase(values.phase, dataDir, values.work ?? "");
+
+  await ensureData(dataDir);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, "quotacast-generator.json"), "utf8")) as {
+    files: number;
+    bytesWritten: number;
+    events: number;
+  };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-ext-bench-"));
+  try {
+    writeFeed(work, Date.now());
+    appendLiveLine(work, 0);
+    const cold = spawnPhase("cold", dataDir, work);
+    const warmRuns = Number(values["warm-runs"]);
+    const warm: PhaseResult[] = [];
+    for (let i = 0; i < warmRuns; i++) warm.push(spawnPhase("warm", dataDir, work));
+    const appended: PhaseResult[] = [];
+    for (let i = 1; i <= 5; i++) {
+      appendLiveLine(work, i);
+      appended.push(spawnPhase("appended", dataDir, work));
+    }
+    const stateBytes = dirBytes(path.join(work, "support"));
+    const cursorBytes = fs.statSync(path.join(work, "support", "ledger", "cursors.json")).size;
+    const cacheBytes = fs.statSync(path.join(work, "cache.json")).size;
+
+    for (const r of [cold, ...warm, ...appended]) if (r.problem) throw new Error(`${r.phase}: ${r.problem}`);
+    if (!warm.every((r) => r.reusedCachedSummary && r.bytesRead === 0))
+      throw new Error("a warm run did not reuse the cache");
+    if (!appended.every((r) => !r.reusedCachedSummary && r.changedEvents === 1))
+      throw new Error("an append was missed");
+
+    const warmMs = warm.map((r) => r.loadSummaryMs);
+    const appendedMs = appended.map((r) => r.loadSummaryMs);
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    const yes = (ok: boolean) => (ok ? "yes" : "**no**");
+    const section = [
+      "## Raycast extension: the menu bar's data function (`npx tsx bench/extension.ts`)",
+      "",
+      `Run: ${new Date().toISOString()}. Machine: ${machine()}. Shared machine (other engineers' jobs may run at the same time).`,
+      "",
+      `Data: ${path.relative(ROOT, dataDir)} (test/generators/transcripts.ts, seed 1): ${manifest.files} transcript files, ` +
+        `${(manifest.bytesWritten / 1e6).toFixed(0)} MB, ${manifest.events} deduplicated responses; plus a statusline feed ` +
+        "(5h and 7d windows) and one small live transcript. Local mode (`loadSummary` without an exporter URL), time zone UTC.",
+      "Every phase is a fresh node process, like a Raycast background run; the time is `loadSummary` inside it " +
+        `(loading the modules took ${ms(median(warm.map((r) => r.moduleLoadMs)))} more, median, under tsx).`,
+      "",
+      "| measure | result | target | met |",
+      "|---|---|---|---|",
+      `| cold: first run, empty support dir and cache (full ingest, store written, Summary built) | ${ms(cold.loadSummaryMs)} | < 1500 ms | ${yes(cold.loadSummaryMs < 1500)} |`,
+      `| warm: nothing changed (median / max of ${warmRuns} processes) | ${ms(median(warmMs))} / ${ms(Math.max(...warmMs))} | < 100 ms | ${yes(Math.max(...warmMs) < 100)} |`,
+      `| warm, one usage line appended (median / max of ${appended.length}; Summary rebuilt from the recent events) | ${ms(median(appendedMs))} / ${ms(Math.max(...appendedMs))} | | |`,
+      "",
+      `Cold run read ${(cold.bytesRead / 1e6).toFixed(0)} MB of ${cold.filesScanned} files (${cold.changedEvents} events), RSS ${cold.rssMb.toFixed(0)} MB. ` +
+        `Warm runs read 0 bytes of transcripts and served the cached Summary. State on disk: ${(stateBytes / 1e6).toFixed(1)} MB ` +
+        `(cursors ${(cursorBytes / 1e3).toFixed(0)} kB, the only ledger file a warm run reads), cache ${(cacheBytes / 1e3).toFixed(0)} kB. ` +
+        `Summary: ${cold.windows} windows, ${cold.lastDaysWithUsage} of the last 14 days with usage.`,
+    ].join("\n");
+    process.stdout.write(section + "\n");
+    if (!values["no-write"]) {
+      const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
+      fs.writeFileSync(RESULTS, replaceSection(existing, section));
+      process.stderr.write(`wrote ${path.relative(ROOT, RESULTS)}\n`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,532 @@
+/**
+ * `npm run bench`: quotacast's transcript engine against ccusage 20 on a generated ~500 MB
+ * Claude Code history (cached in bench/data/). Measures the cold full scan (fresh process),
+ * warm refreshes, how fast an appended line shows up, peak RSS, and compares per-day token
+ * totals and costs with ccusage. Writes its section of bench/RESULTS.md.
+ *
+ *   npx tsx bench/run.ts [--size-mb 500] [--seed 1] [--runs 3]
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import {
+  MANIFEST_NAME,
+  generateHistory,
+  truthByDay,
+  writeManifest,
+  type GenerateOptions,
+  type HistoryManifest,
+} from "../test/generators/transcripts";
+import type { ColdScanOutput } from "./cold-scan";
+import {
+  TOKEN_TYPES,
+  ccusageDailyModel,
+  dayDifferences,
+  median,
+  replaceSection,
+  sumDays,
+  type DayDifference,
+  type DayTokens,
+} from "./compare";
+
+const ROOT = path.resolve(__dirname, "..");
+const DATA = path.join(ROOT, "bench", "data");
+const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
+const CCUSAGE = path.join(ROOT, "node_modules", ".bin", "ccusage");
+const TIMEZONE = "UTC";
+/** Fixed end of the generated history, so the data (and its cache) never depends on the day of the run. */
+const HISTORY_END_MS = Date.parse("2026-11-20T12:00:00.000Z");
+
+const TARGETS = { coldRatio: 1.25, warmMs: 20, appendMs: 50, rssMb: 250 };
+
+interface Expected {
+  truthDays: Record<string, DayTokens>;
+  ccusageModelDays: Record<string, DayTokens>;
+}
+
+interface Timed {
+  wallMs: number;
+  /** Peak RSS of the process tree from GNU time, KB (null when /usr/bin/time is missing). */
+  timeMaxRssKb: number | null;
+  stdout: string;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "size-mb": { type: "string", default: "500" },
+      seed: { type: "string", default: "1" },
+      runs: { type: "string", default: "3" },
+      "clean-size-mb": { type: "string", default: "100" },
+    },
+  });
+  const sizeMb = Number(values["size-mb"]);
+  const seed = Number(values.seed);
+  const runs = Math.max(1, Number(values.runs));
+  const cleanSizeMb = Number(values["clean-size-mb"]);
+  const dataDir = path.join(DATA, `history-${sizeMb}mb-seed${seed}`);
+  const appendMarker = path.join(DATA, "append-in-progress.json");
+
+  repairInterruptedAppend(appendMarker);
+  const { manifest, expected, generatedMs } = ensureHistory({
+    dir: dataDir,
+    sizeMb,
+    seed,
+    endMs: HISTORY_END_MS,
+  });
+  log(`history: ${manifest.files} files, ${(manifest.bytesWritten / 1e6).toFixed(0)} MB in ${dataDir}`);
+
+  // A second history without the cases ccusage counts differently: there the totals must be equal.
+  const cleanDir = path.join(DATA, `history-${cleanSizeMb}mb-seed${seed + 1}-clean`);
+  const clean = ensureHistory({
+    dir: cleanDir,
+    sizeMb: cleanSizeMb,
+    seed: seed + 1,
+    endMs: HISTORY_END_MS,
+    missingRequestIdRatio: 0,
+    nullCwdRatio: 0,
+  });
+
+  const child = bundleColdScan();
+  warmPageCache(dataDir);
+  const emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), "qc-bench-home-"));
+
+  const ours: { timed: Timed; out: ColdScanOutput }[] = [];
+  const theirs: Timed[] = [];
+  for (let i = 0; i < runs; i++) {
+    log(`run ${i + 1}/${runs}: ccusage`);
+    theirs.push(runCcusage(dataDir, emptyHome));
+    log(`run ${i + 1}/${runs}: quotacast cold scan`);
+    const timed = timedRun(process.execPath, [...child, dataDir, TIMEZONE], process.env);
+    ours.push({ timed, out: JSON.parse(timed.stdout) as ColdScanOutput });
+  }
+  log("equality check on the clean history");
+  const cleanOurs = JSON.parse(
+    timedRun(process.execPath, [...child, cleanDir, TIMEZONE], process.env).stdout,
+  ) as ColdScanOutput;
+  const cleanTheirs = runCcusage(cleanDir, emptyHome);
+  log("quotacast warm refreshes and appended lines");
+  const appendFile = pickAppendFile(dataDir);
+  const incremental = JSON.parse(
+    timedRun(
+      process.execPath,
+      [...child, dataDir, TIMEZONE, "--incremental", appendFile, appendMarker],
+      process.env,
+    ).stdout,
+  ) as ColdScanOutput;
+  fs.rmSync(emptyHome, { recursive: true, force: true });
+
+  const cleanCheck = {
+    manifest: clean.manifest,
+    ours: cleanOurs,
+    ccusage: JSON.parse(cleanTheirs.stdout) as { daily: CcusageDay[] },
+  };
+  const section = renderSection({
+    manifest,
+    expected,
+    generatedMs,
+    ours,
+    theirs,
+    incremental,
+    runs,
+    sizeMb,
+    seed,
+    cleanCheck,
+  });
+  const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
+  fs.writeFileSync(RESULTS, replaceSection(existing, section));
+  process.stdout.write(section + "\n");
+  log(`wrote ${path.relative(ROOT, RESULTS)}`);
+}
+
+// ---------------------------------------------------------------- data
+
+function ensureHistory(opts: GenerateOptions): {
+  manifest: HistoryManifest;
+  expected: Expected;
+  generatedMs: number | null;
+} {
+  const manifestPath = path.join(opts.dir, MANIFEST_NAME);
+  const expectedPath = `${opts.dir}.expected.json`;
+  if (fs.existsSync(manifestPath) && fs.existsSync(expectedPath)) {
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as HistoryManifest;
+    if (manifest.sizeMb === opts.sizeMb && manifest.seed === opts.seed && manifest.endMs === opts.endMs) {
+      return {
+        manifest,
+        expected: JSON.parse(fs.readFileSync(expectedPath, "utf8")) as Expected,
+        generatedMs: null,
+      };
+    }
+  }
+  log(`generating ${opts.sizeMb} MB of transcripts (seed ${opts.seed}) ...`);
+  fs.rmSync(opts.dir, { recursive: true, force: true });
+  const started = performance.now();
+  const history = generateHistory(opts);
+  const generatedMs = performance.now() - started;
+  const manifest = writeManifest(history, opts);
+  const expected: Expected = {
+    truthDays: Object.fromEntries(
+      [...truthByDay(history.events, TIMEZONE)].map(([day, t]) => [day, pickTokens(t)]),
+    ),
+    ccusageModelDays: Object.fromEntries(ccusageDailyModel(history.events, TIMEZONE)),
+  };
+  fs.writeFileSync(expectedPath, JSON.stringify(expected));
+  return { manifest, expected, generatedMs };
+}
+
+/** A previous run killed during the append test leaves lines behind: cut them off. */
+function repairInterruptedAppend(marker: string): void {
+  if (!fs.existsSync(marker)) return;
+  const { file, originalSize } = JSON.parse(fs.readFileSync(marker, "utf8")) as {
+    file: string;
+    originalSize: number;
+  };
+  if (fs.existsSync(file)) fs.truncateSync(file, originalSize);
+  fs.rmSync(marker);
+}
+
+/** A mid-sized session transcript (a typical file to append to). */
+function pickAppendFile(dataDir: string): string {
+  const files = listJsonl(path.join(dataDir, "projects"))
+    .map((f) => ({ f, size: fs.statSync(f).size }))
+    .sort((a, b) => a.size - b.size);
+  return files[Math.floor(files.length / 2)].f;
+}
+
+function listJsonl(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".jsonl"))
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}
+
+/** Both tools then read from the page cache: the comparison measures them, not the disk. */
+function warmPageCache(dataDir: string): void {
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+  for (const file of listJsonl(path.join(dataDir, "projects"))) {
+    const fd = fs.openSync(file, "r");
+    while (fs.readSync(fd, buffer, 0, buffer.length, null) > 0);
+    fs.closeSync(fd);
+  }
+}
+
+function pickTokens(t: DayTokens): DayTokens {
+  return {
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheCreationTokens: t.cacheCreationTokens,
+    cacheReadTokens: t.cacheReadTokens,
+  };
+}
+
+// ---------------------------------------------------------------- processes
+
+/**
+ * Node arguments that run the cold-scan process: bundled to plain JS with esbuild (what a
+ * user runs is compiled code, not TypeScript compiled on the fly), or through tsx when
+ * esbuild (installed with tsx) cannot be loaded.
+ */
+function bundleColdScan(): string[] {
+  const outfile = path.join(DATA, "cold-scan.cjs");
+  const source = path.join(ROOT, "bench", "cold-scan.ts");
+  fs.mkdirSync(DATA, { recursive: true });
+  let esbuild: typeof import("esbuild");
+  try {
+    esbuild = require("esbuild") as typeof import("esbuild");
+  } catch {
+    log("esbuild not found: running the scan through tsx (slower start-up)");
+    return ["--import", "tsx", source];
+  }
+  esbuild.buildSync({
+    entryPoints: [source],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile,
+    logLevel: "warning",
+  });
+  return [outfile];
+}
+
+function timedRun(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const useTime = fs.existsSync("/usr/bin/time");
+  const started = performance.now();
+  const result = useTime
+    ? spawnSync("/usr/bin/time", ["-f", "QCBENCH_MAXRSS_KB=%M", command, ...args], {
+        env,
+        maxBuffer: 1 << 30,
+        encoding: "utf8",
+      })
+    : spawnSync(command, args, { env, maxBuffer: 1 << 30, encoding: "utf8" });
+  const wallMs = performance.now() - started;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  }
+  const rss = /QCBENCH_MAXRSS_KB=(\d+)/.exec(result.stderr ?? "");
+  return { wallMs, timeMaxRssKb: rss ? Number(rss[1]) : null, stdout: result.stdout };
+}
+
+function runCcusage(dataDir: string, emptyHome: string): Timed {
+  // An empty HOME keeps ccusage from also reading other agents' data on this machine.
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: emptyHome,
+    CLAUDE_CONFIG_DIR: dataDir,
+    NO_COLOR: "1",
+    TZ: TIMEZONE,
+  };
+  return timedRun(CCUSAGE, ["daily", "--json", "--offline", "--timezone", TIMEZONE], env);
+}
+
+interface CcusageDay {
+  date?: string;
+  period?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalCost: number;
+  modelBreakdowns: { modelName: string; cost: number }[];
+}
+
+// ---------------------------------------------------------------- report
+
+interface ReportInput {
+  manifest: HistoryManifest;
+  expected: Expected;
+  generatedMs: number | null;
+  ours: { timed: Timed; out: ColdScanOutput }[];
+  theirs: Timed[];
+  incremental: ColdScanOutput;
+  runs: number;
+  sizeMb: number;
+  seed: number;
+  cleanCheck: { manifest: HistoryManifest; ours: ColdScanOutput; ccusage: { daily: CcusageDay[] } };
+}
+
+function renderSection(input: ReportInput): string {
+  const { manifest, expected, ours, theirs, incremental } = input;
+  const first = ours[0].out;
+  const ourDays = new Map(first.days.map((d) => [d.period, pickTokens(d)]));
+  const ccusageJson = JSON.parse(theirs[0].stdout) as { daily: CcusageDay[] };
+  const ccDays = new Map(ccusageJson.daily.map((d) => [d.date ?? d.period ?? "", pickTokens(d)]));
+  const truthDays = new Map(Object.entries(expected.truthDays));
+  const modelDays = new Map(Object.entries(expected.ccusageModelDays));
+
+  const oursVsCcusage = dayDifferences(ourDays, ccDays);
+  const oursVsTruth = dayDifferences(truthDays, ourDays);
+  const ccusageVsModel = dayDifferences(modelDays, ccDays);
+  const clean = input.cleanCheck;
+  const cleanCcDays = new Map(clean.ccusage.daily.map((d) => [d.date ?? d.period ?? "", pickTokens(d)]));
+  const cleanDiffs = dayDifferences(
+    new Map(clean.ours.days.map((d) => [d.period, pickTokens(d)])),
+    cleanCcDays,
+  );
+
+  const ourWall = median(ours.map((o) => o.timed.wallMs));
+  const ourScan = median(ours.map((o) => o.out.scanMs + o.out.aggregateMs));
+  const ccWall = median(theirs.map((t) => t.wallMs));
+  const ratio = ourWall / ccWall;
+  const warm = incremental.warmRefreshMs ?? [];
+  const append = incremental.appendVisibleMs ?? [];
+  const rssMb = Math.max(...ours.map((o) => o.out.maxRssKb)) / 1024;
+  const ccRss = theirs.map((t) => t.timeMaxRssKb).filter((v): v is number => v !== null);
+  const ok = (pass: boolean) => (pass ? "yes" : "**no**");
+
+  const cpus = os.cpus();
+  const lines: string[] = [];
+  lines.push("## Transcript scan: quotacast vs ccusage 20 (`npm run bench`)");
+  lines.push("");
+  lines.push(
+    `Run: ${new Date().toISOString()}. Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+      `Shared machine (other engineers' jobs may run at the same time): figures are medians of ${input.runs} runs.`,
+  );
+  lines.push("");
+  lines.push(
+    `Data: generated with \`test/generators/transcripts.ts\` (seed ${input.seed}, ${input.sizeMb} MB target): ` +
+      `${manifest.files} transcript files, ${(manifest.bytesWritten / 1e6).toFixed(0)} MB, ${manifest.events} ` +
+      `deduplicated responses written as ${manifest.usageLinesWritten} usage lines, ${manifest.invalidLines} invalid lines, ` +
+      `60 days ending ${new Date(manifest.endMs).toISOString()}` +
+      (input.generatedMs !== null
+        ? `; generated in ${(input.generatedMs / 1000).toFixed(1)} s.`
+        : " (cached in bench/data/)."),
+  );
+  lines.push(
+    `Page cache warm for both tools; time zone ${TIMEZONE}; ccusage run as ` +
+      "`node_modules/.bin/ccusage daily --json --offline` (native linux-x64 binary) with `CLAUDE_CONFIG_DIR` set and an empty `HOME`.",
+  );
+  lines.push("");
+  lines.push("| measure | quotacast | ccusage 20 | target | met |");
+  lines.push("|---|---|---|---|---|");
+  lines.push(
+    `| cold full scan, fresh process, wall (spawn to exit) | ${fmtMs(ourWall)} | ${fmtMs(ccWall)} | <= ${TARGETS.coldRatio}x ccusage | ${ok(ratio <= TARGETS.coldRatio)} |`,
+  );
+  lines.push(
+    `| time ratio quotacast / ccusage | ${ratio.toFixed(2)}x | | <= ${TARGETS.coldRatio}x | ${ok(ratio <= TARGETS.coldRatio)} |`,
+  );
+  lines.push(
+    `| cold scan inside the process (UsageLedger.refresh + events + aggregateByPeriod day) | ${fmtMs(ourScan)} | | | |`,
+  );
+  lines.push(
+    `| warm refresh, nothing changed (median / max of ${warm.length}) | ${fmtMs(median(warm))} / ${fmtMs(Math.max(...warm))} | | < ${TARGETS.warmMs} ms | ${ok(median(warm) < TARGETS.warmMs)} |`,
+  );
+  lines.push(
+    `| appended usage line visible (append + refresh, median / max of ${append.length}) | ${fmtMs(median(append))} / ${fmtMs(Math.max(...append))} | | < ${TARGETS.appendMs} ms | ${ok(median(append) < TARGETS.appendMs)} |`,
+  );
+  lines.push(
+    `| peak RSS of the cold scan (process.resourceUsage().maxRSS) | ${rssMb.toFixed(0)} MB | ${ccRss.length ? `${(Math.max(...ccRss) / 1024).toFixed(0)} MB (GNU time)` : "n/a"} | < ${TARGETS.rssMb} MB | ${ok(rssMb < TARGETS.rssMb)} |`,
+  );
+  lines.push(
+    `| per-day totals of the 4 token types equal to ccusage's | ${ccDays.size - countDays(oursVsCcusage, ccDays)} of ${ccDays.size} days equal | | all days | ${ok(oursVsCcusage.length === 0)} |`,
+  );
+  lines.push(
+    `| same, on a ${(clean.manifest.bytesWritten / 1e6).toFixed(0)} MB history without requestId-less and \`cwd: null\` lines (seed ${clean.manifest.seed}) | ${cleanCcDays.size - countDays(cleanDiffs, cleanCcDays)} of ${cleanCcDays.size} days equal | | all days | ${ok(cleanDiffs.length === 0)} |`,
+  );
+  lines.push(
+    `| per-day totals equal to the generator's deduplicated truth | ${oursVsTruth.length === 0 ? "all" : `${truthDays.size - oursVsTruth.length} of ${truthDays.size}`} days | | all days | ${ok(oursVsTruth.length === 0)} |`,
+  );
+  lines.push("");
+  lines.push(
+    `Runs (wall ms): quotacast ${ours.map((o) => o.timed.wallMs.toFixed(0)).join(", ")}; ccusage ${theirs.map((t) => t.wallMs.toFixed(0)).join(", ")}. ` +
+      `quotacast read ${(first.bytesRead / 1e6).toFixed(0)} MB of ${first.filesScanned} files, counted ${first.events} events, ` +
+      `skipped ${first.linesSkippedInvalidJson} invalid-JSON and ${first.linesSkippedOther} malformed usage lines.`,
+  );
+  lines.push("");
+  lines.push(...renderTokenTotals(truthDays, ourDays, ccDays));
+  lines.push("");
+  lines.push(...renderDifferences(oursVsCcusage, oursVsTruth, ccusageVsModel, modelDays));
+  lines.push("");
+  lines.push(...renderCosts(first, ccusageJson.daily, "main history"));
+  lines.push("");
+  lines.push(...renderCosts(clean.ours, clean.ccusage.daily, "clean history (no token differences)"));
+  return lines.join("\n");
+}
+
+function renderTokenTotals(
+  truth: Map<string, DayTokens>,
+  ours: Map<string, DayTokens>,
+  cc: Map<string, DayTokens>,
+): string[] {
+  const t = sumDays(truth);
+  const o = sumDays(ours);
+  const c = sumDays(cc);
+  const lines = ["| all days | generator truth | quotacast | ccusage 20 |", "|---|---|---|---|"];
+  for (const type of TOKEN_TYPES)
+    lines.push(`| ${type} | ${fmtInt(t[type])} | ${fmtInt(o[type])} | ${fmtInt(c[type])} |`);
+  return lines;
+}
+
+function renderDifferences(
+  oursVsCcusage: DayDifference[],
+  oursVsTruth: DayDifference[],
+  ccusageVsModel: DayDifference[],
+  modelDays: Map<string, DayTokens>,
+): string[] {
+  const lines: string[] = [];
+  if (oursVsCcusage.length === 0) {
+    lines.push("Per-day token totals: quotacast and ccusage 20 agree on every day.");
+    return lines;
+  }
+  lines.push(
+    `Per-day token totals differ from ccusage 20 on ${oursVsCcusage.length} days (ccusage minus quotacast):`,
+  );
+  lines.push("");
+  lines.push("| day | input | output | cache create | cache read |");
+  lines.push("|---|---|---|---|---|");
+  for (const d of oursVsCcusage.slice(0, 40)) {
+    lines.push(`| ${d.day} | ${TOKEN_TYPES.map((t) => fmtDelta(d.delta[t])).join(" | ")} |`);
+  }
+  if (oursVsCcusage.length > 40) lines.push(`| ... ${oursVsCcusage.length - 40} more days | | | | |`);
+  lines.push("");
+  lines.push(
+    oursVsTruth.length === 0
+      ? "quotacast equals the generator's deduplicated ground truth on every day, so the differences are ccusage's."
+      : `quotacast differs from the generator's ground truth on ${oursVsTruth.length} days: ${oursVsTruth.map((d) => d.day).join(", ")}.`,
+  );
+  lines.push(
+    `Model of ccusage 20's rules (from its binary on hand-made fixtures: \`daily\` does not deduplicate responses ` +
+      `without \`requestId\` unless \`isSidechain\` is true, counting every streamed copy (distinct timestamps) and every copy ` +
+      `in another file; lines with \`"cwd": null\` or \`"version": null\` are dropped): ` +
+      (ccusageVsModel.length === 0
+        ? `it predicts ccusage's per-day totals exactly on all ${modelDays.size} days.`
+        : `it predicts ccusage on ${modelDays.size - ccusageVsModel.length} of ${modelDays.size} days; unexplained: ${ccusageVsModel
+            .slice(0, 10)
+            .map((d) => `${d.day} ${JSON.stringify(d.delta)}`)
+            .join("; ")}.`),
+  );
+  return lines;
+}
+
+function renderCosts(ours: ColdScanOutput, ccDaily: CcusageDay[], label: string): string[] {
+  const ourCost = ours.days.reduce((s, d) => s + d.costUsd, 0);
+  const ourCcRule = ours.days.reduce((s, d) => s + d.costUsdCcusageRule, 0);
+  const ccCost = ccDaily.reduce((s, d) => s + d.totalCost, 0);
+  const unpriced = [...new Set(ours.days.flatMap((d) => d.unpricedModels))];
+  const ccUnpricedCost = ccDaily
+    .flatMap((d) => d.modelBreakdowns)
+    .filter((b) => unpriced.some((m) => b.modelName === m || b.modelName.startsWith(`${m}-`)))
+    .reduce((s, b) => s + b.cost, 0);
+  const ccPricedCost = ccCost - ccUnpricedCost;
+  const isUnpriced = (name: string) => unpriced.some((m) => name === m || name.startsWith(`${m}-`));
+  // ccusage's cost per day without the models quotacast leaves unpriced: the comparable part.
+  const byDay = new Map(
+    ccDaily.map((d) => [
+      d.date ?? d.period ?? "",
+      d.modelBreakdowns.filter((b) => !isUnpriced(b.modelName)).reduce((s, b) => s + b.cost, 0),
+    ]),
+  );
+  let maxRel = 0;
+  let maxDay = "";
+  for (const d of ours.days) {
+    const cc = byDay.get(d.period) ?? 0;
+    const rel = cc > 0 ? Math.abs(d.costUsdCcusageRule - cc) / cc : 0;
+    if (rel > maxRel) {
+      maxRel = rel;
+      maxDay = d.period;
+    }
+  }
+  return [
+    `| cost, all days, ${label} | USD |`,
+    "|---|---|",
+    `| quotacast (Anthropic long-context rule: whole request at premium rates above 200k input) | ${ourCost.toFixed(2)} |`,
+    `| quotacast with ccusage's long-context rule (only tokens above 200k at premium) | ${ourCcRule.toFixed(2)} |`,
+    `| ccusage 20 | ${ccCost.toFixed(2)} |`,
+    `| ccusage 20's cost of models quotacast does not price (${unpriced.join(", ") || "none"}) | ${ccUnpricedCost.toFixed(2)} |`,
+    `| ccusage 20 without those models | ${ccPricedCost.toFixed(2)} |`,
+    "",
+    `Largest per-day cost difference (quotacast with ccusage's long-context rule vs ccusage without unpriced models): ${(maxRel * 100).toFixed(2)}%` +
+      (maxDay ? ` on ${maxDay}` : "") +
+      ". Cost differences come from: models quotacast leaves unpriced (ccusage prices them from its LiteLLM copy), " +
+      "the long-context rule, and the token differences above (extra copies ccusage counts).",
+  ];
+}
+
+function countDays(diffs: DayDifference[], days: Map<string, DayTokens>): number {
+  return diffs.filter((d) => days.has(d.day)).length;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+function fmtInt(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function fmtDelta(n: number | undefined): string {
+  return n === undefined ? "0" : `${n > 0 ? "+" : ""}${fmtInt(n)}`;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,235 @@
+/**
+ * `quotacast daily|weekly|monthly|session|blocks`: usage and API-equivalent cost from the
+ * local Claude Code transcripts, as tables or as ccusage 20-compatible JSON (docs/cli.md).
+ */
+import { parseArgs } from "node:util";
+import {
+  aggregateByPeriod,
+  claudeConfigDirs,
+  normalizeDayKey,
+  type Diagnostics,
+  type PeriodUsage,
+} from "@quotacast/core";
+import {
+  blocksReportJson,
+  periodReportJson,
+  sessionReportJson,
+  type PeriodKind,
+} from "../report/ccusage-json";
+import { openLedger } from "../report/ledger";
+import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
+import { blockRows, filterEvents, sessionReports } from "../report/usage";
+
+export const REPORT_KINDS = ["daily", "weekly", "monthly", "session", "blocks"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** Where the command writes and what it reads from its surroundings (tests pass their own). */
+export interface ReportIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  nowMs(): number;
+}
+
+const processIo: ReportIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  nowMs: () => Date.now(),
+};
+
+function usage(kind: string): string {
+  return `usage: quotacast ${kind} [options]
+
+Usage and API-equivalent cost from Claude Code transcripts${kind === "blocks" ? " in 5-hour blocks" : ""}.
+
+options:
+  -j, --json               ccusage 20-compatible JSON (see docs/cli.md)
+  -s, --since DAY          first day, YYYYMMDD or YYYY-MM-DD (inclusive)
+  -u, --until DAY          last day, YYYYMMDD or YYYY-MM-DD (inclusive)
+  -z, --timezone ZONE      IANA zone of the calendar days (default: this machine's)
+  -p, --project NAME       only this project (directory name under projects/)
+  -b, --breakdown          per-model rows under each row
+      --config-dir DIR     Claude config dir, repeatable (default: CLAUDE_CONFIG_DIR,
+                           ~/.config/claude, ~/.claude)
+  -h, --help               this help
+`;
+}
+
+class UsageError extends Error {}
+
+interface ReportOptions {
+  kind: ReportKind;
+  json: boolean;
+  sinceDay?: string;
+  untilDay?: string;
+  timezone: string;
+  project?: string;
+  breakdown: boolean;
+  configDirs: string[];
+}
+
+export async function run(argv: string[], io: ReportIo = processIo): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (!isReportKind(kind)) {
+    io.stderr(`quotacast: unknown report '${kind ?? ""}' (expected ${REPORT_KINDS.join(", ")})\n`);
+    return 2;
+  }
+  let opts: ReportOptions | "help";
+  try {
+    opts = parseOptions(kind, rest, io.env);
+  } catch (error) {
+    const message = errorMessage(error);
+    io.stderr(`quotacast ${kind}: ${message}\n\n${usage(kind)}`);
+    return 2;
+  }
+  if (opts === "help") {
+    io.stdout(usage(kind));
+    return 0;
+  }
+  if (opts.configDirs.length === 0) {
+    io.stderr(
+      `quotacast ${kind}: no Claude config dir with a projects/ folder found ` +
+        `(looked at CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude); pass --config-dir DIR\n`,
+    );
+  }
+  const ledger = openLedger(opts.configDirs);
+  await ledger.refresh();
+  const events = filterEvents(await ledger.events(), opts);
+  io.stdout(renderReport(opts, events, ledger.diagnostics(), io.nowMs()));
+  return 0;
+}
+
+function renderReport(
+  opts: ReportOptions,
+  events: Parameters<typeof aggregateByPeriod>[0],
+  diagnostics: Diagnostics,
+  nowMs: number,
+): string {
+  const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+  if (opts.kind === "session") {
+    const sessions = sessionReports(events);
+    if (opts.json) return json(sessionReportJson(sessions, diagnostics));
+    return (
+      renderSessionTable(sessions, opts.timezone, opts.breakdown) +
+      "\n" +
+      renderNotes(unpriced(sessions.map((s) => s.usage)), diagnostics)
+    );
+  }
+  if (opts.kind === "blocks") {
+    const rows = blockRows(events, nowMs);
+    if (opts.json) return json(blocksReportJson(rows, nowMs, diagnostics));
+    const models = [...new Set(rows.flatMap((r) => (r.kind === "block" ? r.summary.models : [])))];
+    const unknown = diagnostics.unknownModels.filter((m) => models.includes(m));
+    return renderBlocksTable(rows, opts.timezone, nowMs) + "\n" + renderNotes(unknown, diagnostics);
+  }
+  const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
+  const periods = aggregateByPeriod(events, { period, timezone: opts.timezone });
+  if (opts.json) return json(periodReportJson(opts.kind as PeriodKind, periods, diagnostics));
+  const title = {
+    daily: "Usage by day",
+    weekly: "Usage by week (weeks start on Sunday)",
+    monthly: "Usage by month",
+  }[opts.kind];
+  const label = { daily: "Date", weekly: "Week", monthly: "Month" }[opts.kind];
+  return (
+    renderPeriodTable(title, label, periods, opts.breakdown) +
+    "\n" +
+    renderNotes(unpriced(periods), diagnostics)
+  );
+}
+
+function unpriced(rows: PeriodUsage[]): string[] {
+  return [...new Set(rows.flatMap((r) => r.unpricedModels))].sort();
+}
+
+function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv): ReportOptions | "help" {
+  const { values } = parseArgs({
+    args: attachDashValues(argv, VALUE_FLAGS),
+    strict: true,
+    options: {
+      json: { type: "boolean", short: "j" },
+      since: { type: "string", short: "s" },
+      until: { type: "string", short: "u" },
+      timezone: { type: "string", short: "z" },
+      project: { type: "string", short: "p" },
+      breakdown: { type: "boolean", short: "b" },
+      "config-dir": { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  assertTimezone(timezone);
+  const sinceDay = optionalDay("--since", values.since);
+  const untilDay = optionalDay("--until", values.until);
+  if (sinceDay !== undefined && untilDay !== undefined && sinceDay > untilDay) {
+    throw new UsageError(`--since ${sinceDay} is after --until ${untilDay}`);
+  }
+  return {
+    kind,
+    json: values.json ?? false,
+    sinceDay,
+    untilDay,
+    timezone,
+    project: values.project,
+    breakdown: values.breakdown ?? false,
+    configDirs: values["config-dir"] ?? claudeConfigDirs({ env, homeDir: env.HOME || undefined }),
+  };
+}
+
+function optionalDay(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const day = normalizeDayKey(value);
+  if (day === null || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+    throw new UsageError(`${flag} '${value}' is not a day (use YYYYMMDD or YYYY-MM-DD)`);
+  }
+  return day;
+}
+
+function assertTimezone(timezone: string): void {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    throw new UsageError(`unknown time zone '${timezone}' (use an IANA name such as UTC or Europe/Paris)`);
+  }
+}
+
+const VALUE_FLAGS = new Set([
+  "--since",
+  "-s",
+  "--until",
+  "-u",
+  "--timezone",
+  "-z",
+  "--project",
+  "-p",
+  "--config-dir",
+]);
+
+/**
+ * `--project -home-me-app` as `--project=-home-me-app`: project names are encoded paths that
+ * start with a dash, which parseArgs would otherwise take for a flag.
+ */
+export function attachDashValues(argv: readonly string[], valueFlags: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (valueFlags.has(argv[i]) && next !== undefined && next.startsWith("-") && next !== "--") {
+      out.push(argv[i].startsWith("--") ? `${argv[i]}=${next}` : `${argv[i]}${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+function errorMessage(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
+  return String(error);
+}
+
+function isReportKind(kind: string | undefined): kind is ReportKind {
+  return (REPORT_KINDS as readonly string[]).includes(kind ?? "");
+}

@@ -1,0 +1,424 @@
+/**
+ * The exporter's metrics, exactly as docs/metrics.md names them, on a registry of its own.
+ * Every metric is filled by a `collect()` callback that reads the in-memory state: a
+ * scrape never touches the database or the network.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
+import type { WindowForecast } from "@quotacast/core";
+import { parseLabelKey, type CounterValues } from "../db/kv";
+import { isUp, type ExporterState } from "../state/state";
+import { VERSION } from "../version";
+
+export interface MetricsOptions {
+  /** Export `quotacast_project_cost_usd_total` for the top N projects by cost (0 = off). */
+  projects: number;
+  /** Node.js process metrics, prefixed `quotacast_`. Off by default to keep scrapes small. */
+  processMetrics: boolean;
+  nowMs?: () => number;
+}
+
+const FORECAST_QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9];
+const ACTIVE_SESSION_MS = 5 * 60_000;
+const TOKEN_TYPES = [
+  ["input", "inputTokens"],
+  ["output", "outputTokens"],
+  ["cache_creation", "cacheCreationTokens"],
+  ["cache_read", "cacheReadTokens"],
+] as const;
+
+/** prom-client's default gauges whose names end in _total. */
+const NODE_GAUGES_NAMED_TOTAL = [
+  "quotacast_nodejs_active_handles_total",
+  "quotacast_nodejs_active_requests_total",
+  "quotacast_nodejs_active_resources_total",
+];
+
+type GaugeDef = { name: string; help: string; labelNames?: string[]; collect: (g: Gauge) => void };
+type QuantileSample = { labels: Record<string, string>; value: number };
+
+/**
+ * A family whose series carry a `quantile` label: typed `summary` (without _sum/_count),
+ * the one type for which Prometheus (and `promtool check metrics`) allows that label.
+ * The names and labels are docs/metrics.md's; only the TYPE line differs from a gauge.
+ */
+function quantileFamily(registry: Registry, name: string, help: string, collect: () => QuantileSample[]): void {
+  const family = {
+    name,
+    help,
+    reset() {},
+    async get() {
+      return { name, help, type: "summary", aggregator: "first", values: collect() };
+    },
+  };
+  registry.registerMetric(family as unknown as Metric);
+}
+type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: Counter) => void };
+
+export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions): Registry {
+  const registry = new Registry();
+  const now = opts.nowMs ?? Date.now;
+  const gauge = (def: GaugeDef): void => {
+    new Gauge({
+      name: def.name,
+      help: def.help,
+      labelNames: def.labelNames ?? [],
+      registers: [registry],
+      collect() {
+        this.reset();
+        def.collect(this);
+      },
+    });
+  };
+  const counter = (def: CounterDef): void => {
+    new Counter({
+      name: def.name,
+      help: def.help,
+      labelNames: def.labelNames ?? [],
+      registers: [registry],
+      collect() {
+        this.reset();
+        def.collect(this);
+      },
+    });
+  };
+  const windows = () => state.summary?.windows ?? [];
+  const forecasts = (): Array<[string, WindowForecast]> =>
+    windows().flatMap((w) => (w.forecast ? [[w.reading.window, w.forecast] as [string, WindowForecast]] : []));
+
+  // --- rate-limit windows
+  gauge({
+    name: "quotacast_window_utilization_ratio",
+    help: "Latest utilization of the window, 0-1 (may exceed 1), per source.",
+    labelNames: ["window", "source"],
+    collect: (g) => {
+      for (const snapshot of state.snapshots()) {
+        for (const r of snapshot.windows) {
+          if (r.resetsAtMs === null || r.resetsAtMs > now()) g.set({ window: r.window, source: r.source }, r.utilizationRatio);
+        }
+      }
+    },
+  });
+  gauge({
+    name: "quotacast_window_observed_timestamp_seconds",
+    help: "When the utilization was observed.",
+    labelNames: ["window", "source"],
+    collect: (g) => {
+      for (const snapshot of state.snapshots()) {
+        for (const r of snapshot.windows) {
+          if (r.resetsAtMs === null || r.resetsAtMs > now()) {
+            g.set({ window: r.window, source: r.source }, r.observedAtMs / 1000);
+          }
+        }
+      }
+    },
+  });
+  gauge({
+    name: "quotacast_window_resets_at_timestamp_seconds",
+    help: "When the window resets.",
+    labelNames: ["window"],
+    collect: (g) => {
+      for (const w of windows()) if (w.reading.resetsAtMs !== null) g.set({ window: w.reading.window }, w.reading.resetsAtMs / 1000);
+    },
+  });
+  gauge({
+    name: "quotacast_window_length_seconds",
+    help: "Nominal length of the window.",
+    labelNames: ["window"],
+    collect: (g) => {
+      for (const w of windows()) g.set({ window: w.reading.window }, w.reading.windowLengthMs / 1000);
+    },
+  });
+  quantileFamily(registry, "quotacast_window_forecast_utilization_ratio", "Forecast utilization at reset, per quantile.", () =>
+    forecasts().flatMap(([window, f]) =>
+      FORECAST_QUANTILES.flatMap((q) => {
+        const found = f.quantiles.find((x) => Math.abs(x.q - q) < 1e-9);
+        return found ? [{ labels: { window, quantile: String(q) }, value: found.utilizationRatio }] : [];
+      }),
+    ),
+  );
+  gauge({
+    name: "quotacast_window_exhaustion_probability_ratio",
+    help: "Probability of reaching 100% before the reset.",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.exhaustionProbability)),
+  });
+  gauge({
+    name: "quotacast_window_warning_probability_ratio",
+    help: "Probability of reaching the warning level before the reset.",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.warningProbability)),
+  });
+  quantileFamily(
+    registry,
+    "quotacast_window_exhaustion_timestamp_seconds",
+    "When 100% is reached, per quantile; absent when not likely.",
+    () =>
+      forecasts().flatMap(([window, f]) => {
+        const at = f.exhaustionAtMs;
+        if (!at) return [];
+        return [
+          { labels: { window, quantile: "0.1" }, value: at.p10Ms / 1000 },
+          { labels: { window, quantile: "0.5" }, value: at.p50Ms / 1000 },
+          { labels: { window, quantile: "0.9" }, value: at.p90Ms / 1000 },
+        ];
+      }),
+  );
+  gauge({
+    name: "quotacast_window_burn_rate_ratio_per_second",
+    help: "Recent burn rate (x 3600 x 100 = %/hour).",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.burnRatioPerHour / 3600)),
+  });
+  gauge({
+    name: "quotacast_window_pace_ratio",
+    help: "Utilization / elapsed fraction of the window (1 = on pace).",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => f.paceRatio !== null && g.set({ window }, f.paceRatio)),
+  });
+  gauge({
+    name: "quotacast_window_reserve_seconds",
+    help: "Reset minus projected exhaustion (positive = safe); absent when none projected.",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => f.reserveMs !== null && g.set({ window }, f.reserveMs / 1000)),
+  });
+  gauge({
+    name: "quotacast_window_abandoned_probability_ratio",
+    help: "Probability the user has stopped for this window.",
+    labelNames: ["window"],
+    collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.abandonedProbability)),
+  });
+  gauge({
+    name: "quotacast_window_learned_limit_usd",
+    help: "API-equivalent USD per 100% of the window.",
+    labelNames: ["window", "bound"],
+    collect: (g) => {
+      for (const w of windows()) {
+        const l = w.learnedLimit;
+        if (!l) continue;
+        g.set({ window: w.reading.window, bound: "estimate" }, l.limitUsd);
+        g.set({ window: w.reading.window, bound: "low" }, l.limitUsdLow);
+        g.set({ window: w.reading.window, bound: "high" }, l.limitUsdHigh);
+      }
+    },
+  });
+
+  // --- transcripts: cumulative totals of everything in the ledger
+  counter({
+    name: "quotacast_tokens_total",
+    help: "Deduplicated tokens from transcripts.",
+    labelNames: ["model", "type"],
+    collect: (c) => {
+      for (const [model, t] of state.usage.byModel) {
+        if (t.messages <= 0) continue;
+        for (const [type, field] of TOKEN_TYPES) c.inc({ model, type }, Math.max(0, t[field]));
+      }
+    },
+  });
+  counter({
+    name: "quotacast_cost_usd_total",
+    help: "API-equivalent cost in USD (priced models only).",
+    labelNames: ["model"],
+    collect: (c) => {
+      for (const [model, t] of state.usage.byModel) {
+        if (t.messages > t.unpricedMessages) c.inc({ model }, Math.max(0, t.costUsd));
+      }
+    },
+  });
+  counter({
+    name: "quotacast_messages_total",
+    help: "Deduplicated API responses.",
+    labelNames: ["model"],
+    collect: (c) => {
+      for (const [model, t] of state.usage.byModel) if (t.messages > 0) c.inc({ model }, t.messages);
+    },
+  });
+  if (opts.projects > 0) {
+    counter({
+      name: "quotacast_project_cost_usd_total",
+      help: `API-equivalent cost per project (top ${opts.projects} by cost, the rest as other).`,
+      labelNames: ["project"],
+      collect: (c) => {
+        for (const [project, cost] of cappedProjects(state.usage.projectCostUsd, opts.projects)) {
+          c.inc({ project }, Math.max(0, cost));
+        }
+      },
+    });
+  }
+
+  // --- today and the active block (from the Summary)
+  gauge({
+    name: "quotacast_today_cost_usd",
+    help: "Today's API-equivalent cost (user's time zone).",
+    collect: (g) => g.set(state.summary?.today.costUsd ?? 0),
+  });
+  const block = () => state.summary?.activeBlock ?? null;
+  gauge({
+    name: "quotacast_block_cost_usd",
+    help: "Current 5-hour block cost (0 when no active block).",
+    collect: (g) => g.set(block()?.costUsd ?? 0),
+  });
+  gauge({
+    name: "quotacast_block_tokens",
+    help: "Current 5-hour block tokens.",
+    collect: (g) => g.set(block()?.totalTokens ?? 0),
+  });
+  gauge({
+    name: "quotacast_block_projected_cost_usd",
+    help: "Block cost at block end at the current burn rate.",
+    collect: (g) => g.set(block()?.projectedCostUsd ?? 0),
+  });
+  gauge({
+    name: "quotacast_block_burn_rate_usd_per_second",
+    help: "Current block burn rate.",
+    collect: (g) => g.set((block()?.burnUsdPerHour ?? 0) / 3600),
+  });
+  gauge({
+    name: "quotacast_block_end_timestamp_seconds",
+    help: "End of the active block; absent when no block is active.",
+    collect: (g) => {
+      const b = block();
+      if (b) g.set(b.endMs / 1000);
+    },
+  });
+  gauge({
+    name: "quotacast_active_sessions",
+    help: "Sessions with activity in the last 5 minutes.",
+    collect: (g) => {
+      const sessions = new Set(
+        state.usage.recentEvents(now() - ACTIVE_SESSION_MS).map((e) => `${e.project}\u0000${e.sessionId}`),
+      );
+      g.set(sessions.size);
+    },
+  });
+
+  // --- extra usage, organization, account
+  const extra = () => state.summary?.extraUsage ?? null;
+  gauge({
+    name: "quotacast_extra_usage_enabled",
+    help: "1 when extra usage is enabled.",
+    collect: (g) => {
+      const e = extra();
+      if (e) g.set(e.isEnabled ? 1 : 0);
+    },
+  });
+  gauge({
+    name: "quotacast_extra_usage_limit",
+    help: "Monthly extra-usage limit, currency units.",
+    labelNames: ["currency"],
+    collect: (g) => {
+      const e = extra();
+      if (e && e.monthlyLimit !== null) g.set({ currency: e.currency }, e.monthlyLimit);
+    },
+  });
+  gauge({
+    name: "quotacast_extra_usage_used",
+    help: "Extra-usage credits used, currency units.",
+    labelNames: ["currency"],
+    collect: (g) => {
+      const e = extra();
+      if (e && e.used !== null) g.set({ currency: e.currency }, e.used);
+    },
+  });
+  gauge({
+    name: "quotacast_org_cost_usd",
+    help: 'Organization month-to-date Claude Code cost (Admin API): per user with model="all", per model with user="all".',
+    labelNames: ["user", "model"],
+    collect: (g) => {
+      const org = state.orgUsage();
+      if (!org) return;
+      for (const u of org.perUser) g.set({ user: u.actor, model: "all" }, u.costUsd);
+      for (const m of org.perModel) g.set({ user: "all", model: m.model }, m.costUsd);
+    },
+  });
+  gauge({
+    name: "quotacast_org_projected_cost_usd",
+    help: "Organization end-of-month projection (Admin API).",
+    collect: (g) => {
+      const projected = state.orgUsage()?.projectedMonthUsd ?? null;
+      if (projected !== null) g.set(projected);
+    },
+  });
+  gauge({
+    name: "quotacast_account_info",
+    help: "Plan of the account, always 1.",
+    labelNames: ["subscription_type", "rate_limit_tier"],
+    collect: (g) => {
+      const plan = state.summary?.plan ?? null;
+      if (plan && (plan.subscriptionType || plan.rateLimitTier)) {
+        g.set({ subscription_type: plan.subscriptionType ?? "", rate_limit_tier: plan.rateLimitTier ?? "" }, 1);
+      }
+    },
+  });
+
+  // --- sources and the exporter itself
+  gauge({
+    name: "quotacast_source_up",
+    help: "1 when the last poll of the source succeeded.",
+    labelNames: ["source"],
+    collect: (g) => state.statuses().forEach((s) => g.set({ source: s.source }, isUp(s) ? 1 : 0)),
+  });
+  gauge({
+    name: "quotacast_source_last_success_timestamp_seconds",
+    help: "When the source last succeeded.",
+    labelNames: ["source"],
+    collect: (g) =>
+      state.statuses().forEach((s) => s.lastSuccessMs !== null && g.set({ source: s.source }, s.lastSuccessMs / 1000)),
+  });
+  gauge({
+    name: "quotacast_source_last_error_info",
+    help: "1 for the source's current error reason (none when healthy).",
+    labelNames: ["source", "reason"],
+    collect: (g) =>
+      state.statuses().forEach((s) => g.set({ source: s.source, reason: isUp(s) ? "none" : s.lastErrorReason }, 1)),
+  });
+  counter({
+    name: "quotacast_source_polls_total",
+    help: "Polls of the source.",
+    labelNames: ["source"],
+    collect: (c) => incAll(c, state.counters.source_polls_total),
+  });
+  counter({
+    name: "quotacast_source_failures_total",
+    help: "Failed polls of the source, by reason.",
+    labelNames: ["source", "reason"],
+    collect: (c) => incAll(c, state.counters.source_failures_total),
+  });
+  counter({
+    name: "quotacast_ingest_lines_skipped_total",
+    help: "Malformed transcript lines skipped, by reason.",
+    labelNames: ["reason"],
+    collect: (c) => incAll(c, state.counters.ingest_lines_skipped_total),
+  });
+  gauge({
+    name: "quotacast_scrape_duration_seconds",
+    help: "Time the last collection took.",
+    collect: (g) => g.set(state.lastScrapeDurationSeconds),
+  });
+  const buildInfo = new Gauge({
+    name: "quotacast_build_info",
+    help: "Version of quotacast and Node.js, always 1.",
+    labelNames: ["version", "nodejs_version"],
+    registers: [registry],
+  });
+  buildInfo.set({ version: VERSION, nodejs_version: process.version }, 1);
+
+  if (opts.processMetrics) {
+    collectDefaultMetrics({ register: registry, prefix: "quotacast_" });
+    // Gauges named *_total break the naming rules (promtool check metrics): left out.
+    for (const name of NODE_GAUGES_NAMED_TOTAL) registry.removeSingleMetric(name);
+  }
+  return registry;
+}
+
+function incAll(c: Counter, values: CounterValues): void {
+  for (const [labels, value] of values) c.inc(parseLabelKey(labels), value);
+}
+
+/** The top `n` projects by cost; the rest summed as `other`. */
+export function cappedProjects(costs: ReadonlyMap<string, number>, n: number): Array<[string, number]> {
+  const sorted = [...costs].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const top = sorted.slice(0, n);
+  const rest = sorted.slice(n);
+  if (rest.length > 0) top.push(["other", rest.reduce((sum, [, cost]) => sum + cost, 0)]);
+  return top;
+}

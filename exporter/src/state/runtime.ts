@@ -1,0 +1,368 @@
+/**
+ * Everything `quotacast serve` runs besides HTTP: the database, the ledger with its
+ * SQLite store, the rate-limit sources, and the jobs that refresh the in-memory state.
+ */
+import * as os from "node:os";
+import {
+  candidateConfigDirs,
+  createSources,
+  mergeSnapshots,
+  nodeFiles,
+  pollSource,
+  sourceStatus,
+  UsageLedger,
+  type FilePort,
+  type LimitSource,
+  type LimitsConfig,
+  type PollContext,
+  type RateLimitSnapshot,
+} from "@quotacast/core";
+import { SqliteCounters, SqliteParams, SqliteSourceStates } from "../db/kv";
+import { IngestStopped, SqliteLedgerStore } from "../db/ledger-store";
+import { isDiskFull, openDatabase, type Db } from "../db/open";
+import { SqliteSnapshotHistory } from "../db/snapshot-history";
+import { createPollContext } from "../poll-context";
+import { Job } from "../schedule";
+import type { Logger } from "./log";
+import { Forecaster, utcOffsetMinutes } from "./forecasts";
+import { ExporterState, isFailure, TRANSCRIPTS_SOURCE, type SourceRuntime } from "./state";
+import { refreshSummary } from "./summary";
+import { UsageTotals } from "./usage-totals";
+
+const DAY_MS = 86_400_000;
+
+export interface RuntimeOptions {
+  dbPath: string;
+  /** Empty: Claude Code's own dirs (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude). */
+  claudeConfigDirs: string[];
+  timezone: string;
+  oauth: boolean;
+  admin: boolean;
+  anthropicBaseUrl: string | null;
+  retentionDays: number;
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  log: Logger;
+  /** Tests replace the poll context (fake HTTP base URL, home dir). */
+  pollContext?: PollContext;
+  /** Ledger commit batch (events); the default bounds memory on a cold ingest. */
+  commitEveryEvents?: number;
+}
+
+/** A FilePort that stops reading once shutdown begins, so an ingest ends quickly. */
+class StoppableFiles implements FilePort {
+  stopped = false;
+  constructor(private readonly inner: FilePort) {}
+  listFiles(dir: string, suffix: string) {
+    return this.inner.listFiles(dir, suffix);
+  }
+  stat(path: string) {
+    return this.inner.stat(path);
+  }
+  readRange(path: string, start: number, end: number) {
+    if (this.stopped) return Promise.reject(new IngestStopped());
+    return this.inner.readRange(path, start, end);
+  }
+  readText(path: string) {
+    return this.inner.readText(path);
+  }
+}
+
+export class ExporterRuntime {
+  readonly state: ExporterState;
+  readonly db: Db;
+  readonly store: SqliteLedgerStore;
+  readonly history: SqliteSnapshotHistory;
+  readonly params: SqliteParams;
+  readonly configDirs: string[];
+  readonly transcriptsJob: Job;
+  readonly sourcesJob: Job;
+  readonly adminJob: Job;
+  readonly pruneJob: Job;
+  readonly refitJob: Job;
+  readonly forecaster: Forecaster;
+  private readonly ledger: UsageLedger;
+  private readonly files: StoppableFiles;
+  private readonly counters: SqliteCounters;
+  private readonly sourceStates: SqliteSourceStates;
+  private readonly sources: LimitSource[];
+  private readonly pollContext: PollContext;
+  private readonly log: Logger;
+  private readonly retentionMs: number;
+  private readonly sourceRuns = new Map<string, Promise<void>>();
+  private closing = false;
+
+  /** Opens the database (throws DatabaseError when it must not be used) and loads the state. */
+  constructor(private readonly opts: RuntimeOptions) {
+    this.log = opts.log;
+    this.retentionMs = opts.retentionDays * DAY_MS;
+    this.db = openDatabase(opts.dbPath);
+    this.store = new SqliteLedgerStore(this.db);
+    this.history = new SqliteSnapshotHistory(this.db);
+    this.params = new SqliteParams(this.db);
+    this.counters = new SqliteCounters(this.db);
+    this.sourceStates = new SqliteSourceStates(this.db);
+
+    const usage = new UsageTotals(opts.timezone);
+    this.store.forEachEvent((event) => usage.add(event));
+    this.store.onCommit((changes) => usage.apply(changes));
+    this.state = new ExporterState(usage, opts.timezone, {
+      source_polls_total: this.counters.load("source_polls_total"),
+      source_failures_total: this.counters.load("source_failures_total"),
+      ingest_lines_skipped_total: this.counters.load("ingest_lines_skipped_total"),
+    });
+
+    const env = opts.env ?? process.env;
+    const home = opts.homeDir ?? os.homedir();
+    this.configDirs = opts.claudeConfigDirs.length > 0 ? opts.claudeConfigDirs : candidateConfigDirs(env, home);
+    this.files = new StoppableFiles(nodeFiles);
+    this.ledger = new UsageLedger({
+      configDirs: this.configDirs,
+      store: this.store,
+      files: this.files,
+      ...(opts.commitEveryEvents ? { commitEveryEvents: opts.commitEveryEvents } : {}),
+    });
+    this.state.sources.set(TRANSCRIPTS_SOURCE, {
+      name: TRANSCRIPTS_SOURCE,
+      status: sourceStatus(TRANSCRIPTS_SOURCE, "stale", "first read of the transcripts in progress", null),
+      snapshot: null,
+      orgUsage: null,
+      nextPollAtMs: 0,
+    });
+
+    this.pollContext = opts.pollContext ?? { ...createPollContext(limitsConfig(opts), env), homeDir: home };
+    this.sources = createSources().filter((source) => source.isEnabled(this.pollContext));
+    this.restoreSources();
+
+    this.transcriptsJob = new Job("transcripts", () => this.refreshTranscripts(), this.log);
+    this.sourcesJob = new Job("sources", () => this.pollDueSources(false), this.log);
+    this.adminJob = new Job("admin", () => this.pollDueSources(true), this.log);
+    this.pruneJob = new Job("prune", () => this.prune(), this.log);
+    this.refitJob = new Job("refit", () => this.refit(), this.log);
+    this.forecaster = new Forecaster(this.history, this.store, this.params, utcOffsetMinutes(opts.timezone, Date.now()));
+    refreshSummary(this.state, Date.now());
+  }
+
+  /** Restores the learned parameters (call once after construction). */
+  async loadLearned(): Promise<void> {
+    try {
+      await this.forecaster.load();
+    } catch (err) {
+      this.log("warn", "learned parameters unreadable; the next refit replaces them", { error: String(err) });
+    }
+  }
+
+  /** Refits the forecast models, learned limits and spend prior from the stored history. */
+  async refit(): Promise<void> {
+    if (this.closing) return;
+    const startedMs = Date.now();
+    try {
+      const fitted = await this.forecaster.refit(startedMs, startedMs - this.retentionMs);
+      this.log("info", "forecast refit", { ...fitted, duration_ms: Date.now() - startedMs });
+    } catch (err) {
+      this.noteDbError(err, "forecast refit failed");
+    }
+    await this.afterChange();
+  }
+
+  get enabledSources(): string[] {
+    return this.sources.map((s) => s.name);
+  }
+
+  /** Reads appended transcript bytes; the store's commits update the totals as they land. */
+  async refreshTranscripts(): Promise<void> {
+    if (this.closing) return;
+    const startedMs = Date.now();
+    const runtime = this.state.sources.get(TRANSCRIPTS_SOURCE) as SourceRuntime;
+    try {
+      const result = await this.ledger.refresh();
+      this.state.countSkippedLines(result.diagnostics.linesSkippedInvalidJson, result.diagnostics.linesSkippedOther);
+      this.state.diagnostics = this.ledger.diagnostics();
+      const message =
+        result.filesScanned === 0
+          ? `no Claude Code transcripts yet in ${this.configDirs.join(", ") || "any config dir"}`
+          : "ok";
+      runtime.status = sourceStatus(TRANSCRIPTS_SOURCE, "ok", message, Date.now());
+      this.state.dbProblem = null;
+      if (result.changes.length > 0 || result.bytesRead > 0) {
+        this.log("info", "transcripts refreshed", {
+          files: result.filesScanned,
+          bytes_read: result.bytesRead,
+          changed_messages: result.changes.length,
+          skipped_lines: result.diagnostics.linesSkippedInvalidJson + result.diagnostics.linesSkippedOther,
+          duration_ms: Date.now() - startedMs,
+        });
+      }
+    } catch (err) {
+      if (err instanceof IngestStopped || this.closing) return;
+      this.noteFailure(runtime, err, "transcript refresh failed");
+    }
+    this.state.countPoll(runtime.status);
+    await this.afterChange();
+  }
+
+  /** Polls every source whose time has come (`admin` only from its own hourly job). */
+  async pollDueSources(admin: boolean): Promise<void> {
+    const nowMs = Date.now();
+    const due = this.sources.filter((source) => {
+      if ((source.name === "admin") !== admin) return false;
+      const runtime = this.state.sources.get(source.name);
+      return !this.sourceRuns.has(source.name) && (runtime === undefined || nowMs >= runtime.nextPollAtMs);
+    });
+    // Each source runs on its own: a hanging one never delays the others or a later tick.
+    for (const source of due) {
+      const run = this.pollOne(source).finally(() => this.sourceRuns.delete(source.name));
+      this.sourceRuns.set(source.name, run);
+    }
+  }
+
+  /** Polls one source now, whatever its schedule (tests, startup). */
+  async pollNow(name: string): Promise<void> {
+    const source = this.sources.find((s) => s.name === name);
+    if (!source) throw new Error(`source ${name} is not enabled`);
+    await (this.sourceRuns.get(name) ?? this.pollOne(source));
+  }
+
+  async prune(): Promise<void> {
+    if (this.closing) return;
+    try {
+      const deleted = await this.history.prune(Date.now(), this.retentionMs);
+      this.log("info", "rate-limit history pruned", { deleted, retention_days: this.opts.retentionDays });
+    } catch (err) {
+      this.noteDbError(err, "pruning failed");
+    }
+  }
+
+  /** Stops reading, waits for the write in progress, saves the counters and closes the database. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.files.stopped = true;
+    this.store.stop();
+    await this.transcriptsJob.idle();
+    await this.pruneJob.idle();
+    await this.refitJob.idle();
+    this.saveCounters();
+    this.db.close();
+  }
+
+  private async pollOne(source: LimitSource): Promise<void> {
+    const result = await pollSource(source, this.pollContext);
+    if (this.closing) return;
+    const runtime: SourceRuntime = this.state.sources.get(source.name) ?? {
+      name: source.name,
+      status: result.status,
+      snapshot: null,
+      orgUsage: null,
+      nextPollAtMs: 0,
+    };
+    runtime.status = result.status;
+    runtime.nextPollAtMs = result.nextPollAtMs;
+    if (result.snapshot) runtime.snapshot = result.snapshot;
+    if (result.orgUsage) runtime.orgUsage = result.orgUsage;
+    this.state.sources.set(source.name, runtime);
+    this.state.countPoll(result.status);
+    if (isFailure(result.status)) {
+      this.log("warn", "source poll failed", {
+        source: source.name,
+        reason: result.status.lastErrorReason,
+        detail: result.status.message,
+        next_poll: new Date(result.nextPollAtMs).toISOString(),
+      });
+    }
+    try {
+      if (result.snapshot && result.snapshot.windows.length > 0) await this.appendSnapshot(result.snapshot);
+      this.sourceStates.save(
+        { source: source.name, snapshot: result.snapshot, status: result.status, nextPollAtMs: result.nextPollAtMs },
+        Date.now(),
+      );
+    } catch (err) {
+      this.noteDbError(err, "saving rate limits failed");
+    }
+    await this.afterChange();
+  }
+
+  private async appendSnapshot(snapshot: RateLimitSnapshot): Promise<void> {
+    await this.history.append(snapshot);
+  }
+
+  private restoreSources(): void {
+    const enabled = new Set(this.sources.map((s) => s.name));
+    for (const stored of this.sourceStates.loadAll()) {
+      if (!enabled.has(stored.source)) continue;
+      this.state.sources.set(stored.source, {
+        name: stored.source,
+        status: stored.status,
+        snapshot: stored.snapshot,
+        orgUsage: null,
+        nextPollAtMs: stored.nextPollAtMs,
+      });
+    }
+    for (const source of this.sources) {
+      if (this.state.sources.has(source.name)) continue;
+      this.state.sources.set(source.name, {
+        name: source.name,
+        status: sourceStatus(source.name, "stale", "not polled yet", null),
+        snapshot: null,
+        orgUsage: null,
+        nextPollAtMs: 0,
+      });
+    }
+  }
+
+  private noteFailure(runtime: SourceRuntime, err: unknown, what: string): void {
+    const lastSuccessMs = runtime.status.lastSuccessMs;
+    if (isDiskFull(err)) {
+      runtime.status = sourceStatus(runtime.name, "error", "disk full: new transcript data is not saved", lastSuccessMs);
+      runtime.status.lastErrorReason = "disk";
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      runtime.status = sourceStatus(runtime.name, "error", `${what}: ${message}`, lastSuccessMs, "bad_response");
+    }
+    this.noteDbError(err, what);
+  }
+
+  private noteDbError(err: unknown, what: string): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (isDiskFull(err)) {
+      this.state.dbProblem = `disk full: cannot write ${this.opts.dbPath}; free some space (the state in memory is kept)`;
+      this.log("error", what, { reason: "disk", db: this.opts.dbPath, error: message });
+    } else {
+      this.log("error", what, { error: message });
+    }
+  }
+
+  /** Saves the counters, forecasts the current windows and rebuilds the Summary. */
+  private async afterChange(): Promise<void> {
+    if (this.closing) return;
+    this.saveCounters();
+    const nowMs = Date.now();
+    try {
+      const current = mergeSnapshots(this.state.snapshots(), nowMs)?.windows ?? [];
+      const models = await this.forecaster.forecast(current, this.state.usage.recentEvents(nowMs - 8 * DAY_MS), nowMs);
+      this.state.windowModels.clear();
+      for (const [window, model] of models) this.state.windowModels.set(window, model);
+    } catch (err) {
+      this.log("warn", "forecast failed", { error: err instanceof Error ? err.message : String(err) });
+    }
+    refreshSummary(this.state, nowMs);
+  }
+
+  private saveCounters(): void {
+    if (!this.db.open) return;
+    try {
+      this.counters.save({ ...this.state.counters });
+    } catch (err) {
+      this.noteDbError(err, "saving counters failed");
+    }
+  }
+}
+
+export function limitsConfig(opts: Pick<RuntimeOptions, "oauth" | "admin" | "anthropicBaseUrl">): LimitsConfig {
+  const baseUrl = opts.anthropicBaseUrl ? { baseUrl: opts.anthropicBaseUrl } : {};
+  return {
+    statusline: {},
+    headerFile: {},
+    oauth: { enabled: opts.oauth, ...baseUrl },
+    admin: { enabled: opts.admin, intervalMs: 3600_000, ...baseUrl },
+  };
+}

@@ -1,0 +1,40 @@
+/** Where the statusline command reads and writes. Node built-ins only (hot path). */
+import * as os from "node:os";
+import * as path from "node:path";
+
+export type Env = Record<string, string | undefined>;
+
+function expandHome(entry: string, home: string): string {
+  if (entry === "~") return home;
+  if (entry.startsWith("~/") || entry.startsWith("~\\")) return path.join(home, entry.slice(2));
+  return entry;
+}
+
+export function homeDir(env: Env): string {
+  return env.HOME && env.HOME !== "" ? env.HOME : os.homedir();
+}
+
+/** The feed file: `QUOTACAST_STATUSLINE_FILE`, else `~/.local/share/quotacast/statusline.json`. */
+export function feedFilePath(env: Env): string {
+  const fromEnv = env.QUOTACAST_STATUSLINE_FILE?.trim();
+  if (fromEnv) return path.resolve(expandHome(fromEnv, homeDir(env)));
+  return path.join(homeDir(env), ".local", "share", "quotacast", "statusline.json");
+}
+
+/** Claude Code's config dir: the first entry of CLAUDE_CONFIG_DIR, else `~/.claude`. */
+export function claudeHomeDir(env: Env): string {
+  const first = (env.CLAUDE_CONFIG_DIR ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .find((s) => s !== "");
+  return first ? path.resolve(expandHome(first, homeDir(env))) : path.join(homeDir(env), ".claude");
+}
+
+export function settingsFilePath(env: Env): string {
+  return path.join(claudeHomeDir(env), "settings.json");
+}
+
+/** What install did, so uninstall can undo it exactly: kept beside the feed file. */
+export function installRecordPath(env: Env): string {
+  return path.join(path.dirname(feedFilePath(env)), "statusline-install.json");
+}

@@ -1,0 +1,42 @@
+/** The compact status line: `Opus 4.5 | 5h 42% (2h13m) | 7d 18% (3d4h) | $12.40 today`. */
+import type { RawStatuslineRateLimits } from "@quotacast/core";
+
+/** `45m`, `2h13m`, `3d4h`. */
+export function formatCountdown(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(hours / 24)}d${hours % 24}h`;
+}
+
+function windowPart(label: string, value: unknown, nowMs: number): string | null {
+  if (typeof value !== "object" || value === null) return null;
+  const w = value as { used_percentage?: unknown; resets_at?: unknown };
+  if (typeof w.used_percentage !== "number" || !Number.isFinite(w.used_percentage)) return null;
+  const resetsAtMs =
+    typeof w.resets_at === "number" && Number.isFinite(w.resets_at) ? w.resets_at * 1000 : null;
+  // The window has reset since: its old percentage would mislead.
+  if (resetsAtMs !== null && resetsAtMs <= nowMs) return null;
+  const countdown = resetsAtMs !== null ? ` (${formatCountdown(resetsAtMs - nowMs)})` : "";
+  return `${label} ${Math.round(w.used_percentage)}%${countdown}`;
+}
+
+export interface StatusLineParts {
+  modelName: string | null;
+  rateLimits: RawStatuslineRateLimits | null;
+  todayCostUsd: number | null;
+}
+
+export function formatStatusLine(parts: StatusLineParts, nowMs: number): string {
+  const out: string[] = [];
+  if (parts.modelName) out.push(parts.modelName);
+  if (parts.rateLimits) {
+    const fiveHour = windowPart("5h", parts.rateLimits.five_hour, nowMs);
+    const sevenDay = windowPart("7d", parts.rateLimits.seven_day, nowMs);
+    if (fiveHour) out.push(fiveHour);
+    if (sevenDay) out.push(sevenDay);
+  }
+  if (parts.todayCostUsd !== null) out.push(`$${parts.todayCostUsd.toFixed(2)} today`);
+  return out.length > 0 ? out.join(" | ") : "quotacast";
+}

@@ -1,0 +1,453 @@
+/**
+ * Where the extension's Summary comes from: built locally through core (transcripts via
+ * `UsageLedger`, rate limits from the statusline feed), or fetched from a quotacast
+ * exporter (`GET <url>/api/v1/summary`), which then does all the work.
+ *
+ * No Raycast import here: the caller passes paths, a cache and a clock, so the benchmark
+ * and the tests run this under plain node. Never reads the Keychain and never polls the
+ * OAuth endpoint (only an exporter may).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  FileSnapshotHistory,
+  UsageLedger,
+  buildSummary,
+  bundledPriceTable,
+  claudeConfigDirs,
+  costUsd,
+  createStatuslineSource,
+  dayKey,
+  forecastWindow,
+  learnLimit,
+  limitSegments,
+  nodeFiles,
+  pollAll,
+  statuslineFeedPath,
+  totalTokens,
+  type CompletedWindow,
+  type CostPoint,
+  type Diagnostics,
+  type HttpPort,
+  type LearnedLimit,
+  type LimitSource,
+  type PollContext,
+  type PriceTable,
+  type RateLimitSnapshot,
+  type SnapshotHistory,
+  type SourceStatus,
+  type StatePort,
+  type Summary,
+  type UsageEvent,
+  type WindowForecast,
+} from "@quotacast/core";
+import { FileLedgerStore } from "./ledger-store";
+
+/** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
+export interface TextCache {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+export type Origin = "local" | "exporter";
+
+export type ProblemKind = "exporter-unreachable" | "exporter-bad-response" | "local-failed";
+
+export interface Problem {
+  kind: ProblemKind;
+  message: string;
+}
+
+export interface LoadedSummary {
+  /** Null only when nothing has ever been available (an exporter never reached). */
+  summary: Summary | null;
+  origin: Origin;
+  /** Set when the summary shown is an older one because the latest attempt failed. */
+  problem: Problem | null;
+  /** Where the statusline feed is expected (local mode), for the setup hints. */
+  statuslineFeedFile: string | null;
+  exporterUrl: string | null;
+  /** How this run went, for the benchmark and diagnostics. */
+  stats: LoadStats;
+}
+
+export interface LoadStats {
+  /** True when the cached Summary was served because nothing had changed. */
+  reusedCachedSummary: boolean;
+  filesScanned: number;
+  bytesRead: number;
+  changedEvents: number;
+  durationMs: number;
+}
+
+export interface LoadOptions {
+  /** Exporter base URL (`http://127.0.0.1:9847`); empty or undefined = local mode. */
+  exporterUrl?: string;
+  /** Directory for the ledger, the snapshot history (Raycast's `environment.supportPath`). */
+  supportPath: string;
+  cache: TextCache;
+  nowMs?: () => number;
+  timezone?: string;
+  env?: Record<string, string | undefined>;
+  homeDir?: string;
+  /** Claude config dirs; default: discovered like Claude Code does. */
+  configDirs?: string[];
+  /** Statusline feed file; default `QUOTACAST_STATUSLINE_FILE` or `~/.local/share/quotacast/statusline.json`. */
+  statuslineFeedFile?: string;
+  /** Warning level of the forecast (probability of reaching it). Default 0.75. */
+  warningLevelRatio?: number;
+  /** A cached Summary younger than this is reused while nothing changed. Default 5 minutes. */
+  reuseCachedForMs?: number;
+  /** For the exporter request. Default 5 s. */
+  exporterTimeoutMs?: number;
+  /** Injected in tests; default the global fetch. */
+  fetchText?: (url: string, timeoutMs: number) => Promise<{ status: number; text: string }>;
+  prices?: PriceTable;
+}
+
+const LOCAL_CACHE_KEY = "quotacast-summary-local-v1";
+const EXPORTER_CACHE_KEY = "quotacast-summary-exporter-v1";
+const DEFAULT_REUSE_MS = 5 * 60_000;
+const DEFAULT_WARNING_LEVEL = 0.75;
+
+export async function loadSummary(opts: LoadOptions): Promise<LoadedSummary> {
+  const exporterUrl = opts.exporterUrl?.trim();
+  return exporterUrl ? loadFromExporter(exporterUrl, opts) : loadLocal(opts);
+}
+
+// --- exporter mode
+
+export function summaryUrl(exporterUrl: string): string {
+  return `${exporterUrl.replace(/\/+$/, "")}/api/v1/summary`;
+}
+
+async function loadFromExporter(exporterUrl: string, opts: LoadOptions): Promise<LoadedSummary> {
+  const startedMs = performance.now();
+  const url = summaryUrl(exporterUrl);
+  const cacheKey = `${EXPORTER_CACHE_KEY}:${exporterUrl}`;
+  const fetchText = opts.fetchText ?? fetchWithTimeout;
+  const stats = (): LoadStats => ({
+    reusedCachedSummary: false,
+    filesScanned: 0,
+    bytesRead: 0,
+    changedEvents: 0,
+    durationMs: performance.now() - startedMs,
+  });
+  const base = { origin: "exporter" as const, statuslineFeedFile: null, exporterUrl };
+  let response: { status: number; text: string };
+  try {
+    response = await fetchText(url, opts.exporterTimeoutMs ?? 5000);
+  } catch (error) {
+    return {
+      ...base,
+      summary: cachedSummary(opts.cache, cacheKey),
+      problem: { kind: "exporter-unreachable", message: `cannot reach the exporter at ${url}: ${errorText(error)}` },
+      stats: stats(),
+    };
+  }
+  const summary = response.status === 200 ? parseSummary(response.text) : null;
+  if (summary === null) {
+    const why = response.status === 200 ? "the answer is not a quotacast summary" : `HTTP ${response.status}`;
+    return {
+      ...base,
+      summary: cachedSummary(opts.cache, cacheKey),
+      problem: { kind: "exporter-bad-response", message: `${url}: ${why}` },
+      stats: stats(),
+    };
+  }
+  opts.cache.set(cacheKey, JSON.stringify({ summary }));
+  return { ...base, summary, problem: null, stats: stats() };
+}
+
+async function fetchWithTimeout(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { accept: "application/json" },
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A Summary from JSON, or null when the shape is not one (an old exporter, a proxy's error page). */
+export function parseSummary(text: string): Summary | null {
+  try {
+    const value = JSON.parse(text) as Partial<Summary> | null;
+    if (
+      value &&
+      typeof value.generatedAtMs === "number" &&
+      Array.isArray(value.windows) &&
+      Array.isArray(value.lastDays) &&
+      Array.isArray(value.sources) &&
+      value.today &&
+      value.thisWeek
+    ) {
+      return value as Summary;
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+function cachedSummary(cache: TextCache, key: string): Summary | null {
+  const text = cache.get(key);
+  if (!text) return null;
+  try {
+    return parseSummary(JSON.stringify((JSON.parse(text) as { summary?: unknown }).summary));
+  } catch {
+    return null;
+  }
+}
+
+// --- local mode
+
+interface LocalCacheRecord {
+  summary: Summary;
+  /** What the rate-limit side looked like when the summary was built. */
+  limitsFingerprint: string;
+  day: string;
+}
+
+/** No HTTP in local mode: the only sources used read local files. */
+const noHttp: HttpPort = {
+  get: () => Promise.reject(new Error("no network in local mode")),
+};
+
+async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
+  const startedMs = performance.now();
+  const nowMs = opts.nowMs ?? Date.now;
+  const timezone = opts.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  const env = opts.env ?? process.env;
+  const homeDir = opts.homeDir ?? env.HOME ?? "";
+  const prices = opts.prices ?? bundledPriceTable();
+  const ctx: PollContext = {
+    clock: { nowMs },
+    files: nodeFiles,
+    http: noHttp,
+    env,
+    homeDir,
+    config: {
+      statusline: opts.statuslineFeedFile ? { feedFile: opts.statuslineFeedFile } : {},
+      oauth: { enabled: false },
+      admin: { enabled: false },
+      headerFile: { enabled: false },
+    },
+    platform: process.platform,
+  };
+  const statuslineFeedFile = statuslineFeedPath(ctx);
+  const base = { origin: "local" as const, statuslineFeedFile, exporterUrl: null };
+
+  try {
+    const store = new FileLedgerStore(path.join(opts.supportPath, "ledger"), { nowMs });
+    const configDirs = opts.configDirs ?? claudeConfigDirs({ env: env as NodeJS.ProcessEnv, homeDir });
+    const ledger = new UsageLedger({ configDirs, store, prices });
+    const [refresh, limits] = await Promise.all([ledger.refresh(), pollAll(localSources(), ctx)]);
+
+    const now = nowMs();
+    const day = dayKey(now, timezone);
+    const fingerprint = limitsFingerprint(limits.merged, limits.statuses);
+    const cached = readLocalCache(opts.cache);
+    const reuseForMs = opts.reuseCachedForMs ?? DEFAULT_REUSE_MS;
+    const stats = (reused: boolean): LoadStats => ({
+      reusedCachedSummary: reused,
+      filesScanned: refresh.filesScanned,
+      bytesRead: refresh.bytesRead,
+      changedEvents: refresh.changes.length,
+      durationMs: performance.now() - startedMs,
+    });
+    if (
+      cached &&
+      refresh.changes.length === 0 &&
+      cached.day === day &&
+      cached.limitsFingerprint === fingerprint &&
+      cached.summary.timezone === timezone &&
+      now - cached.summary.generatedAtMs < reuseForMs &&
+      now >= cached.summary.generatedAtMs
+    ) {
+      return { ...base, summary: cached.summary, problem: null, stats: stats(true) };
+    }
+
+    const history = new FileSnapshotHistory(fileState(path.join(opts.supportPath, "limits")));
+    if (limits.merged) await history.append(limits.merged);
+    const events = await store.recentEvents(now - 16 * 24 * 3600_000);
+    const forecasts = await forecastAll(limits.merged, history, events, {
+      nowMs: now,
+      prices,
+      warningLevelRatio: opts.warningLevelRatio ?? DEFAULT_WARNING_LEVEL,
+    });
+    const summary = buildSummary({
+      nowMs: now,
+      timezone,
+      events,
+      prices,
+      limits: limits.merged,
+      sources: [...limits.statuses, transcriptStatus(configDirs, refresh.filesScanned, events, now)],
+      forecasts,
+      diagnostics: carryDiagnostics(cached?.summary.diagnostics, refresh.diagnostics),
+    });
+    const record: LocalCacheRecord = { summary, limitsFingerprint: fingerprint, day };
+    opts.cache.set(LOCAL_CACHE_KEY, JSON.stringify(record));
+    return { ...base, summary, problem: null, stats: stats(false) };
+  } catch (error) {
+    // Never blank: the last good Summary stays, with what went wrong.
+    return {
+      ...base,
+      summary: readLocalCache(opts.cache)?.summary ?? null,
+      problem: { kind: "local-failed", message: `reading local data failed: ${errorText(error)}` },
+      stats: {
+        reusedCachedSummary: false,
+        filesScanned: 0,
+        bytesRead: 0,
+        changedEvents: 0,
+        durationMs: performance.now() - startedMs,
+      },
+    };
+  }
+}
+
+/** Local sources: the statusline feed only (no credentials, no network). */
+function localSources(): LimitSource[] {
+  return [createStatuslineSource()];
+}
+
+function readLocalCache(cache: TextCache): LocalCacheRecord | null {
+  const text = cache.get(LOCAL_CACHE_KEY);
+  if (!text) return null;
+  try {
+    const record = JSON.parse(text) as LocalCacheRecord;
+    const summary = parseSummary(JSON.stringify(record.summary));
+    return summary && typeof record.limitsFingerprint === "string" ? { ...record, summary } : null;
+  } catch {
+    return null;
+  }
+}
+
+function limitsFingerprint(merged: RateLimitSnapshot | null, statuses: SourceStatus[]): string {
+  return JSON.stringify([
+    merged?.windows.map((w) => [w.window, w.utilizationRatio, w.resetsAtMs, w.observedAtMs]) ?? null,
+    statuses.map((s) => [s.source, s.state, s.lastSuccessMs]),
+  ]);
+}
+
+/** The transcripts are a source too: the Summary says whether any were found. */
+function transcriptStatus(
+  configDirs: string[],
+  filesScanned: number,
+  events: UsageEvent[],
+  nowMs: number,
+): SourceStatus {
+  const lastEventMs = events.reduce<number | null>(
+    (max, e) => (max === null || e.timestampMs > max ? e.timestampMs : max),
+    null,
+  );
+  if (configDirs.length === 0 || filesScanned === 0) {
+    return {
+      source: "transcripts",
+      state: "missing",
+      message: "no Claude Code transcripts found (~/.claude/projects or CLAUDE_CONFIG_DIR)",
+      lastSuccessMs: null,
+      lastErrorReason: "none",
+    };
+  }
+  return {
+    source: "transcripts",
+    state: "ok",
+    message: `${filesScanned} transcript files`,
+    lastSuccessMs: lastEventMs ?? nowMs,
+    lastErrorReason: "none",
+  };
+}
+
+/** Skipped-line counts add up across runs (each run reads only new bytes). */
+function carryDiagnostics(previous: Diagnostics | undefined, run: Diagnostics): Diagnostics {
+  return {
+    filesScanned: run.filesScanned,
+    linesSkippedInvalidJson: (previous?.linesSkippedInvalidJson ?? 0) + run.linesSkippedInvalidJson,
+    linesSkippedOther: (previous?.linesSkippedOther ?? 0) + run.linesSkippedOther,
+    filesUnreadable: run.filesUnreadable,
+    unknownModels: [...new Set([...(previous?.unknownModels ?? []), ...run.unknownModels])],
+  };
+}
+
+// --- forecasts (local mode)
+
+interface ForecastOptions {
+  nowMs: number;
+  prices: PriceTable;
+  warningLevelRatio: number;
+}
+
+type ForecastEntry = { forecast: WindowForecast | null; learnedLimit: LearnedLimit | null };
+
+/** Forecast and learned limit of every current window, from the snapshot history and local costs. */
+export async function forecastAll(
+  merged: RateLimitSnapshot | null,
+  history: SnapshotHistory,
+  events: readonly UsageEvent[],
+  opts: ForecastOptions,
+): Promise<Map<string, ForecastEntry>> {
+  const result = new Map<string, ForecastEntry>();
+  if (!merged) return result;
+  const costs: CostPoint[] = events
+    .map((e) => ({ timestampMs: e.timestampMs, costUsd: costUsd(e, opts.prices) ?? 0, tokens: totalTokens(e) }))
+    .sort((a, b) => a.timestampMs - b.timestampMs);
+  for (const reading of merged.windows) {
+    if (reading.resetsAtMs === null || reading.resetsAtMs <= opts.nowMs) {
+      result.set(reading.window, { forecast: null, learnedLimit: null });
+      continue;
+    }
+    const startMs = reading.resetsAtMs - reading.windowLengthMs;
+    const readings = await history.readings({ window: reading.window, fromMs: startMs, toMs: opts.nowMs });
+    const past = await history.completedWindows(reading.window, opts.nowMs);
+    const pastWindows: CompletedWindow[] = past.map((o) => ({
+      window: o.window,
+      resetsAtMs: o.resetsAtMs,
+      windowLengthMs: o.windowLengthMs,
+      finalUtilizationRatio: o.maxUtilizationRatio,
+      readings: o.readings,
+    }));
+    const segments = [...past.map((o) => o.readings), readings].flatMap((r) => limitSegments(r, costs));
+    const learnedLimit = learnLimit(reading.window, segments);
+    const forecast = forecastWindow({
+      window: reading.window,
+      nowMs: opts.nowMs,
+      resetsAtMs: reading.resetsAtMs,
+      windowLengthMs: reading.windowLengthMs,
+      readings: readings.length > 0 ? readings : [reading],
+      pastWindows,
+      costStream: costs.filter((c) => c.timestampMs >= startMs),
+      learnedLimit,
+      warningLevelRatio: opts.warningLevelRatio,
+    });
+    result.set(reading.window, { forecast, learnedLimit });
+  }
+  return result;
+}
+
+/** A StatePort on files in one directory (one file per key, replaced atomically). */
+export function fileState(dir: string): StatePort {
+  const fileOf = (key: string): string => path.join(dir, `${key.replace(/[^A-Za-z0-9._-]/g, "_")}.txt`);
+  return {
+    async load(key) {
+      try {
+        return await fs.promises.readFile(fileOf(key), "utf8");
+      } catch {
+        return null;
+      }
+    },
+    async save(key, value) {
+      await fs.promises.mkdir(dir, { recursive: true });
+      const temp = `${fileOf(key)}.${process.pid}.tmp`;
+      await fs.promises.writeFile(temp, value);
+      await fs.promises.rename(temp, fileOf(key));
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    const causeText = cause instanceof Error ? cause.message : "";
+    return causeText && !error.message.includes(causeText) ? `${error.message} (${causeText})` : error.message;
+  }
+  return String(error);
+}

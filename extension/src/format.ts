@@ -1,0 +1,293 @@
+/**
+ * Pure formatting of the Summary for the menu bar and the quick look: text only, no
+ * Raycast import, no computation the Summary already did (only "how long from now").
+ */
+import type {
+  BlockSummary,
+  PeriodUsage,
+  SessionUsage,
+  SourceStatus,
+  Summary,
+  WindowForecast,
+  WindowSummary,
+} from "@quotacast/core";
+
+export type Level = "normal" | "warning" | "critical";
+
+export interface Thresholds {
+  /** Ratios (0.75 = 75%). */
+  warningRatio: number;
+  criticalRatio: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { warningRatio: 0.75, criticalRatio: 0.9 };
+
+export type TitleMode = "highest" | "both" | "cost" | "countdown" | "icon";
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Thresholds from preference strings in percent; bad input falls back to the defaults. */
+export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {
+  const warning = percentPreference(warningPercent) ?? DEFAULT_THRESHOLDS.warningRatio;
+  const critical = percentPreference(criticalPercent) ?? DEFAULT_THRESHOLDS.criticalRatio;
+  return critical >= warning ? { warningRatio: warning, criticalRatio: critical } : DEFAULT_THRESHOLDS;
+}
+
+function percentPreference(text: string | undefined): number | null {
+  const value = Number((text ?? "").trim().replace(/%$/, ""));
+  return text !== undefined && text.trim() !== "" && Number.isFinite(value) && value > 0 && value <= 1000
+    ? value / 100
+    : null;
+}
+
+export function levelOf(ratio: number, thresholds: Thresholds): Level {
+  if (ratio >= thresholds.criticalRatio) return "critical";
+  if (ratio >= thresholds.warningRatio) return "warning";
+  return "normal";
+}
+
+/** The level of the whole summary: the worst window, raised to warning when a forecast says exhaustion is likely. */
+export function summaryLevel(summary: Summary, thresholds: Thresholds): Level {
+  let level: Level = "normal";
+  for (const w of summary.windows) {
+    const own = levelOf(w.reading.utilizationRatio, thresholds);
+    const forecastSaysExhaustion = w.forecast?.exhaustionAtMs != null;
+    level = worse(level, forecastSaysExhaustion ? worse(own, "warning") : own);
+  }
+  return level;
+}
+
+function worse(a: Level, b: Level): Level {
+  const rank: Record<Level, number> = { normal: 0, warning: 1, critical: 2 };
+  return rank[a] >= rank[b] ? a : b;
+}
+
+export function formatPercent(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`;
+}
+
+export function formatUsd(usd: number): string {
+  if (usd >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
+  if (usd >= 100) return `$${usd.toFixed(0)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export function formatTokens(tokens: number): string {
+  if (tokens >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
+  if (tokens >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
+  if (tokens >= 1e3) return `${(tokens / 1e3).toFixed(1)}k`;
+  return String(Math.round(tokens));
+}
+
+/** `45m`, `2h 05m`, `3d 4h`; negative durations read as 0m. */
+export function formatDuration(ms: number): string {
+  const clamped = Math.max(0, ms);
+  if (clamped < HOUR_MS) return `${Math.round(clamped / MINUTE_MS)}m`;
+  if (clamped < DAY_MS) {
+    const hours = Math.floor(clamped / HOUR_MS);
+    const minutes = Math.round((clamped - hours * HOUR_MS) / MINUTE_MS);
+    return minutes === 60 ? `${hours + 1}h 00m` : `${hours}h ${String(minutes).padStart(2, "0")}m`;
+  }
+  const days = Math.floor(clamped / DAY_MS);
+  const hours = Math.round((clamped - days * DAY_MS) / HOUR_MS);
+  return hours === 24 ? `${days + 1}d 0h` : `${days}d ${hours}h`;
+}
+
+/** `just now`, `5m ago`, `2h 10m ago`. */
+export function formatAge(sinceMs: number, nowMs: number): string {
+  const age = nowMs - sinceMs;
+  return age < MINUTE_MS ? "just now" : `${formatDuration(age)} ago`;
+}
+
+/** Local clock time, `14:05`, in the Summary's time zone. */
+export function formatClock(ms: number, timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: timezone }).format(ms);
+  } catch {
+    return new Date(ms).toISOString().slice(11, 16);
+  }
+}
+
+const WINDOW_LABELS: Record<string, string> = {
+  five_hour: "5-Hour",
+  seven_day: "Weekly",
+  seven_day_opus: "Weekly Opus",
+  seven_day_sonnet: "Weekly Sonnet",
+  seven_day_oauth_apps: "Weekly OAuth Apps",
+  seven_day_cowork: "Weekly Cowork",
+};
+
+export function windowLabel(w: WindowSummary): string {
+  if (w.reading.scopeModel) return `Weekly ${w.reading.scopeModel.displayName}`;
+  const known = WINDOW_LABELS[w.reading.window];
+  if (known) return known;
+  return w.reading.window
+    .split("_")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join(" ");
+}
+
+/** Short label for the menu-bar title: `5h`, `7d`, `7d Opus`. */
+export function windowShortLabel(w: WindowSummary): string {
+  if (w.reading.window === "five_hour") return "5h";
+  if (w.reading.window === "seven_day") return "7d";
+  return windowLabel(w).replace(/^Weekly/, "7d");
+}
+
+export function highestWindow(summary: Summary): WindowSummary | null {
+  let best: WindowSummary | null = null;
+  for (const w of summary.windows) {
+    if (!best || w.reading.utilizationRatio > best.reading.utilizationRatio) best = w;
+  }
+  return best;
+}
+
+export function findWindow(summary: Summary, name: string): WindowSummary | null {
+  return summary.windows.find((w) => w.reading.window === name && !w.reading.scopeModel) ?? null;
+}
+
+/** `resets in 2h 05m` or `reset time unknown`. */
+export function resetText(w: WindowSummary, nowMs: number): string {
+  return w.reading.resetsAtMs === null
+    ? "reset time unknown"
+    : `resets in ${formatDuration(w.reading.resetsAtMs - nowMs)}`;
+}
+
+/** `at reset ~62% (48–80%)`: the median and the 80% interval. */
+export function forecastText(forecast: WindowForecast): string {
+  const low = formatPercent(forecast.p10Ratio);
+  const high = formatPercent(forecast.p90Ratio);
+  const interval = low === high ? low : `${low}–${high}`;
+  return `at reset ~${formatPercent(forecast.p50Ratio)} (80%: ${interval})`;
+}
+
+/** `limit in ~1h 40m (1h 10m–2h 30m)` when the forecast says exhaustion is likely; null otherwise. */
+export function exhaustionText(forecast: WindowForecast | null, nowMs: number): string | null {
+  const at = forecast?.exhaustionAtMs;
+  if (!at) return null;
+  const low = formatDuration(at.p10Ms - nowMs);
+  const high = formatDuration(at.p90Ms - nowMs);
+  const interval = low === high ? "" : ` (${low}–${high})`;
+  return `limit in ~${formatDuration(at.p50Ms - nowMs)}${interval}, ${formatPercent(forecast.exhaustionProbability)} likely`;
+}
+
+/** The menu-bar title for the chosen mode; an explicit hint when there is nothing to show. */
+export function menuBarTitle(summary: Summary | null, mode: TitleMode, nowMs: number): string {
+  if (mode === "icon") return "";
+  if (!summary) return "Quotacast";
+  const highest = highestWindow(summary);
+  switch (mode) {
+    case "cost":
+      return formatUsd(summary.today.costUsd);
+    case "both": {
+      const parts = ["five_hour", "seven_day"]
+        .map((name) => findWindow(summary, name))
+        .filter((w): w is WindowSummary => w !== null)
+        .map((w) => `${windowShortLabel(w)} ${formatPercent(w.reading.utilizationRatio)}`);
+      return parts.length > 0 ? parts.join(" · ") : formatUsd(summary.today.costUsd);
+    }
+    case "countdown": {
+      if (!highest) return formatUsd(summary.today.costUsd);
+      const exhaustionMs = highest.forecast?.exhaustionAtMs?.p50Ms;
+      if (exhaustionMs !== undefined) return `⚠ ${formatDuration(exhaustionMs - nowMs)}`;
+      return highest.reading.resetsAtMs === null
+        ? formatPercent(highest.reading.utilizationRatio)
+        : `↻ ${formatDuration(highest.reading.resetsAtMs - nowMs)}`;
+    }
+    case "highest":
+    default:
+      return highest
+        ? `${windowShortLabel(highest)} ${formatPercent(highest.reading.utilizationRatio)}`
+        : formatUsd(summary.today.costUsd);
+  }
+}
+
+export function blockText(block: BlockSummary): string {
+  return `${formatUsd(block.costUsd)} · ${formatUsd(block.burnUsdPerHour)}/h · projected ${formatUsd(block.projectedCostUsd)}`;
+}
+
+export function periodText(period: PeriodUsage): string {
+  const model = period.topModel ? ` · ${shortModel(period.topModel)}` : "";
+  return `${formatUsd(period.costUsd)} · ${formatTokens(period.totalTokens)} tokens${model}`;
+}
+
+/** `claude-opus-4-5-20251101` -> `opus-4-5`. */
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, "").replace(/-\d{8}$/, "");
+}
+
+/** Claude Code's encoded cwd (`-Users-me-src-app`) -> its last segment (`app`). */
+export function projectName(project: string): string {
+  const parts = project.split(/[-/\\]/).filter((p) => p !== "");
+  return parts.length > 0 ? parts[parts.length - 1] : project;
+}
+
+export function sessionText(s: SessionUsage): string {
+  return `${formatUsd(s.costUsd)} · ${formatTokens(s.totalTokens)} tokens`;
+}
+
+export function sourceTitle(status: SourceStatus): string {
+  const names: Record<string, string> = {
+    statusline: "Statusline Feed",
+    oauth: "OAuth Usage",
+    "header-file": "Header File",
+    admin: "Admin API",
+    transcripts: "Transcripts",
+  };
+  return names[status.source] ?? status.source;
+}
+
+/** `ok · updated 3m ago`, `stale · 40m old`, `missing`. */
+export function sourceStateText(status: SourceStatus, nowMs: number): string {
+  const age = status.lastSuccessMs === null ? "" : ` · ${formatAge(status.lastSuccessMs, nowMs)}`;
+  return `${status.state}${age}`;
+}
+
+/** A source whose state asks the user to do something. */
+export function needsAttention(status: SourceStatus): boolean {
+  return (
+    status.state === "missing" || status.state === "error" || status.state === "stale" || status.state === "backoff"
+  );
+}
+
+/** Unicode bar chart of daily cost (oldest first), as a markdown code block. */
+export function costBarChart(days: readonly PeriodUsage[], width = 24): string {
+  if (days.length === 0) return "_No usage yet._";
+  const max = Math.max(...days.map((d) => d.costUsd));
+  const eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+  const lines = days.map((d) => {
+    const cells = max > 0 ? (d.costUsd / max) * width : 0;
+    const full = Math.floor(cells);
+    const bar = "█".repeat(full) + eighths[Math.round((cells - full) * 7)];
+    return `${d.period.slice(5)} ${bar.padEnd(width + 1)} ${formatUsd(d.costUsd)}`;
+  });
+  return "```\n" + lines.join("\n") + "\n```";
+}
+
+/** Plain-text summary for the clipboard. */
+export function summaryText(summary: Summary, nowMs: number): string {
+  const lines: string[] = [];
+  for (const w of summary.windows) {
+    let line = `${windowLabel(w)}: ${formatPercent(w.reading.utilizationRatio)}, ${resetText(w, nowMs)}`;
+    if (w.forecast) line += `, ${forecastText(w.forecast)}`;
+    const exhaustion = exhaustionText(w.forecast, nowMs);
+    if (exhaustion) line += `, ${exhaustion}`;
+    lines.push(line);
+  }
+  if (summary.activeBlock) lines.push(`Current block: ${blockText(summary.activeBlock)}`);
+  lines.push(`Today: ${periodText(summary.today)}`);
+  lines.push(`This week: ${periodText(summary.thisWeek)}`);
+  lines.push(`As of ${formatAge(summary.generatedAtMs, nowMs)}`);
+  return lines.join("\n");
+}
+
+/** True when the Summary is older than `staleAfterMs`: the UI then shows its age. */
+export function isStale(summary: Summary, nowMs: number, staleAfterMs = 10 * MINUTE_MS): boolean {
+  return nowMs - summary.generatedAtMs > staleAfterMs;
+}
+
+export function rateLimitSourceMissing(summary: Summary): boolean {
+  return summary.windows.length === 0;
+}

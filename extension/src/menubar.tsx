@@ -1,0 +1,212 @@
+import {
+  Clipboard,
+  Color,
+  Icon,
+  Keyboard,
+  LaunchType,
+  MenuBarExtra,
+  launchCommand,
+  open,
+  openExtensionPreferences,
+  showHUD,
+} from "@raycast/api";
+import type { Summary } from "@quotacast/core";
+import type { LoadedSummary } from "./data";
+import {
+  blockText,
+  exhaustionText,
+  forecastText,
+  formatAge,
+  formatPercent,
+  isStale,
+  levelOf,
+  menuBarTitle,
+  needsAttention,
+  periodText,
+  rateLimitSourceMissing,
+  resetText,
+  sourceStateText,
+  sourceTitle,
+  summaryLevel,
+  summaryText,
+  windowLabel,
+  type Level,
+  type Thresholds,
+} from "./format";
+import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
+import { useSummary } from "./use-summary";
+
+export default function MenuBarCommand() {
+  const { loaded, isLoading, revalidate, preferences, thresholds } = useSummary();
+  const nowMs = Date.now();
+  const summary = loaded?.summary ?? null;
+  const level: Level | null = summary ? summaryLevel(summary, thresholds) : null;
+  let title = menuBarTitle(summary, preferences.menuBarTitle ?? "highest", nowMs);
+  if (summary && (loaded?.problem || isStale(summary, nowMs)) && title !== "") title += " ·";
+
+  return (
+    <MenuBarExtra
+      icon={{ source: Icon.Gauge, tintColor: level ? levelColor(level) : Color.SecondaryText }}
+      title={title}
+      tooltip={summary ? `Claude usage, ${formatAge(summary.generatedAtMs, nowMs)}` : "Claude usage"}
+      isLoading={isLoading}
+    >
+      <ProblemSection loaded={loaded} isLoading={isLoading} nowMs={nowMs} />
+      {summary ? <SummarySections summary={summary} thresholds={thresholds} nowMs={nowMs} /> : null}
+      {summary && rateLimitSourceMissing(summary) ? <SetupSection loaded={loaded} /> : null}
+      <MenuBarExtra.Section>
+        <MenuBarExtra.Item
+          title="Open Quick Look"
+          icon={Icon.AppWindowList}
+          shortcut={Keyboard.Shortcut.Common.Open}
+          onAction={() => launchCommand({ name: "usage", type: LaunchType.UserInitiated })}
+        />
+        {preferences.grafanaUrl?.trim() ? (
+          <MenuBarExtra.Item
+            title="Open Grafana Dashboard"
+            icon={Icon.LineChart}
+            onAction={() => open(preferences.grafanaUrl?.trim() ?? "")}
+          />
+        ) : null}
+        <MenuBarExtra.Item
+          title="Refresh"
+          icon={Icon.ArrowClockwise}
+          shortcut={Keyboard.Shortcut.Common.Refresh}
+          onAction={revalidate}
+        />
+        {summary ? (
+          <MenuBarExtra.Item
+            title="Copy Summary"
+            icon={Icon.Clipboard}
+            shortcut={Keyboard.Shortcut.Common.Copy}
+            onAction={async () => {
+              await Clipboard.copy(summaryText(summary, Date.now()));
+              await showHUD("Copied usage summary");
+            }}
+          />
+        ) : null}
+        <MenuBarExtra.Item title="Open Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+      </MenuBarExtra.Section>
+    </MenuBarExtra>
+  );
+}
+
+function ProblemSection(props: { loaded: LoadedSummary | undefined; isLoading: boolean; nowMs: number }) {
+  const { loaded, isLoading, nowMs } = props;
+  if (!loaded) {
+    return isLoading ? null : (
+      <MenuBarExtra.Section title="Status">
+        <MenuBarExtra.Item title="No data yet" icon={Icon.Clock} />
+      </MenuBarExtra.Section>
+    );
+  }
+  const summary = loaded.summary;
+  const items: { title: string; tooltip?: string }[] = [];
+  if (loaded.problem) {
+    items.push({ title: problemTitle(loaded), tooltip: loaded.problem.message });
+    items.push({ title: summary ? `Showing data from ${formatAge(summary.generatedAtMs, nowMs)}` : "No earlier data" });
+  } else if (summary && isStale(summary, nowMs)) {
+    items.push({ title: `Data is ${formatAge(summary.generatedAtMs, nowMs)}` });
+  }
+  if (items.length === 0) return null;
+  return (
+    <MenuBarExtra.Section title="Status">
+      {items.map((item) => (
+        <MenuBarExtra.Item
+          key={item.title}
+          title={item.title}
+          tooltip={item.tooltip}
+          icon={{ source: Icon.Warning, tintColor: Color.Orange }}
+          onAction={loaded.problem ? openExtensionPreferences : undefined}
+        />
+      ))}
+    </MenuBarExtra.Section>
+  );
+}
+
+function problemTitle(loaded: LoadedSummary): string {
+  switch (loaded.problem?.kind) {
+    case "exporter-unreachable":
+      return "Exporter unreachable: check the Exporter URL";
+    case "exporter-bad-response":
+      return "Exporter answered with an error";
+    default:
+      return "Could not read local usage";
+  }
+}
+
+function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowMs: number }) {
+  const { summary, thresholds, nowMs } = props;
+  return (
+    <>
+      {summary.windows.map((w) => {
+        const exhaustion = exhaustionText(w.forecast, nowMs);
+        const level = levelOf(w.reading.utilizationRatio, thresholds);
+        return (
+          <MenuBarExtra.Section key={`${w.reading.window}:${w.reading.scopeModel?.id ?? ""}`} title={windowLabel(w)}>
+            <MenuBarExtra.Item
+              title={`${formatPercent(w.reading.utilizationRatio)} used`}
+              subtitle={resetText(w, nowMs)}
+              icon={{ source: Icon.CircleProgress, tintColor: levelColor(level) }}
+            />
+            {w.forecast ? <MenuBarExtra.Item title={forecastText(w.forecast)} icon={Icon.LineChart} /> : null}
+            {exhaustion ? (
+              <MenuBarExtra.Item title={exhaustion} icon={{ source: Icon.Warning, tintColor: Color.Red }} />
+            ) : null}
+          </MenuBarExtra.Section>
+        );
+      })}
+      <MenuBarExtra.Section title="Current 5-Hour Block">
+        {summary.activeBlock ? (
+          <MenuBarExtra.Item title={blockText(summary.activeBlock)} icon={Icon.Bolt} />
+        ) : (
+          <MenuBarExtra.Item title="No active block" icon={Icon.Bolt} />
+        )}
+      </MenuBarExtra.Section>
+      <MenuBarExtra.Section title="Usage">
+        <MenuBarExtra.Item title={`Today: ${periodText(summary.today)}`} icon={Icon.Calendar} />
+        <MenuBarExtra.Item title={`This Week: ${periodText(summary.thisWeek)}`} icon={Icon.Calendar} />
+      </MenuBarExtra.Section>
+      <MenuBarExtra.Section title="Sources">
+        {summary.sources.map((s) => (
+          <MenuBarExtra.Item
+            key={s.source}
+            title={sourceTitle(s)}
+            subtitle={sourceStateText(s, nowMs)}
+            tooltip={s.message}
+            icon={{ source: Icon.Dot, tintColor: needsAttention(s) ? Color.Orange : Color.Green }}
+          />
+        ))}
+      </MenuBarExtra.Section>
+    </>
+  );
+}
+
+function SetupSection(props: { loaded: LoadedSummary | undefined }) {
+  const exporter = props.loaded?.origin === "exporter";
+  return (
+    <MenuBarExtra.Section title="No Rate-Limit Source">
+      {exporter ? (
+        <MenuBarExtra.Item
+          title="The exporter has no rate limits yet: enable a source on it"
+          icon={{ source: Icon.Info, tintColor: Color.Orange }}
+        />
+      ) : (
+        <MenuBarExtra.Item
+          title={`Enable the Statusline Feed: ${STATUSLINE_INSTALL_COMMAND}`}
+          tooltip="Copies the command; run it once in a terminal, then use Claude Code"
+          icon={{ source: Icon.Info, tintColor: Color.Orange }}
+          onAction={async () => {
+            await Clipboard.copy(STATUSLINE_INSTALL_COMMAND);
+            await showHUD("Copied: run it in a terminal");
+          }}
+        />
+      )}
+      <MenuBarExtra.Item
+        title="Connect an Exporter in Preferences"
+        icon={Icon.Link}
+        onAction={openExtensionPreferences}
+      />
+    </MenuBarExtra.Section>
+  );
+}

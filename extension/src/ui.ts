@@ -1,0 +1,16 @@
+/** Small Raycast-facing pieces shared by both commands. */
+import { Color } from "@raycast/api";
+import type { Level } from "./format";
+
+export const STATUSLINE_INSTALL_COMMAND = "npx quotacast statusline install";
+
+export function levelColor(level: Level): Color {
+  switch (level) {
+    case "critical":
+      return Color.Red;
+    case "warning":
+      return Color.Yellow;
+    default:
+      return Color.Green;
+  }
+}

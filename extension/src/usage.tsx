@@ -1,0 +1,360 @@
+import type { ReactNode } from "react";
+import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
+import { getProgressIcon } from "@raycast/utils";
+import type { PeriodUsage, SessionUsage, SourceStatus, Summary, WindowSummary } from "@quotacast/core";
+import type { LoadedSummary } from "./data";
+import {
+  blockText,
+  costBarChart,
+  exhaustionText,
+  forecastText,
+  formatAge,
+  formatClock,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  formatUsd,
+  levelOf,
+  needsAttention,
+  periodText,
+  projectName,
+  rateLimitSourceMissing,
+  resetText,
+  sessionText,
+  shortModel,
+  sourceStateText,
+  sourceTitle,
+  summaryText,
+  windowLabel,
+  type Thresholds,
+} from "./format";
+import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
+import { useSummary, type QuotacastPreferences } from "./use-summary";
+
+export default function UsageCommand() {
+  const { loaded, isLoading, revalidate, preferences, thresholds } = useSummary();
+  const nowMs = Date.now();
+  const summary = loaded?.summary ?? null;
+  const actions = (extra?: ReactNode) => (
+    <CommonActions summary={summary} preferences={preferences} revalidate={revalidate} extra={extra} />
+  );
+
+  return (
+    <List isLoading={isLoading} isShowingDetail navigationTitle="Claude Usage" searchBarPlaceholder="Filter usage">
+      {loaded?.problem ? (
+        <List.Section title="Problem">
+          <List.Item
+            title={loaded.problem.kind === "local-failed" ? "Could Not Read Local Usage" : "Exporter Unreachable"}
+            icon={{ source: Icon.Warning, tintColor: Color.Orange }}
+            detail={
+              <List.Item.Detail
+                markdown={[
+                  `**${loaded.problem.message}**`,
+                  summary
+                    ? `Showing the data from ${formatAge(summary.generatedAtMs, nowMs)}.`
+                    : "No earlier data to show.",
+                  loaded.origin === "exporter"
+                    ? "Check that `quotacast serve` is running and that the **Exporter URL** preference points at it, or clear the preference to read local data."
+                    : "",
+                ].join("\n\n")}
+              />
+            }
+            actions={actions()}
+          />
+        </List.Section>
+      ) : null}
+      {summary ? (
+        <>
+          <List.Section title="Windows">
+            {summary.windows.map((w) => (
+              <WindowItem
+                key={`${w.reading.window}:${w.reading.scopeModel?.id ?? ""}`}
+                w={w}
+                thresholds={thresholds}
+                nowMs={nowMs}
+                timezone={summary.timezone}
+                actions={actions()}
+              />
+            ))}
+          </List.Section>
+          <List.Section title="Usage">
+            <PeriodItem title="Today" period={summary.today} actions={actions()} />
+            <PeriodItem title="This Week" period={summary.thisWeek} actions={actions()} />
+            <List.Item
+              title="Current 5-Hour Block"
+              icon={Icon.Bolt}
+              accessories={[{ text: summary.activeBlock ? formatUsd(summary.activeBlock.costUsd) : "none" }]}
+              detail={<List.Item.Detail markdown={blockMarkdown(summary, nowMs)} />}
+              actions={actions()}
+            />
+            <List.Item
+              title="Last 14 Days"
+              icon={Icon.BarChart}
+              detail={
+                <List.Item.Detail markdown={`## Daily API-Equivalent Cost\n\n${costBarChart(summary.lastDays)}`} />
+              }
+              actions={actions()}
+            />
+          </List.Section>
+          <List.Section title="Sessions Today" subtitle={String(summary.sessionsToday.length)}>
+            {summary.sessionsToday.length === 0 ? (
+              <List.Item
+                title="No Sessions Today"
+                icon={Icon.Terminal}
+                detail={<List.Item.Detail markdown="No Claude Code activity today yet." />}
+                actions={actions()}
+              />
+            ) : (
+              summary.sessionsToday.map((s) => (
+                <SessionItem key={s.sessionId} s={s} timezone={summary.timezone} actions={actions()} />
+              ))
+            )}
+          </List.Section>
+          {rateLimitSourceMissing(summary) || summary.sources.some(needsAttention) ? (
+            <SetupSection loaded={loaded} actions={actions} />
+          ) : null}
+          <List.Section title="Sources">
+            {summary.sources.map((s) => (
+              <SourceItem key={s.source} s={s} nowMs={nowMs} actions={actions()} />
+            ))}
+          </List.Section>
+        </>
+      ) : !isLoading ? (
+        <SetupSection loaded={loaded} actions={actions} />
+      ) : null}
+    </List>
+  );
+}
+
+function CommonActions(props: {
+  summary: Summary | null;
+  preferences: QuotacastPreferences;
+  revalidate: () => void;
+  extra?: ReactNode;
+}) {
+  const grafanaUrl = props.preferences.grafanaUrl?.trim();
+  const summary = props.summary;
+  return (
+    <ActionPanel>
+      {props.extra}
+      <Action
+        title="Refresh"
+        icon={Icon.ArrowClockwise}
+        shortcut={Keyboard.Shortcut.Common.Refresh}
+        onAction={props.revalidate}
+      />
+      {summary ? (
+        <Action.CopyToClipboard
+          title="Copy Summary"
+          content={summaryText(summary, Date.now())}
+          shortcut={Keyboard.Shortcut.Common.Copy}
+        />
+      ) : null}
+      {grafanaUrl ? <Action.OpenInBrowser title="Open Grafana Dashboard" url={grafanaUrl} /> : null}
+      <Action title="Open Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+    </ActionPanel>
+  );
+}
+
+function WindowItem(props: {
+  w: WindowSummary;
+  thresholds: Thresholds;
+  nowMs: number;
+  timezone: string;
+  actions: ReactNode;
+}) {
+  const { w, thresholds, nowMs, timezone } = props;
+  const ratio = w.reading.utilizationRatio;
+  const color = levelColor(levelOf(ratio, thresholds));
+  const f = w.forecast;
+  const exhaustion = exhaustionText(f, nowMs);
+  return (
+    <List.Item
+      title={windowLabel(w)}
+      icon={getProgressIcon(Math.min(1, ratio), color)}
+      accessories={[{ tag: { value: formatPercent(ratio), color } }]}
+      detail={
+        <List.Item.Detail
+          markdown={[
+            `## ${windowLabel(w)}: ${formatPercent(ratio)}`,
+            resetText(w, nowMs),
+            f ? forecastText(f) : "No forecast yet.",
+            exhaustion ? `**${exhaustion}**` : "",
+          ].join("\n\n")}
+          metadata={
+            <List.Item.Detail.Metadata>
+              <List.Item.Detail.Metadata.Label title="Utilization" text={{ value: formatPercent(ratio), color }} />
+              <List.Item.Detail.Metadata.Label
+                title="Resets"
+                text={
+                  w.reading.resetsAtMs === null
+                    ? "unknown"
+                    : `${formatClock(w.reading.resetsAtMs, timezone)} (in ${formatDuration(w.reading.resetsAtMs - nowMs)})`
+                }
+              />
+              {f ? (
+                <>
+                  <List.Item.Detail.Metadata.Label title="Forecast at Reset" text={formatPercent(f.p50Ratio)} />
+                  <List.Item.Detail.Metadata.Label
+                    title="80% Interval"
+                    text={`${formatPercent(f.p10Ratio)}–${formatPercent(f.p90Ratio)}`}
+                  />
+                  <List.Item.Detail.Metadata.Label
+                    title="Chance of Hitting 100%"
+                    text={formatPercent(f.exhaustionProbability)}
+                  />
+                  <List.Item.Detail.Metadata.Label
+                    title="Burn Rate"
+                    text={`${(f.burnRatioPerHour * 100).toFixed(1)}%/h`}
+                  />
+                  {f.paceRatio !== null ? (
+                    <List.Item.Detail.Metadata.Label title="Pace" text={`${f.paceRatio.toFixed(2)}× even pace`} />
+                  ) : null}
+                </>
+              ) : null}
+              {exhaustion ? (
+                <List.Item.Detail.Metadata.Label title="Exhaustion" text={{ value: exhaustion, color: Color.Red }} />
+              ) : null}
+              {w.learnedLimit ? (
+                <List.Item.Detail.Metadata.Label
+                  title="Learned Limit"
+                  text={`≈ ${formatUsd(w.learnedLimit.limitUsd)} (${formatUsd(w.learnedLimit.limitUsdLow)}–${formatUsd(w.learnedLimit.limitUsdHigh)})`}
+                />
+              ) : null}
+              <List.Item.Detail.Metadata.Separator />
+              <List.Item.Detail.Metadata.Label
+                title="Source"
+                text={`${w.reading.source}, ${formatAge(w.reading.observedAtMs, nowMs)}`}
+              />
+            </List.Item.Detail.Metadata>
+          }
+        />
+      }
+      actions={props.actions}
+    />
+  );
+}
+
+function PeriodItem(props: { title: string; period: PeriodUsage; actions: ReactNode }) {
+  const p = props.period;
+  return (
+    <List.Item
+      title={props.title}
+      icon={Icon.Calendar}
+      accessories={[{ text: formatUsd(p.costUsd) }]}
+      detail={
+        <List.Item.Detail
+          markdown={`## ${props.title}\n\n${periodText(p)}${
+            p.unpricedModels.length > 0 ? `\n\nNo price for: ${p.unpricedModels.join(", ")}` : ""
+          }`}
+          metadata={
+            <List.Item.Detail.Metadata>
+              <List.Item.Detail.Metadata.Label title="API-Equivalent Cost" text={formatUsd(p.costUsd)} />
+              <List.Item.Detail.Metadata.Label title="Total Tokens" text={formatTokens(p.totalTokens)} />
+              <List.Item.Detail.Metadata.Label title="Input" text={formatTokens(p.inputTokens)} />
+              <List.Item.Detail.Metadata.Label title="Output" text={formatTokens(p.outputTokens)} />
+              <List.Item.Detail.Metadata.Label title="Cache Write" text={formatTokens(p.cacheCreationTokens)} />
+              <List.Item.Detail.Metadata.Label title="Cache Read" text={formatTokens(p.cacheReadTokens)} />
+              <List.Item.Detail.Metadata.Label title="Top Model" text={p.topModel ? shortModel(p.topModel) : "—"} />
+              {p.models.length > 0 ? (
+                <List.Item.Detail.Metadata.TagList title="Models">
+                  {p.models.map((m) => (
+                    <List.Item.Detail.Metadata.TagList.Item key={m.model} text={shortModel(m.model)} />
+                  ))}
+                </List.Item.Detail.Metadata.TagList>
+              ) : null}
+            </List.Item.Detail.Metadata>
+          }
+        />
+      }
+      actions={props.actions}
+    />
+  );
+}
+
+function SessionItem(props: { s: SessionUsage; timezone: string; actions: ReactNode }) {
+  const { s, timezone } = props;
+  const models = s.models.map(shortModel).join(", ");
+  return (
+    <List.Item
+      title={projectName(s.project)}
+      subtitle={models}
+      icon={Icon.Terminal}
+      accessories={[{ text: formatUsd(s.costUsd) }]}
+      detail={
+        <List.Item.Detail
+          metadata={
+            <List.Item.Detail.Metadata>
+              <List.Item.Detail.Metadata.Label title="Project" text={s.project} />
+              <List.Item.Detail.Metadata.Label title="Models" text={models || "—"} />
+              <List.Item.Detail.Metadata.Label title="Cost" text={formatUsd(s.costUsd)} />
+              <List.Item.Detail.Metadata.Label title="Tokens" text={sessionText(s)} />
+              <List.Item.Detail.Metadata.Label title="Last Activity" text={formatClock(s.lastActivityMs, timezone)} />
+              <List.Item.Detail.Metadata.Label title="Session" text={s.sessionId} />
+            </List.Item.Detail.Metadata>
+          }
+        />
+      }
+      actions={props.actions}
+    />
+  );
+}
+
+function SourceItem(props: { s: SourceStatus; nowMs: number; actions: ReactNode }) {
+  const { s, nowMs } = props;
+  return (
+    <List.Item
+      title={sourceTitle(s)}
+      icon={{ source: Icon.Dot, tintColor: needsAttention(s) ? Color.Orange : Color.Green }}
+      accessories={[{ text: sourceStateText(s, nowMs) }]}
+      detail={<List.Item.Detail markdown={`## ${sourceTitle(s)}: ${s.state}\n\n${s.message}`} />}
+      actions={props.actions}
+    />
+  );
+}
+
+function SetupSection(props: { loaded: LoadedSummary | undefined; actions: (extra?: ReactNode) => ReactNode }) {
+  const feedFile = props.loaded?.statuslineFeedFile ?? "~/.local/share/quotacast/statusline.json";
+  const statusline = [
+    "## Enable the Statusline Feed",
+    "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials:",
+    "```\n" + STATUSLINE_INSTALL_COMMAND + "\n```",
+    `Run it once in a terminal, then use Claude Code: the feed appears at \`${feedFile}\` after the first answer (Pro and Max plans).`,
+  ].join("\n\n");
+  const exporter = [
+    "## Connect an Exporter",
+    "A running quotacast exporter (`quotacast serve`) can also read the OAuth usage endpoint and keeps long history.",
+    "Set the **Exporter URL** preference (for example `http://127.0.0.1:9847`): the extension then shows what the exporter serves at `/api/v1/summary`.",
+  ].join("\n\n");
+  return (
+    <List.Section title="Setup">
+      <List.Item
+        title="Enable the Statusline Feed"
+        icon={{ source: Icon.Info, tintColor: Color.Orange }}
+        detail={<List.Item.Detail markdown={statusline} />}
+        actions={props.actions(
+          <Action.CopyToClipboard title="Copy Install Command" content={STATUSLINE_INSTALL_COMMAND} />,
+        )}
+      />
+      <List.Item
+        title="Connect an Exporter"
+        icon={Icon.Link}
+        detail={<List.Item.Detail markdown={exporter} />}
+        actions={props.actions(
+          <Action title="Set Exporter URL" icon={Icon.Gear} onAction={openExtensionPreferences} />,
+        )}
+      />
+    </List.Section>
+  );
+}
+
+function blockMarkdown(summary: Summary, nowMs: number): string {
+  const block = summary.activeBlock;
+  if (!block) return "## Current 5-Hour Block\n\nNo active block.";
+  return [
+    "## Current 5-Hour Block",
+    blockText(block),
+    `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone)})`,
+    block.models.length > 0 ? `Models: ${block.models.map(shortModel).join(", ")}` : "",
+  ].join("\n\n");
+}

@@ -1,0 +1,206 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { aggregateByPeriod, costUsd, type UsageEvent } from "@quotacast/core";
+import { generateHistory, type GeneratedHistory } from "../../generators/transcripts";
+import { assistantLine } from "../../core/ingest/helpers";
+import { appendTranscript, samples, scrape, seriesKey, startForTest, sumOf, tempDir, testConfig, truthByModel } from "./helpers";
+
+const DAY_MS = 86_400_000;
+const NOW_MS = Date.now();
+
+function asUsageEvents(history: GeneratedHistory): UsageEvent[] {
+  return history.events.map((e) => ({ ...e }));
+}
+
+/** Messages, tokens and cost per model from the ground truth and from a scrape agree. */
+function expectCountersMatchTruth(all: Map<string, number>, history: GeneratedHistory): void {
+  const truth = truthByModel(history.events);
+  expect(truth.size).toBeGreaterThan(1);
+  for (const [model, t] of truth) {
+    expect(all.get(seriesKey("quotacast_messages_total", { model }))).toBe(t.messages);
+    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "input" }))).toBe(t.input);
+    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "output" }))).toBe(t.output);
+    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "cache_creation" }))).toBe(t.cacheCreation);
+    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "cache_read" }))).toBe(t.cacheRead);
+  }
+  expect(sumOf(all, "quotacast_messages_total")).toBe(history.events.length);
+  const truthCost = asUsageEvents(history).reduce((sum, e) => sum + (costUsd(e) ?? 0), 0);
+  expect(sumOf(all, "quotacast_cost_usd_total")).toBeCloseTo(truthCost, 6);
+}
+
+describe("quotacast serve with an empty or missing history", () => {
+  test("serves /metrics, the API, /healthz and the landing page without errors", async () => {
+    const dir = tempDir();
+    // Schedules on, as `npm start` runs it.
+    const exporter = await startForTest(testConfig(dir), { manual: false });
+    try {
+      const text = await scrape(exporter.url);
+      const all = samples(text);
+      expect(sumOf(all, "quotacast_messages_total")).toBe(0);
+      expect([...all.keys()].some((k) => k.startsWith("quotacast_tokens_total"))).toBe(false);
+      expect(all.get(seriesKey("quotacast_today_cost_usd"))).toBe(0);
+      expect(all.get(seriesKey("quotacast_block_cost_usd"))).toBe(0);
+      expect(all.get(seriesKey("quotacast_active_sessions"))).toBe(0);
+      expect(all.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(1);
+      expect(all.get(seriesKey("quotacast_build_info", { version: "0.1.0", nodejs_version: process.version }))).toBe(1);
+      // Opt-in sources are absent, not down.
+      expect([...all.keys()].some((k) => k.includes('source="oauth"'))).toBe(false);
+
+      const health = await fetch(`${exporter.url}/healthz`);
+      expect(health.status).toBe(200);
+      const healthBody = (await health.json()) as { sources: Array<{ source: string; state: string }> };
+      expect(healthBody.sources.map((s) => s.source)).toContain("transcripts");
+
+      const summary = (await (await fetch(`${exporter.url}/api/v1/summary`)).json()) as { today: { costUsd: number }; lastDays: unknown[] };
+      expect(summary.today.costUsd).toBe(0);
+      expect(summary.lastDays.length).toBeGreaterThan(0);
+      expect(await (await fetch(`${exporter.url}/api/v1/windows`)).json()).toEqual([]);
+      expect(await (await fetch(`${exporter.url}/api/v1/daily`)).json()).toEqual([]);
+      expect((await fetch(`${exporter.url}/api/v1/daily?since=yesterday`)).status).toBe(400);
+      const landing = await (await fetch(`${exporter.url}/`)).text();
+      for (const link of ["metrics", "api/v1/summary", "api/v1/windows", "api/v1/daily", "healthz"]) {
+        expect(landing).toContain(`href="${link}"`);
+      }
+      expect((await fetch(`${exporter.url}/nope`)).status).toBe(404);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
+describe("quotacast serve with a generated history", () => {
+  let dir: string;
+  let configDir: string;
+  let history: GeneratedHistory;
+
+  beforeEach(() => {
+    dir = tempDir();
+    configDir = path.join(dir, "claude");
+    history = generateHistory({ dir: configDir, sizeMb: 1.5, seed: 21, endMs: NOW_MS, days: 6, projects: 6, medianFileBytes: 30_000 });
+  });
+
+  test("counters equal the ground truth; restarting continues them; deleting transcripts changes nothing", async () => {
+    const config = testConfig(dir, { claudeConfigDirs: [configDir] });
+    let exporter = await startForTest(config);
+    let first: Map<string, number>;
+    try {
+      first = samples(await scrape(exporter.url));
+      expectCountersMatchTruth(first, history);
+
+      // /api/v1/daily equals core's aggregation of the truth.
+      const sinceDay = new Date(NOW_MS - 3 * DAY_MS).toISOString().slice(0, 10);
+      const daily = (await (await fetch(`${exporter.url}/api/v1/daily?since=${sinceDay}`)).json()) as Array<{
+        period: string;
+        costUsd: number;
+        totalTokens: number;
+      }>;
+      const expected = aggregateByPeriod(asUsageEvents(history), { period: "day", timezone: "UTC", sinceDay });
+      expect(daily.map((d) => [d.period, d.totalTokens])).toEqual(expected.map((d) => [d.period, d.totalTokens]));
+      daily.forEach((d, i) => expect(d.costUsd).toBeCloseTo(expected[i].costUsd, 6));
+    } finally {
+      await exporter.stop();
+    }
+
+    // Restart: the same totals before and after the first refresh (nothing counted twice).
+    exporter = await startForTest(config);
+    try {
+      const second = samples(await scrape(exporter.url));
+      expectCountersMatchTruth(second, history);
+
+      // Claude Code deletes old transcripts: totals stay.
+      fs.rmSync(path.join(configDir, "projects"), { recursive: true, force: true });
+      await exporter.runtime.transcriptsJob.run();
+      const third = samples(await scrape(exporter.url));
+      expectCountersMatchTruth(third, history);
+
+      // New lines count exactly once, added to what was there.
+      appendTranscript(configDir, "-home-me-new", "s-new", [
+        assistantLine({ id: "msg_new1", requestId: "req_new1", model: "claude-sonnet-4-5-20250929", input: 100, output: 10, timestamp: new Date(NOW_MS).toISOString() }),
+        assistantLine({ id: "msg_new1", requestId: "req_new1", model: "claude-sonnet-4-5-20250929", input: 100, output: 40, timestamp: new Date(NOW_MS).toISOString() }),
+      ]);
+      await exporter.runtime.transcriptsJob.run();
+      const fourth = samples(await scrape(exporter.url));
+      expect(sumOf(fourth, "quotacast_messages_total")).toBe(history.events.length + 1);
+      expect(sumOf(fourth, "quotacast_tokens_total", { type: "output" })).toBe(
+        sumOf(third, "quotacast_tokens_total", { type: "output" }) + 40,
+      );
+      expect(fourth.get(seriesKey("quotacast_active_sessions"))).toBeGreaterThanOrEqual(1);
+      expect(fourth.get(seriesKey("quotacast_block_cost_usd"))).toBeGreaterThan(0);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  test("per-project series are opt-in and capped, the rest summed as other", async () => {
+    const plain = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir] }));
+    try {
+      expect(await scrape(plain.url)).not.toContain("quotacast_project_cost_usd_total");
+    } finally {
+      await plain.stop();
+    }
+    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], metricsProjects: 2 }));
+    try {
+      const all = samples(await scrape(exporter.url));
+      const projects = [...all.keys()].filter((k) => k.startsWith("quotacast_project_cost_usd_total"));
+      const truthProjects = new Set(history.events.map((e) => e.project));
+      expect(truthProjects.size).toBeGreaterThan(3);
+      expect(projects).toHaveLength(3);
+      expect(projects.some((k) => k.includes('project="other"'))).toBe(true);
+      expect(sumOf(all, "quotacast_project_cost_usd_total")).toBeCloseTo(sumOf(all, "quotacast_cost_usd_total"), 6);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  test("a full disk is reported (healthz 503, transcripts down with reason disk) and the state in memory is kept", async () => {
+    const localDir = tempDir();
+    const localConfig = path.join(localDir, "claude");
+    appendTranscript(localConfig, "-p", "s1", [assistantLine({ id: "msg_a", requestId: "req_a", output: 5 })]);
+    const exporter = await startForTest(testConfig(localDir, { claudeConfigDirs: [localConfig] }));
+    try {
+      const before = samples(await scrape(exporter.url));
+      expect(sumOf(before, "quotacast_messages_total")).toBe(1);
+      const db = exporter.runtime.db;
+      db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true }) as number}`);
+      const lines = Array.from({ length: 400 }, (_, i) =>
+        assistantLine({ id: `msg_${i}_${"x".repeat(80)}`, requestId: `req_${i}`, output: 5 }),
+      );
+      appendTranscript(localConfig, "-p", "s2", lines);
+      await exporter.runtime.transcriptsJob.run();
+      const health = await fetch(`${exporter.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { database: string }).database).toMatch(/disk full/);
+      const after = samples(await scrape(exporter.url));
+      expect(after.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(0);
+      expect(after.get(seriesKey("quotacast_source_last_error_info", { source: "transcripts", reason: "disk" }))).toBe(1);
+      expect(sumOf(after, "quotacast_messages_total")).toBe(1);
+
+      // Space again: the next refresh stores and counts everything once.
+      db.pragma("max_page_count = 1073741823");
+      await exporter.runtime.transcriptsJob.run();
+      expect((await fetch(`${exporter.url}/healthz`)).status).toBe(200);
+      expect(sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total")).toBe(401);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
+describe("startup and shutdown", () => {
+  test("a corrupt database stops the start with a clear error and is left as it was", async () => {
+    const dir = tempDir();
+    const config = testConfig(dir);
+    fs.mkdirSync(path.dirname(config.dbPath as string), { recursive: true });
+    fs.writeFileSync(config.dbPath as string, "not a database");
+    await expect(startForTest(config)).rejects.toThrow(/is not a SQLite database/);
+    expect(fs.readFileSync(config.dbPath as string, "utf8")).toBe("not a database");
+  });
+
+  test("stop closes the port and the database", async () => {
+    const exporter = await startForTest(testConfig(tempDir()));
+    const url = exporter.url;
+    await exporter.stop();
+    expect(exporter.runtime.db.open).toBe(false);
+    await expect(fetch(`${url}/metrics`)).rejects.toThrow();
+  });
+});

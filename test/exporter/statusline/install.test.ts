@@ -1,0 +1,160 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  defaultInstallCommand,
+  installStatusline,
+  isOurCommand,
+  uninstallStatusline,
+  wrappedCommandOf,
+} from "../../../exporter/src/statusline/install";
+import { run } from "../../../exporter/src/commands/statusline";
+import { tempDir } from "../../fakes/ports";
+
+const OUR_COMMAND = "'/opt/node 20/bin/node' /opt/quotacast/exporter/dist/cli.js statusline";
+let dir: string;
+let claudeDir: string;
+let settings: string;
+let env: Record<string, string>;
+
+beforeEach(() => {
+  dir = tempDir();
+  claudeDir = path.join(dir, "claude-config");
+  fs.mkdirSync(claudeDir, { recursive: true });
+  settings = path.join(claudeDir, "settings.json");
+  env = {
+    HOME: dir,
+    CLAUDE_CONFIG_DIR: `${claudeDir}, ${path.join(dir, "other")}`,
+    QUOTACAST_STATUSLINE_FILE: path.join(dir, "data", "statusline.json"),
+  };
+});
+
+const SETTINGS_VARIANTS: Record<string, string> = {
+  "two spaces, odd key order, no statusLine": `{
+  "permissions": {
+    "allow": ["Bash(npm test:*)"],
+    "deny": []
+  },
+  "model": "opus",
+  "env": { "FOO": "bar" },
+  "alwaysThinkingEnabled": true
+}
+`,
+  "tabs, CRLF, existing statusLine command with extra keys": `{\r\n\t"statusLine": {\r\n\t\t"padding": 2,\r\n\t\t"command": "~/.claude/statusline.sh --color \\"auto\\"",\r\n\t\t"type": "command",\r\n\t\t"refreshInterval": 5\r\n\t},\r\n\t"zeta": [1, 2,   3],\r\n\t"alpha": null\r\n}`,
+  "three spaces, unicode and escapes, no trailing newline": `{
+   "hooks"  :  { "Stop": [ { "matcher": "", "hooks": [ { "type": "command", "command": "say \\u00e9t\\u00e9 \\\\ done" } ] } ] },
+   "theme": "dark-ü",
+   "cleanupPeriodDays": 99
+}`,
+  "minified one line": `{"model":"sonnet","includeCoAuthoredBy":false}`,
+  "empty object": `{}\n`,
+  "statusLine without a command": `{
+    "statusLine": { "type": "static", "text": "hi" },
+    "model": "opus"
+}
+`,
+  "statusLine with an empty command": `{\n  "statusLine": {"type": "command", "command": ""}\n}\n`,
+};
+
+describe.each(Object.entries(SETTINGS_VARIANTS))("install then uninstall: %s", (_name, original) => {
+  test("round-trips settings.json byte for byte and keeps every other key", () => {
+    fs.writeFileSync(settings, original, { mode: 0o600 });
+    const before = JSON.parse(original) as Record<string, unknown>;
+
+    const installed = installStatusline({ env, command: OUR_COMMAND, nowMs: 1 });
+    expect(installed.ok).toBe(true);
+    const afterText = fs.readFileSync(settings, "utf8");
+    const after = JSON.parse(afterText) as Record<string, { command: string } & Record<string, unknown>>;
+    expect(isOurCommand(after.statusLine.command)).toBe(true);
+    expect(after.statusLine.command.startsWith(OUR_COMMAND)).toBe(true);
+    for (const key of Object.keys(before).filter((k) => k !== "statusLine"))
+      expect(after[key]).toEqual(before[key]);
+    const originalStatus = before.statusLine as { command?: string } | undefined;
+    if (originalStatus?.command) {
+      expect(wrappedCommandOf(after.statusLine.command)).toBe(originalStatus.command);
+      // Other statusLine keys (padding, refreshInterval) stay.
+      expect({ ...after.statusLine, command: originalStatus.command }).toEqual(originalStatus);
+    }
+    expect(fs.statSync(settings).mode & 0o777).toBe(0o600);
+    const backups = fs.readdirSync(claudeDir).filter((f) => f.includes("quotacast-backup"));
+    expect(backups).toHaveLength(1);
+    expect(fs.readFileSync(path.join(claudeDir, backups[0]), "utf8")).toBe(original);
+
+    // Installing again changes nothing.
+    expect(installStatusline({ env, command: OUR_COMMAND, nowMs: 2 }).message).toMatch(/already installed/);
+    expect(fs.readFileSync(settings, "utf8")).toBe(afterText);
+
+    expect(uninstallStatusline({ env, nowMs: 3 }).ok).toBe(true);
+    expect(fs.readFileSync(settings)).toEqual(Buffer.from(original));
+  });
+});
+
+test("no settings.json: install creates it, uninstall removes it", () => {
+  expect(installStatusline({ env, command: OUR_COMMAND }).ok).toBe(true);
+  expect(JSON.parse(fs.readFileSync(settings, "utf8")).statusLine).toEqual({
+    type: "command",
+    command: OUR_COMMAND,
+    padding: 0,
+  });
+  uninstallStatusline({ env });
+  expect(fs.existsSync(settings)).toBe(false);
+});
+
+test("edits made between install and uninstall are kept", () => {
+  const original = SETTINGS_VARIANTS["tabs, CRLF, existing statusLine command with extra keys"];
+  fs.writeFileSync(settings, original);
+  installStatusline({ env, command: OUR_COMMAND });
+  const edited = fs.readFileSync(settings, "utf8").replace('"alpha": null', '"alpha": "changed"');
+  fs.writeFileSync(settings, edited);
+  uninstallStatusline({ env });
+  expect(fs.readFileSync(settings, "utf8")).toBe(original.replace('"alpha": null', '"alpha": "changed"'));
+});
+
+test("without the install record (lost), uninstall still restores the wrapped command", () => {
+  fs.writeFileSync(settings, `{"statusLine": {"type": "command", "command": "my-line"}, "x": 1}`);
+  installStatusline({ env, command: OUR_COMMAND });
+  fs.rmSync(path.join(dir, "data", "statusline-install.json"));
+  const out = uninstallStatusline({ env });
+  expect(out.message).toMatch(/previous command restored/);
+  expect(JSON.parse(fs.readFileSync(settings, "utf8"))).toEqual({
+    statusLine: { type: "command", command: "my-line" },
+    x: 1,
+  });
+});
+
+test("invalid settings.json: clear message, nothing changed", async () => {
+  const broken = `{ "model": "opus", }`;
+  fs.writeFileSync(settings, broken);
+  const output: string[] = [];
+  const code = await run(["install"], {
+    stdin: process.stdin,
+    write: (t) => output.push(t),
+    env,
+    nowMs: () => 0,
+  });
+  expect(code).toBe(1);
+  expect(output.join("")).toMatch(/not valid JSON.*nothing was changed/);
+  expect(fs.readFileSync(settings, "utf8")).toBe(broken);
+  expect(fs.readdirSync(claudeDir)).toEqual(["settings.json"]);
+});
+
+test("uninstall when quotacast is not installed leaves a foreign statusLine alone", () => {
+  const text = `{"statusLine": {"type": "command", "command": "other-tool"}}`;
+  fs.writeFileSync(settings, text);
+  expect(uninstallStatusline({ env }).message).toMatch(/not installed/);
+  expect(fs.readFileSync(settings, "utf8")).toBe(text);
+});
+
+test("the installed command runs this node and the real cli.js, found through npm's bin symlink", () => {
+  const cli = path.join(dir, "pkg dir", "dist", "cli.js");
+  fs.mkdirSync(path.dirname(cli), { recursive: true });
+  fs.writeFileSync(cli, "");
+  const bin = path.join(dir, "bin-quotacast");
+  fs.symlinkSync(cli, bin);
+  const command = defaultInstallCommand(bin);
+  expect(command).toContain(`'${fs.realpathSync(cli)}' statusline`);
+  expect(command.startsWith(process.execPath) || command.startsWith(`'${process.execPath}'`)).toBe(true);
+  expect(isOurCommand(command)).toBe(true);
+  expect(defaultInstallCommand(path.join(dir, "missing"))).toBe("quotacast statusline");
+  expect(isOurCommand("quotacast statusline --wrap abc")).toBe(true);
+  expect(isOurCommand("~/bin/ccstatusline")).toBe(false);
+});

@@ -1,0 +1,63 @@
+/**
+ * The statusline command as Claude Code runs it: a separate process, stdin in, one line
+ * out, exit 0 whatever happens. And its hot path loads nothing but node built-ins and its
+ * own small helpers (the CLI's start-up budget is 1.5x a bare `node -e 0`).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../../fakes/ports";
+import { statuslinePayload } from "./payload";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const CLI = path.join(ROOT, "exporter/src/cli.ts");
+
+function runCli(input: string | Buffer, env: Record<string, string>) {
+  return spawnSync(process.execPath, ["--require", "tsx/cjs", CLI, "statusline"], {
+    input,
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    timeout: 20_000,
+  });
+}
+
+test("prints one status line and exits 0, also on garbage input", () => {
+  const dir = tempDir();
+  const env = { QUOTACAST_STATUSLINE_FILE: path.join(dir, "feed.json"), HOME: dir };
+  const ok = runCli(JSON.stringify(statuslinePayload(Date.now(), { padToBytes: 20 * 1024 })), env);
+  expect(ok.status).toBe(0);
+  expect(ok.stdout.toString()).toMatch(
+    /^Opus 4\.5 \| 5h 42% \(2h1[34]m\) \| 7d 18% \(3d4h\) \| \$1\.50 today\n$/,
+  );
+  expect(fs.existsSync(env.QUOTACAST_STATUSLINE_FILE)).toBe(true);
+
+  const garbage = runCli(Buffer.from([0xff, 0x00, 0x7b]), env);
+  expect(garbage.status).toBe(0);
+  expect(garbage.stdout.toString()).toMatch(/^Opus 4\.5 \| 5h 42%/);
+});
+
+const HOT_PATH = [
+  "exporter/src/commands/statusline.ts",
+  "exporter/src/statusline/paths.ts",
+  "exporter/src/statusline/feed.ts",
+  "exporter/src/statusline/render.ts",
+  "exporter/src/statusline/stdin.ts",
+  "exporter/src/statusline/atomic-write.ts",
+];
+
+test.each(HOT_PATH)("%s imports only node built-ins, its own helpers, and types", (file) => {
+  const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+  const imports = [...source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+"([^"]+)";/gms)].map((m) => ({
+    typeOnly: Boolean(m[1]),
+    specifier: m[2],
+  }));
+  expect(imports.length).toBeGreaterThan(0);
+  for (const { typeOnly, specifier } of imports) {
+    const target = path.resolve(path.dirname(path.join(ROOT, file)), specifier) + ".ts";
+    const allowed =
+      typeOnly || specifier.startsWith("node:") || HOT_PATH.map((f) => path.join(ROOT, f)).includes(target);
+    expect({ specifier, allowed }).toEqual({ specifier, allowed: true });
+  }
+  // Lazily loaded modules (install, wrap) are required inside functions only.
+  expect(source).not.toMatch(/^const .* = require\(/m);
+});

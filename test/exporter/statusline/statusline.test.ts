@@ -1,0 +1,195 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { createStatuslineSource, parseStatuslineFeed, type PollContext, nodeFiles } from "@quotacast/core";
+import { renderStatusline, run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
+import { readStdinBounded } from "../../../exporter/src/statusline/stdin";
+import { formatCountdown } from "../../../exporter/src/statusline/render";
+import { encodeWrapped } from "../../../exporter/src/statusline/wrap";
+import { ManualClock, tempDir } from "../../fakes/ports";
+import { statuslinePayload } from "./payload";
+
+const NOW_MS = new Date(2026, 10, 22, 15, 0, 0).getTime(); // local time: "today" is Nov 22
+let dir: string;
+let feedFile: string;
+
+function io(stdin: Readable, nowMs = NOW_MS): StatuslineIo & { output: string[] } {
+  const output: string[] = [];
+  return {
+    stdin,
+    write: (text) => output.push(text),
+    env: { QUOTACAST_STATUSLINE_FILE: feedFile, HOME: dir },
+    nowMs: () => nowMs,
+    output,
+  };
+}
+
+const stdinOf = (value: unknown) =>
+  Readable.from([Buffer.from(typeof value === "string" ? value : JSON.stringify(value))]);
+
+beforeEach(() => {
+  dir = tempDir();
+  feedFile = path.join(dir, "data", "statusline.json");
+});
+
+test("formatCountdown", () => {
+  expect(formatCountdown(45 * 60_000 + 59_000)).toBe("45m");
+  expect(formatCountdown((2 * 60 + 13) * 60_000)).toBe("2h13m");
+  expect(formatCountdown((3 * 24 + 4) * 3600_000 + 59 * 60_000)).toBe("3d4h");
+  expect(formatCountdown(-5)).toBe("0m");
+});
+
+test("prints model, both windows with countdowns and today's cost, and saves the feed", async () => {
+  const session = io(stdinOf(statuslinePayload(NOW_MS, { costUsd: 12.4 })));
+  expect(await run([], session)).toBe(0);
+  expect(session.output.join("")).toBe("Opus 4.5 | 5h 42% (2h13m) | 7d 18% (3d4h) | $12.40 today\n");
+
+  const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
+  expect(feed).toMatchObject({
+    sessionId: "session-a",
+    transcriptPath: "/home/u/.claude/projects/-home-u-app/session-a.jsonl",
+    model: { id: "claude-opus-4-5-20251101", displayName: "Opus 4.5" },
+    sessionCostUsd: 12.4,
+    rateLimitsObservedAtMs: NOW_MS,
+  });
+});
+
+test("the core statusline source reads the feed the command wrote, in normalized units", async () => {
+  await run([], io(stdinOf(statuslinePayload(NOW_MS))));
+  const ctx: PollContext = {
+    clock: new ManualClock(NOW_MS + 60_000),
+    files: nodeFiles,
+    http: { get: () => Promise.reject(new Error("no network")) },
+    env: { QUOTACAST_STATUSLINE_FILE: feedFile },
+    homeDir: dir,
+    config: {},
+  };
+  const result = await createStatuslineSource().poll(ctx);
+  expect(result.status).toMatchObject({ source: "statusline", state: "ok" });
+  const five = result.snapshot!.windows.find((w) => w.window === "five_hour")!;
+  expect(five.utilizationRatio).toBeCloseTo(0.42, 10);
+  expect(five.resetsAtMs).toBe(Math.floor((NOW_MS + (2 * 60 + 13) * 60_000 + 30_000) / 1000) * 1000);
+  expect(five.observedAtMs).toBe(NOW_MS);
+  expect(result.snapshot!.windows.find((w) => w.window === "seven_day")!.utilizationRatio).toBeCloseTo(
+    0.184,
+    10,
+  );
+});
+
+test("keeps the last valid rate limits when an update lacks them", async () => {
+  await run([], io(stdinOf(statuslinePayload(NOW_MS))));
+  const later = NOW_MS + 60_000;
+  const session = io(stdinOf(statuslinePayload(later, { rateLimits: null, costUsd: 2 })), later);
+  await run([], session);
+  expect(session.output.join("")).toBe("Opus 4.5 | 5h 42% (2h12m) | 7d 18% (3d3h) | $2.00 today\n");
+  const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
+  expect(feed.rateLimitsObservedAtMs).toBe(NOW_MS);
+  expect(feed.updatedAtMs).toBe(later);
+
+  // Rate limits with no usable window do not replace good ones either.
+  await run(
+    [],
+    io(stdinOf(statuslinePayload(later, { rateLimits: { five_hour: { used_percentage: "x" } } })), later),
+  );
+  expect(parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!.rateLimitsObservedAtMs).toBe(NOW_MS);
+});
+
+test("today's cost sums sessions seen today; a session spanning midnight counts only today's part", async () => {
+  const yesterday = NOW_MS - 24 * 3600_000;
+  await run([], io(stdinOf(statuslinePayload(yesterday, { sessionId: "old", costUsd: 5 })), yesterday));
+  await run([], io(stdinOf(statuslinePayload(yesterday, { sessionId: "long", costUsd: 3 })), yesterday));
+  await run([], io(stdinOf(statuslinePayload(NOW_MS, { sessionId: "long", costUsd: 4.25 }))));
+  const session = io(stdinOf(statuslinePayload(NOW_MS, { sessionId: "new", costUsd: 2 })));
+  await run([], session);
+  // long: 4.25 - 3 = 1.25 today; new: 2; old: not seen today.
+  expect(session.output.join("")).toMatch(/\| \$3\.25 today\n$/);
+
+  // A restarted process (its counter went down) keeps what was already counted.
+  const restarted = io(stdinOf(statuslinePayload(NOW_MS, { sessionId: "new", costUsd: 0.5 })));
+  await run([], restarted);
+  expect(restarted.output.join("")).toMatch(/\| \$3\.75 today\n$/);
+});
+
+test("a window whose reset has passed is not shown", async () => {
+  await run([], io(stdinOf(statuslinePayload(NOW_MS))));
+  const later = NOW_MS + 3 * 3600_000;
+  const session = io(stdinOf(statuslinePayload(later, { rateLimits: null })), later);
+  await run([], session);
+  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 7d 18% \(3d1h\) \| \$1\.50 today\n$/);
+});
+
+test("malformed stdin: minimal line, exit 0, the feed is kept", async () => {
+  await run([], io(stdinOf(statuslinePayload(NOW_MS))));
+  const before = fs.readFileSync(feedFile, "utf8");
+  const session = io(stdinOf("{not json"));
+  expect(await run([], session)).toBe(0);
+  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  expect(fs.readFileSync(feedFile, "utf8")).toBe(before);
+
+  const empty = io(stdinOf("[]"));
+  expect(await run([], empty)).toBe(0);
+  expect(empty.output).toHaveLength(1);
+});
+
+test("a garbage feed file is replaced, and an unwritable one does not break the line", async () => {
+  fs.mkdirSync(path.dirname(feedFile), { recursive: true });
+  fs.writeFileSync(feedFile, "garbage");
+  const session = io(stdinOf(statuslinePayload(NOW_MS)));
+  await run([], session);
+  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  expect(parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))).not.toBeNull();
+
+  feedFile = path.join(dir, "a-file", "statusline.json");
+  fs.writeFileSync(path.join(dir, "a-file"), "not a directory");
+  const blocked = io(stdinOf(statuslinePayload(NOW_MS)));
+  expect(await run([], blocked)).toBe(0);
+  expect(blocked.output.join("")).toMatch(
+    /^Opus 4\.5 \| 5h 42% \(2h13m\) \| 7d 18% \(3d4h\) \| \$1\.50 today\n$/,
+  );
+});
+
+describe("bounded stdin", () => {
+  test("gives up when stdin never ends (fail open)", async () => {
+    const never = new PassThrough();
+    never.write('{"model":');
+    const startedMs = Date.now();
+    expect(await readStdinBounded(never, 1024, 100)).toBeNull();
+    expect(Date.now() - startedMs).toBeLessThan(1000);
+  });
+
+  test("gives up on oversized input", async () => {
+    expect(await readStdinBounded(stdinOf("x".repeat(5000)), 1000, 1000)).toBeNull();
+    expect((await readStdinBounded(stdinOf("x".repeat(500)), 1000, 1000))!.length).toBe(500);
+  });
+
+  test("the command still prints a line when stdin hangs", async () => {
+    const never = new PassThrough();
+    const session = io(never);
+    expect(await run([], session)).toBe(0);
+    expect(session.output).toEqual(["quotacast\n"]);
+  });
+});
+
+describe("wrapping the user's own statusline command", () => {
+  test("runs it with the same stdin and prints its output first", async () => {
+    const payload = JSON.stringify(statuslinePayload(NOW_MS));
+    const original = "printf 'theirs:'; head -c 12";
+    const text = await renderStatusline(io(stdinOf(payload)), original);
+    const [theirs, ours] = text.split("\n");
+    expect(theirs).toBe(`theirs:${payload.slice(0, 12)}`);
+    expect(ours).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  });
+
+  test("the original travels base64url-encoded in argv", async () => {
+    const session = io(stdinOf(statuslinePayload(NOW_MS)));
+    await run(["--wrap", encodeWrapped("echo 'mine | \"quoted\"'")], session);
+    expect(session.output.join("")).toMatch(/^mine \| "quoted"\nOpus 4\.5/);
+  });
+
+  test("a wrapped command that hangs or fails costs at most its time bound", async () => {
+    const hanging = await renderStatusline(io(stdinOf(statuslinePayload(NOW_MS))), "sleep 10");
+    expect(hanging).toMatch(/^Opus 4\.5/);
+    const failing = await renderStatusline(io(stdinOf(statuslinePayload(NOW_MS))), "exit 3");
+    expect(failing).toMatch(/^Opus 4\.5/);
+  });
+});

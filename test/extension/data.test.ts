@@ -1,0 +1,153 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadSummary, parseSummary, summaryUrl, type TextCache } from "../../extension/src/data";
+import {
+  HOUR_MS,
+  exporterSummary,
+  makeWorld,
+  startExporter,
+  writeFeed,
+  writeTranscript,
+  type World,
+} from "./fixtures";
+
+let world: World;
+
+beforeEach(() => {
+  world = makeWorld();
+});
+
+afterEach(() => world.cleanup());
+
+function memoryCache(): TextCache & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return { entries, get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
+}
+
+describe("local data", () => {
+  it("reuses the cached Summary on a warm run with nothing changed, and refreshes on new usage", async () => {
+    const nowMs = Date.now();
+    const file = writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - HOUR_MS, input: 100, output: 200 }]);
+    writeFeed(world, { fiveHourPercent: 30, observedAtMs: nowMs });
+    const cache = memoryCache();
+    const opts = { supportPath: world.supportPath, cache, timezone: "UTC" };
+
+    const cold = await loadSummary(opts);
+    expect(cold.origin).toBe("local");
+    expect(cold.problem).toBeNull();
+    expect(cold.stats.reusedCachedSummary).toBe(false);
+    expect(cold.stats.bytesRead).toBe(fs.statSync(file).size);
+    expect(cold.summary?.today.totalTokens).toBe(300);
+    expect(cold.summary?.windows.map((w) => w.reading.utilizationRatio)).toEqual([0.3]);
+
+    const warm = await loadSummary(opts);
+    expect(warm.stats.reusedCachedSummary).toBe(true);
+    expect(warm.stats.bytesRead).toBe(0);
+    expect(warm.summary).toEqual(cold.summary);
+
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - 60_000, input: 1000, output: 0 }]);
+    const changed = await loadSummary(opts);
+    expect(changed.stats.reusedCachedSummary).toBe(false);
+    expect(changed.stats.changedEvents).toBe(1);
+    expect(changed.summary?.today.totalTokens).toBe(1300);
+
+    writeFeed(world, { fiveHourPercent: 35, observedAtMs: nowMs + 1000 });
+    const newLimits = await loadSummary(opts);
+    expect(newLimits.stats.reusedCachedSummary).toBe(false);
+    expect(newLimits.summary?.windows[0].reading.utilizationRatio).toBeCloseTo(0.35);
+  });
+
+  it("keeps counting from the stored cursors after a restart (a new process, an empty Cache)", async () => {
+    const nowMs = Date.now();
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - HOUR_MS, input: 100, output: 200 }]);
+    await loadSummary({ supportPath: world.supportPath, cache: memoryCache(), timezone: "UTC" });
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - 60_000, input: 5, output: 5 }]);
+
+    const restarted = await loadSummary({
+      supportPath: world.supportPath,
+      cache: memoryCache(),
+      timezone: "UTC",
+    });
+    expect(restarted.stats.changedEvents).toBe(1);
+    expect(restarted.summary?.today.totalTokens).toBe(310);
+  });
+
+  it("reads only local files: statusline and transcripts, never OAuth or the Keychain", async () => {
+    const loaded = await loadSummary({ supportPath: world.supportPath, cache: memoryCache() });
+    expect(loaded.summary?.sources.map((s) => s.source)).toEqual(["statusline", "transcripts"]);
+    expect(loaded.statuslineFeedFile).toBe(world.feedFile);
+  });
+
+  it("a window that has already reset is not shown", async () => {
+    const nowMs = Date.now();
+    writeFeed(world, {
+      fiveHourPercent: 90,
+      fiveHourResetsAtMs: nowMs - 60_000,
+      observedAtMs: nowMs - 2 * HOUR_MS,
+    });
+    const loaded = await loadSummary({ supportPath: world.supportPath, cache: memoryCache() });
+    expect(loaded.summary?.windows).toEqual([]);
+  });
+
+  it("falls back to the last Summary with a problem when reading fails", async () => {
+    const cache = memoryCache();
+    const first = await loadSummary({ supportPath: world.supportPath, cache });
+    // A file where the support directory should be: the ledger cannot be written.
+    const blocked = path.join(world.root, "blocked");
+    fs.writeFileSync(blocked, "");
+    writeTranscript(world, "-p-app", "s1", [{ atMs: Date.now() - 60_000 }]);
+    const failed = await loadSummary({ supportPath: blocked, cache });
+    expect(failed.problem?.kind).toBe("local-failed");
+    expect(failed.summary).toEqual(first.summary);
+  });
+});
+
+describe("exporter data", () => {
+  it("shows what the exporter serves and caches it per URL", async () => {
+    const served = exporterSummary(Date.now(), {});
+    const exporter = await startExporter(() => ({ status: 200, body: JSON.stringify(served) }));
+    const cache = memoryCache();
+    try {
+      const loaded = await loadSummary({
+        exporterUrl: exporter.url + "/",
+        supportPath: world.supportPath,
+        cache,
+      });
+      expect(loaded.origin).toBe("exporter");
+      expect(loaded.summary).toEqual(served);
+      expect(exporter.requests).toEqual(["/api/v1/summary"]);
+      expect(fs.readdirSync(world.supportPath)).toEqual([]);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  it("reports an error answer and keeps the last good Summary", async () => {
+    const served = exporterSummary(Date.now() - 60_000, {});
+    let status = 200;
+    const exporter = await startExporter(() => ({
+      status,
+      body: status === 200 ? JSON.stringify(served) : "oops",
+    }));
+    const cache = memoryCache();
+    try {
+      const opts = { exporterUrl: exporter.url, supportPath: world.supportPath, cache };
+      await loadSummary(opts);
+      status = 500;
+      const failed = await loadSummary(opts);
+      expect(failed.problem).toEqual({
+        kind: "exporter-bad-response",
+        message: `${summaryUrl(exporter.url)}: HTTP 500`,
+      });
+      expect(failed.summary).toEqual(served);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  it("rejects JSON that is not a Summary", () => {
+    expect(parseSummary('{"status":"ok"}')).toBeNull();
+    expect(parseSummary("<html>")).toBeNull();
+    expect(parseSummary(JSON.stringify(exporterSummary(1, {})))).not.toBeNull();
+  });
+});

@@ -1,0 +1,169 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
+import { FileLedgerStore, shardOf } from "../../extension/src/ledger-store";
+import { assistantLine } from "../core/ingest/helpers";
+
+const DAY_MS = 24 * 3600_000;
+const NOW_MS = Date.UTC(2026, 10, 22, 12);
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-store-"));
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function event(key: string, timestampMs: number, outputTokens = 10): UsageEvent {
+  return {
+    key,
+    timestampMs,
+    model: "claude-sonnet-4-5-20250929",
+    sessionId: "s",
+    project: "p",
+    inputTokens: 1,
+    outputTokens,
+    cacheCreationTokens: 0,
+    cacheCreation1hTokens: 0,
+    cacheReadTokens: 0,
+    speed: "standard",
+    isSidechain: false,
+  };
+}
+
+function cursor(file: string, offsetBytes: number): FileCursor {
+  return { path: file, identity: { dev: 1, ino: 2, sizeBytes: offsetBytes, mtimeMs: 3 }, offsetBytes };
+}
+
+function store(): FileLedgerStore {
+  return new FileLedgerStore(dir, { nowMs: () => NOW_MS, shards: 8 });
+}
+
+describe("FileLedgerStore", () => {
+  it("persists cursors and winners across instances; the last copy of a key wins", async () => {
+    const a = store();
+    await a.commit({
+      cursors: [cursor("/t/a.jsonl", 100)],
+      removedCursorPaths: [],
+      events: [event("k1", NOW_MS), event("k2", NOW_MS)],
+    });
+    await a.commit({
+      cursors: [cursor("/t/a.jsonl", 200)],
+      removedCursorPaths: [],
+      events: [event("k1", NOW_MS, 99)],
+    });
+
+    const b = store();
+    expect(await b.loadCursors()).toEqual([cursor("/t/a.jsonl", 200)]);
+    const found = await b.getEvents(["k1", "k2", "missing"]);
+    expect([...found.keys()].sort()).toEqual(["k1", "k2"]);
+    expect(found.get("k1")?.outputTokens).toBe(99);
+    expect((await b.allEvents()).map((e) => e.key).sort()).toEqual(["k1", "k2"]);
+  });
+
+  it("removes cursors of vanished files but keeps their events", async () => {
+    const a = store();
+    await a.commit({
+      cursors: [cursor("/t/a.jsonl", 1), cursor("/t/b.jsonl", 2)],
+      removedCursorPaths: [],
+      events: [event("k", NOW_MS)],
+    });
+    await a.commit({ cursors: [], removedCursorPaths: ["/t/a.jsonl"], events: [] });
+    const b = store();
+    expect((await b.loadCursors()).map((c) => c.path)).toEqual(["/t/b.jsonl"]);
+    expect((await b.allEvents()).map((e) => e.key)).toEqual(["k"]);
+  });
+
+  it("loads only the shards of the keys asked for", async () => {
+    const a = store();
+    const events = Array.from({ length: 40 }, (_, i) => event(`key-${i}`, NOW_MS));
+    await a.commit({ cursors: [cursor("/t/a.jsonl", 1)], removedCursorPaths: [], events });
+    const b = store();
+    const spy = jest.spyOn(fs.promises, "readFile");
+    try {
+      await b.loadCursors();
+      await b.getEvents(["key-3"]);
+      const shardReads = spy.mock.calls
+        .map((c) => String(c[0]))
+        .filter((p) => p.includes(`${path.sep}events${path.sep}`));
+      expect(shardReads).toEqual([
+        path.join(dir, "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("skips a torn line and never glues the next append to it", async () => {
+    const a = store();
+    await a.commit({
+      cursors: [cursor("/t/a.jsonl", 1)],
+      removedCursorPaths: [],
+      events: [event("k1", NOW_MS)],
+    });
+    const shardFile = path.join(dir, "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.jsonl`);
+    fs.appendFileSync(shardFile, '{"key":"k2","timestampMs":'); // killed mid-write
+    await store().commit({ cursors: [], removedCursorPaths: [], events: [event("k2", NOW_MS, 7)] });
+    const found = await store().getEvents(["k1", "k2"]);
+    expect(found.get("k2")?.outputTokens).toBe(7);
+    expect(found.has("k1")).toBe(true);
+  });
+
+  it("answers recent events without the old ones", async () => {
+    const a = store();
+    await a.commit({
+      cursors: [cursor("/t/a.jsonl", 1)],
+      removedCursorPaths: [],
+      events: [
+        event("old", NOW_MS - 40 * DAY_MS),
+        event("week", NOW_MS - 5 * DAY_MS),
+        event("today", NOW_MS),
+      ],
+    });
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("today", NOW_MS, 50)] });
+    const recent = await store().recentEvents(NOW_MS - 7 * DAY_MS);
+    expect(recent.map((e) => [e.key, e.outputTokens]).sort()).toEqual([
+      ["today", 50],
+      ["week", 10],
+    ]);
+  });
+
+  it("starts over when the stored layout differs (another shard count)", async () => {
+    await store().commit({
+      cursors: [cursor("/t/a.jsonl", 1)],
+      removedCursorPaths: [],
+      events: [event("k", NOW_MS)],
+    });
+    const other = new FileLedgerStore(dir, { nowMs: () => NOW_MS, shards: 4 });
+    expect(await other.loadCursors()).toEqual([]);
+    expect(await other.allEvents()).toEqual([]);
+  });
+
+  it("gives UsageLedger the same events as the memory store, and a warm refresh reads nothing", async () => {
+    const configDir = path.join(dir, "claude");
+    const project = path.join(configDir, "projects", "-p-app");
+    fs.mkdirSync(project, { recursive: true });
+    const lines = [];
+    for (let i = 0; i < 30; i++) {
+      const timestamp = new Date(NOW_MS - i * 3600_000).toISOString();
+      // Each response twice, the second copy with more output (a streamed copy).
+      lines.push(assistantLine({ id: `m${i}`, requestId: `r${i}`, timestamp, output: 5 }));
+      lines.push(assistantLine({ id: `m${i}`, requestId: `r${i}`, timestamp, output: 50 + i }));
+    }
+    fs.writeFileSync(path.join(project, "s1.jsonl"), lines.join("\n") + "\n");
+
+    const memory = new UsageLedger({ configDirs: [configDir], store: new MemoryLedgerStore() });
+    await memory.refresh();
+    const fileStore = new FileLedgerStore(path.join(dir, "ledger"), { nowMs: () => NOW_MS });
+    await new UsageLedger({ configDirs: [configDir], store: fileStore }).refresh();
+
+    const reopened = new FileLedgerStore(path.join(dir, "ledger"), { nowMs: () => NOW_MS });
+    const sortByKey = (events: UsageEvent[]) => events.slice().sort((x, y) => x.key.localeCompare(y.key));
+    expect(sortByKey(await reopened.allEvents())).toEqual(sortByKey(await memory.events()));
+    const warm = await new UsageLedger({ configDirs: [configDir], store: reopened }).refresh();
+    expect(warm.bytesRead).toBe(0);
+    expect(warm.changes).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * PromQL helpers shared by the dashboard, rule and end-to-end tests: syntax checking with
+ * Prometheus's own lezer grammar, and the metric names an expression reads.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parser } from "@prometheus-io/lezer-promql";
+
+export const REPO_ROOT = path.join(__dirname, "..", "..");
+
+/** Syntax errors of `expr` as "offset N near '...'" strings; empty when it parses cleanly. */
+export function promqlSyntaxErrors(expr: string): string[] {
+  const errors: string[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.type.isError) {
+        errors.push(`offset ${node.from} near '${expr.slice(Math.max(0, node.from - 10), node.to + 10)}'`);
+      }
+    },
+  });
+  return errors;
+}
+
+/** Metric names (`quotacast_*`, `quotacast:*` and `up`) that an expression selects. */
+export function metricNames(expr: string): string[] {
+  const withoutStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const names = withoutStrings.match(/\b(?:quotacast[_:][a-zA-Z0-9_:]*|up)\b/g) ?? [];
+  return [...new Set(names)];
+}
+
+/** The metric names of docs/metrics.md's table: the contract every expression must keep to. */
+export function contractMetricNames(): Set<string> {
+  const text = fs.readFileSync(path.join(REPO_ROOT, "docs", "metrics.md"), "utf8");
+  return new Set([...text.matchAll(/^\| `(quotacast_[a-z0-9_]+)` \|/gm)].map((m) => m[1]));
+}
