@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import {
+  GENERATOR_VERSION,
   MANIFEST_NAME,
   generateHistory,
   truthByDay,
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     options: {
       "size-mb": { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
-      runs: { type: "string", default: "3" },
+      runs: { type: "string", default: "5" },
       "clean-size-mb": { type: "string", default: "100" },
     },
   });
@@ -153,7 +154,12 @@ function ensureHistory(opts: GenerateOptions): {
   const expectedPath = `${opts.dir}.expected.json`;
   if (fs.existsSync(manifestPath) && fs.existsSync(expectedPath)) {
     const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as HistoryManifest;
-    if (manifest.sizeMb === opts.sizeMb && manifest.seed === opts.seed && manifest.endMs === opts.endMs) {
+    if (
+      manifest.generatorVersion === GENERATOR_VERSION &&
+      manifest.sizeMb === opts.sizeMb &&
+      manifest.seed === opts.seed &&
+      manifest.endMs === opts.endMs
+    ) {
       return {
         manifest,
         expected: JSON.parse(fs.readFileSync(expectedPath, "utf8")) as Expected,
@@ -344,7 +350,8 @@ function renderSection(input: ReportInput): string {
   lines.push(
     `Run: ${new Date().toISOString()}. Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-      `Shared machine (other engineers' jobs may run at the same time): figures are medians of ${input.runs} runs.`,
+      `Shared machine (other engineers' jobs may run at the same time; load average ${os.loadavg()[0].toFixed(1)} ` +
+      `at the end of the run): figures are medians of ${input.runs} runs.`,
   );
   lines.push("");
   lines.push(
@@ -401,9 +408,9 @@ function renderSection(input: ReportInput): string {
   lines.push("");
   lines.push(...renderDifferences(oursVsCcusage, oursVsTruth, ccusageVsModel, modelDays));
   lines.push("");
-  lines.push(...renderCosts(first, ccusageJson.daily, "main history"));
+  lines.push(...renderCosts(first, ccusageJson.daily, "main history", oursVsCcusage.length > 0));
   lines.push("");
-  lines.push(...renderCosts(clean.ours, clean.ccusage.daily, "clean history (no token differences)"));
+  lines.push(...renderCosts(clean.ours, clean.ccusage.daily, "clean history", cleanDiffs.length > 0));
   return lines.join("\n");
 }
 
@@ -462,7 +469,12 @@ function renderDifferences(
   return lines;
 }
 
-function renderCosts(ours: ColdScanOutput, ccDaily: CcusageDay[], label: string): string[] {
+function renderCosts(
+  ours: ColdScanOutput,
+  ccDaily: CcusageDay[],
+  label: string,
+  tokensDiffer: boolean,
+): string[] {
   const ourCost = ours.days.reduce((s, d) => s + d.costUsd, 0);
   const ourCcRule = ours.days.reduce((s, d) => s + d.costUsdCcusageRule, 0);
   const ccCost = ccDaily.reduce((s, d) => s + d.totalCost, 0);
@@ -502,7 +514,8 @@ function renderCosts(ours: ColdScanOutput, ccDaily: CcusageDay[], label: string)
     `Largest per-day cost difference (quotacast with ccusage's long-context rule vs ccusage without unpriced models): ${(maxRel * 100).toFixed(2)}%` +
       (maxDay ? ` on ${maxDay}` : "") +
       ". Cost differences come from: models quotacast leaves unpriced (ccusage prices them from its LiteLLM copy), " +
-      "the long-context rule, and the token differences above (extra copies ccusage counts).",
+      "the long-context rule" +
+      (tokensDiffer ? ", and the token differences above (extra copies ccusage counts)." : "."),
   ];
 }
 

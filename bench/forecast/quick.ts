@@ -2,7 +2,13 @@
  * Quick look while tuning: the synthetic regimes, leave-one-session-out, one line per
  * strategy. Run: npx tsx --tsconfig test/tsconfig.json bench/forecast/quick.ts [regime...] [--temporal]
  */
-import { SYNTHETIC_REGIMES, runForecastBench, syntheticWindows, parseBenchDataset, type SyntheticRegime } from "@quotacast/core";
+import {
+  SYNTHETIC_REGIMES,
+  runForecastBench,
+  syntheticWindows,
+  parseBenchDataset,
+  type SyntheticRegime,
+} from "@quotacast/core";
 import * as fs from "node:fs";
 
 const args = process.argv.slice(2);

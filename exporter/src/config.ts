@@ -27,6 +27,8 @@ export interface ServeConfig {
   metricsProjects: number;
   processMetrics: boolean;
   watch: boolean;
+  /** Messages per ingest transaction (bounds memory and the work a kill loses). */
+  ingestCommitEvery: number;
 }
 
 type Kind = "string" | "list" | "bool" | "int" | "cron" | "projects";
@@ -41,23 +43,114 @@ interface Option {
 export const DEFAULT_PROJECTS_CAP = 20;
 
 export const OPTIONS: Option[] = [
-  { flag: "web.listen-address", key: "listenAddress", kind: "string", help: "address to listen on (default 127.0.0.1:9847)" },
-  { flag: "web.config.file", key: "webConfigFile", kind: "string", help: "web config file: basic auth and TLS (exporter-toolkit format)" },
-  { flag: "db.path", key: "dbPath", kind: "string", help: "SQLite database (default $XDG_DATA_HOME/quotacast/quotacast.db, ~/.local/share/...)" },
-  { flag: "config.file", key: "configFile", kind: "string", help: "configuration file, JSON or YAML, with these same keys" },
-  { flag: "claude.config-dir", key: "claudeConfigDirs", kind: "list", help: "Claude Code config dir (repeatable; default: discovered)" },
-  { flag: "timezone", key: "timezone", kind: "string", help: "IANA time zone for calendar days (default: the system's)" },
-  { flag: "sources.oauth", key: "oauth", kind: "bool", help: "poll Anthropic's OAuth usage endpoint with your Claude Code login (opt-in)" },
-  { flag: "sources.admin", key: "admin", kind: "bool", help: "poll the Admin API with ANTHROPIC_ADMIN_KEY (opt-in, organizations)" },
-  { flag: "anthropic.base-url", key: "anthropicBaseUrl", kind: "string", help: "Anthropic API base URL (default https://api.anthropic.com)" },
-  { flag: "schedule.transcripts", key: "transcriptsSchedule", kind: "cron", help: "cron expression of the transcript refresh (default every 15 s)" },
-  { flag: "schedule.admin", key: "adminSchedule", kind: "cron", help: "cron expression of the Admin API poll (default hourly)" },
-  { flag: "schedule.refit", key: "refitSchedule", kind: "cron", help: "cron expression of the forecast refit (default daily 04:10)" },
-  { flag: "schedule.prune", key: "pruneSchedule", kind: "cron", help: "cron expression of the retention pruning (default daily 04:40)" },
-  { flag: "retention.days", key: "retentionDays", kind: "int", help: "days of rate-limit history to keep (default 180)" },
-  { flag: "metrics.projects", key: "metricsProjects", kind: "projects", help: `per-project cost series for the top N projects (flag alone: ${DEFAULT_PROJECTS_CAP})` },
-  { flag: "metrics.process", key: "processMetrics", kind: "bool", help: "add Node.js process metrics (prefixed quotacast_)" },
-  { flag: "transcripts.watch", key: "watch", kind: "bool", help: "also refresh when transcripts change (fs.watch; default true)" },
+  {
+    flag: "web.listen-address",
+    key: "listenAddress",
+    kind: "string",
+    help: "address to listen on (default 127.0.0.1:9847)",
+  },
+  {
+    flag: "web.config.file",
+    key: "webConfigFile",
+    kind: "string",
+    help: "web config file: basic auth and TLS (exporter-toolkit format)",
+  },
+  {
+    flag: "db.path",
+    key: "dbPath",
+    kind: "string",
+    help: "SQLite database (default $XDG_DATA_HOME/quotacast/quotacast.db, ~/.local/share/...)",
+  },
+  {
+    flag: "config.file",
+    key: "configFile",
+    kind: "string",
+    help: "configuration file, JSON or YAML, with these same keys",
+  },
+  {
+    flag: "claude.config-dir",
+    key: "claudeConfigDirs",
+    kind: "list",
+    help: "Claude Code config dir (repeatable; default: discovered)",
+  },
+  {
+    flag: "timezone",
+    key: "timezone",
+    kind: "string",
+    help: "IANA time zone for calendar days (default: the system's)",
+  },
+  {
+    flag: "sources.oauth",
+    key: "oauth",
+    kind: "bool",
+    help: "poll Anthropic's OAuth usage endpoint with your Claude Code login (opt-in)",
+  },
+  {
+    flag: "sources.admin",
+    key: "admin",
+    kind: "bool",
+    help: "poll the Admin API with ANTHROPIC_ADMIN_KEY (opt-in, organizations)",
+  },
+  {
+    flag: "anthropic.base-url",
+    key: "anthropicBaseUrl",
+    kind: "string",
+    help: "Anthropic API base URL (default https://api.anthropic.com)",
+  },
+  {
+    flag: "schedule.transcripts",
+    key: "transcriptsSchedule",
+    kind: "cron",
+    help: "cron expression of the transcript refresh (default every 15 s)",
+  },
+  {
+    flag: "schedule.admin",
+    key: "adminSchedule",
+    kind: "cron",
+    help: "cron expression of the Admin API poll (default hourly)",
+  },
+  {
+    flag: "schedule.refit",
+    key: "refitSchedule",
+    kind: "cron",
+    help: "cron expression of the forecast refit (default daily 04:10)",
+  },
+  {
+    flag: "schedule.prune",
+    key: "pruneSchedule",
+    kind: "cron",
+    help: "cron expression of the retention pruning (default daily 04:40)",
+  },
+  {
+    flag: "retention.days",
+    key: "retentionDays",
+    kind: "int",
+    help: "days of rate-limit history to keep (default 180)",
+  },
+  {
+    flag: "metrics.projects",
+    key: "metricsProjects",
+    kind: "projects",
+    help: `per-project cost series for the top N projects (flag alone: ${DEFAULT_PROJECTS_CAP})`,
+  },
+  {
+    flag: "metrics.process",
+    key: "processMetrics",
+    kind: "bool",
+    help: "add Node.js process metrics (prefixed quotacast_)",
+  },
+  {
+    flag: "transcripts.watch",
+    key: "watch",
+    kind: "bool",
+    help: "also refresh when transcripts change (fs.watch; default true)",
+  },
+  {
+    flag: "ingest.commit-every",
+    key: "ingestCommitEvery",
+    kind: "int",
+    help: "messages per ingest transaction (default 5000)",
+  },
 ];
 
 export function defaultConfig(): ServeConfig {
@@ -79,6 +172,7 @@ export function defaultConfig(): ServeConfig {
     metricsProjects: 0,
     processMetrics: false,
     watch: true,
+    ingestCommitEvery: 5000,
   };
 }
 
@@ -139,7 +233,8 @@ function readFlags(argv: string[]): RawValues | "help" {
     let value: string | true;
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (option.kind === "bool") value = true;
-    else if (option.kind === "projects" && (argv[i + 1] === undefined || !/^\d+$/.test(argv[i + 1]))) value = true;
+    else if (option.kind === "projects" && (argv[i + 1] === undefined || !/^\d+$/.test(argv[i + 1])))
+      value = true;
     else {
       const next = argv[++i];
       if (next === undefined) throw new ConfigError(`--${name} needs a value`);
@@ -176,17 +271,22 @@ function readConfigFile(file: string): RawValues {
   try {
     parsed = path.extname(file).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid ${path.extname(file) === ".json" ? "JSON" : "YAML"}: ${(err as Error).message}`);
+    throw new ConfigError(
+      `config file ${file} is not valid ${path.extname(file) === ".json" ? "JSON" : "YAML"}: ${(err as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return new Map();
   if (typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ConfigError(`config file ${file} must hold a mapping of settings (for example web.listen-address: ...)`);
+    throw new ConfigError(
+      `config file ${file} must hold a mapping of settings (for example web.listen-address: ...)`,
+    );
   }
   const values: RawValues = new Map();
   for (const [key, value] of flatten(parsed as Record<string, unknown>, "")) {
     const option = OPTIONS.find((o) => o.flag === key);
     if (!option) throw new ConfigError(`config file ${file}: unknown setting '${key}' (see --help)`);
-    if (option.kind === "list") values.set(key, Array.isArray(value) ? value.map(String) : splitList(String(value)));
+    if (option.kind === "list")
+      values.set(key, Array.isArray(value) ? value.map(String) : splitList(String(value)));
     else if (value === true) values.set(key, true);
     else values.set(key, String(value));
   }
@@ -198,7 +298,8 @@ function flatten(obj: Record<string, unknown>, prefix: string): Array<[string, u
   const out: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(obj)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) out.push(...flatten(value as Record<string, unknown>, name));
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      out.push(...flatten(value as Record<string, unknown>, name));
     else out.push([name, value]);
   }
   return out;
@@ -252,7 +353,9 @@ function checkTimezone(timezone: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
-    throw new ConfigError(`--timezone: unknown time zone '${timezone}' (use an IANA name such as Europe/Paris)`);
+    throw new ConfigError(
+      `--timezone: unknown time zone '${timezone}' (use an IANA name such as Europe/Paris)`,
+    );
   }
 }
 

@@ -30,7 +30,10 @@ export class Job {
     this.runs++;
     this.running = this.work()
       .catch((err: unknown) => {
-        this.log("error", "job failed", { job: this.name, error: err instanceof Error ? err.message : String(err) });
+        this.log("error", "job failed", {
+          job: this.name,
+          error: err instanceof Error ? err.message : String(err),
+        });
       })
       .finally(() => {
         this.running = null;

@@ -81,18 +81,13 @@ export function formatTokens(tokens: number): string {
   return String(Math.round(tokens));
 }
 
-/** `45m`, `2h 05m`, `3d 4h`; negative durations read as 0m. */
+/** `45m`, `2h 05m`, `3d 4h`; negative durations read as 0m. Rounded first, so 59.9 min reads `1h 00m`. */
 export function formatDuration(ms: number): string {
-  const clamped = Math.max(0, ms);
-  if (clamped < HOUR_MS) return `${Math.round(clamped / MINUTE_MS)}m`;
-  if (clamped < DAY_MS) {
-    const hours = Math.floor(clamped / HOUR_MS);
-    const minutes = Math.round((clamped - hours * HOUR_MS) / MINUTE_MS);
-    return minutes === 60 ? `${hours + 1}h 00m` : `${hours}h ${String(minutes).padStart(2, "0")}m`;
-  }
-  const days = Math.floor(clamped / DAY_MS);
-  const hours = Math.round((clamped - days * DAY_MS) / HOUR_MS);
-  return hours === 24 ? `${days + 1}d 0h` : `${days}d ${hours}h`;
+  const minutes = Math.round(Math.max(0, ms) / MINUTE_MS);
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+  const hours = Math.round(ms / HOUR_MS);
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
 /** `just now`, `5m ago`, `2h 10m ago`. */
@@ -153,6 +148,12 @@ export function resetText(w: WindowSummary, nowMs: number): string {
   return w.reading.resetsAtMs === null
     ? "reset time unknown"
     : `resets in ${formatDuration(w.reading.resetsAtMs - nowMs)}`;
+}
+
+/** ` · 40m old` when the reading is older than `staleAfterMs`, else empty: old data shows its age. */
+export function readingAgeText(w: WindowSummary, nowMs: number, staleAfterMs = 10 * MINUTE_MS): string {
+  const ageMs = nowMs - w.reading.observedAtMs;
+  return ageMs > staleAfterMs ? ` · ${formatDuration(ageMs)} old` : "";
 }
 
 /** `at reset ~62% (48–80%)`: the median and the 80% interval. */

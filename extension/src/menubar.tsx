@@ -17,6 +17,7 @@ import {
   exhaustionText,
   forecastText,
   formatAge,
+  formatDuration,
   formatPercent,
   isStale,
   levelOf,
@@ -24,6 +25,7 @@ import {
   needsAttention,
   periodText,
   rateLimitSourceMissing,
+  readingAgeText,
   resetText,
   sourceStateText,
   sourceTitle,
@@ -42,7 +44,9 @@ export default function MenuBarCommand() {
   const summary = loaded?.summary ?? null;
   const level: Level | null = summary ? summaryLevel(summary, thresholds) : null;
   let title = menuBarTitle(summary, preferences.menuBarTitle ?? "highest", nowMs);
-  if (summary && (loaded?.problem || isStale(summary, nowMs)) && title !== "") title += " ·";
+  if (summary && title !== "" && (loaded?.problem || isStale(summary, nowMs))) {
+    title += ` (${formatDuration(nowMs - summary.generatedAtMs)} old)`;
+  }
 
   return (
     <MenuBarExtra
@@ -146,7 +150,7 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
           <MenuBarExtra.Section key={`${w.reading.window}:${w.reading.scopeModel?.id ?? ""}`} title={windowLabel(w)}>
             <MenuBarExtra.Item
               title={`${formatPercent(w.reading.utilizationRatio)} used`}
-              subtitle={resetText(w, nowMs)}
+              subtitle={resetText(w, nowMs) + readingAgeText(w, nowMs)}
               icon={{ source: Icon.CircleProgress, tintColor: levelColor(level) }}
             />
             {w.forecast ? <MenuBarExtra.Item title={forecastText(w.forecast)} icon={Icon.LineChart} /> : null}

@@ -19,6 +19,7 @@ import {
   periodText,
   projectName,
   rateLimitSourceMissing,
+  readingAgeText,
   resetText,
   sessionText,
   shortModel,
@@ -168,11 +169,15 @@ function WindowItem(props: {
   const color = levelColor(levelOf(ratio, thresholds));
   const f = w.forecast;
   const exhaustion = exhaustionText(f, nowMs);
+  const age = readingAgeText(w, nowMs);
   return (
     <List.Item
       title={windowLabel(w)}
       icon={getProgressIcon(Math.min(1, ratio), color)}
-      accessories={[{ tag: { value: formatPercent(ratio), color } }]}
+      accessories={[
+        ...(age ? [{ icon: Icon.Clock, text: age.replace(/^ · /, "") }] : []),
+        { tag: { value: formatPercent(ratio), color } },
+      ]}
       detail={
         <List.Item.Detail
           markdown={[

@@ -11,11 +11,17 @@ import { organizationDashboard } from "./organization";
 import { trendsDashboard } from "./trends";
 
 export const DASHBOARD_DIR = path.join(__dirname, "..", "..", "grafana", "dashboards");
-export const DASHBOARD_SPECS: readonly DashboardSpec[] = [nowDashboard, trendsDashboard, organizationDashboard];
+export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
+  nowDashboard,
+  trendsDashboard,
+  organizationDashboard,
+];
 
 /** File name -> JSON text, exactly as written to grafana/dashboards/. */
 export function renderDashboards(): Map<string, string> {
-  return new Map(DASHBOARD_SPECS.map((spec) => [spec.fileName, `${JSON.stringify(buildDashboard(spec), null, 2)}\n`]));
+  return new Map(
+    DASHBOARD_SPECS.map((spec) => [spec.fileName, `${JSON.stringify(buildDashboard(spec), null, 2)}\n`]),
+  );
 }
 
 if (require.main === module) {

@@ -152,7 +152,9 @@ export function labelVariable(name: string, label: string, metricSelector: strin
     type: "query",
     datasource: DATASOURCE_REF,
     definition,
-    query: { query: definition, refId: "PrometheusVariableQueryEditor-VariableQuery", qryType: 1 },
+    // The plain-string form: every Grafana version since 7 reads it (the newer object form
+    // rebuilds the string from separate metric and label fields).
+    query: definition,
     multi: true,
     includeAll: true,
     allValue: ".*",

@@ -35,7 +35,8 @@ const PROBABILITY_THRESHOLDS = [
 export const nowDashboard: DashboardSpec = {
   uid: "quotacast-now",
   title: "quotacast / Now",
-  description: "Claude subscription windows right now: utilization, forecast at reset, pace, burn, the active block and source health.",
+  description:
+    "Claude subscription windows right now: utilization, forecast at reset, pace, burn, the active block and source health.",
   fileName: "quotacast-now.json",
   timeFrom: "now-24h",
   refresh: "1m",
@@ -48,7 +49,8 @@ export const nowDashboard: DashboardSpec = {
     row("Windows"),
     gauge({
       title: "Window utilization",
-      description: "Latest utilization of each window (highest reading over the sources). Yellow from 75%, orange from 80%, red from 90%.",
+      description:
+        "Latest utilization of each window (highest reading over the sources). Yellow from 75%, orange from 80%, red from 90%.",
       w: 10,
       h: 8,
       unit: "percentunit",
@@ -89,7 +91,8 @@ export const nowDashboard: DashboardSpec = {
     }),
     stat({
       title: "Projected exhaustion (median)",
-      description: "When 100% is reached at the forecast's median; empty when exhaustion before reset is not likely.",
+      description:
+        "When 100% is reached at the forecast's median; empty when exhaustion before reset is not likely.",
       w: 7,
       h: 4,
       unit: "dateTimeFromNow",
@@ -105,7 +108,8 @@ export const nowDashboard: DashboardSpec = {
     }),
     stat({
       title: "Pace",
-      description: "Utilization divided by the elapsed fraction of the window: 1 = on pace, above 1 = ahead of pace.",
+      description:
+        "Utilization divided by the elapsed fraction of the window: 1 = on pace, above 1 = ahead of pace.",
       w: 7,
       h: 4,
       unit: "none",
@@ -180,7 +184,8 @@ export const nowDashboard: DashboardSpec = {
     }),
     timeseries({
       title: "Exhaustion time (forecast quantiles)",
-      description: "When the forecast reaches 100% (10%, 50%, 90% quantiles), shown as hours from now; absent when not likely.",
+      description:
+        "When the forecast reaches 100% (10%, 50%, 90% quantiles), shown as hours from now; absent when not likely.",
       w: 12,
       h: 7,
       unit: "h",
@@ -294,14 +299,20 @@ export const nowDashboard: DashboardSpec = {
       mappings: [
         {
           type: "value",
-          options: { "0": { text: "down", color: "red", index: 0 }, "1": { text: "up", color: "green", index: 1 } },
+          options: {
+            "0": { text: "down", color: "red", index: 0 },
+            "1": { text: "up", color: "green", index: 1 },
+          },
         },
       ],
-      targets: [{ expr: `quotacast_source_up{${I}}`, legendFormat: "{{source}} {{instance}}", instant: true }],
+      targets: [
+        { expr: `quotacast_source_up{${I}}`, legendFormat: "{{source}} {{instance}}", instant: true },
+      ],
     }),
     stat({
       title: "Since last success",
-      description: "Time since each source last answered. Statusline and header-file sources update only while Claude Code is used.",
+      description:
+        "Time since each source last answered. Statusline and header-file sources update only while Claude Code is used.",
       w: 8,
       h: 4,
       unit: "dtdurations",
@@ -334,7 +345,13 @@ export const nowDashboard: DashboardSpec = {
       h: 4,
       thresholds: NEUTRAL_THRESHOLDS,
       options: { textMode: "name" },
-      targets: [{ expr: `quotacast_build_info{${I}}`, legendFormat: "v{{version}} node {{nodejs_version}}", instant: true }],
+      targets: [
+        {
+          expr: `quotacast_build_info{${I}}`,
+          legendFormat: "v{{version}} node {{nodejs_version}}",
+          instant: true,
+        },
+      ],
     }),
     table({
       title: "Current source errors",
@@ -372,7 +389,11 @@ export const nowDashboard: DashboardSpec = {
       h: 6,
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [
-        { expr: `max(quotacast_scrape_duration_seconds{${I}})`, legendFormat: "collection (s)", instant: true },
+        {
+          expr: `max(quotacast_scrape_duration_seconds{${I}})`,
+          legendFormat: "collection (s)",
+          instant: true,
+        },
         {
           expr: `sum(quotacast_ingest_lines_skipped_total{${I}})`,
           legendFormat: "skipped lines",

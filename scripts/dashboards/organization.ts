@@ -22,7 +22,8 @@ const NO_BUDGET = "no budget rule loaded";
 export const organizationDashboard: DashboardSpec = {
   uid: "quotacast-organization",
   title: "quotacast / Organization",
-  description: "Organization month-to-date Claude Code cost per user and model (Admin API) and its projection.",
+  description:
+    "Organization month-to-date Claude Code cost per user and model (Admin API) and its projection.",
   fileName: "quotacast-organization.json",
   timeFrom: "now-30d",
   refresh: "5m",
@@ -31,7 +32,8 @@ export const organizationDashboard: DashboardSpec = {
     row("This month"),
     stat({
       title: "Month to date",
-      description: "Claude Code cost of the organization this month (the Admin API is at least an hour late).",
+      description:
+        "Claude Code cost of the organization this month (the Admin API is at least an hour late).",
       w: 6,
       h: 5,
       unit: "currencyUSD",
@@ -81,7 +83,11 @@ export const organizationDashboard: DashboardSpec = {
       decimals: 2,
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [
-        { expr: `sort_desc(sum by (user) (quotacast_org_cost_usd{${I}}))`, legendFormat: "{{user}}", instant: true },
+        {
+          expr: `sort_desc(sum by (user) (quotacast_org_cost_usd{${I}}))`,
+          legendFormat: "{{user}}",
+          instant: true,
+        },
       ],
     }),
     bargauge({
@@ -127,9 +133,14 @@ export const organizationDashboard: DashboardSpec = {
       h: 9,
       unit: "currencyUSD",
       decimals: 2,
-      targets: [{ expr: `sum by (user, model) (quotacast_org_cost_usd{${I}})`, instant: true, format: "table" }],
+      targets: [
+        { expr: `sum by (user, model) (quotacast_org_cost_usd{${I}})`, instant: true, format: "table" },
+      ],
       transformations: [
-        { id: "organize", options: { excludeByName: { Time: true }, renameByName: { Value: "month to date" } } },
+        {
+          id: "organize",
+          options: { excludeByName: { Time: true }, renameByName: { Value: "month to date" } },
+        },
         { id: "sortBy", options: { fields: {}, sort: [{ field: "month to date", desc: true }] } },
       ],
     }),

@@ -65,7 +65,8 @@ const HOURLY_MESSAGES = `sum(increase(quotacast_messages_total{${I}}[1h]))`;
 export const trendsDashboard: DashboardSpec = {
   uid: "quotacast-trends",
   title: "quotacast / Weekly trends",
-  description: "Eight weeks of API-equivalent cost and tokens, weekly windows, the learned limit and activity patterns.",
+  description:
+    "Eight weeks of API-equivalent cost and tokens, weekly windows, the learned limit and activity patterns.",
   fileName: "quotacast-trends.json",
   timeFrom: "now-8w",
   refresh: "15m",
@@ -169,12 +170,17 @@ export const trendsDashboard: DashboardSpec = {
       unit: "percentunit",
       min: 0,
       thresholds: UTILIZATION_THRESHOLDS,
-      custom: { ...STACKED_BARS, stacking: { mode: "none", group: "A" }, thresholdsStyle: { mode: "dashed" } },
+      custom: {
+        ...STACKED_BARS,
+        stacking: { mode: "none", group: "A" },
+        thresholdsStyle: { mode: "dashed" },
+      },
       targets: [{ expr: FINAL_WEEKLY_UTILIZATION, legendFormat: "{{window}} {{instance}}", interval: "1w" }],
     }),
     timeseries({
       title: "Cost per utilization point (learned limit)",
-      description: "API-equivalent USD that moves each window by one percentage point, with the learned bounds.",
+      description:
+        "API-equivalent USD that moves each window by one percentage point, with the learned bounds.",
       w: 12,
       h: 8,
       unit: "currencyUSD",
@@ -216,7 +222,8 @@ export const trendsDashboard: DashboardSpec = {
     }),
     bargauge({
       title: "Top projects",
-      description: "API-equivalent cost per project over the dashboard's range. Needs the exporter's opt-in project metrics.",
+      description:
+        "API-equivalent cost per project over the dashboard's range. Needs the exporter's opt-in project metrics.",
       w: 8,
       h: 8,
       unit: "currencyUSD",

@@ -60,7 +60,12 @@ describe("docker-compose.yml", () => {
   it("every bind mount names a file or folder of the repository, and named volumes are declared", () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const mount of mounts(service)) {
-        if (mount.bind) expect({ name, source: mount.source, exists: fs.existsSync(path.join(REPO_ROOT, mount.source)) }).toEqual({ name, source: mount.source, exists: true });
+        if (mount.bind)
+          expect({
+            name,
+            source: mount.source,
+            exists: fs.existsSync(path.join(REPO_ROOT, mount.source)),
+          }).toEqual({ name, source: mount.source, exists: true });
         else expect(Object.keys(compose.volumes)).toContain(mount.source);
       }
     }
@@ -68,7 +73,10 @@ describe("docker-compose.yml", () => {
 
   it("Prometheus reaches the exporter on the host through host.docker.internal", () => {
     expect(prometheus.extra_hosts).toContain("host.docker.internal:host-gateway");
-    const config = fs.readFileSync(hostPathOf(prometheus, flag(prometheus, "config.file") as string) as string, "utf8");
+    const config = fs.readFileSync(
+      hostPathOf(prometheus, flag(prometheus, "config.file") as string) as string,
+      "utf8",
+    );
     expect(config).toContain('"host.docker.internal:9847"');
   });
 
@@ -79,9 +87,14 @@ describe("docker-compose.yml", () => {
       alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
     };
     for (const pattern of config.rule_files) {
-      const rulesDir = hostPathOf(prometheus, path.posix.join(path.posix.dirname(configPath), path.posix.dirname(pattern)));
+      const rulesDir = hostPathOf(
+        prometheus,
+        path.posix.join(path.posix.dirname(configPath), path.posix.dirname(pattern)),
+      );
       expect(rulesDir).not.toBeNull();
-      expect(fs.readdirSync(rulesDir as string).filter((f) => f.endsWith(".yml")).length).toBeGreaterThanOrEqual(3);
+      expect(
+        fs.readdirSync(rulesDir as string).filter((f) => f.endsWith(".yml")).length,
+      ).toBeGreaterThanOrEqual(3);
     }
     const [target] = config.alerting.alertmanagers[0].static_configs[0].targets;
     expect(target.split(":")[0] in compose.services).toBe(true);
@@ -99,7 +112,10 @@ describe("docker-compose.yml", () => {
       path.join(REPO_ROOT, "grafana", "provisioning", "datasources"),
     );
     const provider = parseYaml(
-      fs.readFileSync(hostPathOf(grafana, "/etc/grafana/provisioning/dashboards/quotacast.yml") as string, "utf8"),
+      fs.readFileSync(
+        hostPathOf(grafana, "/etc/grafana/provisioning/dashboards/quotacast.yml") as string,
+        "utf8",
+      ),
     ) as { providers: Array<{ options: { path: string } }> };
     const dashboards = hostPathOf(grafana, provider.providers[0].options.path);
     expect(dashboards).toBe(path.join(REPO_ROOT, "grafana", "dashboards"));

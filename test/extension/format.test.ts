@@ -67,6 +67,8 @@ describe("format", () => {
     expect(formatDuration(HOUR_MS + 59.7 * 60_000)).toBe("2h 00m");
     expect(formatDuration(3 * 24 * HOUR_MS + 4 * HOUR_MS)).toBe("3d 4h");
     expect(formatDuration(-5)).toBe("0m");
+    expect(formatDuration(59.8 * 60_000)).toBe("1h 00m");
+    expect(formatDuration(23 * HOUR_MS + 59.8 * 60_000)).toBe("1d 0h");
     expect(formatUsd(3.456)).toBe("$3.46");
     expect(formatUsd(1234.5)).toBe("$1,235");
     expect(formatTokens(1_250_000)).toBe("1.3M");

@@ -192,6 +192,25 @@ describe("menu bar: forecast of exhaustion", () => {
   });
 });
 
+describe("menu bar: stale data", () => {
+  it("shows the age of an old statusline reading", async () => {
+    const nowMs = Date.now();
+    writeTodayUsage(nowMs);
+    writeFeed(world, {
+      fiveHourPercent: 50,
+      observedAtMs: nowMs - 45 * 60_000,
+      fiveHourResetsAtMs: nowMs + 50 * 60_000,
+    });
+
+    const r = await renderCommand(MenuBarCommand);
+    expect(byTitle(r, ITEM, "50% used").props.subtitle).toMatch(/^resets in (49|50)m · 45m old$/);
+    const feed = byTitle(r, ITEM, "Statusline Feed");
+    expect(feed.props.subtitle).toBe("stale · 45m ago");
+    expect(feed.props.icon.tintColor).toBe(Color.Orange);
+    expect(feed.props.tooltip).toMatch(/45 min old/);
+  });
+});
+
 describe("menu bar: no rate-limit source", () => {
   it("says how to enable the statusline feed and still shows usage", async () => {
     const nowMs = Date.now();
@@ -250,7 +269,7 @@ describe("menu bar: exporter", () => {
 
     await exporter.close();
     const offline = await renderCommand(MenuBarCommand);
-    expect(menu(offline).title).toBe("5h 55% ·");
+    expect(menu(offline).title).toBe("5h 55% (5m old)");
     expect(hasTitle(offline, ITEM, "Exporter unreachable: check the Exporter URL")).toBe(true);
     expect(hasTitle(offline, ITEM, /^Showing data from 5m ago$/)).toBe(true);
   });

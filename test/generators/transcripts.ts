@@ -542,9 +542,11 @@ class HistoryBuilder {
         `{"type":"last-prompt","lastPrompt":"${this.text.take(80)}","sessionId":"${state.ctx.sessionId}"}`,
       );
     } else if (r < 0.118 || this.responses === 5) {
-      // A line cut short mid-write by a crash: invalid JSON in the middle of the file.
+      // A line cut short mid-write by a crash: invalid JSON in the middle of the file, cut
+      // after its usage began (so readers that look for usage lines meet it and must skip it).
       w.line(
-        `{${common(state.ctx, state.parent, false)},"type":"assistant","message":{"model":"${state.ctx.model}","id":"msg_01`,
+        `{${common(state.ctx, state.parent, false)},"type":"assistant","message":{"model":"${state.ctx.model}",` +
+          `"id":"msg_01${rng.id(22)}","type":"message","role":"assistant","content":[],"usage":{"input_tokens":3,"cache_`,
       );
       this.invalidLines++;
     }
@@ -823,7 +825,11 @@ function sum(values: number[]): number {
 // ---------------------------------------------------------------- command line
 
 /** Summary written next to the data so a benchmark can reuse a history it generated before. */
+/** Bumped whenever the generator's output changes, so cached benchmark data is regenerated. */
+export const GENERATOR_VERSION = 2;
+
 export interface HistoryManifest {
+  generatorVersion: number;
   sizeMb: number;
   seed: number;
   endMs: number;
@@ -841,6 +847,7 @@ export const MANIFEST_NAME = "quotacast-generator.json";
 
 export function writeManifest(history: GeneratedHistory, opts: GenerateOptions): HistoryManifest {
   const manifest: HistoryManifest = {
+    generatorVersion: GENERATOR_VERSION,
     sizeMb: opts.sizeMb,
     seed: opts.seed,
     endMs: opts.endMs,

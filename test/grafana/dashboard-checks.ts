@@ -30,9 +30,11 @@ export function dashboardProblems(dashboard: JsonObject, provisionedUid: string)
     seenIds.add(panel.id);
     if (panel.type === "row") continue;
     const exprs = ((panel.targets as JsonObject[] | undefined) ?? []).map((t) => String(t.expr ?? "").trim());
-    if (exprs.length === 0 || exprs.some((e) => e === "")) problems.push(`panel '${String(panel.title)}' has no query`);
+    if (exprs.length === 0 || exprs.some((e) => e === ""))
+      problems.push(`panel '${String(panel.title)}' has no query`);
     const gridPos = panel.gridPos as { x: number; w: number } | undefined;
-    if (!gridPos || gridPos.x + gridPos.w > 24) problems.push(`panel '${String(panel.title)}' is outside the grid`);
+    if (!gridPos || gridPos.x + gridPos.w > 24)
+      problems.push(`panel '${String(panel.title)}' is outside the grid`);
   }
 
   const vars = variables(dashboard);
@@ -50,7 +52,8 @@ export function dashboardProblems(dashboard: JsonObject, provisionedUid: string)
   walk(dashboard, "$", (value, at) => {
     if (typeof value === "string") {
       for (const name of variableReferences(value)) {
-        if (!names.includes(name) && !BUILTIN_VARIABLES.has(name)) problems.push(`${at} uses undefined variable $${name}`);
+        if (!names.includes(name) && !BUILTIN_VARIABLES.has(name))
+          problems.push(`${at} uses undefined variable $${name}`);
       }
       return;
     }
@@ -70,7 +73,9 @@ export function dashboardProblems(dashboard: JsonObject, provisionedUid: string)
   // The one literal uid allowed: the provisioned datasource as the variable's default.
   const current = (datasourceVar?.current as JsonObject | undefined)?.value;
   if (current !== undefined && current !== provisionedUid) {
-    problems.push(`the datasource variable defaults to '${String(current)}', not the provisioned '${provisionedUid}'`);
+    problems.push(
+      `the datasource variable defaults to '${String(current)}', not the provisioned '${provisionedUid}'`,
+    );
   }
   return problems;
 }

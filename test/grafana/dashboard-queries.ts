@@ -63,7 +63,9 @@ export function variables(dashboard: JsonObject): JsonObject[] {
 
 /** `$name`, `${name}`, `${name:format}` and `[[name]]` references in a string. */
 export function variableReferences(text: string): string[] {
-  const names = [...text.matchAll(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  const names = [...text.matchAll(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
   return [...new Set(names)];
 }
 
@@ -93,8 +95,15 @@ export interface Substitution {
  * Replaces the dashboard's own variables by `.*` (Grafana's "All" value here) and the
  * built-in ones by their values. Throws on a variable it does not know.
  */
-export function substituteVariables(expr: string, dashboardVariables: readonly string[], sub: Substitution): string {
-  const rateInterval = Math.max(sub.intervalSeconds + sub.scrapeIntervalSeconds, 4 * sub.scrapeIntervalSeconds);
+export function substituteVariables(
+  expr: string,
+  dashboardVariables: readonly string[],
+  sub: Substitution,
+): string {
+  const rateInterval = Math.max(
+    sub.intervalSeconds + sub.scrapeIntervalSeconds,
+    4 * sub.scrapeIntervalSeconds,
+  );
   const builtins: Record<string, string> = {
     __interval: `${sub.intervalSeconds}s`,
     __interval_ms: String(sub.intervalSeconds * 1000),

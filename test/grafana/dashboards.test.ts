@@ -34,7 +34,10 @@ describe("generated dashboards", () => {
     const rendered = renderDashboards();
     expect(dashboards.map((d) => d.fileName).sort()).toEqual([...rendered.keys()].sort());
     for (const [fileName, text] of rendered) {
-      expect({ fileName, text: fs.readFileSync(path.join(DASHBOARD_DIR, fileName), "utf8") }).toEqual({ fileName, text });
+      expect({ fileName, text: fs.readFileSync(path.join(DASHBOARD_DIR, fileName), "utf8") }).toEqual({
+        fileName,
+        text,
+      });
     }
   });
 
@@ -61,7 +64,11 @@ describe.each(dashboards.map((d) => [d.fileName, d]))("%s", (_fileName, loaded) 
 
   it("every query parses as PromQL once the variables are substituted", () => {
     const failures = panelQueries(loaded)
-      .map((q) => ({ panel: q.panel, expr: q.expr, errors: promqlSyntaxErrors(substituteVariables(q.expr, variableNames, SUBSTITUTION)) }))
+      .map((q) => ({
+        panel: q.panel,
+        expr: q.expr,
+        errors: promqlSyntaxErrors(substituteVariables(q.expr, variableNames, SUBSTITUTION)),
+      }))
       .filter((f) => f.errors.length > 0);
     expect(failures).toEqual([]);
   });
@@ -77,8 +84,14 @@ describe.each(dashboards.map((d) => [d.fileName, d]))("%s", (_fileName, loaded) 
   });
 
   it("reads only metrics of docs/metrics.md and recording rules that exist", () => {
-    const known = new Set([...contractMetricNames(), ...loadRules().flatMap((r) => (r.record ? [r.record] : []))]);
-    const exprs = [...panelQueries(loaded).map((q) => q.expr), ...variables(dashboard).map((v) => String(v.definition ?? ""))];
+    const known = new Set([
+      ...contractMetricNames(),
+      ...loadRules().flatMap((r) => (r.record ? [r.record] : [])),
+    ]);
+    const exprs = [
+      ...panelQueries(loaded).map((q) => q.expr),
+      ...variables(dashboard).map((v) => String(v.definition ?? "")),
+    ];
     const unknown = exprs.flatMap((expr) => metricNames(expr).filter((name) => !known.has(name)));
     expect(unknown).toEqual([]);
   });
@@ -104,7 +117,9 @@ describe("the structural checks find what they look for", () => {
     const broken = clone(base);
     const panels = broken.panels as JsonObject[];
     panels[2].id = panels[1].id;
-    expect(dashboardProblems(broken, PROVISIONED_DATASOURCE_UID)).toEqual([`panel id ${String(panels[1].id)} is used twice`]);
+    expect(dashboardProblems(broken, PROVISIONED_DATASOURCE_UID)).toEqual([
+      `panel id ${String(panels[1].id)} is used twice`,
+    ]);
   });
 
   it("a hard-coded datasource uid", () => {
@@ -124,7 +139,10 @@ describe("the structural checks find what they look for", () => {
     other.targets = [];
     const problems = dashboardProblems(broken, PROVISIONED_DATASOURCE_UID);
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringContaining("undefined variable $host"), `panel '${String(other.title)}' has no query`]),
+      expect.arrayContaining([
+        expect.stringContaining("undefined variable $host"),
+        `panel '${String(other.title)}' has no query`,
+      ]),
     );
   });
 
@@ -142,16 +160,24 @@ describe("provisioning", () => {
   const provisioning = path.join(REPO_ROOT, "grafana", "provisioning");
 
   it("provisions the Prometheus of docker-compose.yml with the uid the dashboards default to", () => {
-    const file = parseYaml(fs.readFileSync(path.join(provisioning, "datasources", "quotacast.yml"), "utf8")) as {
+    const file = parseYaml(
+      fs.readFileSync(path.join(provisioning, "datasources", "quotacast.yml"), "utf8"),
+    ) as {
       datasources: JsonObject[];
     };
     expect(file.datasources).toEqual([
-      expect.objectContaining({ uid: PROVISIONED_DATASOURCE_UID, type: "prometheus", url: "http://prometheus:9090" }),
+      expect.objectContaining({
+        uid: PROVISIONED_DATASOURCE_UID,
+        type: "prometheus",
+        url: "http://prometheus:9090",
+      }),
     ]);
   });
 
   it("loads the dashboards folder with a file provider", () => {
-    const file = parseYaml(fs.readFileSync(path.join(provisioning, "dashboards", "quotacast.yml"), "utf8")) as {
+    const file = parseYaml(
+      fs.readFileSync(path.join(provisioning, "dashboards", "quotacast.yml"), "utf8"),
+    ) as {
       providers: Array<{ type: string; options: { path: string } }>;
     };
     expect(file.providers).toHaveLength(1);

@@ -4,7 +4,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parser } from "@prometheus-io/lezer-promql";
+
+/** The part of lezer's syntax tree the checks use. */
+interface SyntaxTree {
+  iterate(spec: { enter(node: { type: { isError: boolean }; from: number; to: number }): void }): void;
+}
+
+// The package ships a CommonJS build (what jest loads) but ESM-only type declarations, which
+// a CommonJS module cannot import: require it with the little of its type that is used.
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: { parse(input: string): SyntaxTree } };
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 

@@ -55,7 +55,9 @@ export function loadRules(): Rule[] {
 }
 
 export function loadRuleTests(): RuleTestFile[] {
-  return ruleTestFilePaths().map((file) => ({ file, ...(parseYaml(fs.readFileSync(file, "utf8")) as object) }) as RuleTestFile);
+  return ruleTestFilePaths().map(
+    (file) => ({ file, ...(parseYaml(fs.readFileSync(file, "utf8")) as object) }) as RuleTestFile,
+  );
 }
 
 function listYaml(dir: string, suffix: string): string[] {

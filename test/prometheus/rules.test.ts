@@ -9,7 +9,15 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { findBinary, nameUnlessMissing } from "./binaries";
 import { REPO_ROOT, contractMetricNames, metricNames, promqlSyntaxErrors } from "./promql";
-import { type Rule, type RuleTestFile, RULES_DIR, loadRuleTests, loadRules, ruleFilePaths, ruleTestFilePaths } from "./rule-files";
+import {
+  type Rule,
+  type RuleTestFile,
+  RULES_DIR,
+  loadRuleTests,
+  loadRules,
+  ruleFilePaths,
+  ruleTestFilePaths,
+} from "./rule-files";
 
 const promtool = findBinary("promtool");
 const itWithPromtool = promtool ? it : it.skip;
@@ -35,11 +43,14 @@ describe("promtool", () => {
     expect({ status, output }).toEqual({ status: 0, output: expect.not.stringMatching(/FAILED/) });
   });
 
-  itWithPromtool(nameUnlessMissing("check config accepts prometheus.yml with its rule files", promtool, "promtool"), () => {
-    const { status, output } = runPromtool(["check", "config", path.join("prometheus", "prometheus.yml")]);
-    expect(output).toMatch(new RegExp(`${ruleFilePaths().length} rule files found`));
-    expect(status).toBe(0);
-  });
+  itWithPromtool(
+    nameUnlessMissing("check config accepts prometheus.yml with its rule files", promtool, "promtool"),
+    () => {
+      const { status, output } = runPromtool(["check", "config", path.join("prometheus", "prometheus.yml")]);
+      expect(output).toMatch(new RegExp(`${ruleFilePaths().length} rule files found`));
+      expect(status).toBe(0);
+    },
+  );
 });
 
 /** Alert names with a test that expects them to fire, and with one that expects silence. */
@@ -83,7 +94,9 @@ describe("rule unit tests cover every rule", () => {
   });
 
   it("every recording rule has an expression test", () => {
-    const tested = new Set(ruleTests.flatMap((f) => f.tests.flatMap((t) => (t.promql_expr_test ?? []).map((e) => e.expr))));
+    const tested = new Set(
+      ruleTests.flatMap((f) => f.tests.flatMap((t) => (t.promql_expr_test ?? []).map((e) => e.expr))),
+    );
     expect(recordings.map((r) => r.record).filter((name) => !tested.has(name as string))).toEqual([]);
   });
 
@@ -111,16 +124,21 @@ describe("alert definitions", () => {
     ),
   );
 
-  it.each(alerts.map((a) => [a.alert as string, a]))("%s has severity, summary, description, runbook", (_name, rule) => {
-    const alert = rule as Rule;
-    expect(["info", "warning", "critical"]).toContain(alert.labels.severity);
-    expect(alert.annotations.summary).toEqual(expect.any(String));
-    expect(alert.annotations.description).toEqual(expect.any(String));
-    const runbook = alert.annotations.runbook_url;
-    expect(runbook).toMatch(/^https:\/\/github\.com\/quotacast\/quotacast\/blob\/main\/docs\/monitoring\.md#[a-z0-9-]+$/);
-    const anchor = runbook.split("#")[1];
-    expect({ anchor, inDocs: headingAnchors.has(anchor) }).toEqual({ anchor, inDocs: true });
-  });
+  it.each(alerts.map((a) => [a.alert as string, a]))(
+    "%s has severity, summary, description, runbook",
+    (_name, rule) => {
+      const alert = rule as Rule;
+      expect(["info", "warning", "critical"]).toContain(alert.labels.severity);
+      expect(alert.annotations.summary).toEqual(expect.any(String));
+      expect(alert.annotations.description).toEqual(expect.any(String));
+      const runbook = alert.annotations.runbook_url;
+      expect(runbook).toMatch(
+        /^https:\/\/github\.com\/quotacast\/quotacast\/blob\/main\/docs\/monitoring\.md#[a-z0-9-]+$/,
+      );
+      const anchor = runbook.split("#")[1];
+      expect({ anchor, inDocs: headingAnchors.has(anchor) }).toEqual({ anchor, inDocs: true });
+    },
+  );
 
   it("describes the exhaustion probability in the forecast alert", () => {
     const exhaustion = alerts.find((a) => a.alert === "QuotacastWindowExhaustionLikely") as Rule;

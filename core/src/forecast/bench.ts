@@ -5,12 +5,13 @@
  * regimes and the dataset built from a transcript cost stream. Pure: the CLI does the I/O.
  */
 import { protocolPoints } from "./claumon";
-import { learnLimit, limitSegments } from "./learned-limit";
+import { learnLimitFromWindows } from "./learned-limit";
 import { createRng, exponentialDraw, gammaDraw, normalDraw, type Rng } from "./random";
 import { scorePoint, summarize, type ScoreSummary, type ScoredPoint } from "./score";
 import { HOUR_MS, type CompletedWindow, type CostPoint } from "./series";
 import { quantileSorted } from "./stats";
 import { ALL_STRATEGIES, type FitContext, type Strategy } from "./strategies";
+import type { ForecastInput } from "./model";
 
 // ---------------------------------------------------------------- dataset format
 
@@ -45,13 +46,15 @@ function parseTime(value: unknown, where: string): number {
 }
 
 function parseNumber(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`${where}: not a number: ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new Error(`${where}: not a number: ${JSON.stringify(value)}`);
   return value;
 }
 
 /** Validates a parsed JSON dataset; throws with the path of the first bad field. */
 export function parseBenchDataset(json: unknown): { name: string; windows: BenchWindow[] } {
-  if (!json || typeof json !== "object") throw new Error("dataset: expected an object with name and sessions");
+  if (!json || typeof json !== "object")
+    throw new Error("dataset: expected an object with name and sessions");
   const obj = json as { name?: unknown; sessions?: unknown };
   if (!Array.isArray(obj.sessions)) throw new Error("dataset: 'sessions' must be an array");
   const name = typeof obj.name === "string" ? obj.name : "dataset";
@@ -74,11 +77,20 @@ export function parseBenchDataset(json: unknown): { name: string; windows: Bench
     const costs = Array.isArray(s.costs)
       ? (s.costs as unknown[]).map((c, j) => {
           const cc = (c ?? {}) as Record<string, unknown>;
-          return { timestampMs: parseTime(cc.t, `${where}.costs[${j}].t`), costUsd: parseNumber(cc.usd, `${where}.costs[${j}].usd`) };
+          return {
+            timestampMs: parseTime(cc.t, `${where}.costs[${j}].t`),
+            costUsd: parseNumber(cc.usd, `${where}.costs[${j}].usd`),
+          };
         })
       : [];
     readings.sort((a, b) => a.observedAtMs - b.observedAtMs);
-    return { resetsAtMs, windowLengthMs: Math.round(hours * HOUR_MS), finalUtilizationRatio: finalRatio, readings, costs };
+    return {
+      resetsAtMs,
+      windowLengthMs: Math.round(hours * HOUR_MS),
+      finalUtilizationRatio: finalRatio,
+      readings,
+      costs,
+    };
   });
   return { name, windows };
 }
@@ -90,8 +102,15 @@ export function toBenchDataset(name: string, windows: readonly BenchWindow[]): B
       reset: new Date(w.resetsAtMs).toISOString(),
       duration_hours: w.windowLengthMs / HOUR_MS,
       u_final: w.finalUtilizationRatio,
-      snapshots: w.readings.map((r) => ({ t: new Date(r.observedAtMs).toISOString(), u: r.utilizationRatio })),
-      ...(w.costs.length ? { costs: w.costs.map((c) => ({ t: new Date(c.timestampMs).toISOString(), usd: round6(c.costUsd) })) } : {}),
+      snapshots: w.readings.map((r) => ({
+        t: new Date(r.observedAtMs).toISOString(),
+        u: r.utilizationRatio,
+      })),
+      ...(w.costs.length
+        ? {
+            costs: w.costs.map((c) => ({ t: new Date(c.timestampMs).toISOString(), usd: round6(c.costUsd) })),
+          }
+        : {}),
     })),
   };
 }
@@ -127,8 +146,8 @@ function actualExhaustionMs(w: CompletedWindow): number | null {
 
 /** A limit learned from the training windows' cost streams (null without costs). */
 function learnedLimitFrom(training: readonly BenchWindow[]): FitContext {
-  const segments = training.flatMap((w) => (w.costs.length ? limitSegments(w.readings, w.costs) : []));
-  return { learnedLimit: segments.length >= 3 ? learnLimit("bench", segments) : null };
+  const learned = learnLimitFromWindows("bench", training);
+  return { learnedLimit: learned && learned.samples >= 3 ? learned : null };
 }
 
 export function runForecastBench(
@@ -150,7 +169,10 @@ export function runForecastBench(
   } else {
     const cut = Math.floor(sorted.length * 0.6);
     const test = sorted.map((_, i) => i).filter((i) => i >= cut);
-    folds.push({ test, train: (i) => sorted.slice(0, cut).filter((o) => o.windowLengthMs === sorted[i].windowLengthMs) });
+    folds.push({
+      test,
+      train: (i) => sorted.slice(0, cut).filter((o) => o.windowLengthMs === sorted[i].windowLengthMs),
+    });
   }
   const medianFinal = quantileSorted(
     sorted.map((w) => w.finalUtilizationRatio).sort((a, b) => a - b),
@@ -178,7 +200,13 @@ export function runForecastBench(
         for (const at of protocolPoints(w.readings[0].observedAtMs, w.resetsAtMs)) {
           const readings = w.readings.filter((r) => r.observedAtMs <= at);
           const costs = w.costs.filter((c) => c.timestampMs <= at);
-          const f = predict({ nowMs: at, resetsAtMs: w.resetsAtMs, windowLengthMs: w.windowLengthMs, readings, costStream: costs });
+          const f = predict({
+            nowMs: at,
+            resetsAtMs: w.resetsAtMs,
+            windowLengthMs: w.windowLengthMs,
+            readings,
+            costStream: costs,
+          });
           if (strategy === strategies[0]) horizons.push(w.resetsAtMs - at);
           if (!f) continue;
           const stillToCome = actualEta !== null && actualEta > at ? actualEta : null;
@@ -186,14 +214,25 @@ export function runForecastBench(
           scored
             .get(strategy.name)!
             .push(
-              scorePoint(strategy.name, i, f.quantiles, w.finalUtilizationRatio, w.resetsAtMs - at, reached ? null : f.etaMs, reached ? null : stillToCome),
+              scorePoint(
+                strategy.name,
+                i,
+                f.quantiles,
+                w.finalUtilizationRatio,
+                w.resetsAtMs - at,
+                reached ? null : f.etaMs,
+                reached ? null : stillToCome,
+              ),
             );
         }
       }
     }
     elapsedMs[strategy.name] = clock() - started;
   }
-  const medianHorizon = quantileSorted(horizons.sort((a, b) => a - b), 0.5);
+  const medianHorizon = quantileSorted(
+    horizons.sort((a, b) => a - b),
+    0.5,
+  );
   const climatology = scored.get("climatology");
   const climatologyCrps = (pts: ScoredPoint[] | undefined): number | null =>
     pts && pts.length ? pts.reduce((s, p) => s + p.crps, 0) / pts.length : null;
@@ -269,7 +308,10 @@ function windowShape(regime: SyntheticRegime, rng: Rng): RateShape {
 }
 
 /** 60 five-hour windows of one regime: 3 a day, polled every 2 minutes in whole percents, capped at 100%. */
-export function syntheticWindows(regime: SyntheticRegime, opts: { windows?: number; seed?: number } = {}): BenchWindow[] {
+export function syntheticWindows(
+  regime: SyntheticRegime,
+  opts: { windows?: number; seed?: number } = {},
+): BenchWindow[] {
   const count = opts.windows ?? 60;
   const rng = createRng((opts.seed ?? 1) * 1000 + SYNTHETIC_REGIMES.indexOf(regime));
   const day0 = Date.UTC(2026, 8, 1);
@@ -293,10 +335,71 @@ export function syntheticWindows(regime: SyntheticRegime, opts: { windows?: numb
       readings.push({ observedAtMs: t, utilizationRatio: Math.floor(u * 100 + 1e-9) / 100 });
     }
     const finalRatio = readings.reduce((m, r) => Math.max(m, r.utilizationRatio), 0);
-    out.push({ resetsAtMs, windowLengthMs: FIVE_HOURS_MS, finalUtilizationRatio: finalRatio, readings, costs: [] });
+    out.push({
+      resetsAtMs,
+      windowLengthMs: FIVE_HOURS_MS,
+      finalUtilizationRatio: finalRatio,
+      readings,
+      costs: [],
+    });
     startMs = resetsAtMs + (0.25 + 1.25 * rng.next()) * HOUR_MS;
   }
   return out;
+}
+
+/**
+ * The latency case: a 5-hour window with 199 past windows and a 7-day window polled every
+ * 2 minutes with 8 past weeks, both forecast together (the "all windows" call of a poll).
+ */
+export function latencyFixture(): ForecastInput[] {
+  const past: BenchWindow[] = [
+    ...syntheticWindows("bursty", { windows: 100, seed: 3 }),
+    ...syntheticWindows("linear", { windows: 100, seed: 4 }),
+  ];
+  const current = past.pop() as BenchWindow;
+  const nowMs = current.resetsAtMs - 2 * HOUR_MS;
+  const weekMs = 7 * 24 * HOUR_MS;
+  const rng = createRng(77);
+  const weeks: BenchWindow[] = [];
+  for (let k = 0; k < 9; k++) {
+    const startMs = Date.UTC(2026, 5, 1) + k * weekMs;
+    const ratePerH = (0.5 + rng.next()) / (7 * 24);
+    const readings = [];
+    for (let t = startMs; t < startMs + weekMs; t += POLL_MS) {
+      readings.push({
+        observedAtMs: t,
+        utilizationRatio: Math.floor((100 * ratePerH * (t - startMs)) / HOUR_MS) / 100,
+      });
+    }
+    const finalRatio = readings[readings.length - 1].utilizationRatio;
+    weeks.push({
+      resetsAtMs: startMs + weekMs,
+      windowLengthMs: weekMs,
+      finalUtilizationRatio: finalRatio,
+      readings,
+      costs: [],
+    });
+  }
+  const week = weeks.pop() as BenchWindow;
+  const weekNowMs = week.resetsAtMs - 3 * 24 * HOUR_MS;
+  return [
+    {
+      window: "five_hour",
+      nowMs,
+      resetsAtMs: current.resetsAtMs,
+      windowLengthMs: FIVE_HOURS_MS,
+      readings: current.readings.filter((r) => r.observedAtMs <= nowMs),
+      pastWindows: past,
+    },
+    {
+      window: "seven_day",
+      nowMs: weekNowMs,
+      resetsAtMs: week.resetsAtMs,
+      windowLengthMs: weekMs,
+      readings: week.readings.filter((r) => r.observedAtMs <= weekNowMs),
+      pastWindows: weeks,
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- dataset from transcripts
@@ -317,7 +420,9 @@ export interface CostDatasetOptions {
  */
 export function windowsFromCosts(costs: readonly CostPoint[], opts: CostDatasetOptions): BenchWindow[] {
   const pollMs = opts.pollMs ?? POLL_MS;
-  const events = costs.filter((c) => Number.isFinite(c.timestampMs) && c.costUsd > 0).sort((a, b) => a.timestampMs - b.timestampMs);
+  const events = costs
+    .filter((c) => Number.isFinite(c.timestampMs) && c.costUsd > 0)
+    .sort((a, b) => a.timestampMs - b.timestampMs);
   if (events.length === 0 || !(opts.limitUsd > 0)) return [];
   const nowMs = opts.nowMs ?? events[events.length - 1].timestampMs;
   const out: BenchWindow[] = [];
@@ -333,16 +438,27 @@ export function windowsFromCosts(costs: readonly CostPoint[], opts: CostDatasetO
       const minute = Math.floor(e.timestampMs / 60_000) * 60_000;
       perMinute.set(minute, (perMinute.get(minute) ?? 0) + e.costUsd);
     }
-    const minuteCosts = [...perMinute.entries()].sort((a, b) => a[0] - b[0]).map(([t, usd]) => ({ timestampMs: t, costUsd: usd }));
+    const minuteCosts = [...perMinute.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([t, usd]) => ({ timestampMs: t, costUsd: usd }));
     const readings = [];
     let j = 0;
     let cumulative = 0;
     for (let t = startMs; t < resetsAtMs; t += pollMs) {
       while (j < inWindow.length && inWindow[j].timestampMs <= t) cumulative += inWindow[j++].costUsd;
-      readings.push({ observedAtMs: t, utilizationRatio: Math.floor((cumulative / opts.limitUsd) * 100 + 1e-9) / 100 });
+      readings.push({
+        observedAtMs: t,
+        utilizationRatio: Math.floor((cumulative / opts.limitUsd) * 100 + 1e-9) / 100,
+      });
     }
     const finalRatio = readings.reduce((m, r) => Math.max(m, r.utilizationRatio), 0);
-    out.push({ resetsAtMs, windowLengthMs: opts.windowLengthMs, finalUtilizationRatio: finalRatio, readings, costs: minuteCosts });
+    out.push({
+      resetsAtMs,
+      windowLengthMs: opts.windowLengthMs,
+      finalUtilizationRatio: finalRatio,
+      readings,
+      costs: minuteCosts,
+    });
   }
   return out;
 }
@@ -388,7 +504,10 @@ export function benchSegmentsMarkdown(result: BenchResult): string {
 }
 
 /** Our CRPS against the best other strategy (quotacast-cold excluded from the "others"). */
-export function headline(result: BenchResult, ours = "quotacast"): { ours: number; bestOther: string; bestOtherCrps: number; improvement: number; coverage80: number } {
+export function headline(
+  result: BenchResult,
+  ours = "quotacast",
+): { ours: number; bestOther: string; bestOtherCrps: number; improvement: number; coverage80: number } {
   const mine = result.strategies.find((s) => s.name === ours);
   const others = result.strategies.filter((s) => !s.name.startsWith("quotacast") && s.overall.n > 0);
   const best = others.reduce((b, s) => (s.overall.crps < b.overall.crps ? s : b), others[0]);

@@ -65,10 +65,17 @@ export function claumonPrior(windows: readonly CompletedWindow[]): ClaumonPrior 
 }
 
 /** OLS over the last 30 minutes (after the last drop) blended with the prior by precision. */
-export function claumonRate(readings: readonly UtilizationPoint[], nowMs: number, prior: ClaumonPrior): ClaumonRate {
-  const visible = readings.filter((r) => r.observedAtMs <= nowMs).sort((a, b) => a.observedAtMs - b.observedAtMs);
+export function claumonRate(
+  readings: readonly UtilizationPoint[],
+  nowMs: number,
+  prior: ClaumonPrior,
+): ClaumonRate {
+  const visible = readings
+    .filter((r) => r.observedAtMs <= nowMs)
+    .sort((a, b) => a.observedAtMs - b.observedAtMs);
   let start = 0;
-  for (let i = 1; i < visible.length; i++) if (visible[i].utilizationRatio < visible[i - 1].utilizationRatio) start = i;
+  for (let i = 1; i < visible.length; i++)
+    if (visible[i].utilizationRatio < visible[i - 1].utilizationRatio) start = i;
   const recent = visible.slice(start).filter((r) => r.observedAtMs >= nowMs - CLAUMON_RATE_WINDOW_MS);
   const fit =
     recent.length >= 3
@@ -78,11 +85,15 @@ export function claumonRate(readings: readonly UtilizationPoint[], nowMs: number
         )
       : null;
   if (!fit) return { rate: Math.max(0, prior.rateMean), observedRate: null, observedVariance: null };
-  const observedVariance = Math.max(Number.isFinite(fit.slopeVariance) ? fit.slopeVariance : Infinity, MIN_SLOPE_VARIANCE);
+  const observedVariance = Math.max(
+    Number.isFinite(fit.slopeVariance) ? fit.slopeVariance : Infinity,
+    MIN_SLOPE_VARIANCE,
+  );
   const priorPrecision = prior.rateVariance > 0 ? 1 / prior.rateVariance : 0;
   const obsPrecision = Number.isFinite(observedVariance) ? 1 / observedVariance : 0;
   const total = priorPrecision + obsPrecision;
-  const rate = total > 0 ? (fit.slope * obsPrecision + prior.rateMean * priorPrecision) / total : prior.rateMean;
+  const rate =
+    total > 0 ? (fit.slope * obsPrecision + prior.rateMean * priorPrecision) / total : prior.rateMean;
   return { rate: Math.max(0, rate), observedRate: fit.slope, observedVariance };
 }
 
@@ -168,7 +179,9 @@ export function claumonForecast(
   for (let p = 0; p < CLAUMON_PATHS; p++) {
     // Rate of this path: Gamma with mean = blended rate, variance = b (rate uncertainty).
     const pathRate =
-      rate.rate > 0 && b > 0 ? gammaDraw(rng, (rate.rate * rate.rate) / b, b / rate.rate) : Math.max(0, rate.rate);
+      rate.rate > 0 && b > 0
+        ? gammaDraw(rng, (rate.rate * rate.rate) / b, b / rate.rate)
+        : Math.max(0, rate.rate);
     let x = u;
     let crossedAt = u >= 1 ? nowMs : Infinity;
     for (let k = 0; k < steps; k++) {

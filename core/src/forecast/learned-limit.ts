@@ -67,7 +67,9 @@ export function learnLimit(
   segments: readonly LimitSegment[],
   opts: LearnLimitOptions = {},
 ): LearnedLimit | null {
-  const usable = segments.filter((s) => s.utilizationDelta > 0 && Number.isFinite(s.costUsdDelta) && s.costUsdDelta >= 0);
+  const usable = segments.filter(
+    (s) => s.utilizationDelta > 0 && Number.isFinite(s.costUsdDelta) && s.costUsdDelta >= 0,
+  );
   if (usable.length === 0) return null;
   const ratioOfSums = (xs: readonly LimitSegment[], field: "costUsdDelta" | "tokensDelta"): number => {
     let num = 0;
@@ -103,4 +105,16 @@ export function learnLimit(
     limitTokens: ratioOfSums(usable, "tokensDelta"),
     samples: usable.length,
   };
+}
+
+/** The limit learned from completed windows that carry their transcript costs (segments never span two windows). */
+export function learnLimitFromWindows(
+  window: WindowName,
+  windows: ReadonlyArray<{ readings: readonly UtilizationPoint[]; costs?: readonly CostPoint[] }>,
+  opts: LearnLimitOptions = {},
+): LearnedLimit | null {
+  const segments = windows.flatMap((w) =>
+    w.costs && w.costs.length ? limitSegments(w.readings, w.costs) : [],
+  );
+  return learnLimit(window, segments, opts);
 }

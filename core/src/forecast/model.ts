@@ -3,9 +3,10 @@
  *
  * The increment's central value is H x r, where the rate r is a ridge regression (shrunk
  * toward an even blend) of the future average rate on what is visible now: the recent
- * and to-date rates, a recency-weighted prior rate from past windows, and how long the
- * user has been idle relative to their usual pauses. The regression is fitted by
- * replaying past windows at many points. Its spread comes from the same replay: the
+ * and to-date rates, a recency-weighted prior rate from earlier windows (also one from
+ * windows at the same time of day), and how long the user has been idle relative to their
+ * usual pauses. The regression is fitted by replaying past windows at many points, each
+ * seeing only the windows before it, as in use. Its spread comes from the same replay: the
  * ratios (actual + e) / (predicted + e) observed at points that looked like this one
  * (same elapsed fraction, same idleness), a conformal-style empirical distribution, mixed
  * with a few pseudo-observations of a wide generic prior (the only thing used with no
@@ -25,8 +26,7 @@ import {
   type UtilizationPoint,
 } from "./series";
 import { clamp, normalQuantile, quantileSorted, solveLinear, weightedQuantileSorted } from "./stats";
-import type { SpendPrior } from "./transcript-prior";
-import { expectedSpendUsd } from "./transcript-prior";
+import { expectedSpendUsd, type SpendPrior } from "./transcript-prior";
 import { learnLimit, limitSegments } from "./learned-limit";
 
 export const FAN_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95] as const;
@@ -43,6 +43,7 @@ const REPLAY_MAX_WINDOWS = 120;
 const TAU_MAX_WINDOWS = 100;
 const CROSS_FIT_FOLDS = 5;
 const TIME_OF_DAY_BANDWIDTH_H = 2.5;
+const MIN_EARLIER_WINDOWS = 3;
 const RECENCY_TAUS_MS = [3, 7, 21, Infinity].map((d) => d * 24 * HOUR_MS);
 
 /** Regression features, in order. Rates are utilization per hour. */
@@ -61,7 +62,7 @@ function features(s: Situation, priorRate: number, timeOfDayRate: number, stop: 
     s.longRate * stop,
   ];
 }
-/** Where the ridge shrinks to: half what the window did so far, half what windows usually do. */
+/** Where the ridge shrinks to: half the window's own rates, half the prior; less when idle. */
 const BETA_PRIOR = [0, 0, 0.2, 0.3, 0.5, 0, 0, -0.2, -0.2, 0];
 
 interface ReplayRow {
@@ -101,11 +102,12 @@ function priorRateAt(
   tauMs: number,
   exclude = -1,
   similarity?: (otherMs: number) => number,
+  beforeMs = Infinity,
 ): number | null {
   let sw = 0;
   let s = 0;
   for (let i = 0; i < times.length; i++) {
-    if (i === exclude) continue;
+    if (i === exclude || times[i] >= beforeMs) continue;
     let w = Number.isFinite(tauMs) ? Math.exp(-Math.abs(times[i] - atMs) / tauMs) : 1;
     if (similarity) w *= similarity(times[i]);
     sw += w;
@@ -114,7 +116,7 @@ function priorRateAt(
   return sw > 1e-9 ? s / sw : null;
 }
 
-/** The recency scale whose leave-one-out prior predicts past windows best. */
+/** The recency scale whose prior, from earlier windows only, predicts past windows best. */
 function chooseRecencyTau(allTimes: number[], allRates: number[]): number {
   if (allTimes.length < 6) return Infinity;
   const times = allTimes.slice(-TAU_MAX_WINDOWS);
@@ -123,8 +125,9 @@ function chooseRecencyTau(allTimes: number[], allRates: number[]): number {
   let bestErr = Infinity;
   for (const tau of RECENCY_TAUS_MS) {
     let err = 0;
-    for (let i = 0; i < times.length; i++) {
-      const p = priorRateAt(times, rates, times[i], tau, i);
+    // Each window predicted from the earlier ones, as the prior is used.
+    for (let i = MIN_EARLIER_WINDOWS; i < times.length; i++) {
+      const p = priorRateAt(times, rates, times[i], tau, i, undefined, times[i]);
       if (p !== null) err += (p - rates[i]) ** 2;
     }
     // Prefer the longer scale unless a shorter one is clearly better.
@@ -145,14 +148,18 @@ function timeOfDaySimilarity(resetAMs: number, windowLengthMs: number): (resetBM
   const hourA = (resetAMs / HOUR_MS) % 24;
   const weekendA = isWeekend(resetAMs);
   return (resetBMs) => {
-    const d = Math.abs(hourA - (resetBMs / HOUR_MS) % 24);
+    const d = Math.abs(hourA - ((resetBMs / HOUR_MS) % 24));
     const hours = Math.min(d, 24 - d);
-    return Math.exp(-0.5 * (hours / TIME_OF_DAY_BANDWIDTH_H) ** 2) * (isWeekend(resetBMs) === weekendA ? 1 : 0.3) + 1e-6;
+    return (
+      Math.exp(-0.5 * (hours / TIME_OF_DAY_BANDWIDTH_H) ** 2) * (isWeekend(resetBMs) === weekendA ? 1 : 0.3) +
+      1e-6
+    );
   };
 }
 
+/** Saturday or Sunday (UTC); 1970-01-01 was a Thursday. */
 function isWeekend(ms: number): boolean {
-  const day = new Date(ms).getUTCDay();
+  const day = (Math.floor(ms / (24 * HOUR_MS)) + 4) % 7;
   return day === 0 || day === 6;
 }
 
@@ -175,7 +182,9 @@ export function fitForecastModel(
   const priorTimesMs = windows.map((w) => w.resetsAtMs);
   const priorRates = windows.map(windowRate);
   const recencyTauMs = chooseRecencyTau(priorTimesMs, priorRates);
-  const series = windows.map((w, i) => (i >= windows.length - REPLAY_MAX_WINDOWS ? toSeries(w.readings) : toSeries([])));
+  const series = windows.map((w, i) =>
+    i >= windows.length - REPLAY_MAX_WINDOWS ? toSeries(w.readings) : toSeries([]),
+  );
   const pauses = series.flatMap(closedPauseDurationsH).sort((a, b) => a - b);
   const pauseScaleH =
     pauses.length >= 10 ? clamp(quantileSorted(pauses, 0.9), windowH * 0.03, windowH * 0.5) : windowH * 0.1;
@@ -186,15 +195,25 @@ export function fitForecastModel(
   windows.forEach((w, i) => {
     const s = series[i];
     if (i < firstReplayed || s.timesMs.length === 0) return;
-    const prior = priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i) ?? priorRates[i];
+    // As in use, the prior knows only earlier windows (all others while fewer than 3 exist).
+    const beforeMs = i >= MIN_EARLIER_WINDOWS ? w.resetsAtMs : Infinity;
+    const prior =
+      priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i, undefined, beforeMs) ??
+      priorRates[i];
     const sameHours = timeOfDaySimilarity(w.resetsAtMs, windowLengthMs);
-    const priorTod = priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i, sameHours) ?? prior;
+    const priorTod =
+      priorRateAt(priorTimesMs, priorRates, w.resetsAtMs, recencyTauMs, i, sameHours, beforeMs) ?? prior;
     const from = s.timesMs[0] + windowLengthMs * 0.1;
     const to = w.resetsAtMs - windowLengthMs * 0.05;
     if (!(to > from)) return;
     for (let k = 0; k < pointsPerWindow; k++) {
       const at = from + ((k + 0.5) / pointsPerWindow) * (to - from);
-      const sit = withCostStream(situationAt(s, at, w.resetsAtMs, windowLengthMs), w.readings, w.costs, limitUsd);
+      const sit = withCostStream(
+        situationAt(s, at, w.resetsAtMs, windowLengthMs),
+        w.readings,
+        w.costs,
+        limitUsd,
+      );
       const stop = stopSignal(sit.idleH, pauseScaleH);
       rows.push({
         windowIndex: i,
@@ -213,7 +232,8 @@ export function fitForecastModel(
   if (folds >= 2) {
     for (let f = 0; f < folds; f++) {
       const betaF = fitRidge(rows.filter((r) => r.windowIndex % folds !== f));
-      for (const r of rows) if (r.windowIndex % folds === f) r.predicted = predictIncrement(betaF, r.x, r.horizonH);
+      for (const r of rows)
+        if (r.windowIndex % folds === f) r.predicted = predictIncrement(betaF, r.x, r.horizonH);
     }
   } else {
     for (const r of rows) r.predicted = predictIncrement(beta, r.x, r.horizonH);
@@ -326,7 +346,8 @@ export function withCostStream(
   if (!costs || costs.length === 0 || !limitUsd || !(limitUsd > 0)) return sit;
   const nowMs = sit.nowMs;
   let lastPollMs = -Infinity;
-  for (const r of readings) if (r.observedAtMs <= nowMs && r.observedAtMs > lastPollMs) lastPollMs = r.observedAtMs;
+  for (const r of readings)
+    if (r.observedAtMs <= nowMs && r.observedAtMs > lastPollMs) lastPollMs = r.observedAtMs;
   const startMs = sit.resetsAtMs - sit.windowLengthMs;
   const shortSpanMs = Math.min(sit.windowLengthMs * 0.1, Math.max(nowMs - startMs, 60_000));
   let sinceLastPoll = 0;
@@ -360,10 +381,18 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
 
   let predicted: number;
   if (model.rows.length > 0) {
-    const prior = priorRateAt(model.priorTimesMs, model.priorRates, input.resetsAtMs, model.recencyTauMs) ?? 0;
+    const prior =
+      priorRateAt(model.priorTimesMs, model.priorRates, input.resetsAtMs, model.recencyTauMs) ?? 0;
     const sameHours = timeOfDaySimilarity(input.resetsAtMs, input.windowLengthMs);
     const priorTod =
-      priorRateAt(model.priorTimesMs, model.priorRates, input.resetsAtMs, model.recencyTauMs, -1, sameHours) ?? prior;
+      priorRateAt(
+        model.priorTimesMs,
+        model.priorRates,
+        input.resetsAtMs,
+        model.recencyTauMs,
+        -1,
+        sameHours,
+      ) ?? prior;
     predicted = predictIncrement(model.beta, features(sit, prior, priorTod, stop), sit.horizonH);
   } else {
     predicted = coldRate(sit, input) * sit.horizonH;
@@ -379,7 +408,9 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
     let w: number[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
       w = rows.map((r) =>
-        Math.exp(-0.5 * (((r.elapsedFraction - sit.elapsedFraction) / bwPhi) ** 2 + ((r.stop - stop) / bwStop) ** 2)),
+        Math.exp(
+          -0.5 * (((r.elapsedFraction - sit.elapsedFraction) / bwPhi) ** 2 + ((r.stop - stop) / bwStop) ** 2),
+        ),
       );
       const sw = w.reduce((a, b) => a + b, 0);
       const sw2 = w.reduce((a, b) => a + b * b, 0);
@@ -432,7 +463,8 @@ function coldRate(sit: Situation, input: ForecastInput): number {
   const observed = COLD_LONG_WEIGHT * sit.longRate + (1 - COLD_LONG_WEIGHT) * sit.toDateRate;
   const limit = input.spendPrior ? limitForColdStart(input) : undefined;
   if (input.spendPrior && limit && limit > 0 && sit.horizonH > 0) {
-    const priorRate = expectedSpendUsd(input.spendPrior, input.nowMs, input.resetsAtMs) / limit / sit.horizonH;
+    const priorRate =
+      expectedSpendUsd(input.spendPrior, input.nowMs, input.resetsAtMs) / limit / sit.horizonH;
     // The window's own data counts more as it accumulates.
     const w = clamp(sit.elapsedFraction * 2, 0.2, 0.8);
     return w * observed + (1 - w) * priorRate;
@@ -445,7 +477,11 @@ function limitForColdStart(input: ForecastInput): number | undefined {
   if (input.learnedLimit?.limitUsd) return input.learnedLimit.limitUsd;
   if (!input.costStream?.length) return undefined;
   const visible = input.readings.filter((r) => r.observedAtMs <= input.nowMs);
-  const segments = limitSegments(visible, input.costStream.filter((c) => c.timestampMs <= input.nowMs), input.windowLengthMs / 20);
+  const segments = limitSegments(
+    visible,
+    input.costStream.filter((c) => c.timestampMs <= input.nowMs),
+    input.windowLengthMs / 20,
+  );
   return learnLimit(input.window, segments, { resamples: 0 })?.limitUsd;
 }
 
@@ -484,7 +520,9 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
     reserveMs: projectedExhaustionAtMs === null ? null : input.resetsAtMs - projectedExhaustionAtMs,
     paceRatio: sit.elapsedFraction > 0 ? u / sit.elapsedFraction : null,
     abandonedProbability: sit.horizonH > 0 ? clamp(dist.cdf(0.005), 0, 1) : 1,
-    pastWindows: input.model?.pastWindows ?? (input.pastWindows ?? []).filter((w) => w.windowLengthMs === input.windowLengthMs).length,
+    pastWindows:
+      input.model?.pastWindows ??
+      (input.pastWindows ?? []).filter((w) => w.windowLengthMs === input.windowLengthMs).length,
     method: "quotacast-1",
   };
 }
@@ -494,7 +532,10 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
  * p-quantile of the crossing time, given a crossing, is where the increment is at its
  * (1 - p x P(exhaustion)) quantile. Null unless exhaustion is more likely than not.
  */
-export function exhaustionInterval(dist: IncrementDistribution, exhaustionProbability: number): WindowForecast["exhaustionAtMs"] {
+export function exhaustionInterval(
+  dist: IncrementDistribution,
+  exhaustionProbability: number,
+): WindowForecast["exhaustionAtMs"] {
   const sit = dist.situation;
   const need = 1 - sit.utilizationRatio;
   if (need <= 0) return { p10Ms: sit.nowMs, p50Ms: sit.nowMs, p90Ms: sit.nowMs };

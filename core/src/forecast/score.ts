@@ -7,7 +7,11 @@ export function pinballLoss(quantile: number, level: number, outcome: number): n
 }
 
 /** CRPS from grid quantiles: 2 x mean pinball loss over the grid (|error| for a point forecast). */
-export function crpsFromQuantiles(quantiles: readonly number[], outcome: number, levels: readonly number[] = QUANTILE_GRID): number {
+export function crpsFromQuantiles(
+  quantiles: readonly number[],
+  outcome: number,
+  levels: readonly number[] = QUANTILE_GRID,
+): number {
   let s = 0;
   for (let i = 0; i < levels.length; i++) s += pinballLoss(quantiles[i], levels[i], outcome);
   return (2 * s) / levels.length;
@@ -115,7 +119,9 @@ export function summarize(points: readonly ScoredPoint[], climatologyCrps: numbe
     coverage80: avg((p) => (p.covered80 ? 1 : 0)),
     maePp: 100 * avg((p) => Math.abs(p.errorRatio)),
     biasPp: 100 * avg((p) => p.errorRatio),
-    etaMaeMinutes: eta.length ? eta.reduce((s, p) => s + (p.etaErrorMs as number), 0) / eta.length / 60_000 : null,
+    etaMaeMinutes: eta.length
+      ? eta.reduce((s, p) => s + (p.etaErrorMs as number), 0) / eta.length / 60_000
+      : null,
     etaPoints: eta.length,
     etaMissRate: avg((p) => (p.etaMissed ? 1 : 0)),
   };

@@ -2,6 +2,7 @@
  * The inputs of every forecasting strategy, and the one place that reads a window's
  * readings into features at a moment: utilization so far, recent rates, idle time.
  */
+import type { WindowOccurrence } from "../limits/history";
 import type { WindowName } from "../limits/snapshot";
 
 export const HOUR_MS = 3600_000;
@@ -156,4 +157,19 @@ export function closedPauseDurationsH(series: UtilizationSeries): number[] {
     }
   }
   return pauses;
+}
+
+/** A completed occurrence from the snapshot history, as the forecaster takes it. */
+export function completedWindowOf(
+  occurrence: WindowOccurrence,
+  costs?: readonly CostPoint[],
+): CompletedWindow {
+  return {
+    window: occurrence.window,
+    resetsAtMs: occurrence.resetsAtMs,
+    windowLengthMs: occurrence.windowLengthMs,
+    finalUtilizationRatio: occurrence.maxUtilizationRatio,
+    readings: occurrence.readings,
+    ...(costs ? { costs } : {}),
+  };
 }

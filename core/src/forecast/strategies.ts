@@ -4,7 +4,12 @@
  * computed the same way for every strategy) plus an optional time of reaching 100%.
  */
 import { claumonForecast, fitClaumon } from "./claumon";
-import { fitForecastModel, incrementDistribution, exhaustionInterval, type IncrementDistribution } from "./model";
+import {
+  fitForecastModel,
+  incrementDistribution,
+  exhaustionInterval,
+  type IncrementDistribution,
+} from "./model";
 import { buildSpendPrior } from "./transcript-prior";
 import { HOUR_MS, toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
 import { mean, normalQuantile, quantileSorted, variance } from "./stats";
@@ -102,8 +107,12 @@ export const quotacastColdStrategy: Strategy = {
     return (p) => {
       // Transcript history of the 4 weeks before the window: the prior when no window was ever observed.
       const startMs = p.resetsAtMs - windowLengthMs;
-      const before = history.filter((c) => c.timestampMs >= startMs - SPEND_PRIOR_HISTORY_MS && c.timestampMs < startMs);
-      const spendPrior = before.length ? buildSpendPrior(before, { fromMs: startMs - SPEND_PRIOR_HISTORY_MS, toMs: startMs }) : null;
+      const before = history.filter(
+        (c) => c.timestampMs >= startMs - SPEND_PRIOR_HISTORY_MS && c.timestampMs < startMs,
+      );
+      const spendPrior = before.length
+        ? buildSpendPrior(before, { fromMs: startMs - SPEND_PRIOR_HISTORY_MS, toMs: startMs })
+        : null;
       const dist = incrementDistribution({
         window: "bench",
         nowMs: p.nowMs,

@@ -55,7 +55,9 @@ export function buildSpendPrior(
     }
     return (s + SHRINK_HOURS * overall) / (n + SHRINK_HOURS);
   });
-  const usdPerHourOfWeek = spent.map((s, how) => (s + SHRINK_HOURS * dayMean[how % 24]) / (seen[how] + SHRINK_HOURS));
+  const usdPerHourOfWeek = spent.map(
+    (s, how) => (s + SHRINK_HOURS * dayMean[how % 24]) / (seen[how] + SHRINK_HOURS),
+  );
   return { usdPerHourOfWeek, utcOffsetMinutes: offset, historyHours };
 }
 

@@ -2,11 +2,13 @@
  * `quotacast daily|weekly|monthly|session|blocks`: usage and API-equivalent cost from the
  * local Claude Code transcripts, as tables or as ccusage 20-compatible JSON (docs/cli.md).
  */
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import {
   aggregateByPeriod,
   claudeConfigDirs,
   normalizeDayKey,
+  projectsDir,
   type Diagnostics,
   type PeriodUsage,
 } from "@quotacast/core";
@@ -93,6 +95,10 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
         `(looked at CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude); pass --config-dir DIR\n`,
     );
   }
+  for (const dir of opts.configDirs) {
+    if (!fs.existsSync(projectsDir(dir)))
+      io.stderr(`quotacast ${kind}: ${dir} has no projects/ folder: nothing read there\n`);
+  }
   const ledger = openLedger(opts.configDirs);
   await ledger.refresh();
   const events = filterEvents(await ledger.events(), opts);
@@ -107,6 +113,9 @@ function renderReport(
   nowMs: number,
 ): string {
   const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+  if (!opts.json && events.length === 0) {
+    return `No usage found${opts.project !== undefined || opts.sinceDay || opts.untilDay ? " for these days and project" : ""}.\n\n${renderNotes([], diagnostics)}`;
+  }
   if (opts.kind === "session") {
     const sessions = sessionReports(events);
     if (opts.json) return json(sessionReportJson(sessions, diagnostics));

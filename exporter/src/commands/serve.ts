@@ -26,6 +26,7 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
   pollContext?: PollContext;
+  /** Overrides `--ingest.commit-every`. */
   commitEveryEvents?: number;
   /** No schedules, watches or first runs: the caller runs the jobs itself (tests). */
   manual?: boolean;
@@ -52,11 +53,11 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
     admin: config.admin,
     anthropicBaseUrl: config.anthropicBaseUrl,
     retentionDays: config.retentionDays,
+    commitEveryEvents: opts.commitEveryEvents ?? config.ingestCommitEvery,
     env,
     log,
     ...(opts.homeDir ? { homeDir: opts.homeDir } : {}),
     ...(opts.pollContext ? { pollContext: opts.pollContext } : {}),
-    ...(opts.commitEveryEvents ? { commitEveryEvents: opts.commitEveryEvents } : {}),
   });
   let server: RunningServer;
   try {
@@ -65,7 +66,11 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
       projects: config.metricsProjects,
       processMetrics: config.processMetrics,
     });
-    server = await listen(createApp(runtime.state, registry, basicAuth(webConfig)), config.listenAddress, webConfig);
+    server = await listen(
+      createApp(runtime.state, registry, basicAuth(webConfig)),
+      config.listenAddress,
+      webConfig,
+    );
   } catch (err) {
     await runtime.close();
     throw err;
@@ -158,10 +163,21 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger();
+  // Listen for signals before starting, so a SIGTERM during startup still shuts down cleanly.
+  let signalled: NodeJS.Signals | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+    wake?.();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   let exporter: RunningExporter;
   try {
     exporter = await startExporter(parsed.config, { log });
   } catch (err) {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
     if (err instanceof DatabaseError) {
       log("error", err.message, { problem: err.problem, db: err.dbPath });
       return 1;
@@ -173,16 +189,14 @@ export async function run(argv: string[]): Promise<number> {
     log("error", "cannot start", { error: err instanceof Error ? err.message : String(err) });
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log("info", "shutting down", { signal });
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      resolve();
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
+  if (signalled === null) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+  log("info", "shutting down", { signal: signalled ?? "" });
+  process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
   await exporter.stop();
   // A source request still waiting on Anthropic must not hold the exit past its own timeout.
   setTimeout(() => process.exit(0), 2000).unref();

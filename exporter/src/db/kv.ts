@@ -14,8 +14,7 @@ export class SqliteParams implements StatePort {
 
   async load(key: string): Promise<string | null> {
     const row = this.db.prepare("SELECT value FROM learned_params WHERE key = ?").get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -72,7 +71,9 @@ export class SqliteSourceStates {
   constructor(private readonly db: Db) {}
 
   loadAll(): StoredSourceState[] {
-    const rows = this.db.prepare("SELECT source, snapshot_json, status_json, next_poll_at_ms FROM source_state").all() as Array<{
+    const rows = this.db
+      .prepare("SELECT source, snapshot_json, status_json, next_poll_at_ms FROM source_state")
+      .all() as Array<{
       source: string;
       snapshot_json: string | null;
       status_json: string;

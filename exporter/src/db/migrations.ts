@@ -68,6 +68,18 @@ const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2: which `quotacast serve` owns the database (one writer of the in-memory totals).
+  (db) => {
+    db.exec(`
+      CREATE TABLE server_owner (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pid INTEGER NOT NULL,
+        hostname TEXT NOT NULL,
+        started_at_ms INTEGER NOT NULL,
+        heartbeat_ms INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -120,6 +120,11 @@ function classify(err: unknown, dbPath: string): DatabaseError {
   return new DatabaseError("unreadable", dbPath, `cannot open database ${dbPath}: ${detail}`);
 }
 
+/** True for any error raised by SQLite (better-sqlite3 codes all start with SQLITE_). */
+export function isSqliteError(err: unknown): boolean {
+  return ((err as { code?: unknown } | null)?.code ?? "").toString().startsWith("SQLITE_");
+}
+
 /** True for SQLite's "disk full" (also raised at the `max_page_count` limit). */
 export function isDiskFull(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? "";

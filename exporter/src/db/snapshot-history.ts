@@ -62,16 +62,19 @@ export class SqliteSnapshotHistory implements SnapshotHistory {
 
   async completedWindows(window: WindowName, nowMs: number, sinceMs?: number): Promise<WindowOccurrence[]> {
     // Readings of occurrences that reset after `sinceMs` were observed at most one window length before.
-    const fromMs = sinceMs === undefined ? -Number.MAX_SAFE_INTEGER : sinceMs - longestWindowMs(this.db, window);
+    const fromMs =
+      sinceMs === undefined ? -Number.MAX_SAFE_INTEGER : sinceMs - longestWindowMs(this.db, window);
     const readings = await this.readings({ window, fromMs, toMs: nowMs });
     return completedOnly(groupIntoWindows(readings, SAME_WINDOW_TOLERANCE_MS), nowMs, sinceMs);
   }
 
   /** Every window name with stored readings. */
   windowNames(): WindowName[] {
-    return (this.db.prepare("SELECT DISTINCT window FROM rate_limit_readings ORDER BY window").all() as Array<{ window: string }>).map(
-      (r) => r.window,
-    );
+    return (
+      this.db.prepare("SELECT DISTINCT window FROM rate_limit_readings ORDER BY window").all() as Array<{
+        window: string;
+      }>
+    ).map((r) => r.window);
   }
 
   async prune(nowMs: number, retentionMs = DEFAULT_HISTORY_RETENTION_MS): Promise<number> {
@@ -80,7 +83,9 @@ export class SqliteSnapshotHistory implements SnapshotHistory {
 }
 
 function longestWindowMs(db: Db, window: WindowName): number {
-  const row = db.prepare("SELECT max(window_length_ms) AS ms FROM rate_limit_readings WHERE window = ?").get(window) as {
+  const row = db
+    .prepare("SELECT max(window_length_ms) AS ms FROM rate_limit_readings WHERE window = ?")
+    .get(window) as {
     ms: number | null;
   };
   return row.ms ?? 0;

@@ -15,7 +15,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, listenAddress: string, webConfig: WebConfig | null): Promise<RunningServer> {
+export async function listen(
+  app: Express,
+  listenAddress: string,
+  webConfig: WebConfig | null,
+): Promise<RunningServer> {
   const { host, port } = parseListenAddress(listenAddress);
   const server = createServer(app, webConfig);
   await new Promise<void>((resolve, reject) => {

@@ -41,7 +41,12 @@ type QuantileSample = { labels: Record<string, string>; value: number };
  * the one type for which Prometheus (and `promtool check metrics`) allows that label.
  * The names and labels are docs/metrics.md's; only the TYPE line differs from a gauge.
  */
-function quantileFamily(registry: Registry, name: string, help: string, collect: () => QuantileSample[]): void {
+function quantileFamily(
+  registry: Registry,
+  name: string,
+  help: string,
+  collect: () => QuantileSample[],
+): void {
   const family = {
     name,
     help,
@@ -83,7 +88,9 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   };
   const windows = () => state.summary?.windows ?? [];
   const forecasts = (): Array<[string, WindowForecast]> =>
-    windows().flatMap((w) => (w.forecast ? [[w.reading.window, w.forecast] as [string, WindowForecast]] : []));
+    windows().flatMap((w) =>
+      w.forecast ? [[w.reading.window, w.forecast] as [string, WindowForecast]] : [],
+    );
 
   // --- rate-limit windows
   gauge({
@@ -93,7 +100,8 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     collect: (g) => {
       for (const snapshot of state.snapshots()) {
         for (const r of snapshot.windows) {
-          if (r.resetsAtMs === null || r.resetsAtMs > now()) g.set({ window: r.window, source: r.source }, r.utilizationRatio);
+          if (r.resetsAtMs === null || r.resetsAtMs > now())
+            g.set({ window: r.window, source: r.source }, r.utilizationRatio);
         }
       }
     },
@@ -117,7 +125,8 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     help: "When the window resets.",
     labelNames: ["window"],
     collect: (g) => {
-      for (const w of windows()) if (w.reading.resetsAtMs !== null) g.set({ window: w.reading.window }, w.reading.resetsAtMs / 1000);
+      for (const w of windows())
+        if (w.reading.resetsAtMs !== null) g.set({ window: w.reading.window }, w.reading.resetsAtMs / 1000);
     },
   });
   gauge({
@@ -128,13 +137,17 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       for (const w of windows()) g.set({ window: w.reading.window }, w.reading.windowLengthMs / 1000);
     },
   });
-  quantileFamily(registry, "quotacast_window_forecast_utilization_ratio", "Forecast utilization at reset, per quantile.", () =>
-    forecasts().flatMap(([window, f]) =>
-      FORECAST_QUANTILES.flatMap((q) => {
-        const found = f.quantiles.find((x) => Math.abs(x.q - q) < 1e-9);
-        return found ? [{ labels: { window, quantile: String(q) }, value: found.utilizationRatio }] : [];
-      }),
-    ),
+  quantileFamily(
+    registry,
+    "quotacast_window_forecast_utilization_ratio",
+    "Forecast utilization at reset, per quantile.",
+    () =>
+      forecasts().flatMap(([window, f]) =>
+        FORECAST_QUANTILES.flatMap((q) => {
+          const found = f.quantiles.find((x) => Math.abs(x.q - q) < 1e-9);
+          return found ? [{ labels: { window, quantile: String(q) }, value: found.utilizationRatio }] : [];
+        }),
+      ),
   );
   gauge({
     name: "quotacast_window_exhaustion_probability_ratio",
@@ -173,13 +186,15 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     name: "quotacast_window_pace_ratio",
     help: "Utilization / elapsed fraction of the window (1 = on pace).",
     labelNames: ["window"],
-    collect: (g) => forecasts().forEach(([window, f]) => f.paceRatio !== null && g.set({ window }, f.paceRatio)),
+    collect: (g) =>
+      forecasts().forEach(([window, f]) => f.paceRatio !== null && g.set({ window }, f.paceRatio)),
   });
   gauge({
     name: "quotacast_window_reserve_seconds",
     help: "Reset minus projected exhaustion (positive = safe); absent when none projected.",
     labelNames: ["window"],
-    collect: (g) => forecasts().forEach(([window, f]) => f.reserveMs !== null && g.set({ window }, f.reserveMs / 1000)),
+    collect: (g) =>
+      forecasts().forEach(([window, f]) => f.reserveMs !== null && g.set({ window }, f.reserveMs / 1000)),
   });
   gauge({
     name: "quotacast_window_abandoned_probability_ratio",
@@ -345,7 +360,10 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     collect: (g) => {
       const plan = state.summary?.plan ?? null;
       if (plan && (plan.subscriptionType || plan.rateLimitTier)) {
-        g.set({ subscription_type: plan.subscriptionType ?? "", rate_limit_tier: plan.rateLimitTier ?? "" }, 1);
+        g.set(
+          { subscription_type: plan.subscriptionType ?? "", rate_limit_tier: plan.rateLimitTier ?? "" },
+          1,
+        );
       }
     },
   });
@@ -362,14 +380,18 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     help: "When the source last succeeded.",
     labelNames: ["source"],
     collect: (g) =>
-      state.statuses().forEach((s) => s.lastSuccessMs !== null && g.set({ source: s.source }, s.lastSuccessMs / 1000)),
+      state
+        .statuses()
+        .forEach((s) => s.lastSuccessMs !== null && g.set({ source: s.source }, s.lastSuccessMs / 1000)),
   });
   gauge({
     name: "quotacast_source_last_error_info",
     help: "1 for the source's current error reason (none when healthy).",
     labelNames: ["source", "reason"],
     collect: (g) =>
-      state.statuses().forEach((s) => g.set({ source: s.source, reason: isUp(s) ? "none" : s.lastErrorReason }, 1)),
+      state
+        .statuses()
+        .forEach((s) => g.set({ source: s.source, reason: isUp(s) ? "none" : s.lastErrorReason }, 1)),
   });
   counter({
     name: "quotacast_source_polls_total",

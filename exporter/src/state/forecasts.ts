@@ -104,7 +104,10 @@ export class Forecaster {
     let completedCount = 0;
     for (const [window, completed] of completedByWindow) {
       completedCount += completed.length;
-      const withCosts = completed.map((w) => ({ ...w, costs: slice(costs, w.resetsAtMs - w.windowLengthMs, w.resetsAtMs) }));
+      const withCosts = completed.map((w) => ({
+        ...w,
+        costs: slice(costs, w.resetsAtMs - w.windowLengthMs, w.resetsAtMs),
+      }));
       const segments = withCosts.flatMap((w) => limitSegments(w.readings, w.costs));
       const learnedLimit = learnLimit(window, segments);
       if (learnedLimit) {
@@ -113,7 +116,10 @@ export class Forecaster {
       }
       const lengthMs = withCosts[withCosts.length - 1]?.windowLengthMs;
       if (lengthMs !== undefined) {
-        this.fitted.set(window, { model: fitForecastModel(withCosts, lengthMs, { learnedLimit }), learnedLimit });
+        this.fitted.set(window, {
+          model: fitForecastModel(withCosts, lengthMs, { learnedLimit }),
+          learnedLimit,
+        });
       }
     }
     const prior = buildSpendPrior(costs, {
@@ -129,14 +135,20 @@ export class Forecaster {
   }
 
   /** A forecast for each current window (merged readings), from its readings so far and the recent costs. */
-  async forecast(current: readonly WindowReading[], recentEvents: readonly UsageEvent[], nowMs: number): Promise<Map<string, WindowModel>> {
+  async forecast(
+    current: readonly WindowReading[],
+    recentEvents: readonly UsageEvent[],
+    nowMs: number,
+  ): Promise<Map<string, WindowModel>> {
     const out = new Map<string, WindowModel>();
     const costs = costPoints(recentEvents);
     for (const reading of current) {
       if (reading.resetsAtMs === null || reading.resetsAtMs <= nowMs) continue;
       const resetsAtMs = reading.resetsAtMs;
       const startMs = resetsAtMs - reading.windowLengthMs;
-      const readings = (await this.history.readings({ window: reading.window, fromMs: startMs, toMs: nowMs })).filter(
+      const readings = (
+        await this.history.readings({ window: reading.window, fromMs: startMs, toMs: nowMs })
+      ).filter(
         (r) => r.resetsAtMs !== null && Math.abs(r.resetsAtMs - resetsAtMs) <= SAME_WINDOW_TOLERANCE_MS,
       );
       if (!readings.some((r) => r.observedAtMs === reading.observedAtMs)) readings.push(reading);

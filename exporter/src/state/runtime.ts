@@ -4,6 +4,7 @@
  */
 import * as os from "node:os";
 import {
+  ADMIN_SOURCE,
   candidateConfigDirs,
   createSources,
   mergeSnapshots,
@@ -15,12 +16,12 @@ import {
   type LimitSource,
   type LimitsConfig,
   type PollContext,
-  type RateLimitSnapshot,
 } from "@quotacast/core";
 import { SqliteCounters, SqliteParams, SqliteSourceStates } from "../db/kv";
 import { IngestStopped, SqliteLedgerStore } from "../db/ledger-store";
-import { isDiskFull, openDatabase, type Db } from "../db/open";
+import { isDiskFull, isSqliteError, openDatabase, type Db } from "../db/open";
 import { SqliteSnapshotHistory } from "../db/snapshot-history";
+import { claimOwnership, OWNER_HEARTBEAT_MS, releaseOwnership, touchOwnership } from "../db/owner";
 import { createPollContext } from "../poll-context";
 import { Job } from "../schedule";
 import type { Logger } from "./log";
@@ -30,6 +31,8 @@ import { refreshSummary } from "./summary";
 import { UsageTotals } from "./usage-totals";
 
 const DAY_MS = 86_400_000;
+/** The admin job is hourly; a source due within this slack of the tick is polled at it. */
+const ADMIN_SLACK_MS = 5 * 60_000;
 
 export interface RuntimeOptions {
   dbPath: string;
@@ -90,6 +93,7 @@ export class ExporterRuntime {
   private readonly log: Logger;
   private readonly retentionMs: number;
   private readonly sourceRuns = new Map<string, Promise<void>>();
+  private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
   /** Opens the database (throws DatabaseError when it must not be used) and loads the state. */
@@ -97,6 +101,14 @@ export class ExporterRuntime {
     this.log = opts.log;
     this.retentionMs = opts.retentionDays * DAY_MS;
     this.db = openDatabase(opts.dbPath);
+    try {
+      claimOwnership(this.db, opts.dbPath, Date.now());
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.heartbeat = setInterval(() => this.touch(), OWNER_HEARTBEAT_MS);
+    this.heartbeat.unref();
     this.store = new SqliteLedgerStore(this.db);
     this.history = new SqliteSnapshotHistory(this.db);
     this.params = new SqliteParams(this.db);
@@ -114,7 +126,8 @@ export class ExporterRuntime {
 
     const env = opts.env ?? process.env;
     const home = opts.homeDir ?? os.homedir();
-    this.configDirs = opts.claudeConfigDirs.length > 0 ? opts.claudeConfigDirs : candidateConfigDirs(env, home);
+    this.configDirs =
+      opts.claudeConfigDirs.length > 0 ? opts.claudeConfigDirs : candidateConfigDirs(env, home);
     this.files = new StoppableFiles(nodeFiles);
     this.ledger = new UsageLedger({
       configDirs: this.configDirs,
@@ -139,7 +152,12 @@ export class ExporterRuntime {
     this.adminJob = new Job("admin", () => this.pollDueSources(true), this.log);
     this.pruneJob = new Job("prune", () => this.prune(), this.log);
     this.refitJob = new Job("refit", () => this.refit(), this.log);
-    this.forecaster = new Forecaster(this.history, this.store, this.params, utcOffsetMinutes(opts.timezone, Date.now()));
+    this.forecaster = new Forecaster(
+      this.history,
+      this.store,
+      this.params,
+      utcOffsetMinutes(opts.timezone, Date.now()),
+    );
     refreshSummary(this.state, Date.now());
   }
 
@@ -176,7 +194,10 @@ export class ExporterRuntime {
     const runtime = this.state.sources.get(TRANSCRIPTS_SOURCE) as SourceRuntime;
     try {
       const result = await this.ledger.refresh();
-      this.state.countSkippedLines(result.diagnostics.linesSkippedInvalidJson, result.diagnostics.linesSkippedOther);
+      this.state.countSkippedLines(
+        result.diagnostics.linesSkippedInvalidJson,
+        result.diagnostics.linesSkippedOther,
+      );
       this.state.diagnostics = this.ledger.diagnostics();
       const message =
         result.filesScanned === 0
@@ -201,26 +222,37 @@ export class ExporterRuntime {
     await this.afterChange();
   }
 
-  /** Polls every source whose time has come (`admin` only from its own hourly job). */
+  /**
+   * Polls every source whose time has come. The hourly admin job runs only the admin source,
+   * with some slack so that "due at 11:00:00.5" is not pushed to the next hourly tick.
+   */
   async pollDueSources(admin: boolean): Promise<void> {
     const nowMs = Date.now();
+    const slackMs = admin ? ADMIN_SLACK_MS : 0;
     const due = this.sources.filter((source) => {
-      if ((source.name === "admin") !== admin) return false;
+      if ((source.name === ADMIN_SOURCE) !== admin) return false;
       const runtime = this.state.sources.get(source.name);
-      return !this.sourceRuns.has(source.name) && (runtime === undefined || nowMs >= runtime.nextPollAtMs);
+      return runtime === undefined || nowMs + slackMs >= runtime.nextPollAtMs;
     });
     // Each source runs on its own: a hanging one never delays the others or a later tick.
-    for (const source of due) {
-      const run = this.pollOne(source).finally(() => this.sourceRuns.delete(source.name));
-      this.sourceRuns.set(source.name, run);
-    }
+    for (const source of due) void this.startPoll(source);
   }
 
-  /** Polls one source now, whatever its schedule (tests, startup). */
+  /** Polls one source now, whatever its schedule (tests); joins a poll in progress. */
   async pollNow(name: string): Promise<void> {
     const source = this.sources.find((s) => s.name === name);
     if (!source) throw new Error(`source ${name} is not enabled`);
-    await (this.sourceRuns.get(name) ?? this.pollOne(source));
+    await this.startPoll(source);
+  }
+
+  /** One poll per source at a time: a poll in progress is joined, never doubled. */
+  private startPoll(source: LimitSource): Promise<void> {
+    let run = this.sourceRuns.get(source.name);
+    if (!run) {
+      run = this.pollOne(source).finally(() => this.sourceRuns.delete(source.name));
+      this.sourceRuns.set(source.name, run);
+    }
+    return run;
   }
 
   async prune(): Promise<void> {
@@ -241,8 +273,22 @@ export class ExporterRuntime {
     await this.transcriptsJob.idle();
     await this.pruneJob.idle();
     await this.refitJob.idle();
+    clearInterval(this.heartbeat);
     this.saveCounters();
+    try {
+      releaseOwnership(this.db);
+    } catch {
+      // A database that cannot be written is already reported; the owner row goes stale.
+    }
     this.db.close();
+  }
+
+  private touch(): void {
+    try {
+      touchOwnership(this.db, Date.now());
+    } catch (err) {
+      this.noteDbError(err, "database heartbeat failed");
+    }
   }
 
   private async pollOne(source: LimitSource): Promise<void> {
@@ -270,19 +316,20 @@ export class ExporterRuntime {
       });
     }
     try {
-      if (result.snapshot && result.snapshot.windows.length > 0) await this.appendSnapshot(result.snapshot);
+      if (result.snapshot && result.snapshot.windows.length > 0) await this.history.append(result.snapshot);
       this.sourceStates.save(
-        { source: source.name, snapshot: result.snapshot, status: result.status, nextPollAtMs: result.nextPollAtMs },
+        {
+          source: source.name,
+          snapshot: result.snapshot,
+          status: result.status,
+          nextPollAtMs: result.nextPollAtMs,
+        },
         Date.now(),
       );
     } catch (err) {
       this.noteDbError(err, "saving rate limits failed");
     }
     await this.afterChange();
-  }
-
-  private async appendSnapshot(snapshot: RateLimitSnapshot): Promise<void> {
-    await this.history.append(snapshot);
   }
 
   private restoreSources(): void {
@@ -311,20 +358,33 @@ export class ExporterRuntime {
 
   private noteFailure(runtime: SourceRuntime, err: unknown, what: string): void {
     const lastSuccessMs = runtime.status.lastSuccessMs;
-    if (isDiskFull(err)) {
-      runtime.status = sourceStatus(runtime.name, "error", "disk full: new transcript data is not saved", lastSuccessMs);
+    if (isSqliteError(err)) {
+      const message = isDiskFull(err)
+        ? "disk full: new transcript data is not saved"
+        : "the database cannot be written: new transcript data is not saved";
+      runtime.status = sourceStatus(runtime.name, "error", message, lastSuccessMs);
       runtime.status.lastErrorReason = "disk";
     } else {
       const message = err instanceof Error ? err.message : String(err);
-      runtime.status = sourceStatus(runtime.name, "error", `${what}: ${message}`, lastSuccessMs, "bad_response");
+      runtime.status = sourceStatus(
+        runtime.name,
+        "error",
+        `${what}: ${message}`,
+        lastSuccessMs,
+        "bad_response",
+      );
     }
     this.noteDbError(err, what);
   }
 
+  /** A database write failed: /healthz turns 503 until a write succeeds again; memory is kept. */
   private noteDbError(err: unknown, what: string): void {
     const message = err instanceof Error ? err.message : String(err);
     if (isDiskFull(err)) {
       this.state.dbProblem = `disk full: cannot write ${this.opts.dbPath}; free some space (the state in memory is kept)`;
+      this.log("error", what, { reason: "disk", db: this.opts.dbPath, error: message });
+    } else if (isSqliteError(err)) {
+      this.state.dbProblem = `cannot write ${this.opts.dbPath}: ${message}`;
       this.log("error", what, { reason: "disk", db: this.opts.dbPath, error: message });
     } else {
       this.log("error", what, { error: message });
@@ -338,7 +398,11 @@ export class ExporterRuntime {
     const nowMs = Date.now();
     try {
       const current = mergeSnapshots(this.state.snapshots(), nowMs)?.windows ?? [];
-      const models = await this.forecaster.forecast(current, this.state.usage.recentEvents(nowMs - 8 * DAY_MS), nowMs);
+      const models = await this.forecaster.forecast(
+        current,
+        this.state.usage.recentEvents(nowMs - 8 * DAY_MS),
+        nowMs,
+      );
       this.state.windowModels.clear();
       for (const [window, model] of models) this.state.windowModels.set(window, model);
     } catch (err) {
@@ -357,12 +421,15 @@ export class ExporterRuntime {
   }
 }
 
-export function limitsConfig(opts: Pick<RuntimeOptions, "oauth" | "admin" | "anthropicBaseUrl">): LimitsConfig {
+export function limitsConfig(
+  opts: Pick<RuntimeOptions, "oauth" | "admin" | "anthropicBaseUrl">,
+): LimitsConfig {
   const baseUrl = opts.anthropicBaseUrl ? { baseUrl: opts.anthropicBaseUrl } : {};
   return {
     statusline: {},
     headerFile: {},
     oauth: { enabled: opts.oauth, ...baseUrl },
+    // Hourly: the Admin API's data is at least an hour late anyway.
     admin: { enabled: opts.admin, intervalMs: 3600_000, ...baseUrl },
   };
 }

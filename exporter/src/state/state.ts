@@ -73,13 +73,19 @@ export class ExporterState {
   countPoll(status: SourceStatus): void {
     increment(this.counters.source_polls_total, { source: status.source }, 1);
     if (isFailure(status)) {
-      increment(this.counters.source_failures_total, { source: status.source, reason: status.lastErrorReason }, 1);
+      increment(
+        this.counters.source_failures_total,
+        { source: status.source, reason: status.lastErrorReason },
+        1,
+      );
     }
   }
 
   countSkippedLines(invalidJson: number, malformed: number): void {
-    if (invalidJson > 0) increment(this.counters.ingest_lines_skipped_total, { reason: "invalid_json" }, invalidJson);
-    if (malformed > 0) increment(this.counters.ingest_lines_skipped_total, { reason: "malformed" }, malformed);
+    if (invalidJson > 0)
+      increment(this.counters.ingest_lines_skipped_total, { reason: "invalid_json" }, invalidJson);
+    if (malformed > 0)
+      increment(this.counters.ingest_lines_skipped_total, { reason: "malformed" }, malformed);
   }
 
   statuses(): SourceStatus[] {
@@ -87,7 +93,9 @@ export class ExporterState {
   }
 
   snapshots(): RateLimitSnapshot[] {
-    return [...this.sources.values()].map((s) => s.snapshot).filter((s): s is RateLimitSnapshot => s !== null);
+    return [...this.sources.values()]
+      .map((s) => s.snapshot)
+      .filter((s): s is RateLimitSnapshot => s !== null);
   }
 
   orgUsage(): OrgUsage | null {

@@ -170,10 +170,18 @@ function toPeriodUsage(label: string, byModel: Map<string, ModelTotals>): Period
         cacheCreationTokens: t.cacheCreationTokens,
         cacheReadTokens: t.cacheReadTokens,
       };
-      return { model, ...tokens, totalTokens: totalTokens(tokens), costUsd: t.unpricedMessages > 0 ? null : t.costUsd };
+      return {
+        model,
+        ...tokens,
+        totalTokens: totalTokens(tokens),
+        costUsd: t.unpricedMessages > 0 ? null : t.costUsd,
+      };
     })
     .sort(
-      (a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model),
+      (a, b) =>
+        (b.costUsd ?? 0) - (a.costUsd ?? 0) ||
+        b.totalTokens - a.totalTokens ||
+        a.model.localeCompare(b.model),
     );
   const period: PeriodUsage = {
     period: label,

@@ -35,14 +35,27 @@ describe("quotacast bench forecast", () => {
 
   it("scores a dataset file in the reference format and prints JSON", async () => {
     const file = path.join(dir, "d.json");
-    fs.writeFileSync(file, JSON.stringify(toBenchDataset("small", syntheticWindows("decel", { windows: 8, seed: 4 }))));
-    const { code, stdout } = await capture(["forecast", "--dataset", file, "--protocol", "temporal", "--json"]);
+    fs.writeFileSync(
+      file,
+      JSON.stringify(toBenchDataset("small", syntheticWindows("decel", { windows: 8, seed: 4 }))),
+    );
+    const { code, stdout } = await capture([
+      "forecast",
+      "--dataset",
+      file,
+      "--protocol",
+      "temporal",
+      "--json",
+    ]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
     const names = json.strategies.map((s: { name: string }) => s.name);
-    expect(names).toEqual(expect.arrayContaining(["quotacast", "claumon-v2.1", "prior-rate", "linear", "climatology", "flat"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["quotacast", "claumon-v2.1", "prior-rate", "linear", "climatology", "flat"]),
+    );
     for (const s of json.strategies) {
-      for (const key of ["crps", "pinball", "coverage80", "maePp", "biasPp", "n"]) expect(typeof s.overall[key]).toBe("number");
+      for (const key of ["crps", "pinball", "coverage80", "maePp", "biasPp", "n"])
+        expect(typeof s.overall[key]).toBe("number");
       expect(Object.keys(s.segments).sort()).toEqual(["abandoned", "engaged", "far", "near"]);
     }
   });
@@ -59,9 +72,27 @@ describe("quotacast bench forecast", () => {
 
   it("builds 5-hour and 7-day datasets from a transcript directory", async () => {
     const history = path.join(dir, "claude");
-    generateHistory({ dir: history, sizeMb: 2, seed: 5, endMs: Date.UTC(2026, 9, 1), days: 14, medianFileBytes: 20_000 });
+    generateHistory({
+      dir: history,
+      sizeMb: 2,
+      seed: 5,
+      endMs: Date.UTC(2026, 9, 1),
+      days: 14,
+      medianFileBytes: 20_000,
+    });
     const saved = path.join(dir, "saved");
-    const { code, stdout, stderr } = await capture(["forecast", "--from-transcripts", history, "--limit-usd", "2", "--save-dataset", saved, "--protocol", "temporal", "--json"]);
+    const { code, stdout, stderr } = await capture([
+      "forecast",
+      "--from-transcripts",
+      history,
+      "--limit-usd",
+      "2",
+      "--save-dataset",
+      saved,
+      "--protocol",
+      "temporal",
+      "--json",
+    ]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const json = JSON.parse(stdout);

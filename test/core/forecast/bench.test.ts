@@ -21,7 +21,12 @@ const H = 3600_000;
 
 describe("scores", () => {
   it("CRPS of a point forecast is its absolute error, and pinball loss is asymmetric", () => {
-    expect(crpsFromQuantiles(QUANTILE_GRID.map(() => 0.4), 0.7)).toBeCloseTo(0.3, 12);
+    expect(
+      crpsFromQuantiles(
+        QUANTILE_GRID.map(() => 0.4),
+        0.7,
+      ),
+    ).toBeCloseTo(0.3, 12);
     expect(crpsFromSamples([0.4, 0.4, 0.4], 0.7)).toBeCloseTo(0.3, 12);
     expect(pinballLoss(0.5, 0.9, 0.6)).toBeCloseTo(0.09, 12);
     expect(pinballLoss(0.5, 0.9, 0.4)).toBeCloseTo(0.01, 12);
@@ -34,8 +39,8 @@ describe("scores", () => {
     for (const y of [0.3, 0.5, 0.62]) {
       // Closed form: sigma * (z(2Phi(z) - 1) + 2phi(z) - 1/sqrt(pi)).
       const z = (y - 0.5) / 0.1;
-      const phi = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
-      const Phi = 0.5 * (1 + Math.sign(z) * Math.sqrt(1 - Math.exp(-2 * z * z / Math.PI)));
+      const phi = Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+      const Phi = 0.5 * (1 + Math.sign(z) * Math.sqrt(1 - Math.exp((-2 * z * z) / Math.PI)));
       const exact = 0.1 * (z * (2 * Phi - 1) + 2 * phi - 1 / Math.sqrt(Math.PI));
       expect(Math.abs(crpsFromQuantiles(quantiles, y) - exact) / exact).toBeLessThan(0.05);
       expect(Math.abs(crpsFromSamples(samples, y) - exact) / exact).toBeLessThan(0.06);
@@ -49,7 +54,9 @@ describe("benchmark protocol", () => {
     const json = JSON.parse(JSON.stringify(toBenchDataset("x", windows)));
     const parsed = parseBenchDataset(json);
     expect(parsed.name).toBe("x");
-    expect(parsed.windows.map((w) => w.finalUtilizationRatio)).toEqual(windows.map((w) => w.finalUtilizationRatio));
+    expect(parsed.windows.map((w) => w.finalUtilizationRatio)).toEqual(
+      windows.map((w) => w.finalUtilizationRatio),
+    );
     expect(parsed.windows[1].readings).toEqual(windows[1].readings);
     json.sessions[1].snapshots[4].t = "yesterday";
     expect(() => parseBenchDataset(json)).toThrow("sessions[1].snapshots[4].t");
@@ -80,7 +87,8 @@ describe("benchmark protocol", () => {
     expect(syntheticWindows("bursty", { windows: 5, seed: 1 })).toEqual(a);
     for (const w of a) {
       expect(w.readings).toHaveLength(150);
-      for (const r of w.readings) expect(Math.round(r.utilizationRatio * 100)).toBeCloseTo(r.utilizationRatio * 100, 9);
+      for (const r of w.readings)
+        expect(Math.round(r.utilizationRatio * 100)).toBeCloseTo(r.utilizationRatio * 100, 9);
       expect(w.finalUtilizationRatio).toBe(Math.max(...w.readings.map((r) => r.utilizationRatio)));
     }
   });
@@ -112,7 +120,8 @@ describe("spend prior from the transcript history", () => {
     const costs: CostPoint[] = [];
     for (let d = 0; d < 21; d++) {
       if (d % 7 >= 5) continue; // weekdays only
-      for (let h = 9; h < 17; h++) costs.push({ timestampMs: from + d * 24 * H + h * H + 60_000, costUsd: 2 });
+      for (let h = 9; h < 17; h++)
+        costs.push({ timestampMs: from + d * 24 * H + h * H + 60_000, costUsd: 2 });
     }
     const prior = buildSpendPrior(costs, { fromMs: from, toMs: from + 21 * 24 * H })!;
     const monday = from + 21 * 24 * H;

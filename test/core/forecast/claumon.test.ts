@@ -3,7 +3,13 @@
  * the prior, the last 30 minutes give the observed rate, precision weighting blends them;
  * no forecast before two completed windows; ETA only when most paths cross 100%.
  */
-import { claumonForecast, claumonRate, fitClaumon, protocolPoints, type CompletedWindow } from "@quotacast/core";
+import {
+  claumonForecast,
+  claumonRate,
+  fitClaumon,
+  protocolPoints,
+  type CompletedWindow,
+} from "@quotacast/core";
 
 const H = 3600_000;
 const FIVE_H = 5 * H;
@@ -12,7 +18,10 @@ function linearWindow(resetsAtMs: number, finalRatio: number): CompletedWindow {
   const startMs = resetsAtMs - FIVE_H;
   const readings = [];
   for (let t = startMs; t <= resetsAtMs - 120_000; t += 120_000) {
-    readings.push({ observedAtMs: t, utilizationRatio: Math.floor((100 * finalRatio * (t - startMs)) / FIVE_H) / 100 });
+    readings.push({
+      observedAtMs: t,
+      utilizationRatio: Math.floor((100 * finalRatio * (t - startMs)) / FIVE_H) / 100,
+    });
   }
   return { resetsAtMs, windowLengthMs: FIVE_H, finalUtilizationRatio: finalRatio, readings };
 }
@@ -40,7 +49,10 @@ describe("claumon v2.1 re-implementation", () => {
     // Four points in the last 30 minutes (and an older one that must be ignored).
     const ys = [0.3, 0.31, 0.33, 0.34];
     const xsH = [-0.5, -1 / 3, -1 / 6, 0];
-    const readings = [{ observedAtMs: nowMs - H, utilizationRatio: 0.1 }, ...xsH.map((x, i) => ({ observedAtMs: nowMs + x * H, utilizationRatio: ys[i] }))];
+    const readings = [
+      { observedAtMs: nowMs - H, utilizationRatio: 0.1 },
+      ...xsH.map((x, i) => ({ observedAtMs: nowMs + x * H, utilizationRatio: ys[i] })),
+    ];
     // OLS by hand.
     const mx = xsH.reduce((a, b) => a + b) / 4;
     const my = ys.reduce((a, b) => a + b) / 4;
@@ -65,7 +77,12 @@ describe("claumon v2.1 re-implementation", () => {
     const nowMs = t0 + 20 * H;
     const resetsAtMs = nowMs + H;
     // No noise and a zero-variance prior: every path follows the blended rate exactly.
-    const model = { windowLengthMs: FIVE_H, prior: { rateMean: 0.2, rateVariance: 0 }, noise: { a: 0, b: 0 }, pastWindows: 2 };
+    const model = {
+      windowLengthMs: FIVE_H,
+      prior: { rateMean: 0.2, rateVariance: 0 },
+      noise: { a: 0, b: 0 },
+      pastWindows: 2,
+    };
     const fast = claumonForecast(model, [{ observedAtMs: nowMs, utilizationRatio: 0.9 }], nowMs, resetsAtMs);
     // 0.9 + 0.2/h reaches 1.0 after 30 minutes: the end of the 6th 5-minute step.
     expect(fast.etaMs).toBe(nowMs + 30 * 60_000);
@@ -78,7 +95,13 @@ describe("claumon v2.1 re-implementation", () => {
     );
     expect(slow.etaMs).toBeNull();
     // With noise, about half the paths cross: the rule decides by the count of non-crossing paths.
-    const noisy = claumonForecast({ ...model, prior: { rateMean: 0.1, rateVariance: 0 }, noise: { a: 0.002, b: 0 } }, [{ observedAtMs: nowMs, utilizationRatio: 0.9 }], nowMs, resetsAtMs, 7);
+    const noisy = claumonForecast(
+      { ...model, prior: { rateMean: 0.1, rateVariance: 0 }, noise: { a: 0.002, b: 0 } },
+      [{ observedAtMs: nowMs, utilizationRatio: 0.9 }],
+      nowMs,
+      resetsAtMs,
+      7,
+    );
     const crossing = noisy.pathEnds.filter((e) => e >= 1).length;
     expect(noisy.etaMs === null).toBe(crossing <= 250);
   });

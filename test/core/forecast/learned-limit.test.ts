@@ -1,4 +1,11 @@
-import { createRng, exponentialDraw, learnLimit, limitSegments, type CostPoint } from "@quotacast/core";
+import {
+  createRng,
+  exponentialDraw,
+  learnLimit,
+  learnLimitFromWindows,
+  limitSegments,
+  type CostPoint,
+} from "@quotacast/core";
 
 const H = 3600_000;
 
@@ -60,6 +67,19 @@ describe("learned limits", () => {
     const segments = limitSegments(readings, costs);
     expect(segments).toEqual([{ utilizationDelta: 0.1, costUsdDelta: 4, tokensDelta: 0 }]);
     expect(learnLimit("five_hour", [{ utilizationDelta: 0, costUsdDelta: 5, tokensDelta: 0 }])).toBeNull();
+  });
+
+  it("learns from completed windows carrying their costs, never across two windows", () => {
+    const a = knownLimitWindow(21, 30, Date.UTC(2026, 9, 3));
+    const b = knownLimitWindow(22, 30, Date.UTC(2026, 9, 3, 6));
+    const learned = learnLimitFromWindows("five_hour", [a, b, { readings: b.readings }])!;
+    const direct = learnLimit("five_hour", [
+      ...limitSegments(a.readings, a.costs),
+      ...limitSegments(b.readings, b.costs),
+    ]);
+    expect(learned).toEqual(direct);
+    expect(learned.limitUsdLow).toBeLessThan(30);
+    expect(learned.limitUsdHigh).toBeGreaterThan(30);
   });
 
   it("is deterministic", () => {

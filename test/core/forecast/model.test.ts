@@ -1,12 +1,15 @@
 import {
   FAN_QUANTILES,
+  buildSpendPrior,
+  completedWindowOf,
+  groupIntoWindows,
   SYNTHETIC_REGIMES,
   createRng,
   fitForecastModel,
   forecastWindow,
   forecastWindows,
+  latencyFixture,
   syntheticWindows,
-  type BenchWindow,
   type ForecastInput,
 } from "@quotacast/core";
 
@@ -31,32 +34,6 @@ function randomInput(seed: number): ForecastInput {
   };
 }
 
-/** A 7-day window polled every 2 minutes, with 8 past weeks. */
-function weeklyInput(): ForecastInput {
-  const week = 7 * 24 * 3600_000;
-  const rng = createRng(77);
-  const weeks: BenchWindow[] = [];
-  for (let k = 0; k < 9; k++) {
-    const startMs = Date.UTC(2026, 5, 1) + k * week;
-    const rate = (0.5 + rng.next()) / (7 * 24);
-    const readings = [];
-    for (let t = startMs; t < startMs + week; t += 120_000) {
-      readings.push({ observedAtMs: t, utilizationRatio: Math.floor((100 * rate * (t - startMs)) / 3600_000) / 100 });
-    }
-    weeks.push({ resetsAtMs: startMs + week, windowLengthMs: week, finalUtilizationRatio: readings[readings.length - 1].utilizationRatio, readings, costs: [] });
-  }
-  const current = weeks.pop() as BenchWindow;
-  const nowMs = current.resetsAtMs - 3 * 24 * 3600_000;
-  return {
-    window: "seven_day",
-    nowMs,
-    resetsAtMs: current.resetsAtMs,
-    windowLengthMs: week,
-    readings: current.readings.filter((r) => r.observedAtMs <= nowMs),
-    pastWindows: weeks,
-  };
-}
-
 describe("forecastWindow", () => {
   it("gives sorted quantiles never below the current value, with ordered intervals (property, 150 seeded inputs)", () => {
     for (let seed = 1; seed <= 150; seed++) {
@@ -66,12 +43,14 @@ describe("forecastWindow", () => {
       for (let i = 0; i < f.quantiles.length; i++) {
         expect(Number.isFinite(f.quantiles[i].utilizationRatio)).toBe(true);
         expect(f.quantiles[i].utilizationRatio).toBeGreaterThanOrEqual(f.currentUtilizationRatio);
-        if (i > 0) expect(f.quantiles[i].utilizationRatio).toBeGreaterThanOrEqual(f.quantiles[i - 1].utilizationRatio);
+        if (i > 0)
+          expect(f.quantiles[i].utilizationRatio).toBeGreaterThanOrEqual(f.quantiles[i - 1].utilizationRatio);
       }
       expect(f.p10Ratio).toBeLessThanOrEqual(f.p50Ratio);
       expect(f.p50Ratio).toBeLessThanOrEqual(f.p90Ratio);
       // Time remains and the user may keep working: never a degenerate "49%-49%" interval.
-      if (f.resetsAtMs - f.atMs > 10 * 60_000 && f.abandonedProbability < 0.9) expect(f.p90Ratio).toBeGreaterThan(f.p10Ratio);
+      if (f.resetsAtMs - f.atMs > 10 * 60_000 && f.abandonedProbability < 0.9)
+        expect(f.p90Ratio).toBeGreaterThan(f.p10Ratio);
       for (const p of [f.exhaustionProbability, f.warningProbability, f.abandonedProbability]) {
         expect(p).toBeGreaterThanOrEqual(0);
         expect(p).toBeLessThanOrEqual(1);
@@ -83,7 +62,8 @@ describe("forecastWindow", () => {
         expect(f.exhaustionAtMs.p50Ms).toBeLessThanOrEqual(f.exhaustionAtMs.p90Ms);
         expect(f.exhaustionAtMs.p90Ms).toBeLessThanOrEqual(f.resetsAtMs);
       }
-      if (f.reserveMs !== null) expect(f.reserveMs).toBe(f.resetsAtMs - (f.projectedExhaustionAtMs as number));
+      if (f.reserveMs !== null)
+        expect(f.reserveMs).toBe(f.resetsAtMs - (f.projectedExhaustionAtMs as number));
     }
   });
 
@@ -135,45 +115,131 @@ describe("forecastWindow", () => {
   });
 
   it("moves between polls with the transcript cost stream and the learned limit", () => {
-    const past: BenchWindow[] = syntheticWindows("linear", { windows: 20, seed: 2 });
+    const past = syntheticWindows("linear", { windows: 20, seed: 2 });
     const model = fitForecastModel(past, FIVE_H);
     const startMs = Date.UTC(2026, 10, 2, 9);
     const resetsAtMs = startMs + FIVE_H;
     const lastPollMs = startMs + 120 * 60_000;
     const readings = [];
-    for (let t = startMs; t <= lastPollMs; t += 120_000) readings.push({ observedAtMs: t, utilizationRatio: Math.floor((t - startMs) / 600_000) / 100 });
+    for (let t = startMs; t <= lastPollMs; t += 120_000)
+      readings.push({ observedAtMs: t, utilizationRatio: Math.floor((t - startMs) / 600_000) / 100 });
     const nowMs = lastPollMs + 90_000;
-    const learnedLimit = { window: "five_hour", limitUsd: 50, limitUsdLow: 45, limitUsdHigh: 55, limitTokens: 1e7, samples: 20 };
-    const base = { window: "five_hour", nowMs, resetsAtMs, windowLengthMs: FIVE_H, readings, model, learnedLimit } as const;
+    const learnedLimit = {
+      window: "five_hour",
+      limitUsd: 50,
+      limitUsdLow: 45,
+      limitUsdHigh: 55,
+      limitTokens: 1e7,
+      samples: 20,
+    };
+    const base = {
+      window: "five_hour",
+      nowMs,
+      resetsAtMs,
+      windowLengthMs: FIVE_H,
+      readings,
+      model,
+      learnedLimit,
+    } as const;
     const without = forecastWindow(base);
-    const withSpend = forecastWindow({ ...base, costStream: [{ timestampMs: lastPollMs + 60_000, costUsd: 5 }] });
+    const withSpend = forecastWindow({
+      ...base,
+      costStream: [{ timestampMs: lastPollMs + 60_000, costUsd: 5 }],
+    });
     // $5 of a $50 limit since the last poll: 10 more points right now.
     expect(withSpend.currentUtilizationRatio).toBeCloseTo(without.currentUtilizationRatio + 0.1, 6);
     expect(withSpend.p50Ratio).toBeGreaterThan(without.p50Ratio);
   });
 
-  it("forecasts all windows quickly (5-hour with 200 past windows and a weekly window)", () => {
-    const past = [...syntheticWindows("bursty", { windows: 100, seed: 3 }), ...syntheticWindows("linear", { windows: 100, seed: 4 })];
-    const current = past.pop() as BenchWindow;
-    const nowMs = current.resetsAtMs - 2 * 3600_000;
-    const input: ForecastInput = {
-      window: "five_hour",
-      nowMs,
-      resetsAtMs: current.resetsAtMs,
-      windowLengthMs: FIVE_H,
-      readings: current.readings.filter((r) => r.observedAtMs <= nowMs),
-      pastWindows: past,
-    };
-    const weekly = weeklyInput();
-    const times: number[] = [];
-    for (let k = 0; k < 7; k++) {
-      const started = performance.now();
-      const f = forecastWindows([input, weekly]);
-      times.push(performance.now() - started);
-      expect(f[0].pastWindows).toBe(199);
+  it("with no past window, leans on the transcript spend profile of the hours ahead", () => {
+    const H = 3600_000;
+    const monday = Date.UTC(2026, 8, 7);
+    // Four weeks of history: this user works hard 14:00-18:00 UTC on weekdays, little otherwise.
+    const history = [];
+    for (let d = 0; d < 28; d++) {
+      for (let h = 0; h < 24; h++) {
+        const heavy = d % 7 < 5 && h >= 14 && h < 18;
+        history.push({ timestampMs: monday + d * 24 * H + h * H + 60_000, costUsd: heavy ? 6 : 0.2 });
+      }
     }
-    times.sort((a, b) => a - b);
-    // Median after JIT warm-up; generous bound for a loaded shared machine (measured: see bench/FORECAST.md).
-    expect(times[3]).toBeLessThan(100);
+    const spendPrior = buildSpendPrior(history, { fromMs: monday, toMs: monday + 28 * 24 * H })!;
+    // Two windows with the same first 90 minutes, one starting 12:00 (heavy hours ahead), one 02:00.
+    const forecastFrom = (startMs: number) => {
+      const costs = [];
+      const readings = [];
+      for (let m = 0; m <= 90; m += 2) {
+        if (m % 10 === 1 || m % 10 === 0)
+          costs.push({ timestampMs: startMs + m * 60_000 + 30_000, costUsd: 0.5 });
+        const spent = costs
+          .filter((c) => c.timestampMs <= startMs + m * 60_000)
+          .reduce((x, c) => x + c.costUsd, 0);
+        readings.push({
+          observedAtMs: startMs + m * 60_000,
+          utilizationRatio: Math.floor(spent / 0.4) / 100,
+        });
+      }
+      return forecastWindow({
+        window: "five_hour",
+        nowMs: startMs + 90 * 60_000,
+        resetsAtMs: startMs + FIVE_H,
+        windowLengthMs: FIVE_H,
+        readings,
+        costStream: costs,
+        pastWindows: [],
+        spendPrior,
+      });
+    };
+    const day = monday + 28 * 24 * H;
+    const beforeRush = forecastFrom(day + 12 * H);
+    const night = forecastFrom(day + 2 * H);
+    expect(beforeRush.pastWindows).toBe(0);
+    expect(beforeRush.currentUtilizationRatio).toBeCloseTo(night.currentUtilizationRatio, 9);
+    expect(beforeRush.p50Ratio).toBeGreaterThan(night.p50Ratio + 0.05);
+    expect(beforeRush.p90Ratio).toBeGreaterThan(beforeRush.p10Ratio);
+  });
+
+  it("takes completed windows straight from the snapshot history", () => {
+    const t0 = Date.UTC(2026, 10, 3, 10);
+    const readings = [0, 10, 25, 40].map((p, i) => ({
+      window: "five_hour",
+      utilizationRatio: p / 100,
+      resetsAtMs: t0 + FIVE_H + i * 1000,
+      windowLengthMs: FIVE_H,
+      status: "allowed" as const,
+      source: "oauth",
+      observedAtMs: t0 + i * 3600_000,
+    }));
+    const [occurrence] = groupIntoWindows(readings);
+    const w = completedWindowOf(occurrence);
+    expect(w.finalUtilizationRatio).toBe(0.4);
+    expect(w.windowLengthMs).toBe(FIVE_H);
+    expect(w.readings).toHaveLength(4);
+    const f = forecastWindow({
+      window: "five_hour",
+      nowMs: t0 + FIVE_H + 3 * 3600_000,
+      resetsAtMs: t0 + 2 * FIVE_H,
+      windowLengthMs: FIVE_H,
+      readings: [{ observedAtMs: t0 + FIVE_H + 3 * 3600_000, utilizationRatio: 0.2 }],
+      pastWindows: [w, w],
+    });
+    expect(f.pastWindows).toBe(2);
+  });
+
+  it("forecasts all windows quickly (5-hour with 199 past windows and a weekly window)", () => {
+    const inputs = latencyFixture();
+    const cpuMs: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      // CPU time of this process (not wall time): other work on a shared machine does not count.
+      const started = process.cpuUsage();
+      const f = forecastWindows(inputs);
+      const used = process.cpuUsage(started);
+      cpuMs.push((used.user + used.system) / 1000);
+      expect(f[0].pastWindows).toBe(199);
+      expect(f[1].pastWindows).toBe(8);
+    }
+    cpuMs.sort((a, b) => a - b);
+    // Jest's sandbox makes hot loops several times slower than plain Node, hence the margin over the
+    // 20 ms target; the plain-Node figure is measured by \`quotacast bench forecast\` (bench/FORECAST.md).
+    expect(cpuMs[3]).toBeLessThan(300);
   });
 });

@@ -55,7 +55,7 @@ describeWithPrometheus("backfill loaded into Prometheus", () => {
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     const code = await run([
       "--no-db",
-      "--config-dir",
+      "--claude.config-dir",
       configDir,
       "--timezone",
       TIMEZONE,

@@ -1,8 +1,9 @@
 /**
  * The report JSON against the real ccusage 20 (devDependency, native binary, run offline)
  * on a generated history without the cases ccusage counts differently (responses without
- * requestId, `cwd: null`): same fields (ours may add), same per-day tokens, same sessions,
- * same blocks.
+ * requestId, `cwd: null`, and zero-usage `<synthetic>` lines, which ccusage keeps as entries
+ * that move `lastActivity` and block times): same fields (ours may add), same per-day
+ * tokens, same sessions, same blocks.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -32,6 +33,7 @@ describe("JSON compatibility with ccusage 20", () => {
       medianFileBytes: 20_000,
       missingRequestIdRatio: 0,
       nullCwdRatio: 0,
+      syntheticRatio: 0,
     });
   });
   afterAll(() => {

@@ -261,9 +261,11 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
     const costEnd = header.length;
     for (const line of lines.filter((l) => /^\d{4}-\d{2}-\d{2} /.test(l))) expect(line.length).toBe(costEnd);
     expect(out.stdout).toContain(`no price known for ${GENERATOR_MODELS.proxy}`);
-    expect(out.stdout).toMatch(
-      new RegExp(`Scanned ${history.files.length} transcript files; skipped \\d+ lines`),
-    );
+    // The generator's crash-cut lines that had started their usage are skipped and counted.
+    expect(out.stdout).toContain(`Scanned ${history.files.length} transcript files`);
+    const skipped = /skipped (\d+) lines \((\d+) invalid JSON/.exec(out.stdout)!;
+    expect(Number(skipped[2])).toBeGreaterThan(0);
+    expect(Number(skipped[2])).toBeLessThanOrEqual(history.invalidLines);
   });
 
   it("--breakdown adds one row per model", async () => {
@@ -310,6 +312,25 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
     const help = await report(["weekly", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("usage: quotacast weekly");
+  });
+
+  it("says so when nothing matches instead of printing an empty table", async () => {
+    const out = await report(["daily", "--config-dir", dir, "--since", "20300101"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^No usage found for these days and project\.\n/);
+    expect(out.stdout).toContain("Scanned");
+  });
+
+  it("warns about a --config-dir without projects/", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "qc-empty-"));
+    try {
+      const out = await report(["monthly", "--config-dir", empty, "--config-dir", dir, "--json"]);
+      expect(out.code).toBe(0);
+      expect(out.stderr).toBe(`quotacast monthly: ${empty} has no projects/ folder: nothing read there\n`);
+      expect(JSON.parse(out.stdout).totals.totalTokens).toBe(sumTruth(history).totalTokens);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it("reports an empty history and says where it looked when no config dir is found", async () => {

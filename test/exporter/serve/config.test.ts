@@ -1,6 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, defaultConfig, parseListenAddress, parseServeArgs, serveUsage, OPTIONS, envName } from "../../../exporter/src/config";
+import {
+  ConfigError,
+  defaultConfig,
+  parseListenAddress,
+  parseServeArgs,
+  serveUsage,
+  OPTIONS,
+  envName,
+} from "../../../exporter/src/config";
 import { tempDir } from "./helpers";
 
 function parse(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -36,8 +44,15 @@ describe("serve configuration", () => {
         "  oauth: true",
       ].join("\n"),
     );
-    const env = { QUOTACAST_CONFIG_FILE: file, QUOTACAST_TIMEZONE: "Europe/Paris", QUOTACAST_RETENTION_DAYS: "60" };
-    const config = parse(["--retention.days", "90", "--claude.config-dir=/a", "--claude.config-dir", "/b"], env);
+    const env = {
+      QUOTACAST_CONFIG_FILE: file,
+      QUOTACAST_TIMEZONE: "Europe/Paris",
+      QUOTACAST_RETENTION_DAYS: "60",
+    };
+    const config = parse(
+      ["--retention.days", "90", "--claude.config-dir=/a", "--claude.config-dir", "/b"],
+      env,
+    );
     expect(config.listenAddress).toBe("127.0.0.1:1111"); // file
     expect(config.timezone).toBe("Europe/Paris"); // env over file
     expect(config.retentionDays).toBe(90); // flag over env
@@ -64,7 +79,9 @@ describe("serve configuration", () => {
 
   test("bad input gets a clear message naming the setting", () => {
     expect(() => parse(["--nope"])).toThrow(/unknown flag --nope/);
-    expect(() => parse(["--retention.days=-3"])).toThrow(/--retention.days \(QUOTACAST_RETENTION_DAYS\): expected a positive/);
+    expect(() => parse(["--retention.days=-3"])).toThrow(
+      /--retention.days \(QUOTACAST_RETENTION_DAYS\): expected a positive/,
+    );
     expect(() => parse(["--schedule.transcripts=every minute"])).toThrow(/cron expression/);
     expect(() => parse(["--timezone=Mars/Olympus"])).toThrow(/unknown time zone 'Mars\/Olympus'/);
     expect(() => parse(["--sources.oauth=maybe"])).toThrow(ConfigError);

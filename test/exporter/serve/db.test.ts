@@ -127,7 +127,11 @@ describe("SqliteLedgerStore", () => {
     const seen: UsageChange[][] = [];
     store.onCommit((changes) => seen.push(changes));
     const identity = { dev: 1, ino: 2, sizeBytes: 300, mtimeMs: 1234.5 };
-    await store.commit({ cursors: [{ path: "/a.jsonl", identity, offsetBytes: 300 }], removedCursorPaths: [], events: [event("m1", 5)] });
+    await store.commit({
+      cursors: [{ path: "/a.jsonl", identity, offsetBytes: 300 }],
+      removedCursorPaths: [],
+      events: [event("m1", 5)],
+    });
     await store.commit({ cursors: [], removedCursorPaths: [], events: [event("m1", 50), event("m2", 7)] });
     expect(seen[1].map((c) => [c.current.key, c.previous?.outputTokens ?? null])).toEqual([
       ["m1", 5],
@@ -151,7 +155,11 @@ describe("SqliteLedgerStore", () => {
     const big = Array.from({ length: 2000 }, (_, i) => event(`k${i}-${"p".repeat(60)}`, i));
     const identity = { dev: 1, ino: 2, sizeBytes: 10, mtimeMs: 1 };
     await expect(
-      store.commit({ cursors: [{ path: "/a.jsonl", identity, offsetBytes: 10 }], removedCursorPaths: [], events: big }),
+      store.commit({
+        cursors: [{ path: "/a.jsonl", identity, offsetBytes: 10 }],
+        removedCursorPaths: [],
+        events: big,
+      }),
     ).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(await store.loadCursors()).toEqual([]);
     expect(store.eventCount()).toBe(0);
@@ -214,7 +222,9 @@ describe("SqliteSnapshotHistory", () => {
     await history.append({
       observedAtMs: t0 + 7 * H,
       source: "oauth",
-      windows: [{ ...reading(t0 + 7 * H, 0.5, resetB), scopeModel: { id: "claude-opus", displayName: "Opus" } }],
+      windows: [
+        { ...reading(t0 + 7 * H, 0.5, resetB), scopeModel: { id: "claude-opus", displayName: "Opus" } },
+      ],
     });
     expect(await history.readings({ window: "five_hour", fromMs: t0, toMs: t0 + 3 * H })).toHaveLength(2);
     const done = await history.completedWindows("five_hour", t0 + 11 * H);
@@ -223,7 +233,9 @@ describe("SqliteSnapshotHistory", () => {
       [resetB, 0.5, 2],
     ]);
     expect(done[1].scopeModel).toEqual({ id: "claude-opus", displayName: "Opus" });
-    expect((await history.completedWindows("five_hour", t0 + 11 * H, resetA)).map((o) => o.resetsAtMs)).toEqual([resetB]);
+    expect(
+      (await history.completedWindows("five_hour", t0 + 11 * H, resetA)).map((o) => o.resetsAtMs),
+    ).toEqual([resetB]);
     expect(await history.completedWindows("five_hour", t0 + 8 * H)).toHaveLength(1);
     expect(await history.prune(t0 + 6 * H + 1, 4 * H)).toBe(2);
     expect(await history.readings({ window: "five_hour", fromMs: 0, toMs: t0 + 100 * H })).toHaveLength(3);

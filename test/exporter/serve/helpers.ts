@@ -83,8 +83,16 @@ export function sumOf(all: Map<string, number>, name: string, where: Record<stri
 }
 
 /** Per model: messages and token sums of the generator's ground truth. */
-export function truthByModel(events: readonly TruthEvent[]): Map<string, { messages: number; input: number; output: number; cacheCreation: number; cacheRead: number }> {
-  const out = new Map<string, { messages: number; input: number; output: number; cacheCreation: number; cacheRead: number }>();
+export function truthByModel(
+  events: readonly TruthEvent[],
+): Map<
+  string,
+  { messages: number; input: number; output: number; cacheCreation: number; cacheRead: number }
+> {
+  const out = new Map<
+    string,
+    { messages: number; input: number; output: number; cacheCreation: number; cacheRead: number }
+  >();
   for (const e of events) {
     let t = out.get(e.model);
     if (!t) {
@@ -101,7 +109,12 @@ export function truthByModel(events: readonly TruthEvent[]): Map<string, { messa
 }
 
 /** Writes transcript lines to `<configDir>/projects/<project>/<session>.jsonl` (appending). */
-export function appendTranscript(configDir: string, project: string, session: string, lines: string[]): string {
+export function appendTranscript(
+  configDir: string,
+  project: string,
+  session: string,
+  lines: string[],
+): string {
   const file = path.join(configDir, "projects", project, `${session}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.appendFileSync(file, lines.map((l) => `${l}\n`).join(""));

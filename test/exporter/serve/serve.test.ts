@@ -1,9 +1,22 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { hashSync } from "bcryptjs";
 import { aggregateByPeriod, costUsd, type UsageEvent } from "@quotacast/core";
+import { openDatabase } from "../../../exporter/src/db/open";
 import { generateHistory, type GeneratedHistory } from "../../generators/transcripts";
 import { assistantLine } from "../../core/ingest/helpers";
-import { appendTranscript, samples, scrape, seriesKey, startForTest, sumOf, tempDir, testConfig, truthByModel } from "./helpers";
+import {
+  appendTranscript,
+  samples,
+  scrape,
+  seriesKey,
+  startForTest,
+  sumOf,
+  tempDir,
+  testConfig,
+  truthByModel,
+} from "./helpers";
 
 const DAY_MS = 86_400_000;
 const NOW_MS = Date.now();
@@ -20,7 +33,9 @@ function expectCountersMatchTruth(all: Map<string, number>, history: GeneratedHi
     expect(all.get(seriesKey("quotacast_messages_total", { model }))).toBe(t.messages);
     expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "input" }))).toBe(t.input);
     expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "output" }))).toBe(t.output);
-    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "cache_creation" }))).toBe(t.cacheCreation);
+    expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "cache_creation" }))).toBe(
+      t.cacheCreation,
+    );
     expect(all.get(seriesKey("quotacast_tokens_total", { model, type: "cache_read" }))).toBe(t.cacheRead);
   }
   expect(sumOf(all, "quotacast_messages_total")).toBe(history.events.length);
@@ -42,7 +57,9 @@ describe("quotacast serve with an empty or missing history", () => {
       expect(all.get(seriesKey("quotacast_block_cost_usd"))).toBe(0);
       expect(all.get(seriesKey("quotacast_active_sessions"))).toBe(0);
       expect(all.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(1);
-      expect(all.get(seriesKey("quotacast_build_info", { version: "0.1.0", nodejs_version: process.version }))).toBe(1);
+      expect(
+        all.get(seriesKey("quotacast_build_info", { version: "0.1.0", nodejs_version: process.version })),
+      ).toBe(1);
       // Opt-in sources are absent, not down.
       expect([...all.keys()].some((k) => k.includes('source="oauth"'))).toBe(false);
 
@@ -51,7 +68,10 @@ describe("quotacast serve with an empty or missing history", () => {
       const healthBody = (await health.json()) as { sources: Array<{ source: string; state: string }> };
       expect(healthBody.sources.map((s) => s.source)).toContain("transcripts");
 
-      const summary = (await (await fetch(`${exporter.url}/api/v1/summary`)).json()) as { today: { costUsd: number }; lastDays: unknown[] };
+      const summary = (await (await fetch(`${exporter.url}/api/v1/summary`)).json()) as {
+        today: { costUsd: number };
+        lastDays: unknown[];
+      };
       expect(summary.today.costUsd).toBe(0);
       expect(summary.lastDays.length).toBeGreaterThan(0);
       expect(await (await fetch(`${exporter.url}/api/v1/windows`)).json()).toEqual([]);
@@ -76,7 +96,15 @@ describe("quotacast serve with a generated history", () => {
   beforeEach(() => {
     dir = tempDir();
     configDir = path.join(dir, "claude");
-    history = generateHistory({ dir: configDir, sizeMb: 1.5, seed: 21, endMs: NOW_MS, days: 6, projects: 6, medianFileBytes: 30_000 });
+    history = generateHistory({
+      dir: configDir,
+      sizeMb: 1.5,
+      seed: 21,
+      endMs: NOW_MS,
+      days: 6,
+      projects: 6,
+      medianFileBytes: 30_000,
+    });
   });
 
   test("counters equal the ground truth; restarting continues them; deleting transcripts changes nothing", async () => {
@@ -94,8 +122,14 @@ describe("quotacast serve with a generated history", () => {
         costUsd: number;
         totalTokens: number;
       }>;
-      const expected = aggregateByPeriod(asUsageEvents(history), { period: "day", timezone: "UTC", sinceDay });
-      expect(daily.map((d) => [d.period, d.totalTokens])).toEqual(expected.map((d) => [d.period, d.totalTokens]));
+      const expected = aggregateByPeriod(asUsageEvents(history), {
+        period: "day",
+        timezone: "UTC",
+        sinceDay,
+      });
+      expect(daily.map((d) => [d.period, d.totalTokens])).toEqual(
+        expected.map((d) => [d.period, d.totalTokens]),
+      );
       daily.forEach((d, i) => expect(d.costUsd).toBeCloseTo(expected[i].costUsd, 6));
     } finally {
       await exporter.stop();
@@ -115,8 +149,22 @@ describe("quotacast serve with a generated history", () => {
 
       // New lines count exactly once, added to what was there.
       appendTranscript(configDir, "-home-me-new", "s-new", [
-        assistantLine({ id: "msg_new1", requestId: "req_new1", model: "claude-sonnet-4-5-20250929", input: 100, output: 10, timestamp: new Date(NOW_MS).toISOString() }),
-        assistantLine({ id: "msg_new1", requestId: "req_new1", model: "claude-sonnet-4-5-20250929", input: 100, output: 40, timestamp: new Date(NOW_MS).toISOString() }),
+        assistantLine({
+          id: "msg_new1",
+          requestId: "req_new1",
+          model: "claude-sonnet-4-5-20250929",
+          input: 100,
+          output: 10,
+          timestamp: new Date(NOW_MS).toISOString(),
+        }),
+        assistantLine({
+          id: "msg_new1",
+          requestId: "req_new1",
+          model: "claude-sonnet-4-5-20250929",
+          input: 100,
+          output: 40,
+          timestamp: new Date(NOW_MS).toISOString(),
+        }),
       ]);
       await exporter.runtime.transcriptsJob.run();
       const fourth = samples(await scrape(exporter.url));
@@ -138,7 +186,9 @@ describe("quotacast serve with a generated history", () => {
     } finally {
       await plain.stop();
     }
-    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], metricsProjects: 2 }));
+    const exporter = await startForTest(
+      testConfig(dir, { claudeConfigDirs: [configDir], metricsProjects: 2 }),
+    );
     try {
       const all = samples(await scrape(exporter.url));
       const projects = [...all.keys()].filter((k) => k.startsWith("quotacast_project_cost_usd_total"));
@@ -146,7 +196,10 @@ describe("quotacast serve with a generated history", () => {
       expect(truthProjects.size).toBeGreaterThan(3);
       expect(projects).toHaveLength(3);
       expect(projects.some((k) => k.includes('project="other"'))).toBe(true);
-      expect(sumOf(all, "quotacast_project_cost_usd_total")).toBeCloseTo(sumOf(all, "quotacast_cost_usd_total"), 6);
+      expect(sumOf(all, "quotacast_project_cost_usd_total")).toBeCloseTo(
+        sumOf(all, "quotacast_cost_usd_total"),
+        6,
+      );
     } finally {
       await exporter.stop();
     }
@@ -155,7 +208,9 @@ describe("quotacast serve with a generated history", () => {
   test("a full disk is reported (healthz 503, transcripts down with reason disk) and the state in memory is kept", async () => {
     const localDir = tempDir();
     const localConfig = path.join(localDir, "claude");
-    appendTranscript(localConfig, "-p", "s1", [assistantLine({ id: "msg_a", requestId: "req_a", output: 5 })]);
+    appendTranscript(localConfig, "-p", "s1", [
+      assistantLine({ id: "msg_a", requestId: "req_a", output: 5 }),
+    ]);
     const exporter = await startForTest(testConfig(localDir, { claudeConfigDirs: [localConfig] }));
     try {
       const before = samples(await scrape(exporter.url));
@@ -172,7 +227,9 @@ describe("quotacast serve with a generated history", () => {
       expect(((await health.json()) as { database: string }).database).toMatch(/disk full/);
       const after = samples(await scrape(exporter.url));
       expect(after.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(0);
-      expect(after.get(seriesKey("quotacast_source_last_error_info", { source: "transcripts", reason: "disk" }))).toBe(1);
+      expect(
+        after.get(seriesKey("quotacast_source_last_error_info", { source: "transcripts", reason: "disk" })),
+      ).toBe(1);
       expect(sumOf(after, "quotacast_messages_total")).toBe(1);
 
       // Space again: the next refresh stores and counts everything once.
@@ -202,5 +259,111 @@ describe("startup and shutdown", () => {
     await exporter.stop();
     expect(exporter.runtime.db.open).toBe(false);
     await expect(fetch(`${url}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe("background work", () => {
+  test("a new transcript is picked up by the watch, without waiting for the schedule", async () => {
+    const dir = tempDir();
+    const configDir = path.join(dir, "claude");
+    appendTranscript(configDir, "-p", "s1", [
+      assistantLine({ id: "msg_w1", requestId: "req_w1", output: 5 }),
+    ]);
+    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], watch: true }), {
+      manual: false,
+    });
+    try {
+      expect(sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total")).toBe(1);
+      appendTranscript(configDir, "-p", "s1", [
+        assistantLine({ id: "msg_w2", requestId: "req_w2", output: 5 }),
+      ]);
+      let messages = 1;
+      const deadline = Date.now() + 20_000;
+      while (messages < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        messages = sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total");
+      }
+      expect(messages).toBe(2);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  test("retention pruning deletes rate-limit readings older than --retention.days", async () => {
+    const exporter = await startForTest(testConfig(tempDir(), { retentionDays: 10 }));
+    try {
+      const nowMs = Date.now();
+      for (const ageDays of [30, 11, 9, 1]) {
+        const observedAtMs = nowMs - ageDays * DAY_MS;
+        await exporter.runtime.history.append({
+          observedAtMs,
+          source: "oauth",
+          windows: [
+            {
+              window: "seven_day",
+              utilizationRatio: 0.1,
+              resetsAtMs: observedAtMs + DAY_MS,
+              windowLengthMs: 7 * DAY_MS,
+              status: "allowed",
+              source: "oauth",
+              observedAtMs,
+            },
+          ],
+        });
+      }
+      await exporter.runtime.pruneJob.run();
+      const left = await exporter.runtime.history.readings({ window: "seven_day", fromMs: 0, toMs: nowMs });
+      expect(left.map((r) => Math.round((nowMs - r.observedAtMs) / DAY_MS))).toEqual([9, 1]);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  test("basic auth from the web config file guards every path", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "web.yml");
+    fs.writeFileSync(file, `basic_auth_users:\n  prometheus: ${hashSync("s3cret", 4)}\n`);
+    const exporter = await startForTest(testConfig(dir, { webConfigFile: file }));
+    try {
+      for (const route of ["/metrics", "/api/v1/summary", "/healthz"]) {
+        expect((await fetch(`${exporter.url}${route}`)).status).toBe(401);
+      }
+      const auth = { authorization: `Basic ${Buffer.from("prometheus:s3cret").toString("base64")}` };
+      expect((await fetch(`${exporter.url}/metrics`, { headers: auth })).status).toBe(200);
+      const wrong = { authorization: `Basic ${Buffer.from("prometheus:nope").toString("base64")}` };
+      expect((await fetch(`${exporter.url}/metrics`, { headers: wrong })).status).toBe(401);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
+describe("one server per database", () => {
+  test("a second serve on the same database is refused, naming the first; after it stops, a new one starts", async () => {
+    const dir = tempDir();
+    const config = testConfig(dir);
+    const first = await startForTest(config);
+    try {
+      await expect(startForTest(config)).rejects.toThrow(
+        new RegExp(`in use by another quotacast serve \\(pid ${process.pid} on `),
+      );
+    } finally {
+      await first.stop();
+    }
+    const next = await startForTest(config);
+    await next.stop();
+  });
+
+  test("the claim of a process that is gone (killed) is taken over", async () => {
+    const dir = tempDir();
+    const config = testConfig(dir);
+    const db = openDatabase(config.dbPath as string);
+    // A pid above the kernel's pid_max cannot belong to a live process.
+    db.prepare(
+      "INSERT INTO server_owner (id, pid, hostname, started_at_ms, heartbeat_ms) VALUES (1, ?, ?, ?, ?)",
+    ).run(2 ** 22 + 7, os.hostname(), Date.now(), Date.now());
+    db.close();
+    const exporter = await startForTest(config);
+    await exporter.stop();
   });
 });

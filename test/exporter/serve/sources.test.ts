@@ -38,7 +38,15 @@ function homeWithCredentials(): { home: string; ctx: PollContext } {
   );
   const config = limitsConfig({ oauth: true, admin: false, anthropicBaseUrl: server.baseUrl });
   config.oauth = { ...config.oauth, timeoutMs: 400 };
-  const ctx: PollContext = { clock: systemClock, files: nodeFiles, http: nodeHttp, env: {}, homeDir: home, config, version: "test" };
+  const ctx: PollContext = {
+    clock: systemClock,
+    files: nodeFiles,
+    http: nodeHttp,
+    env: {},
+    homeDir: home,
+    config,
+    version: "test",
+  };
   return { home, ctx };
 }
 
@@ -61,18 +69,36 @@ describe("rate-limit sources in the exporter", () => {
       await exporter.runtime.pollNow("oauth");
       const all = samples(await scrape(exporter.url));
       expect(all.get(seriesKey("quotacast_source_up", { source: "oauth" }))).toBe(1);
-      expect(all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason: "none" }))).toBe(1);
-      expect(all.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" }))).toBeCloseTo(0.425, 9);
+      expect(
+        all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason: "none" })),
+      ).toBe(1);
+      expect(
+        all.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" })),
+      ).toBeCloseTo(0.425, 9);
       expect(all.get(seriesKey("quotacast_window_length_seconds", { window: "five_hour" }))).toBe(18000);
-      expect(all.get(seriesKey("quotacast_window_resets_at_timestamp_seconds", { window: "five_hour" }))).toBeGreaterThan(Date.now() / 1000);
+      expect(
+        all.get(seriesKey("quotacast_window_resets_at_timestamp_seconds", { window: "five_hour" })),
+      ).toBeGreaterThan(Date.now() / 1000);
       expect(all.get(seriesKey("quotacast_extra_usage_enabled"))).toBe(1);
       expect(all.get(seriesKey("quotacast_extra_usage_limit", { currency: "EUR" }))).toBe(50);
-      expect([...all.keys()].some((k) => k.startsWith("quotacast_account_info{") && k.includes("default_claude_max_20x"))).toBe(true);
-      expect(all.get(seriesKey("quotacast_source_polls_total", { source: "oauth" }))).toBeGreaterThanOrEqual(1);
+      expect(
+        [...all.keys()].some(
+          (k) => k.startsWith("quotacast_account_info{") && k.includes("default_claude_max_20x"),
+        ),
+      ).toBe(true);
+      expect(all.get(seriesKey("quotacast_source_polls_total", { source: "oauth" }))).toBeGreaterThanOrEqual(
+        1,
+      );
 
-      const windows = (await (await fetch(`${exporter.url}/api/v1/windows`)).json()) as Array<{ reading: { window: string } }>;
+      const windows = (await (await fetch(`${exporter.url}/api/v1/windows`)).json()) as Array<{
+        reading: { window: string };
+      }>;
       expect(windows.map((w) => w.reading.window)).toContain("five_hour");
-      const readings = await exporter.runtime.history.readings({ window: "five_hour", fromMs: 0, toMs: Date.now() });
+      const readings = await exporter.runtime.history.readings({
+        window: "five_hour",
+        fromMs: 0,
+        toMs: Date.now(),
+      });
       expect(readings.length).toBeGreaterThanOrEqual(1);
       // The token went only to the configured base URL, and never into the state.
       expect(server.requestsTo(USAGE)[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -84,26 +110,38 @@ describe("rate-limit sources in the exporter", () => {
 
   test.each([
     ["server_error", { status: 500, body: anthropicError("api_error", "boom") }],
-    ["rate_limited", { status: 429, headers: { "retry-after": "1800" }, body: anthropicError("rate_limit_error", "slow down") }],
-  ])("a failing source (%s) is down with its reason; the last limits stay visible", async (reason, failure) => {
-    server.on(USAGE, [{ body: modernUsageBody(Date.now()) }, failure]).on(PROFILE, { body: profileBody() });
-    const { exporter, logs } = await start();
-    try {
-      await exporter.runtime.pollNow("oauth");
-      await exporter.runtime.pollNow("oauth");
-      const all = samples(await scrape(exporter.url));
-      expect(all.get(seriesKey("quotacast_source_up", { source: "oauth" }))).toBe(0);
-      expect(all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason }))).toBe(1);
-      expect(all.get(seriesKey("quotacast_source_failures_total", { source: "oauth", reason }))).toBe(1);
-      expect(all.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" }))).toBeCloseTo(0.425, 9);
-      const next = exporter.runtime.state.sources.get("oauth")?.nextPollAtMs ?? 0;
-      if (reason === "rate_limited") expect(next).toBeGreaterThanOrEqual(Date.now() + 1700_000); // retry-after honoured
-      expect(logs.some((l) => l.includes("source poll failed") && l.includes(reason))).toBe(true);
-      expect(logs.join("\n")).not.toContain(TOKEN);
-    } finally {
-      await exporter.stop();
-    }
-  });
+    [
+      "rate_limited",
+      {
+        status: 429,
+        headers: { "retry-after": "1800" },
+        body: anthropicError("rate_limit_error", "slow down"),
+      },
+    ],
+  ])(
+    "a failing source (%s) is down with its reason; the last limits stay visible",
+    async (reason, failure) => {
+      server.on(USAGE, [{ body: modernUsageBody(Date.now()) }, failure]).on(PROFILE, { body: profileBody() });
+      const { exporter, logs } = await start();
+      try {
+        await exporter.runtime.pollNow("oauth");
+        await exporter.runtime.pollNow("oauth");
+        const all = samples(await scrape(exporter.url));
+        expect(all.get(seriesKey("quotacast_source_up", { source: "oauth" }))).toBe(0);
+        expect(all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason }))).toBe(1);
+        expect(all.get(seriesKey("quotacast_source_failures_total", { source: "oauth", reason }))).toBe(1);
+        expect(
+          all.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" })),
+        ).toBeCloseTo(0.425, 9);
+        const next = exporter.runtime.state.sources.get("oauth")?.nextPollAtMs ?? 0;
+        if (reason === "rate_limited") expect(next).toBeGreaterThanOrEqual(Date.now() + 1700_000); // retry-after honoured
+        expect(logs.some((l) => l.includes("source poll failed") && l.includes(reason))).toBe(true);
+        expect(logs.join("\n")).not.toContain(TOKEN);
+      } finally {
+        await exporter.stop();
+      }
+    },
+  );
 
   test("a hanging source never delays /metrics and ends as a timeout", async () => {
     server.on(USAGE, { hang: true });
@@ -122,14 +160,18 @@ describe("rate-limit sources in the exporter", () => {
       await poll;
       const all = samples(await scrape(exporter.url));
       expect(all.get(seriesKey("quotacast_source_up", { source: "oauth" }))).toBe(0);
-      expect(all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason: "timeout" }))).toBe(1);
+      expect(
+        all.get(seriesKey("quotacast_source_last_error_info", { source: "oauth", reason: "timeout" })),
+      ).toBe(1);
     } finally {
       await exporter.stop();
     }
   });
 
   test("poll and failure counters and the last snapshot survive a restart", async () => {
-    server.on(USAGE, [{ body: modernUsageBody(Date.now()) }, { status: 500 }]).on(PROFILE, { body: profileBody() });
+    server
+      .on(USAGE, [{ body: modernUsageBody(Date.now()) }, { status: 500 }])
+      .on(PROFILE, { body: profileBody() });
     const { home, ctx } = homeWithCredentials();
     const config = testConfig(home, { oauth: true });
     let exporter = await startForTest(config, { homeDir: home, pollContext: ctx });
@@ -142,10 +184,13 @@ describe("rate-limit sources in the exporter", () => {
     try {
       const after = samples(await scrape(exporter.url));
       for (const name of ["quotacast_source_polls_total", "quotacast_source_failures_total"]) {
-        for (const [key, value] of before) if (key.startsWith(name)) expect(after.get(key)).toBeGreaterThanOrEqual(value);
+        for (const [key, value] of before)
+          if (key.startsWith(name)) expect(after.get(key)).toBeGreaterThanOrEqual(value);
       }
       // The restored snapshot shows the limits at once, and the backoff is not forgotten.
-      expect(after.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" }))).toBeCloseTo(0.425, 9);
+      expect(
+        after.get(seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "oauth" })),
+      ).toBeCloseTo(0.425, 9);
       expect(exporter.runtime.state.sources.get("oauth")?.nextPollAtMs ?? 0).toBeGreaterThan(Date.now());
     } finally {
       await exporter.stop();

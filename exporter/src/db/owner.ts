@@ -1,0 +1,69 @@
+/**
+ * One `quotacast serve` per database. Two servers on one file would each keep their own
+ * in-memory totals of a ledger the other one also writes, so the second is refused with
+ * a clear message. Readers (backfill, status) are not affected: this is not a SQLite lock.
+ */
+import * as os from "node:os";
+import { DatabaseError, type Db } from "./open";
+
+/** A heartbeat older than this means the owner is gone (killed, machine rebooted). */
+export const OWNER_STALE_MS = 3 * 60_000;
+export const OWNER_HEARTBEAT_MS = 60_000;
+
+interface OwnerRow {
+  pid: number;
+  hostname: string;
+  started_at_ms: number;
+  heartbeat_ms: number;
+}
+
+/** Claims the database for this process, or throws DatabaseError("locked") naming the owner. */
+export function claimOwnership(db: Db, dbPath: string, nowMs: number, isAlive = processIsAlive): void {
+  db.transaction(() => {
+    const owner = db
+      .prepare("SELECT pid, hostname, started_at_ms, heartbeat_ms FROM server_owner WHERE id = 1")
+      .get() as OwnerRow | undefined;
+    if (owner && ownerIsActive(owner, nowMs, isAlive)) {
+      throw new DatabaseError(
+        "locked",
+        dbPath,
+        `database ${dbPath} is in use by another quotacast serve (pid ${owner.pid} on ${owner.hostname}, ` +
+          `since ${new Date(owner.started_at_ms).toISOString()}). Stop it first, or pass --db.path to use another file.`,
+      );
+    }
+    db.prepare(
+      "INSERT OR REPLACE INTO server_owner (id, pid, hostname, started_at_ms, heartbeat_ms) VALUES (1, ?, ?, ?, ?)",
+    ).run(process.pid, os.hostname(), nowMs, nowMs);
+  }).immediate();
+}
+
+export function touchOwnership(db: Db, nowMs: number): void {
+  db.prepare("UPDATE server_owner SET heartbeat_ms = ? WHERE id = 1 AND pid = ? AND hostname = ?").run(
+    nowMs,
+    process.pid,
+    os.hostname(),
+  );
+}
+
+export function releaseOwnership(db: Db): void {
+  db.prepare("DELETE FROM server_owner WHERE id = 1 AND pid = ? AND hostname = ?").run(
+    process.pid,
+    os.hostname(),
+  );
+}
+
+function ownerIsActive(owner: OwnerRow, nowMs: number, isAlive: (pid: number) => boolean): boolean {
+  if (owner.pid === process.pid && owner.hostname === os.hostname()) return false;
+  if (nowMs - owner.heartbeat_ms > OWNER_STALE_MS) return false;
+  // On this machine the process table is the truth; elsewhere only the heartbeat can tell.
+  return owner.hostname === os.hostname() ? isAlive(owner.pid) : true;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
