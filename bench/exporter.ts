@@ -30,6 +30,7 @@ const SECTION_START = "<!-- bench:exporter:start -->";
 const SECTION_END = "<!-- bench:exporter:end -->";
 const TARGETS = { metricsP99Ms: 10, summaryP99Ms: 20, rssMb: 250 };
 const FIRST_INGEST_TIMEOUT_MS = 15 * 60_000;
+const SINGLE_CLIENT_SECONDS = 10;
 
 /** The part of autocannon's result used here (the package ships no types). */
 interface AutocannonResult {
@@ -171,6 +172,7 @@ function renderSection(run: {
   messagesCounted: number;
   idleRss: { currentMb: number; peakMb: number | null };
   endpoints: EndpointFigures[];
+  singleClient: EndpointFigures[];
   finalPeakMb: number | null;
 }): string {
   const [metrics, summary] = run.endpoints;
@@ -193,6 +195,18 @@ function renderSection(run: {
     "|---|---|---|---|---|---|---|---|",
     row(metrics, TARGETS.metricsP99Ms),
     row(summary, TARGETS.summaryP99Ms),
+    "",
+    `With ${run.connections} clients that each send the next request as soon as the previous answer arrives, a ` +
+      `single-threaded server's latency is mostly queueing: mean latency = clients / throughput (Little's law), so a ` +
+      `${TARGETS.metricsP99Ms} ms p99 at ${run.connections} connections needs well over ${Math.round((run.connections * 1000) / TARGETS.metricsP99Ms).toLocaleString("en-US")} requests/s. ` +
+      `For reference, one client alone (${SINGLE_CLIENT_SECONDS} s per endpoint, after the runs above):`,
+    "",
+    "| endpoint, one client | p99 | p50 | requests/s |",
+    "|---|---|---|---|",
+    ...run.singleClient.map(
+      (e) =>
+        `| \`${e.path}\` | ${ms(e.result.latency.p99)} | ${ms(e.result.latency.p50)} | ${Math.round(e.result.requests.average).toLocaleString("en-US")} |`,
+    ),
     "",
     "| exporter RSS | MB | target | met |",
     "|---|---|---|---|",
@@ -274,7 +288,15 @@ async function main(): Promise<void> {
       );
       endpoints.push(figures);
     }
+    // One client: the time a request takes when it does not queue behind 49 others.
+    const singleClient: EndpointFigures[] = [];
+    for (const urlPath of ["/metrics", "/api/v1/summary"]) {
+      const figures = await load(baseUrl, urlPath, pid, 1, SINGLE_CLIENT_SECONDS);
+      console.log(`${urlPath}, one client: p99 ${ms(figures.result.latency.p99)}`);
+      singleClient.push(figures);
+    }
     const section = renderSection({
+      singleClient,
       startedIso,
       manifest,
       connections,

@@ -176,6 +176,20 @@ function logsHint(manager: ServiceManager, ctx: ServiceContext): string {
     : `${launchdLogPath(ctx.homeDir)} (tail -f it)`;
 }
 
+/** The Admin API key is a credential: never written into the service file; say how to supply it. */
+function adminKeyHint(spec: ServiceSpec, ctx: ServiceContext, manager: ServiceManager): string | null {
+  const wantsAdmin =
+    spec.serveArgs.some((a) => a === "--sources.admin" || a === "--sources.admin=true") ||
+    (ctx.env.ANTHROPIC_ADMIN_KEY ?? "") !== "";
+  if (!wantsAdmin) return null;
+  const how =
+    manager === "systemd"
+      ? "put ANTHROPIC_ADMIN_KEY=... in a file only you can read (chmod 600) and add it with " +
+        "`systemctl --user edit quotacast.service`:\n  [Service]\n  EnvironmentFile=%h/.config/quotacast/admin.env\n"
+      : `add it under EnvironmentVariables in ${launchdPlistPath(ctx.homeDir)} (chmod 600 the file), then reinstall.\n`;
+  return `note: ANTHROPIC_ADMIN_KEY is a credential and is not written into the service file; ${how}`;
+}
+
 export async function installService(spec: ServiceSpec, ctx: ServiceContext): Promise<number> {
   const manager = serviceManagerFor(ctx.platform);
   if (!manager) return unsupported(ctx);
@@ -189,6 +203,8 @@ export async function installService(spec: ServiceSpec, ctx: ServiceContext): Pr
     }
     if (!(await execute(launchdInstallSteps(spec, ctx), ctx))) return 1;
   }
+  const hint = adminKeyHint(spec, ctx, manager);
+  if (hint) ctx.out(hint);
   if (!ctx.dryRun) {
     ctx.out(`quotacast exporter installed and started; logs: ${logsHint(manager, ctx)}\n`);
     if (manager === "systemd") {

@@ -60,6 +60,17 @@ describe("systemd (Linux)", () => {
     expect(output).toContain("journalctl --user -u quotacast.service");
   });
 
+  test("never writes the Admin API key into the unit, and says how to supply it", async () => {
+    const ctx = {
+      ...context("linux", new RecordingRunner()),
+      env: { ANTHROPIC_ADMIN_KEY: "sk-ant-admin01-secret" },
+    };
+    expect(await installService({ ...spec, serveArgs: ["--sources.admin"] }, ctx)).toBe(0);
+    expect(fs.readFileSync(unitPath(), "utf8")).not.toContain("sk-ant-admin01-secret");
+    expect(output).not.toContain("sk-ant-admin01-secret");
+    expect(output).toContain("EnvironmentFile=%h/.config/quotacast/admin.env");
+  });
+
   test("without systemctl (a container) says so and writes nothing", async () => {
     const runner = new RecordingRunner(() => ({ code: 127, notFound: true }));
     expect(await installService(spec, context("linux", runner))).toBe(1);
