@@ -512,7 +512,7 @@ function renderCosts(
     `| ccusage 20 without those models | ${ccPricedCost.toFixed(2)} |`,
     "",
     `Largest per-day cost difference (quotacast with ccusage's long-context rule vs ccusage without unpriced models): ${(maxRel * 100).toFixed(2)}%` +
-      (maxDay ? ` on ${maxDay}` : "") +
+      (maxDay && maxRel >= 0.00005 ? ` on ${maxDay}` : "") +
       ". Cost differences come from: models quotacast leaves unpriced (ccusage prices them from its LiteLLM copy), " +
       "the long-context rule" +
       (tokensDiffer ? ", and the token differences above (extra copies ccusage counts)." : "."),

@@ -30,6 +30,7 @@ import {
   type CompletedWindow,
   type CostPoint,
   type Diagnostics,
+  type FilePort,
   type HttpPort,
   type LearnedLimit,
   type LimitSource,
@@ -80,6 +81,8 @@ export interface LoadStats {
   bytesRead: number;
   changedEvents: number;
   durationMs: number;
+  /** Where the time went (local mode): ingest + limits, recent events, forecasts, Summary. */
+  phasesMs?: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -172,29 +175,33 @@ async function fetchWithTimeout(url: string, timeoutMs: number): Promise<{ statu
 /** A Summary from JSON, or null when the shape is not one (an old exporter, a proxy's error page). */
 export function parseSummary(text: string): Summary | null {
   try {
-    const value = JSON.parse(text) as Partial<Summary> | null;
-    if (
-      value &&
-      typeof value.generatedAtMs === "number" &&
-      Array.isArray(value.windows) &&
-      Array.isArray(value.lastDays) &&
-      Array.isArray(value.sources) &&
-      value.today &&
-      value.thisWeek
-    ) {
-      return value as Summary;
-    }
+    return asSummary(JSON.parse(text));
   } catch {
-    // fall through
+    return null;
   }
-  return null;
+}
+
+function asSummary(json: unknown): Summary | null {
+  const value = json as Partial<Summary> | null;
+  const isSummary =
+    typeof value === "object" &&
+    value !== null &&
+    typeof value.generatedAtMs === "number" &&
+    typeof value.timezone === "string" &&
+    Array.isArray(value.windows) &&
+    Array.isArray(value.lastDays) &&
+    Array.isArray(value.sources) &&
+    Array.isArray(value.sessionsToday) &&
+    typeof value.today === "object" &&
+    typeof value.thisWeek === "object";
+  return isSummary ? (value as Summary) : null;
 }
 
 function cachedSummary(cache: TextCache, key: string): Summary | null {
   const text = cache.get(key);
   if (!text) return null;
   try {
-    return parseSummary(JSON.stringify((JSON.parse(text) as { summary?: unknown }).summary));
+    return asSummary((JSON.parse(text) as { summary?: unknown }).summary);
   } catch {
     return null;
   }
@@ -206,7 +213,8 @@ interface LocalCacheRecord {
   summary: Summary;
   /** What the rate-limit side looked like when the summary was built. */
   limitsFingerprint: string;
-  day: string;
+  /** When the summary's "today" ends: computed at build time, so a warm run needs no time-zone work. */
+  dayEndsAtMs: number;
 }
 
 /** No HTTP in local mode: the only sources used read local files. */
@@ -241,11 +249,19 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   try {
     const store = new FileLedgerStore(path.join(opts.supportPath, "ledger"), { nowMs });
     const configDirs = opts.configDirs ?? claudeConfigDirs({ env: env as NodeJS.ProcessEnv, homeDir });
-    const ledger = new UsageLedger({ configDirs, store, prices });
+    const files = skipFilesOlderThan(nodeFiles, () => store.recentCutoffMs());
+    const ledger = new UsageLedger({ configDirs, store, prices, files });
+    const phasesMs: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string) => {
+      const t = performance.now();
+      phasesMs[name] = t - mark;
+      mark = t;
+    };
     const [refresh, limits] = await Promise.all([ledger.refresh(), pollAll(localSources(), ctx)]);
+    lap("ingest");
 
     const now = nowMs();
-    const day = dayKey(now, timezone);
     const fingerprint = limitsFingerprint(limits.merged, limits.statuses);
     const cached = readLocalCache(opts.cache);
     const reuseForMs = opts.reuseCachedForMs ?? DEFAULT_REUSE_MS;
@@ -255,11 +271,12 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       bytesRead: refresh.bytesRead,
       changedEvents: refresh.changes.length,
       durationMs: performance.now() - startedMs,
+      phasesMs,
     });
     if (
       cached &&
       refresh.changes.length === 0 &&
-      cached.day === day &&
+      now < cached.dayEndsAtMs &&
       cached.limitsFingerprint === fingerprint &&
       cached.summary.timezone === timezone &&
       now - cached.summary.generatedAtMs < reuseForMs &&
@@ -272,6 +289,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     if (limits.merged) await history.append(limits.merged);
     const costsSinceMs = store.recentCutoffMs();
     const events = await store.recentEvents(costsSinceMs);
+    lap("history+recent");
     const forecasts = await forecastAll(limits.merged, history, events, {
       nowMs: now,
       prices,
@@ -279,6 +297,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       costsSinceMs,
       utcOffsetMinutes: utcOffsetMinutes(timezone, now),
     });
+    lap("forecasts");
     const summary = buildSummary({
       nowMs: now,
       timezone,
@@ -289,8 +308,13 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       forecasts,
       diagnostics: carryDiagnostics(cached?.summary.diagnostics, refresh.diagnostics),
     });
-    const record: LocalCacheRecord = { summary, limitsFingerprint: fingerprint, day };
+    const record: LocalCacheRecord = {
+      summary,
+      limitsFingerprint: fingerprint,
+      dayEndsAtMs: dayEndsAtMs(now, timezone),
+    };
     opts.cache.set(LOCAL_CACHE_KEY, JSON.stringify(record));
+    lap("summary");
     return { ...base, summary, problem: null, stats: stats(false) };
   } catch (error) {
     // Never blank: the last good Summary stays, with what went wrong.
@@ -309,6 +333,38 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   }
 }
 
+/**
+ * A FilePort that reports transcripts untouched since `sinceMs()` as absent. A line is never
+ * written before its own timestamp, so such a file holds only events older than anything
+ * the Summary shows (today, this week, the last 14 days): the menu bar never reads them,
+ * and their cursors are dropped (their events stay, like those of a deleted file). A file
+ * written to again is read from the start; dedup makes that harmless.
+ */
+export function skipFilesOlderThan(files: FilePort, sinceMs: () => number): FilePort {
+  return {
+    listFiles: (dir, suffix) => files.listFiles(dir, suffix),
+    readRange: (file, start, end) => files.readRange(file, start, end),
+    readText: (file) => files.readText(file),
+    async stat(file) {
+      const identity = await files.stat(file);
+      return identity !== null && identity.mtimeMs < sinceMs() ? null : identity;
+    },
+  };
+}
+
+/** The first instant after `nowMs` whose calendar day in `timezone` differs (hour steps, then minutes). */
+export function dayEndsAtMs(nowMs: number, timezone: string): number {
+  const today = dayKey(nowMs, timezone);
+  const hourStart = Math.floor(nowMs / 3600_000) * 3600_000;
+  let hour = hourStart + 3600_000;
+  while (dayKey(hour, timezone) === today && hour < nowMs + 48 * 3600_000) hour += 3600_000;
+  // The day changed within (hour - 1h, hour]: zones with :30 and :45 offsets change mid-hour.
+  let minute = Math.max(nowMs, hour - 3600_000);
+  minute = Math.floor(minute / 60_000) * 60_000 + 60_000;
+  while (minute < hour && dayKey(minute, timezone) === today) minute += 60_000;
+  return minute;
+}
+
 /** Local sources: the statusline feed only (no credentials, no network). */
 function localSources(): LimitSource[] {
   return [createStatuslineSource()];
@@ -319,8 +375,9 @@ function readLocalCache(cache: TextCache): LocalCacheRecord | null {
   if (!text) return null;
   try {
     const record = JSON.parse(text) as LocalCacheRecord;
-    const summary = parseSummary(JSON.stringify(record.summary));
-    return summary && typeof record.limitsFingerprint === "string" ? { ...record, summary } : null;
+    const summary = asSummary(record.summary);
+    const valid = typeof record.limitsFingerprint === "string" && typeof record.dayEndsAtMs === "number";
+    return summary && valid ? { ...record, summary } : null;
   } catch {
     return null;
   }

@@ -26,7 +26,6 @@ export type TitleMode = "highest" | "both" | "cost" | "countdown" | "icon";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Thresholds from preference strings in percent; bad input falls back to the defaults. */
 export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {

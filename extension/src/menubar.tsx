@@ -63,7 +63,7 @@ export default function MenuBarCommand() {
           title="Open Quick Look"
           icon={Icon.AppWindowList}
           shortcut={Keyboard.Shortcut.Common.Open}
-          onAction={() => launchCommand({ name: "usage", type: LaunchType.UserInitiated })}
+          onAction={openQuickLook}
         />
         {preferences.grafanaUrl?.trim() ? (
           <MenuBarExtra.Item
@@ -93,6 +93,11 @@ export default function MenuBarCommand() {
       </MenuBarExtra.Section>
     </MenuBarExtra>
   );
+}
+
+/** Informational rows open the quick look (a row without an action is shown disabled). */
+function openQuickLook(): Promise<void> {
+  return launchCommand({ name: "usage", type: LaunchType.UserInitiated });
 }
 
 function ProblemSection(props: { loaded: LoadedSummary | undefined; isLoading: boolean; nowMs: number }) {
@@ -151,25 +156,40 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
             <MenuBarExtra.Item
               title={`${formatPercent(w.reading.utilizationRatio)} used`}
               subtitle={resetText(w, nowMs) + readingAgeText(w, nowMs)}
+              onAction={openQuickLook}
               icon={{ source: Icon.CircleProgress, tintColor: levelColor(level) }}
             />
-            {w.forecast ? <MenuBarExtra.Item title={forecastText(w.forecast)} icon={Icon.LineChart} /> : null}
+            {w.forecast ? (
+              <MenuBarExtra.Item title={forecastText(w.forecast)} icon={Icon.LineChart} onAction={openQuickLook} />
+            ) : null}
             {exhaustion ? (
-              <MenuBarExtra.Item title={exhaustion} icon={{ source: Icon.Warning, tintColor: Color.Red }} />
+              <MenuBarExtra.Item
+                title={exhaustion}
+                icon={{ source: Icon.Warning, tintColor: Color.Red }}
+                onAction={openQuickLook}
+              />
             ) : null}
           </MenuBarExtra.Section>
         );
       })}
       <MenuBarExtra.Section title="Current 5-Hour Block">
         {summary.activeBlock ? (
-          <MenuBarExtra.Item title={blockText(summary.activeBlock)} icon={Icon.Bolt} />
+          <MenuBarExtra.Item title={blockText(summary.activeBlock)} icon={Icon.Bolt} onAction={openQuickLook} />
         ) : (
-          <MenuBarExtra.Item title="No active block" icon={Icon.Bolt} />
+          <MenuBarExtra.Item title="No active block" icon={Icon.Bolt} onAction={openQuickLook} />
         )}
       </MenuBarExtra.Section>
       <MenuBarExtra.Section title="Usage">
-        <MenuBarExtra.Item title={`Today: ${periodText(summary.today)}`} icon={Icon.Calendar} />
-        <MenuBarExtra.Item title={`This Week: ${periodText(summary.thisWeek)}`} icon={Icon.Calendar} />
+        <MenuBarExtra.Item
+          title={`Today: ${periodText(summary.today)}`}
+          icon={Icon.Calendar}
+          onAction={openQuickLook}
+        />
+        <MenuBarExtra.Item
+          title={`This Week: ${periodText(summary.thisWeek)}`}
+          icon={Icon.Calendar}
+          onAction={openQuickLook}
+        />
       </MenuBarExtra.Section>
       <MenuBarExtra.Section title="Sources">
         {summary.sources.map((s) => (
@@ -177,6 +197,7 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
             key={s.source}
             title={sourceTitle(s)}
             subtitle={sourceStateText(s, nowMs)}
+            onAction={openQuickLook}
             tooltip={s.message}
             icon={{ source: Icon.Dot, tintColor: needsAttention(s) ? Color.Orange : Color.Green }}
           />

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
 import { getProgressIcon } from "@raycast/utils";
 import type { PeriodUsage, SessionUsage, SourceStatus, Summary, WindowSummary } from "@quotacast/core";
-import type { LoadedSummary } from "./data";
+import type { LoadedSummary, ProblemKind } from "./data";
 import {
   blockText,
   costBarChart,
@@ -32,6 +32,12 @@ import {
 import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
 import { useSummary, type QuotacastPreferences } from "./use-summary";
 
+const PROBLEM_TITLES: Record<ProblemKind, string> = {
+  "exporter-unreachable": "Exporter Unreachable",
+  "exporter-bad-response": "Exporter Error",
+  "local-failed": "Could Not Read Local Usage",
+};
+
 export default function UsageCommand() {
   const { loaded, isLoading, revalidate, preferences, thresholds } = useSummary();
   const nowMs = Date.now();
@@ -45,7 +51,7 @@ export default function UsageCommand() {
       {loaded?.problem ? (
         <List.Section title="Problem">
           <List.Item
-            title={loaded.problem.kind === "local-failed" ? "Could Not Read Local Usage" : "Exporter Unreachable"}
+            title={PROBLEM_TITLES[loaded.problem.kind]}
             icon={{ source: Icon.Warning, tintColor: Color.Orange }}
             detail={
               <List.Item.Detail

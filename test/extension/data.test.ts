@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadSummary, parseSummary, summaryUrl, type TextCache } from "../../extension/src/data";
+import { dayEndsAtMs, loadSummary, parseSummary, summaryUrl, type TextCache } from "../../extension/src/data";
 import {
   HOUR_MS,
   exporterSummary,
@@ -55,6 +55,54 @@ describe("local data", () => {
     const newLimits = await loadSummary(opts);
     expect(newLimits.stats.reusedCachedSummary).toBe(false);
     expect(newLimits.summary?.windows[0].reading.utilizationRatio).toBeCloseTo(0.35);
+  });
+
+  it("does not reuse yesterday's Summary after midnight", async () => {
+    const beforeMidnightMs = Date.UTC(2026, 10, 22, 23, 58);
+    writeTranscript(world, "-p-app", "s1", [{ atMs: beforeMidnightMs - 60_000, input: 100, output: 200 }]);
+    const cache = memoryCache();
+    let nowMs = beforeMidnightMs;
+    const opts = { supportPath: world.supportPath, cache, timezone: "UTC", nowMs: () => nowMs };
+    const evening = await loadSummary(opts);
+    expect(evening.summary?.today.period).toBe("2026-11-22");
+    expect(evening.summary?.today.totalTokens).toBe(300);
+
+    nowMs = beforeMidnightMs + 3 * 60_000;
+    const morning = await loadSummary(opts);
+    expect(morning.stats.reusedCachedSummary).toBe(false);
+    expect(morning.summary?.today.period).toBe("2026-11-23");
+    expect(morning.summary?.today.totalTokens).toBe(0);
+  });
+
+  it("finds the end of the day in any time zone", () => {
+    expect(dayEndsAtMs(Date.UTC(2026, 10, 22, 12, 34), "UTC")).toBe(Date.UTC(2026, 10, 23));
+    // UTC+5:30: the day ends at 18:30 UTC.
+    expect(dayEndsAtMs(Date.UTC(2026, 10, 22, 12), "Asia/Kolkata")).toBe(Date.UTC(2026, 10, 22, 18, 30));
+    // New York on the evening before daylight saving time ends (EDT, UTC-4).
+    expect(dayEndsAtMs(Date.UTC(2026, 9, 31, 12), "America/New_York")).toBe(Date.UTC(2026, 10, 1, 4));
+    expect(dayEndsAtMs(Date.UTC(2026, 10, 22, 23, 59, 30), "UTC")).toBe(Date.UTC(2026, 10, 23));
+  });
+
+  it("never reads transcripts untouched for longer than the Summary looks back", async () => {
+    const nowMs = Date.now();
+    const old = writeTranscript(world, "-p-old", "s-old", [{ atMs: nowMs - 30 * 24 * HOUR_MS, output: 7 }]);
+    const oldDate = new Date(nowMs - 30 * 24 * HOUR_MS);
+    fs.utimesSync(old, oldDate, oldDate);
+    const recent = writeTranscript(world, "-p-app", "s1", [
+      { atMs: nowMs - HOUR_MS, input: 100, output: 200 },
+    ]);
+    const opts = { supportPath: world.supportPath, cache: memoryCache(), timezone: "UTC" };
+
+    const first = await loadSummary(opts);
+    expect(first.stats.bytesRead).toBe(fs.statSync(recent).size);
+    expect(first.stats.filesScanned).toBe(2);
+    expect(first.summary?.today.totalTokens).toBe(300);
+
+    // Claude Code resumes the old session today: the whole file is read, today's line counted.
+    writeTranscript(world, "-p-old", "s-old", [{ atMs: nowMs - 60_000, input: 1, output: 1 }]);
+    const resumed = await loadSummary(opts);
+    expect(resumed.stats.bytesRead).toBe(fs.statSync(old).size);
+    expect(resumed.summary?.today.totalTokens).toBe(302);
   });
 
   it("keeps counting from the stored cursors after a restart (a new process, an empty Cache)", async () => {

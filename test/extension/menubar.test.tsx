@@ -107,6 +107,9 @@ describe("menu bar: normal usage (local data)", () => {
 
     await byTitle(r, ITEM, "Open Quick Look").props.onAction();
     expect(launchCommand).toHaveBeenCalledWith({ name: "usage", type: "userInitiated" });
+    launchCommand.mockClear();
+    await fiveHour.props.onAction();
+    expect(launchCommand).toHaveBeenCalledWith({ name: "usage", type: "userInitiated" });
     const manifest = JSON.parse(
       fs.readFileSync(path.join(__dirname, "../../extension/package.json"), "utf8"),
     );

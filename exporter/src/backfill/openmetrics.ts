@@ -230,15 +230,15 @@ function* utilizationLines(
   }
 }
 
-/** The first instant worth a sample: the oldest event or reading, or `sinceMs` when later. */
+/** The first instant worth a sample: the oldest event, or `sinceMs` when later. */
 function historyStartMs(input: BackfillInput): number | null {
   let first = Infinity;
   for (const e of input.events) if (e.timestampMs < first) first = e.timestampMs;
   if (!Number.isFinite(first)) return null;
-  // A later --since starts on the step grid, so no sample falls before it.
-  return input.sinceMs !== undefined
-    ? Math.max(first, Math.ceil(input.sinceMs / input.stepMs) * input.stepMs)
-    : first;
+  if (input.sinceMs === undefined) return first;
+  // With --since, start on the step grid at or after it, so no sample falls before it.
+  const onGrid = (ms: number) => Math.ceil(ms / input.stepMs) * input.stepMs;
+  return Math.max(Math.floor(first / input.stepMs) * input.stepMs, onGrid(input.sinceMs));
 }
 
 /** The whole OpenMetrics exposition, in chunks of lines, ending with `# EOF`. */

@@ -37,6 +37,10 @@ export interface TlsServerConfig {
   keyPem: string;
   clientAuthType: ClientAuthType;
   clientCaPem: string | null;
+  /** Resolved paths of the PEM files (null when given inline): re-read when they change. */
+  certFile: string | null;
+  keyFile: string | null;
+  clientCaFile: string | null;
   minVersion: TlsVersionName;
   maxVersion: TlsVersionName | null;
 }
@@ -102,12 +106,11 @@ function optionalString(where: string, obj: Mapping, key: string): string | null
   return value;
 }
 
-function readPem(where: string, key: string, file: string, baseDir: string): string {
-  const resolved = path.resolve(baseDir, file);
+function readPem(where: string, key: string, file: string): string {
   try {
-    return fs.readFileSync(resolved, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new WebConfigError(`${where}: cannot read ${key} ${resolved}: ${(err as Error).message}`);
+    throw new WebConfigError(`${where}: cannot read ${key} ${file}: ${(err as Error).message}`);
   }
 }
 
@@ -117,13 +120,15 @@ function pemSetting(
   tls: Mapping,
   name: "cert" | "key" | "client_ca",
   baseDir: string,
-): string | null {
+): { pem: string | null; file: string | null } {
   const file = optionalString(where, tls, `${name}_file`);
   const inline = optionalString(where, tls, name);
-  if (file !== null && inline !== null)
+  if (file !== null && inline !== null) {
     throw new WebConfigError(`${where}: set ${name}_file or ${name}, not both`);
-  if (file !== null) return readPem(where, `${name}_file`, file, baseDir);
-  return inline;
+  }
+  if (file === null) return { pem: inline, file: null };
+  const resolved = path.resolve(baseDir, file);
+  return { pem: readPem(where, `${name}_file`, resolved), file: resolved };
 }
 
 function tlsVersion(where: string, tls: Mapping, key: string): TlsVersionName | null {
@@ -157,10 +162,10 @@ function parseTls(where: string, raw: unknown, baseDir: string): TlsServerConfig
     "min_version",
     "max_version",
   ]);
-  const certPem = pemSetting(where, raw, "cert", baseDir);
-  const keyPem = pemSetting(where, raw, "key", baseDir);
-  if (certPem === null) throw new WebConfigError(`${where}: cert_file is required`);
-  if (keyPem === null) throw new WebConfigError(`${where}: key_file is required`);
+  const cert = pemSetting(where, raw, "cert", baseDir);
+  const key = pemSetting(where, raw, "key", baseDir);
+  if (cert.pem === null) throw new WebConfigError(`${where}: cert_file is required`);
+  if (key.pem === null) throw new WebConfigError(`${where}: key_file is required`);
   const authRaw = optionalString(where, raw, "client_auth_type") ?? "NoClientCert";
   // exporter-toolkit still accepts the old name.
   const clientAuthType = (
@@ -171,8 +176,8 @@ function parseTls(where: string, raw: unknown, baseDir: string): TlsServerConfig
       `${where}: client_auth_type '${authRaw}' is not one of ${CLIENT_AUTH_TYPES.join(", ")}`,
     );
   }
-  const clientCaPem = pemSetting(where, raw, "client_ca", baseDir);
-  if (clientCaPem !== null && clientAuthType === "NoClientCert") {
+  const clientCa = pemSetting(where, raw, "client_ca", baseDir);
+  if (clientCa.pem !== null && clientAuthType === "NoClientCert") {
     throw new WebConfigError(
       `${where}: client_ca_file is set but client_auth_type is NoClientCert (set RequireAndVerifyClientCert)`,
     );
@@ -182,7 +187,17 @@ function parseTls(where: string, raw: unknown, baseDir: string): TlsServerConfig
   if (maxVersion !== null && maxVersion < minVersion) {
     throw new WebConfigError(`${where}: max_version ${maxVersion} is below min_version ${minVersion}`);
   }
-  return { certPem, keyPem, clientAuthType, clientCaPem, minVersion, maxVersion };
+  return {
+    certPem: cert.pem,
+    keyPem: key.pem,
+    clientAuthType,
+    clientCaPem: clientCa.pem,
+    certFile: cert.file,
+    keyFile: key.file,
+    clientCaFile: clientCa.file,
+    minVersion,
+    maxVersion,
+  };
 }
 
 function parseUsers(where: string, raw: unknown): Map<string, string> {
@@ -272,6 +287,65 @@ function checkClientCertificate(socket: TLSSocket, type: ClientAuthType): void {
   if (type === "VerifyClientCertIfGiven" && presented && !socket.authorized) socket.destroy();
 }
 
+/** `mtime:size` of the PEM files, to notice a renewed certificate. */
+function filesSignature(tls: TlsServerConfig): string {
+  return [tls.certFile, tls.keyFile, tls.clientCaFile]
+    .map((file) => {
+      if (file === null) return "-";
+      try {
+        const stat = fs.statSync(file);
+        return `${stat.mtimeMs}:${stat.size}`;
+      } catch {
+        return "missing";
+      }
+    })
+    .join("|");
+}
+
+/** The TLS settings with the PEM files read again (inline PEMs stay). */
+function rereadPems(tls: TlsServerConfig): TlsServerConfig {
+  const read = (file: string | null, current: string | null) =>
+    file === null ? current : fs.readFileSync(file, "utf8");
+  return {
+    ...tls,
+    certPem: read(tls.certFile, tls.certPem) as string,
+    keyPem: read(tls.keyFile, tls.keyPem) as string,
+    clientCaPem: read(tls.clientCaFile, tls.clientCaPem),
+  };
+}
+
+/**
+ * Like exporter-toolkit, picks up a renewed certificate without a restart: on a new
+ * connection (at most every `checkEveryMs`), changed PEM files are read and used from the
+ * next handshake on. A half-written or broken file keeps the current certificate.
+ */
+function reloadCertificatesOnChange(
+  server: https.Server,
+  initial: TlsServerConfig,
+  checkEveryMs: number,
+): void {
+  let signature = filesSignature(initial);
+  let lastCheckMs = Date.now();
+  server.on("connection", () => {
+    const nowMs = Date.now();
+    if (nowMs - lastCheckMs < checkEveryMs) return;
+    lastCheckMs = nowMs;
+    const current = filesSignature(initial);
+    if (current === signature) return;
+    try {
+      server.setSecureContext(tlsOptions(rereadPems(initial)));
+      signature = current;
+    } catch {
+      // Keep serving with the certificate in use; the next check tries again.
+    }
+  });
+}
+
+export interface CreateServerOptions {
+  /** How often (at most) a new connection checks the certificate files for changes. Default 10 s. */
+  certificateCheckMs?: number;
+}
+
 /**
  * The server for `app`: HTTPS when the web config has `tls_server_config`, HTTP otherwise.
  * Not yet listening. Configured response headers are added to every response.
@@ -279,6 +353,7 @@ function checkClientCertificate(socket: TLSSocket, type: ClientAuthType): void {
 export function createServer(
   app: http.RequestListener,
   webConfig: WebConfig | null,
+  opts: CreateServerOptions = {},
 ): http.Server | https.Server {
   const headers = Object.entries(webConfig?.headers ?? {});
   const handler: http.RequestListener =
@@ -301,6 +376,7 @@ export function createServer(
   if (tls.clientAuthType === "RequireAnyClientCert" || tls.clientAuthType === "VerifyClientCertIfGiven") {
     server.on("secureConnection", (socket: TLSSocket) => checkClientCertificate(socket, tls.clientAuthType));
   }
+  reloadCertificatesOnChange(server, tls, opts.certificateCheckMs ?? 10_000);
   return server;
 }
 

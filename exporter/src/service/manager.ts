@@ -228,7 +228,29 @@ export async function uninstallService(ctx: ServiceContext): Promise<number> {
   return 0;
 }
 
+/** The node binary an installed service file runs (first word of ExecStart, first ProgramArguments entry). */
+export function installedNodePath(manager: ServiceManager, fileText: string): string | null {
+  if (manager === "systemd") {
+    const line = /^ExecStart=(.*)$/m.exec(fileText)?.[1];
+    if (line === undefined) return null;
+    const word = line.startsWith('"')
+      ? /^"((?:[^"\\]|\\.)*)"/.exec(line)?.[1].replace(/\\(.)/g, "$1")
+      : line.split(" ")[0];
+    return word === undefined ? null : word.replace(/%%/g, "%").replace(/\$\$/g, "$");
+  }
+  const first = /<key>ProgramArguments<\/key>\s*<array>\s*<string>([^<]*)<\/string>/.exec(fileText)?.[1];
+  if (first === undefined) return null;
+  return first
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
 export interface ServiceStatus {
+  /** Set when the service file runs a node binary that no longer exists (node upgraded, nvm). */
+  missingNodePath: string | null;
   installed: boolean;
   file: string;
   /** `active`, `inactive`, `failed`, `running`, ... or null when it cannot be told. */
@@ -236,6 +258,17 @@ export interface ServiceStatus {
   enabled: string | null;
   pid: number | null;
   logs: string;
+}
+
+function missingNode(manager: ServiceManager, file: string): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const nodePath = installedNodePath(manager, text);
+  return nodePath !== null && !fs.existsSync(nodePath) ? nodePath : null;
 }
 
 export async function readServiceStatus(ctx: ServiceContext): Promise<ServiceStatus | null> {
@@ -255,6 +288,7 @@ export async function readServiceStatus(ctx: ServiceContext): Promise<ServiceSta
     const pid = pidResult ? Number.parseInt(pidResult.stdout.trim(), 10) : NaN;
     return {
       installed: fs.existsSync(file),
+      missingNodePath: missingNode("systemd", file),
       file,
       state,
       enabled: enabled.notFound ? null : enabled.stdout.trim() || null,
@@ -272,6 +306,7 @@ export async function readServiceStatus(ctx: ServiceContext): Promise<ServiceSta
   const pid = Number.parseInt(/^\s*pid = (\d+)/m.exec(printed.stdout)?.[1] ?? "", 10);
   return {
     installed: fs.existsSync(file),
+    missingNodePath: missingNode("launchd", file),
     file,
     state,
     enabled: null,
@@ -289,7 +324,10 @@ export async function showServiceStatus(ctx: ServiceContext): Promise<number> {
     `installed: ${status.installed ? `yes (${status.file})` : `no (${status.file} does not exist)`}\n` +
       `state:     ${status.state ?? "unknown (no service manager here)"}${status.pid !== null ? ` (pid ${status.pid})` : ""}\n` +
       (status.enabled !== null ? `enabled:   ${status.enabled}\n` : "") +
-      `logs:      ${status.logs}\n`,
+      `logs:      ${status.logs}\n` +
+      (status.missingNodePath !== null
+        ? `warning: ${status.missingNodePath} (the node it runs) no longer exists: run quotacast service install again\n`
+        : ""),
   );
   return running ? 0 : 3;
 }

@@ -68,8 +68,6 @@ export function renderSystemdUnit(spec: ServiceSpec): string {
     "# Written by `quotacast service install`; `quotacast service uninstall` removes it.\n" +
     "[Unit]\n" +
     "Description=quotacast exporter (Claude usage, limits and forecasts for Prometheus)\n" +
-    "After=network-online.target\n" +
-    "Wants=network-online.target\n" +
     "\n" +
     "[Service]\n" +
     "Type=simple\n" +

@@ -1,15 +1,12 @@
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { UsageLedger, aggregateByPeriod, type PeriodUsage } from "@quotacast/core";
+import { ccusageBinary } from "../../../bench/ccusage";
 import { assistantLine, tempConfig, userLine, type TempConfig } from "./helpers";
 
-// ccusage 20 is a native binary (devDependency); compare our per-period token totals with it.
-const CCUSAGE_BIN = path.resolve(
-  __dirname,
-  `../../../node_modules/@ccusage/ccusage-${process.platform}-${process.arch}/bin/ccusage`,
-);
-const describeIfCcusage = fs.existsSync(CCUSAGE_BIN) ? describe : describe.skip;
+// ccusage 20 (installed by .ci/run and `npm run bench` into bench/data/ccusage); compare
+// our per-period token totals with it.
+const CCUSAGE_BIN = ccusageBinary() ?? "";
+const describeIfCcusage = CCUSAGE_BIN ? describe : describe.skip;
 
 interface CcusageRow {
   date?: string;

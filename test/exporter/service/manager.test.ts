@@ -3,12 +3,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { absolutizePathFlags, findCliPath, run } from "../../../exporter/src/commands/service";
 import {
+  installedNodePath,
   installService,
   showServiceStatus,
   uninstallService,
   type ServiceContext,
 } from "../../../exporter/src/service/manager";
-import type { ServiceSpec } from "../../../exporter/src/service/render";
+import {
+  renderLaunchdPlist,
+  renderSystemdUnit,
+  type ServiceSpec,
+} from "../../../exporter/src/service/render";
 import type { CommandResult, CommandRunner } from "../../../exporter/src/service/runner";
 
 /** Records every command and answers from a script of canned results (default: success). */
@@ -145,6 +150,30 @@ describe("systemd (Linux)", () => {
     expect(await showServiceStatus(context("linux", absent))).toBe(3);
     expect(output).toContain("state:     unknown (no service manager here)");
   });
+});
+
+test("status warns when the node binary the service runs is gone", async () => {
+  await installService(
+    { ...spec, nodePath: path.join(home, "old node", "bin", "node") },
+    context("linux", new RecordingRunner()),
+  );
+  output = "";
+  await showServiceStatus(context("linux", new RecordingRunner()));
+  expect(output).toContain(
+    `warning: ${path.join(home, "old node", "bin", "node")} (the node it runs) no longer exists`,
+  );
+  output = "";
+  await installService({ ...spec, nodePath: process.execPath }, context("linux", new RecordingRunner()));
+  output = "";
+  await showServiceStatus(context("linux", new RecordingRunner()));
+  expect(output).not.toContain("warning");
+});
+
+test("reads back the node path from both service files, quoting and escaping included", () => {
+  const odd = { ...spec, nodePath: "/opt/a b/50%/$x/&<node>" };
+  expect(installedNodePath("systemd", renderSystemdUnit(odd))).toBe(odd.nodePath);
+  expect(installedNodePath("launchd", renderLaunchdPlist(odd, "/tmp/log"))).toBe(odd.nodePath);
+  expect(installedNodePath("systemd", renderSystemdUnit(spec))).toBe(spec.nodePath);
 });
 
 describe("launchd (macOS)", () => {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as bcrypt from "bcryptjs";
@@ -198,6 +199,49 @@ describe("createServer and basicAuth over real sockets", () => {
       expect(ok).toMatchObject({ status: 200, body: "quotacast_up 1\n" });
       // A client that does not trust the certificate cannot connect.
       await expect(get(url)).rejects.toThrow(/self.signed/i);
+    } finally {
+      await close(server);
+    }
+  });
+
+  test("picks up a renewed certificate without a restart", async () => {
+    const first = selfSigned("first");
+    const renewed = selfSigned("renewed");
+    const certFile = path.join(tmp, "live.crt");
+    const keyFile = path.join(tmp, "live.key");
+    fs.copyFileSync(first.cert, certFile);
+    fs.copyFileSync(first.key, keyFile);
+    const config = parseWebConfig(
+      `tls_server_config:\n  cert_file: ${certFile}\n  key_file: ${keyFile}\n`,
+      tmp,
+    );
+    const server = createServer(appWithAuth(config), config, { certificateCheckMs: 0 });
+    const port = await listen(server);
+    const servedCommonName = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = https.get(
+          `https://127.0.0.1:${port}/metrics`,
+          { agent: false, rejectUnauthorized: false },
+          (res) => {
+            const subject = (res.socket as TLSSocket).getPeerCertificate().subject;
+            res.resume();
+            res.on("end", () => resolve(String(subject.CN)));
+          },
+        );
+        req.on("error", reject);
+      });
+    try {
+      expect(await servedCommonName()).toBe("first");
+      fs.copyFileSync(renewed.cert, certFile);
+      fs.copyFileSync(renewed.key, keyFile);
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(certFile, later, later);
+      await servedCommonName(); // this connection notices the change; the next handshake uses it
+      expect(await servedCommonName()).toBe("renewed");
+      // A broken file keeps the certificate in use.
+      fs.writeFileSync(certFile, "not a certificate");
+      await servedCommonName();
+      expect(await servedCommonName()).toBe("renewed");
     } finally {
       await close(server);
     }
