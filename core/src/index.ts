@@ -48,6 +48,7 @@ export * from "./forecast/claumon";
 export * from "./forecast/strategies";
 export * from "./forecast/score";
 export * from "./forecast/bench";
+export * from "./forecast/current";
 
 // --- report (Summary builder)
 export * from "./report/build";

@@ -11,38 +11,29 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   FileSnapshotHistory,
-  SAME_WINDOW_TOLERANCE_MS,
   UsageLedger,
-  buildSpendPrior,
   buildSummary,
   bundledPriceTable,
   claudeConfigDirs,
-  costUsd,
+  costPoints,
   createStatuslineSource,
   dayKey,
-  forecastWindow,
-  learnLimit,
-  limitSegments,
+  forecastCurrentWindows,
   nodeFiles,
   pollAll,
+  recentSpendPrior,
   statuslineFeedPath,
-  totalTokens,
-  type CompletedWindow,
-  type CostPoint,
   type Diagnostics,
   type FilePort,
   type HttpPort,
-  type LearnedLimit,
   type LimitSource,
   type PollContext,
   type PriceTable,
   type RateLimitSnapshot,
-  type SnapshotHistory,
   type SourceStatus,
   type StatePort,
   type Summary,
   type UsageEvent,
-  type WindowForecast,
 } from "@quotacast/core";
 import { FileLedgerStore } from "./ledger-store";
 
@@ -290,12 +281,14 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     const costsSinceMs = store.recentCutoffMs();
     const events = await store.recentEvents(costsSinceMs);
     lap("history+recent");
-    const forecasts = await forecastAll(limits.merged, history, events, {
+    const costs = costPoints(events, prices);
+    const forecasts = await forecastCurrentWindows(limits.merged?.windows ?? [], {
       nowMs: now,
-      prices,
-      warningLevelRatio: opts.warningLevelRatio ?? DEFAULT_WARNING_LEVEL,
+      history,
+      costs,
       costsSinceMs,
-      utcOffsetMinutes: utcOffsetMinutes(timezone, now),
+      spendPrior: recentSpendPrior(costs, now, timezone),
+      warningLevelRatio: opts.warningLevelRatio ?? DEFAULT_WARNING_LEVEL,
     });
     lap("forecasts");
     const summary = buildSummary({
@@ -428,107 +421,6 @@ function carryDiagnostics(previous: Diagnostics | undefined, run: Diagnostics): 
     filesUnreadable: run.filesUnreadable,
     unknownModels: [...new Set([...(previous?.unknownModels ?? []), ...run.unknownModels])],
   };
-}
-
-// --- forecasts (local mode)
-
-interface ForecastOptions {
-  nowMs: number;
-  prices: PriceTable;
-  warningLevelRatio: number;
-  /** The events passed in cover [costsSinceMs, nowMs]: older windows have no costs here. */
-  costsSinceMs: number;
-  utcOffsetMinutes: number;
-}
-
-type ForecastEntry = { forecast: WindowForecast | null; learnedLimit: LearnedLimit | null };
-
-/**
- * Forecast and learned limit of every current window, from the snapshot history and the
- * local costs (the same inputs as the exporter's forecaster, over the extension's shorter
- * cost history).
- */
-export async function forecastAll(
-  merged: RateLimitSnapshot | null,
-  history: SnapshotHistory,
-  events: readonly UsageEvent[],
-  opts: ForecastOptions,
-): Promise<Map<string, ForecastEntry>> {
-  const result = new Map<string, ForecastEntry>();
-  if (!merged) return result;
-  const costs: CostPoint[] = events
-    .map((e) => ({ timestampMs: e.timestampMs, costUsd: costUsd(e, opts.prices) ?? 0, tokens: totalTokens(e) }))
-    .sort((a, b) => a.timestampMs - b.timestampMs);
-  const costsBetween = (fromMs: number, toMs: number) =>
-    costs.filter((c) => c.timestampMs >= fromMs && c.timestampMs <= toMs);
-  const spendPrior = buildSpendPrior(costs, {
-    fromMs: Math.max(costs[0]?.timestampMs ?? opts.nowMs, opts.costsSinceMs),
-    toMs: opts.nowMs,
-    utcOffsetMinutes: opts.utcOffsetMinutes,
-  });
-  for (const reading of merged.windows) {
-    const resetsAtMs = reading.resetsAtMs;
-    if (resetsAtMs === null || resetsAtMs <= opts.nowMs) {
-      result.set(reading.window, { forecast: null, learnedLimit: null });
-      continue;
-    }
-    const startMs = resetsAtMs - reading.windowLengthMs;
-    // Only readings of this occurrence of the window (the previous one may overlap in time).
-    const readings = (await history.readings({ window: reading.window, fromMs: startMs, toMs: opts.nowMs })).filter(
-      (r) => r.resetsAtMs !== null && Math.abs(r.resetsAtMs - resetsAtMs) <= SAME_WINDOW_TOLERANCE_MS,
-    );
-    if (!readings.some((r) => r.observedAtMs === reading.observedAtMs)) readings.push(reading);
-    const past = await history.completedWindows(reading.window, opts.nowMs);
-    const pastWindows: CompletedWindow[] = past.map((o) => ({
-      window: o.window,
-      resetsAtMs: o.resetsAtMs,
-      windowLengthMs: o.windowLengthMs,
-      finalUtilizationRatio: o.maxUtilizationRatio,
-      readings: o.readings,
-    }));
-    // Learned limit: only windows whose costs are all known here (a missing cost would read as 0).
-    const segments = [
-      ...past
-        .filter((o) => o.startsAtMs >= opts.costsSinceMs)
-        .flatMap((o) => limitSegments(o.readings, costsBetween(o.startsAtMs, o.resetsAtMs))),
-      ...(startMs >= opts.costsSinceMs ? limitSegments(readings, costsBetween(startMs, opts.nowMs)) : []),
-    ];
-    const learnedLimit = learnLimit(reading.window, segments);
-    const forecast = forecastWindow({
-      window: reading.window,
-      nowMs: opts.nowMs,
-      resetsAtMs,
-      windowLengthMs: reading.windowLengthMs,
-      readings,
-      pastWindows,
-      costStream: costsBetween(startMs, opts.nowMs),
-      learnedLimit,
-      spendPrior,
-      warningLevelRatio: opts.warningLevelRatio,
-    });
-    result.set(reading.window, { forecast, learnedLimit });
-  }
-  return result;
-}
-
-/** Minutes east of UTC in `timezone` at `atMs` (for the hour-of-week spend profile). */
-export function utcOffsetMinutes(timezone: string, atMs: number): number {
-  try {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    }).formatToParts(atMs);
-    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-    return Math.round((asUtc - Math.floor(atMs / 60_000) * 60_000) / 60_000);
-  } catch {
-    return 0;
-  }
 }
 
 /** A StatePort on files in one directory (one file per key, replaced atomically). */
