@@ -13,5 +13,6 @@ module.exports = {
     "^@quotacast/core$": "<rootDir>/core/src/index.ts",
     "^@quotacast/core/(.*)$": "<rootDir>/core/src/$1",
   },
+  setupFiles: ["<rootDir>/test/setup/isolated-home.ts"],
   testTimeout: 60000,
 };

@@ -160,7 +160,8 @@ function machine(): string {
   return `${model}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
-const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+/** autocannon's latency percentiles have a resolution of 1 ms. */
+const ms = (value: number): string => (value < 1 ? "< 1 ms" : `${Math.round(value)} ms`);
 const yesNo = (ok: boolean): string => (ok ? "yes" : "**no**");
 
 function renderSection(run: {
@@ -199,13 +200,15 @@ function renderSection(run: {
     `With ${run.connections} clients that each send the next request as soon as the previous answer arrives, a ` +
       `single-threaded server's latency is mostly queueing: mean latency = clients / throughput (Little's law), so a ` +
       `${TARGETS.metricsP99Ms} ms p99 at ${run.connections} connections needs well over ${Math.round((run.connections * 1000) / TARGETS.metricsP99Ms).toLocaleString("en-US")} requests/s. ` +
-      `For reference, one client alone (${SINGLE_CLIENT_SECONDS} s per endpoint, after the runs above):`,
+      `For reference, one client alone (${SINGLE_CLIENT_SECONDS} s per endpoint, after the runs above; ` +
+      "the mean time per request is 1 / requests per second, finer than autocannon's 1 ms percentiles):",
     "",
-    "| endpoint, one client | p99 | p50 | requests/s |",
+    "| endpoint, one client | p99 | mean per request | requests/s |",
     "|---|---|---|---|",
     ...run.singleClient.map(
       (e) =>
-        `| \`${e.path}\` | ${ms(e.result.latency.p99)} | ${ms(e.result.latency.p50)} | ${Math.round(e.result.requests.average).toLocaleString("en-US")} |`,
+        `| \`${e.path}\` | ${ms(e.result.latency.p99)} | ${(1000 / e.result.requests.average).toFixed(2)} ms | ` +
+        `${Math.round(e.result.requests.average).toLocaleString("en-US")} |`,
     ),
     "",
     "| exporter RSS | MB | target | met |",

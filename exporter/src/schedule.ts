@@ -50,13 +50,25 @@ export class Job {
 export class Scheduler {
   private readonly tasks: cron.ScheduledTask[] = [];
   private readonly jobs: Job[] = [];
+  private readonly cronLogger: cron.Logger;
 
-  constructor(private readonly timezone?: string) {}
+  constructor(
+    private readonly timezone: string | undefined,
+    log: Logger,
+  ) {
+    // node-cron's own messages go to the same one-line log.
+    const line = (level: "info" | "warn" | "error") => (message: string | Error) =>
+      log(level, "cron", { detail: message instanceof Error ? message.message : message });
+    this.cronLogger = { info: line("info"), warn: line("warn"), error: line("error"), debug: () => {} };
+  }
 
   /** Runs `job` on the cron expression (5 fields, or 6 with seconds). */
   add(expression: string, job: Job): void {
     const task = cron.schedule(expression, () => job.run(), {
       name: job.name,
+      logger: this.cronLogger,
+      // A tick missed while the event loop was busy is harmless: the next one catches up.
+      suppressMissedWarning: true,
       ...(this.timezone ? { timezone: this.timezone } : {}),
     });
     this.tasks.push(task);

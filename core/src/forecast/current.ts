@@ -70,7 +70,11 @@ export function utcOffsetMinutes(timezone: string, atMs: number): number {
 }
 
 /** The spend prior over the last SPEND_PRIOR_SPAN_MS of costs (null with under a day of history). */
-export function recentSpendPrior(costs: readonly CostPoint[], nowMs: number, timezone: string): SpendPrior | null {
+export function recentSpendPrior(
+  costs: readonly CostPoint[],
+  nowMs: number,
+  timezone: string,
+): SpendPrior | null {
   return buildSpendPrior(costs, {
     fromMs: Math.max(costs[0]?.timestampMs ?? nowMs, nowMs - SPEND_PRIOR_SPAN_MS),
     toMs: nowMs,
@@ -91,7 +95,9 @@ export function fitWindow(
 ): FittedWindow | null {
   const last = occurrences[occurrences.length - 1];
   if (!last) return null;
-  const completed = occurrences.map((o) => completedWindowOf(o, costsBetween(costs, o.startsAtMs, o.resetsAtMs)));
+  const completed = occurrences.map((o) =>
+    completedWindowOf(o, costsBetween(costs, o.startsAtMs, o.resetsAtMs)),
+  );
   const segments = occurrences
     .filter((o) => o.startsAtMs >= costsSinceMs)
     .flatMap((o) => limitSegments(o.readings, costsBetween(costs, o.startsAtMs, o.resetsAtMs)));
@@ -107,7 +113,11 @@ export async function occurrenceReadings(
 ): Promise<WindowReading[]> {
   const resetsAtMs = reading.resetsAtMs ?? nowMs;
   const readings = (
-    await history.readings({ window: reading.window, fromMs: resetsAtMs - reading.windowLengthMs, toMs: nowMs })
+    await history.readings({
+      window: reading.window,
+      fromMs: resetsAtMs - reading.windowLengthMs,
+      toMs: nowMs,
+    })
   ).filter((r) => r.resetsAtMs !== null && Math.abs(r.resetsAtMs - resetsAtMs) <= SAME_WINDOW_TOLERANCE_MS);
   if (!readings.some((r) => r.observedAtMs === reading.observedAtMs)) readings.push(reading);
   return readings;
@@ -146,9 +156,11 @@ export async function forecastCurrentWindows(
     const learnedLimit =
       fitted?.learnedLimit ??
       (startMs >= opts.costsSinceMs ? learnLimit(reading.window, limitSegments(current, costStream)) : null);
+    // A source's clock may run slightly ahead of ours: never forecast from before its reading.
+    const atMs = Math.max(opts.nowMs, ...current.map((r) => r.observedAtMs));
     const forecast = forecastWindow({
       window: reading.window,
-      nowMs: opts.nowMs,
+      nowMs: atMs,
       resetsAtMs,
       windowLengthMs: reading.windowLengthMs,
       readings: current,

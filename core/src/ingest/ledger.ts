@@ -4,7 +4,7 @@ import { nodeFiles } from "../io/node";
 import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
 import { isBetterCopy } from "./dedup";
 import { projectsDir, transcriptOrigin } from "./discover";
-import { parseUsageLine, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
+import { parseUsageLineBytes, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
 import { DEFAULT_SCAN_OPTIONS, scanUsageLines, type ScanOptions } from "./reader";
 import { MemoryLedgerStore, type FileCursor, type LedgerStore } from "./store";
 import type { UsageEvent } from "./usage-event";
@@ -196,7 +196,7 @@ export class UsageLedger {
         file.identity.sizeBytes,
         {
           usageLine: (line, offset, complete) => {
-            const parsed = parseUsageLine(line.toString("utf8"), lineOrigin(origin, file.path, offset));
+            const parsed = parseUsageLineBytes(line, lineOrigin(origin, file.path, offset));
             if (parsed.kind === "event") pending.push(this.internModel(parsed.event));
             else if (!complete)
               return; // a line still being written: not an error yet

@@ -76,7 +76,7 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
     throw err;
   }
 
-  const scheduler = new Scheduler(config.timezone);
+  const scheduler = new Scheduler(config.timezone, log);
   const manual = opts.manual === true;
   if (!manual) {
     scheduler.add(config.transcriptsSchedule, runtime.transcriptsJob);

@@ -7,19 +7,22 @@ import { parseArgs } from "node:util";
 import {
   buildSummary,
   claudeConfigDirs,
+  costPoints,
+  forecastCurrentWindows,
   formatAge,
   formatDuration,
   formatPercent,
   formatTokens,
   formatUsd,
   pollConfiguredSources,
+  recentSpendPrior,
   windowLabel,
   type LimitsConfig,
   type Summary,
   type WindowSummary,
 } from "@quotacast/core";
 import { createPollContext } from "../poll-context";
-import { openLedger } from "../report/ledger";
+import { openCliState } from "../cli-state";
 
 const HELP = `usage: quotacast status [options]
 
@@ -57,17 +60,40 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function collectSummary(configDirs: string[], timezone: string, limits: LimitsConfig): Promise<Summary> {
-  const ledger = openLedger(configDirs);
-  const [, polled] = await Promise.all([ledger.refresh(), pollConfiguredSources(createPollContext(limits))]);
-  return buildSummary({
-    nowMs: Date.now(),
-    timezone,
-    events: await ledger.events(),
-    limits: polled.merged,
-    sources: polled.statuses,
-    diagnostics: ledger.diagnostics(),
-  });
+async function collectSummary(
+  configDirs: string[],
+  timezone: string,
+  limits: LimitsConfig,
+): Promise<Summary> {
+  const state = openCliState(configDirs);
+  try {
+    const [, polled] = await Promise.all([
+      state.ledger.refresh(),
+      pollConfiguredSources(createPollContext(limits)),
+    ]);
+    if (polled.merged) await state.history.append(polled.merged);
+    const nowMs = Date.now();
+    const events = await state.ledger.events();
+    const costs = costPoints(events);
+    const forecasts = await forecastCurrentWindows(polled.merged?.windows ?? [], {
+      nowMs,
+      history: state.history,
+      costs,
+      costsSinceMs: costs[0]?.timestampMs ?? nowMs,
+      spendPrior: recentSpendPrior(costs, nowMs, timezone),
+    });
+    return buildSummary({
+      nowMs,
+      timezone,
+      events,
+      limits: polled.merged,
+      sources: polled.statuses,
+      forecasts,
+      diagnostics: state.ledger.diagnostics(),
+    });
+  } finally {
+    state.close();
+  }
 }
 
 export function renderStatus(summary: Summary): string {
@@ -92,7 +118,8 @@ export function renderStatus(summary: Summary): string {
   lines.push("Sources");
   for (const s of summary.sources) {
     const age = s.lastSuccessMs === null ? "" : ` (${formatAge(now - s.lastSuccessMs)})`;
-    lines.push(`  ${s.source.padEnd(12)} ${s.state}${age}${s.message ? `: ${s.message}` : ""}`);
+    const message = s.message && s.message !== s.state ? `: ${s.message}` : "";
+    lines.push(`  ${s.source.padEnd(12)} ${s.state}${age}${message}`);
   }
   const d = summary.diagnostics;
   const skipped = d.linesSkippedInvalidJson + d.linesSkippedOther;

@@ -73,6 +73,7 @@ const MIGRATIONS: Migration[] = [
     db.exec(`
       CREATE TABLE server_owner (
         id INTEGER PRIMARY KEY CHECK (id = 1),
+        instance TEXT NOT NULL,
         pid INTEGER NOT NULL,
         hostname TEXT NOT NULL,
         started_at_ms INTEGER NOT NULL,

@@ -7,6 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "pr
 import type { WindowForecast } from "@quotacast/core";
 import { parseLabelKey, type CounterValues } from "../db/kv";
 import { isUp, type ExporterState } from "../state/state";
+import { usd } from "../state/usage-totals";
 import { VERSION } from "../version";
 
 export interface MetricsOptions {
@@ -34,29 +35,47 @@ const NODE_GAUGES_NAMED_TOTAL = [
 ];
 
 type GaugeDef = { name: string; help: string; labelNames?: string[]; collect: (g: Gauge) => void };
-type QuantileSample = { labels: Record<string, string>; value: number };
+type Sample = { labels: Record<string, string>; value: number };
+
+/**
+ * A family written from samples the callback returns, possibly none: prom-client's own
+ * label-less gauges always print a value (0), which would fake "absent" series.
+ */
+function family(
+  registry: Registry,
+  name: string,
+  help: string,
+  type: "gauge" | "summary",
+  collect: () => Sample[],
+): void {
+  const metric = {
+    name,
+    help,
+    reset() {},
+    async get() {
+      return { name, help, type, aggregator: "first", values: collect() };
+    },
+  };
+  registry.registerMetric(metric as unknown as Metric);
+}
 
 /**
  * A family whose series carry a `quantile` label: typed `summary` (without _sum/_count),
  * the one type for which Prometheus (and `promtool check metrics`) allows that label.
  * The names and labels are docs/metrics.md's; only the TYPE line differs from a gauge.
  */
-function quantileFamily(
-  registry: Registry,
-  name: string,
-  help: string,
-  collect: () => QuantileSample[],
-): void {
-  const family = {
-    name,
-    help,
-    reset() {},
-    async get() {
-      return { name, help, type: "summary", aggregator: "first", values: collect() };
-    },
-  };
-  registry.registerMetric(family as unknown as Metric);
+function quantileFamily(registry: Registry, name: string, help: string, collect: () => Sample[]): void {
+  family(registry, name, help, "summary", collect);
 }
+
+/** A label-less gauge that is absent while `value` returns null. */
+function optionalGauge(registry: Registry, name: string, help: string, value: () => number | null): void {
+  family(registry, name, help, "gauge", () => {
+    const v = value();
+    return v === null ? [] : [{ labels: {}, value: v }];
+  });
+}
+
 type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: Counter) => void };
 
 export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions): Registry {
@@ -235,7 +254,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     labelNames: ["model"],
     collect: (c) => {
       for (const [model, t] of state.usage.byModel) {
-        if (t.messages > t.unpricedMessages) c.inc({ model }, Math.max(0, t.costUsd));
+        if (t.messages > t.unpricedMessages) c.inc({ model }, Math.max(0, usd(t.costNanoUsd)));
       }
     },
   });
@@ -253,8 +272,8 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       help: `API-equivalent cost per project (top ${opts.projects} by cost, the rest as other).`,
       labelNames: ["project"],
       collect: (c) => {
-        for (const [project, cost] of cappedProjects(state.usage.projectCostUsd, opts.projects)) {
-          c.inc({ project }, Math.max(0, cost));
+        for (const [project, cost] of cappedProjects(state.usage.projectCostNanoUsd, opts.projects)) {
+          c.inc({ project }, Math.max(0, usd(cost)));
         }
       },
     });
@@ -287,14 +306,15 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     help: "Current block burn rate.",
     collect: (g) => g.set((block()?.burnUsdPerHour ?? 0) / 3600),
   });
-  gauge({
-    name: "quotacast_block_end_timestamp_seconds",
-    help: "End of the active block; absent when no block is active.",
-    collect: (g) => {
+  optionalGauge(
+    registry,
+    "quotacast_block_end_timestamp_seconds",
+    "End of the active block; absent when none.",
+    () => {
       const b = block();
-      if (b) g.set(b.endMs / 1000);
+      return b ? b.endMs / 1000 : null;
     },
-  });
+  );
   gauge({
     name: "quotacast_active_sessions",
     help: "Sessions with activity in the last 5 minutes.",
@@ -308,13 +328,9 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
 
   // --- extra usage, organization, account
   const extra = () => state.summary?.extraUsage ?? null;
-  gauge({
-    name: "quotacast_extra_usage_enabled",
-    help: "1 when extra usage is enabled.",
-    collect: (g) => {
-      const e = extra();
-      if (e) g.set(e.isEnabled ? 1 : 0);
-    },
+  optionalGauge(registry, "quotacast_extra_usage_enabled", "1 when extra usage is enabled.", () => {
+    const e = extra();
+    return e ? (e.isEnabled ? 1 : 0) : null;
   });
   gauge({
     name: "quotacast_extra_usage_limit",
@@ -345,14 +361,12 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       for (const m of org.perModel) g.set({ user: "all", model: m.model }, m.costUsd);
     },
   });
-  gauge({
-    name: "quotacast_org_projected_cost_usd",
-    help: "Organization end-of-month projection (Admin API).",
-    collect: (g) => {
-      const projected = state.orgUsage()?.projectedMonthUsd ?? null;
-      if (projected !== null) g.set(projected);
-    },
-  });
+  optionalGauge(
+    registry,
+    "quotacast_org_projected_cost_usd",
+    "Organization end-of-month projection (Admin API).",
+    () => state.orgUsage()?.projectedMonthUsd ?? null,
+  );
   gauge({
     name: "quotacast_account_info",
     help: "Plan of the account, always 1.",

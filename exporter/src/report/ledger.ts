@@ -1,9 +1,10 @@
-import { UsageLedger } from "@quotacast/core";
+import type { UsageLedger } from "@quotacast/core";
+import { openCliState } from "../cli-state";
 
 /**
- * The ledger the report commands read. One place to construct it, so the persistent store
- * (SQLite) can replace the in-memory default without touching the commands.
+ * The ledger the report commands read: the CLI's persistent state (see cli-state.ts), so
+ * deleted transcripts keep their totals and repeated runs read only appended bytes.
  */
 export function openLedger(configDirs: string[]): UsageLedger {
-  return new UsageLedger({ configDirs });
+  return openCliState(configDirs).ledger;
 }

@@ -21,11 +21,17 @@ import { SqliteCounters, SqliteParams, SqliteSourceStates } from "../db/kv";
 import { IngestStopped, SqliteLedgerStore } from "../db/ledger-store";
 import { isDiskFull, isSqliteError, openDatabase, type Db } from "../db/open";
 import { SqliteSnapshotHistory } from "../db/snapshot-history";
-import { claimOwnership, OWNER_HEARTBEAT_MS, releaseOwnership, touchOwnership } from "../db/owner";
+import {
+  claimOwnership,
+  OWNER_HEARTBEAT_MS,
+  releaseOwnership,
+  touchOwnership,
+  type Ownership,
+} from "../db/owner";
 import { createPollContext } from "../poll-context";
 import { Job } from "../schedule";
 import type { Logger } from "./log";
-import { Forecaster, utcOffsetMinutes } from "./forecasts";
+import { Forecaster } from "./forecasts";
 import { ExporterState, isFailure, TRANSCRIPTS_SOURCE, type SourceRuntime } from "./state";
 import { refreshSummary } from "./summary";
 import { UsageTotals } from "./usage-totals";
@@ -94,6 +100,7 @@ export class ExporterRuntime {
   private readonly retentionMs: number;
   private readonly sourceRuns = new Map<string, Promise<void>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly ownership: Ownership;
   private closing = false;
 
   /** Opens the database (throws DatabaseError when it must not be used) and loads the state. */
@@ -102,7 +109,7 @@ export class ExporterRuntime {
     this.retentionMs = opts.retentionDays * DAY_MS;
     this.db = openDatabase(opts.dbPath);
     try {
-      claimOwnership(this.db, opts.dbPath, Date.now());
+      this.ownership = claimOwnership(this.db, opts.dbPath, Date.now());
     } catch (err) {
       this.db.close();
       throw err;
@@ -152,12 +159,7 @@ export class ExporterRuntime {
     this.adminJob = new Job("admin", () => this.pollDueSources(true), this.log);
     this.pruneJob = new Job("prune", () => this.prune(), this.log);
     this.refitJob = new Job("refit", () => this.refit(), this.log);
-    this.forecaster = new Forecaster(
-      this.history,
-      this.store,
-      this.params,
-      utcOffsetMinutes(opts.timezone, Date.now()),
-    );
+    this.forecaster = new Forecaster(this.history, this.store, this.params, opts.timezone);
     refreshSummary(this.state, Date.now());
   }
 
@@ -276,7 +278,7 @@ export class ExporterRuntime {
     clearInterval(this.heartbeat);
     this.saveCounters();
     try {
-      releaseOwnership(this.db);
+      releaseOwnership(this.db, this.ownership);
     } catch {
       // A database that cannot be written is already reported; the owner row goes stale.
     }
@@ -285,7 +287,7 @@ export class ExporterRuntime {
 
   private touch(): void {
     try {
-      touchOwnership(this.db, Date.now());
+      touchOwnership(this.db, this.ownership, Date.now());
     } catch (err) {
       this.noteDbError(err, "database heartbeat failed");
     }
@@ -301,6 +303,9 @@ export class ExporterRuntime {
       orgUsage: null,
       nextPollAtMs: 0,
     };
+    // File sources answer with the same observation until the file changes: store it once.
+    const isNewObservation =
+      result.snapshot !== null && result.snapshot.observedAtMs !== runtime.snapshot?.observedAtMs;
     runtime.status = result.status;
     runtime.nextPollAtMs = result.nextPollAtMs;
     if (result.snapshot) runtime.snapshot = result.snapshot;
@@ -316,7 +321,9 @@ export class ExporterRuntime {
       });
     }
     try {
-      if (result.snapshot && result.snapshot.windows.length > 0) await this.history.append(result.snapshot);
+      if (isNewObservation && result.snapshot && result.snapshot.windows.length > 0) {
+        await this.history.append(result.snapshot);
+      }
       this.sourceStates.save(
         {
           source: source.name,

@@ -4,12 +4,11 @@
  */
 import type {
   Diagnostics,
-  LearnedLimit,
   OrgUsage,
   RateLimitSnapshot,
   SourceStatus,
   Summary,
-  WindowForecast,
+  WindowForecastEntry,
 } from "@quotacast/core";
 import { labelKey, type CounterValues } from "../db/kv";
 import type { UsageTotals } from "./usage-totals";
@@ -25,11 +24,6 @@ export interface SourceRuntime {
   nextPollAtMs: number;
 }
 
-export interface WindowModel {
-  forecast: WindowForecast | null;
-  learnedLimit: LearnedLimit | null;
-}
-
 /** Counters that survive restarts (saved in the database after each change). */
 export interface PersistedCounters {
   source_polls_total: CounterValues;
@@ -40,7 +34,7 @@ export interface PersistedCounters {
 export class ExporterState {
   /** Enabled rate-limit sources by name, plus `transcripts`. */
   readonly sources = new Map<string, SourceRuntime>();
-  readonly windowModels = new Map<string, WindowModel>();
+  readonly windowModels = new Map<string, WindowForecastEntry>();
   readonly counters: PersistedCounters;
   diagnostics: Diagnostics = {
     filesScanned: 0,

@@ -22,8 +22,12 @@ export interface ModelTotals {
   cacheCreationTokens: number;
   cacheReadTokens: number;
   messages: number;
-  /** Cost of the priced messages only. */
-  costUsd: number;
+  /**
+   * Cost of the priced messages only, in whole nano-USD: integer sums are exact whatever
+   * the order, so a restart (which sums again from the ledger) gives the very same total
+   * and the cost counter never appears to go down. Use `usd()` to read it.
+   */
+  costNanoUsd: number;
   /** Messages whose model has no price. */
   unpricedMessages: number;
 }
@@ -31,9 +35,16 @@ export interface ModelTotals {
 /** The Summary reads only its last SUMMARY_DAYS days (plus a margin for time zones). */
 export const RECENT_EVENTS_MS = (SUMMARY_DAYS + 2) * 86_400_000;
 
+const NANO = 1e9;
+
+export function usd(nanoUsd: number): number {
+  return nanoUsd / NANO;
+}
+
 export class UsageTotals {
   readonly byModel = new Map<string, ModelTotals>();
-  readonly projectCostUsd = new Map<string, number>();
+  /** Per project, in nano-USD (see `ModelTotals.costNanoUsd`). */
+  readonly projectCostNanoUsd = new Map<string, number>();
   private readonly byDay = new Map<string, Map<string, ModelTotals>>();
   private readonly recent = new Map<string, UsageEvent>();
 
@@ -107,7 +118,7 @@ export class UsageTotals {
       cacheCreationTokens: event.cacheCreationTokens,
       cacheReadTokens: event.cacheReadTokens,
       messages: 1,
-      costUsd: cost ?? 0,
+      costNanoUsd: cost === null ? 0 : Math.round(cost * NANO),
       unpricedMessages: cost === null ? 1 : 0,
     };
     addInto(entry(this.byModel, event.model), delta, sign);
@@ -119,7 +130,8 @@ export class UsageTotals {
     }
     addInto(entry(models, event.model), delta, sign);
     if (cost !== null) {
-      this.projectCostUsd.set(event.project, (this.projectCostUsd.get(event.project) ?? 0) + sign * cost);
+      const project = this.projectCostNanoUsd.get(event.project) ?? 0;
+      this.projectCostNanoUsd.set(event.project, project + sign * delta.costNanoUsd);
     }
   }
 
@@ -144,7 +156,7 @@ function zeroTotals(): ModelTotals {
     cacheCreationTokens: 0,
     cacheReadTokens: 0,
     messages: 0,
-    costUsd: 0,
+    costNanoUsd: 0,
     unpricedMessages: 0,
   };
 }
@@ -155,7 +167,7 @@ function addInto(into: ModelTotals, from: ModelTotals, sign: 1 | -1): void {
   into.cacheCreationTokens += sign * from.cacheCreationTokens;
   into.cacheReadTokens += sign * from.cacheReadTokens;
   into.messages += sign * from.messages;
-  into.costUsd += sign * from.costUsd;
+  into.costNanoUsd += sign * from.costNanoUsd;
   into.unpricedMessages += sign * from.unpricedMessages;
 }
 
@@ -174,7 +186,7 @@ function toPeriodUsage(label: string, byModel: Map<string, ModelTotals>): Period
         model,
         ...tokens,
         totalTokens: totalTokens(tokens),
-        costUsd: t.unpricedMessages > 0 ? null : t.costUsd,
+        costUsd: t.unpricedMessages > 0 ? null : usd(t.costNanoUsd),
       };
     })
     .sort(

@@ -14,11 +14,13 @@ export function homeDir(env: Env): string {
   return env.HOME && env.HOME !== "" ? env.HOME : os.homedir();
 }
 
-/** The feed file: `QUOTACAST_STATUSLINE_FILE`, else `~/.local/share/quotacast/statusline.json`. */
+/** The feed file: `QUOTACAST_STATUSLINE_FILE`, else `$XDG_DATA_HOME/quotacast/statusline.json` (default `~/.local/share`). */
 export function feedFilePath(env: Env): string {
   const fromEnv = env.QUOTACAST_STATUSLINE_FILE?.trim();
   if (fromEnv) return path.resolve(expandHome(fromEnv, homeDir(env)));
-  return path.join(homeDir(env), ".local", "share", "quotacast", "statusline.json");
+  const xdg = env.XDG_DATA_HOME?.trim() ?? "";
+  const dataDir = xdg !== "" && path.isAbsolute(xdg) ? xdg : path.join(homeDir(env), ".local", "share");
+  return path.join(dataDir, "quotacast", "statusline.json");
 }
 
 /** Claude Code's config dir: the first entry of CLAUDE_CONFIG_DIR, else `~/.claude`. */

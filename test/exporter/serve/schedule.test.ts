@@ -60,7 +60,7 @@ describe("Scheduler", () => {
       },
       () => {},
     );
-    const scheduler = new Scheduler("UTC");
+    const scheduler = new Scheduler("UTC", () => {});
     scheduler.add("0 0 1 1 *", job);
     void job.run();
     const stopped = scheduler.stop().then(() => finished);

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -60,6 +61,21 @@ describe("quotacast serve with an empty or missing history", () => {
       expect(
         all.get(seriesKey("quotacast_build_info", { version: "0.1.0", nodejs_version: process.version })),
       ).toBe(1);
+      // Absent, not zero, when there is nothing to say.
+      for (const name of [
+        "quotacast_block_end_timestamp_seconds",
+        "quotacast_extra_usage_enabled",
+        "quotacast_org_projected_cost_usd",
+        "quotacast_window_utilization_ratio",
+      ]) {
+        expect(text).toContain(`# HELP ${name} `);
+        expect([...all.keys()].some((k) => k.startsWith(`${name}{`))).toBe(false);
+      }
+      if (spawnSync("promtool", ["--version"]).status === 0) {
+        const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+        expect(check.stdout + check.stderr).toBe("");
+        expect(check.status).toBe(0);
+      }
       // Opt-in sources are absent, not down.
       expect([...all.keys()].some((k) => k.includes('source="oauth"'))).toBe(false);
 
@@ -140,6 +156,11 @@ describe("quotacast serve with a generated history", () => {
     try {
       const second = samples(await scrape(exporter.url));
       expectCountersMatchTruth(second, history);
+      // Identical, not just close: a counter that dipped by a rounding error would read as a reset.
+      for (const [key, value] of first) {
+        if (/^quotacast_(cost_usd|tokens|messages)_total\{/.test(key))
+          expect([key, second.get(key)]).toEqual([key, value]);
+      }
 
       // Claude Code deletes old transcripts: totals stay.
       fs.rmSync(path.join(configDir, "projects"), { recursive: true, force: true });
@@ -344,7 +365,13 @@ describe("one server per database", () => {
     const config = testConfig(dir);
     const first = await startForTest(config);
     try {
-      await expect(startForTest(config)).rejects.toThrow(
+      const second = startForTest(config);
+      // Never leave a second server running if the refusal regresses.
+      second.then(
+        (s) => s.stop(),
+        () => undefined,
+      );
+      await expect(second).rejects.toThrow(
         new RegExp(`in use by another quotacast serve \\(pid ${process.pid} on `),
       );
     } finally {
@@ -360,7 +387,7 @@ describe("one server per database", () => {
     const db = openDatabase(config.dbPath as string);
     // A pid above the kernel's pid_max cannot belong to a live process.
     db.prepare(
-      "INSERT INTO server_owner (id, pid, hostname, started_at_ms, heartbeat_ms) VALUES (1, ?, ?, ?, ?)",
+      "INSERT INTO server_owner (id, instance, pid, hostname, started_at_ms, heartbeat_ms) VALUES (1, 'x', ?, ?, ?, ?)",
     ).run(2 ** 22 + 7, os.hostname(), Date.now(), Date.now());
     db.close();
     const exporter = await startForTest(config);

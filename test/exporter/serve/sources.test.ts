@@ -197,3 +197,51 @@ describe("rate-limit sources in the exporter", () => {
     }
   });
 });
+
+describe("file sources", () => {
+  function writeFeed(home: string, observedAtMs: number, percent: number): void {
+    const dir = path.join(home, ".local", "share", "quotacast");
+    fs.mkdirSync(dir, { recursive: true });
+    const resetsAt = Math.floor(observedAtMs / 1000) + 3600;
+    fs.writeFileSync(
+      path.join(dir, "statusline.json"),
+      JSON.stringify({
+        version: 1,
+        updatedAtMs: observedAtMs,
+        sessionId: null,
+        transcriptPath: null,
+        model: null,
+        sessionCostUsd: null,
+        rateLimits: { five_hour: { used_percentage: percent, resets_at: resetsAt } },
+        rateLimitsObservedAtMs: observedAtMs,
+        sessions: {},
+      }),
+    );
+  }
+
+  test("an unchanged statusline feed is stored once, a new observation again", async () => {
+    const home = tempDir();
+    const nowMs = Date.now();
+    writeFeed(home, nowMs - 60_000, 30);
+    const exporter = await startForTest(testConfig(home), { homeDir: home });
+    try {
+      await exporter.runtime.pollNow("statusline");
+      await exporter.runtime.pollNow("statusline");
+      const query = { window: "five_hour", fromMs: 0, toMs: nowMs + 1 };
+      expect(await exporter.runtime.history.readings(query)).toHaveLength(1);
+      writeFeed(home, nowMs, 35);
+      await exporter.runtime.pollNow("statusline");
+      const readings = await exporter.runtime.history.readings(query);
+      expect(readings.map((r) => r.utilizationRatio)).toEqual([0.3, 0.35]);
+      const all = samples(await scrape(exporter.url));
+      expect(all.get(seriesKey("quotacast_source_up", { source: "statusline" }))).toBe(1);
+      expect(
+        all.get(
+          seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "statusline" }),
+        ),
+      ).toBe(0.35);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});

@@ -10,14 +10,17 @@ export const STATUSLINE_SOURCE = "statusline";
 export const STATUSLINE_DEFAULT_INTERVAL_MS = 15_000;
 const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 
-/** Feed file path: `QUOTACAST_STATUSLINE_FILE`, the config, or `~/.local/share/quotacast/statusline.json`. */
+/**
+ * Feed file path: `QUOTACAST_STATUSLINE_FILE`, the config, or
+ * `$XDG_DATA_HOME/quotacast/statusline.json` (default `~/.local/share/...`). The
+ * statusline command (exporter/src/statusline/paths.ts) follows the same rule.
+ */
 export function statuslineFeedPath(ctx: Pick<PollContext, "env" | "homeDir" | "config">): string {
   const fromEnv = ctx.env.QUOTACAST_STATUSLINE_FILE?.trim();
   if (fromEnv) return fromEnv;
-  return (
-    ctx.config.statusline?.feedFile ??
-    path.join(ctx.homeDir, ".local", "share", "quotacast", "statusline.json")
-  );
+  const xdg = ctx.env.XDG_DATA_HOME?.trim() ?? "";
+  const dataDir = xdg !== "" && path.isAbsolute(xdg) ? xdg : path.join(ctx.homeDir, ".local", "share");
+  return ctx.config.statusline?.feedFile ?? path.join(dataDir, "quotacast", "statusline.json");
 }
 
 function isEnabled(ctx: PollContext): boolean {
