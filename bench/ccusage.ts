@@ -36,7 +36,16 @@ export function ensureCcusage(): string {
   fs.mkdirSync(CCUSAGE_PREFIX, { recursive: true });
   execFileSync(
     "npm",
-    ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", CCUSAGE_PREFIX, `ccusage@${CCUSAGE_VERSION}`],
+    [
+      "install",
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      "--prefix",
+      CCUSAGE_PREFIX,
+      `ccusage@${CCUSAGE_VERSION}`,
+    ],
     { stdio: "inherit" },
   );
   const installed = ccusageBinary();

@@ -12,12 +12,27 @@ const COMMANDS: Record<string, { summary: string; load: () => CommandModule }> =
   weekly: { summary: "usage and cost per week", load: () => require("./commands/report") },
   monthly: { summary: "usage and cost per month", load: () => require("./commands/report") },
   session: { summary: "usage and cost per session", load: () => require("./commands/report") },
-  blocks: { summary: "5-hour blocks with burn rate and projection", load: () => require("./commands/report") },
-  status: { summary: "today, this week, the active block and the rate-limit windows", load: () => require("./commands/status") },
-  statusline: { summary: "Claude Code statusline command (install | uninstall)", load: () => require("./commands/statusline") },
+  blocks: {
+    summary: "5-hour blocks with burn rate and projection",
+    load: () => require("./commands/report"),
+  },
+  status: {
+    summary: "today, this week, the active block and the rate-limit windows",
+    load: () => require("./commands/status"),
+  },
+  statusline: {
+    summary: "Claude Code statusline command (install | uninstall)",
+    load: () => require("./commands/statusline"),
+  },
   serve: { summary: "run the Prometheus exporter and JSON API", load: () => require("./commands/serve") },
-  backfill: { summary: "write OpenMetrics history for promtool tsdb create-blocks-from openmetrics", load: () => require("./commands/backfill") },
-  service: { summary: "install | uninstall | status of the user service", load: () => require("./commands/service") },
+  backfill: {
+    summary: "write OpenMetrics history for promtool tsdb create-blocks-from openmetrics",
+    load: () => require("./commands/backfill"),
+  },
+  service: {
+    summary: "install | uninstall | status of the user service",
+    load: () => require("./commands/service"),
+  },
   bench: { summary: "benchmarks (bench forecast)", load: () => require("./commands/bench") },
 };
 
@@ -38,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // Report commands share one module and need to know which one was asked for.
-  return command.load().run(name === "daily" || name === "weekly" || name === "monthly" || name === "session" || name === "blocks" ? [name, ...rest] : rest);
+  return command
+    .load()
+    .run(
+      name === "daily" || name === "weekly" || name === "monthly" || name === "session" || name === "blocks"
+        ? [name, ...rest]
+        : rest,
+    );
 }
 
 main(process.argv.slice(2)).then(

@@ -1,3 +1,2 @@
 /** The package version, read once (the CLI's `--version`, the user agent, build_info). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const VERSION: string = (require("../package.json") as { version: string }).version;

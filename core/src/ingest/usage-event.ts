@@ -26,6 +26,8 @@ export interface UsageEvent {
 
 export type TokenType = "input" | "output" | "cacheCreation" | "cacheRead";
 
-export function totalTokens(e: Pick<UsageEvent, "inputTokens" | "outputTokens" | "cacheCreationTokens" | "cacheReadTokens">): number {
+export function totalTokens(
+  e: Pick<UsageEvent, "inputTokens" | "outputTokens" | "cacheCreationTokens" | "cacheReadTokens">,
+): number {
   return e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens;
 }

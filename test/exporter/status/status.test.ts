@@ -71,7 +71,9 @@ test("shows today's usage and each window with the source it came from", async (
     runStatus(["--config-dir", config.configDir, "--timezone", "UTC"]),
   );
   expect(code).toBe(0);
-  expect(stdout).toMatch(/5-hour\s+55%\s+resets in (2h59m|3h00m), at reset (\d+)%.*\[header-file, just now\]/);
+  expect(stdout).toMatch(
+    /5-hour\s+55%\s+resets in (2h59m|3h00m), at reset (\d+)%.*\[header-file, just now\]/,
+  );
   const atReset = Number(/5-hour.*at reset (\d+)%/.exec(stdout)?.[1]);
   expect(atReset).toBeGreaterThanOrEqual(55);
   expect(stdout).toMatch(/7-day\s+\d+%.*\[statusline, just now\]/);
