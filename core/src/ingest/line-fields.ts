@@ -18,6 +18,7 @@ import { isUtf8 } from "node:buffer";
 export function extractUsageFields(line: Buffer): Record<string, unknown> | null {
   const end = line.length;
   sawNonAscii = false;
+  useWordsOf(line);
   let i = skipWhitespace(line, 0, end);
   if (i >= end || line[i] !== OPEN_BRACE) return null;
   const fields: Record<string, unknown> = {};
@@ -99,6 +100,24 @@ for (const ch of "0123456789abcdefABCDEF") HEX[ch.charCodeAt(0)] = 1;
 const WHITESPACE = new Uint8Array(256);
 for (const ch of " \t\n\r") WHITESPACE[ch.charCodeAt(0)] = 1;
 
+/** The line's memory as 32-bit words (a view of its whole ArrayBuffer, so word k is bytes 4k..4k+3). */
+let words = new Int32Array(0);
+
+function useWordsOf(line: Buffer): void {
+  if (words.buffer !== line.buffer) words = new Int32Array(line.buffer, 0, line.buffer.byteLength >> 2);
+}
+
+/** Whether none of the four bytes is a quote, a backslash, a control byte or non-ASCII. */
+function isPlainWord(word: number): boolean {
+  const quotes = word ^ 0x22222222;
+  const backslashes = word ^ 0x5c5c5c5c;
+  // (v - 0x01010101) & ~v has a high bit set iff some byte of v is zero; (w - 0x20202020) | w
+  // iff some byte of w is below 0x20 or at least 0x80.
+  const special =
+    (word - 0x20202020) | word | ((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes);
+  return (special & 0x80808080) === 0;
+}
+
 function skipWhitespace(b: Buffer, i: number, end: number): number {
   while (i < end && WHITESPACE[b[i]] === 1) i++;
   return i;
@@ -108,8 +127,18 @@ function skipWhitespace(b: Buffer, i: number, end: number): number {
 function skipString(b: Buffer, i: number, end: number): number {
   i++;
   stringFlags = 0;
+  const offset = b.byteOffset;
   for (;;) {
-    while (i < end && STRING_STOP[b[i]] === 0) i++;
+    // Plain runs four bytes at a time where aligned: most of a line is text inside strings.
+    while (i < end) {
+      if (((offset + i) & 3) === 0 && i + 4 <= end && isPlainWord(words[(offset + i) >> 2])) {
+        i += 4;
+      } else if (STRING_STOP[b[i]] === 0) {
+        i++;
+      } else {
+        break;
+      }
+    }
     if (i >= end) return -1;
     const byte = b[i];
     if (byte === QUOTE) return i + 1;
