@@ -97,9 +97,11 @@ async function main(): Promise<void> {
 
   const ours: { timed: Timed; out: ColdScanOutput }[] = [];
   const theirs: Timed[] = [];
+  const theirsOneCore: Timed[] = [];
   for (let i = 0; i < runs; i++) {
     log(`run ${i + 1}/${runs}: ccusage`);
     theirs.push(runCcusage(dataDir, emptyHome));
+    theirsOneCore.push(runCcusage(dataDir, emptyHome, true));
     log(`run ${i + 1}/${runs}: quotacast cold scan`);
     const timed = timedRun(process.execPath, [...child, dataDir, TIMEZONE], process.env);
     ours.push({ timed, out: JSON.parse(timed.stdout) as ColdScanOutput });
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     generatedMs,
     ours,
     theirs,
+    theirsOneCore,
     incremental,
     runs,
     sizeMb,
@@ -276,7 +279,8 @@ function timedRun(command: string, args: string[], env: NodeJS.ProcessEnv): Time
   return { wallMs, timeMaxRssKb: rss ? Number(rss[1]) : null, stdout: result.stdout };
 }
 
-function runCcusage(dataDir: string, emptyHome: string): Timed {
+/** `singleThread`: `ccusage claude daily --single-thread`, the same work on one core. */
+function runCcusage(dataDir: string, emptyHome: string, singleThread = false): Timed {
   // An empty HOME keeps ccusage from also reading other agents' data on this machine.
   const env = {
     PATH: process.env.PATH ?? "",
@@ -285,7 +289,8 @@ function runCcusage(dataDir: string, emptyHome: string): Timed {
     NO_COLOR: "1",
     TZ: TIMEZONE,
   };
-  return timedRun(CCUSAGE, ["daily", "--json", "--offline", "--timezone", TIMEZONE], env);
+  const args = ["daily", "--json", "--offline", "--timezone", TIMEZONE];
+  return timedRun(CCUSAGE, singleThread ? ["claude", ...args, "--single-thread"] : args, env);
 }
 
 interface CcusageDay {
@@ -307,6 +312,7 @@ interface ReportInput {
   generatedMs: number | null;
   ours: { timed: Timed; out: ColdScanOutput }[];
   theirs: Timed[];
+  theirsOneCore: Timed[];
   incremental: ColdScanOutput;
   runs: number;
   sizeMb: number;
@@ -336,6 +342,7 @@ function renderSection(input: ReportInput): string {
   const ourWall = median(ours.map((o) => o.timed.wallMs));
   const ourScan = median(ours.map((o) => o.out.scanMs + o.out.aggregateMs));
   const ccWall = median(theirs.map((t) => t.wallMs));
+  const ccOneCoreWall = median(input.theirsOneCore.map((t) => t.wallMs));
   const ratio = ourWall / ccWall;
   const warm = incremental.warmRefreshMs ?? [];
   const append = incremental.appendVisibleMs ?? [];
@@ -375,6 +382,9 @@ function renderSection(input: ReportInput): string {
   );
   lines.push(
     `| time ratio quotacast / ccusage | ${ratio.toFixed(2)}x | | <= ${TARGETS.coldRatio}x | ${ok(ratio <= TARGETS.coldRatio)} |`,
+  );
+  lines.push(
+    `| same, ccusage on one core (\`ccusage claude daily --single-thread\`); quotacast is single-threaded | ${fmtMs(ourWall)} | ${fmtMs(ccOneCoreWall)} | ratio ${(ourWall / ccOneCoreWall).toFixed(2)}x (for information) | |`,
   );
   lines.push(
     `| cold scan inside the process (UsageLedger.refresh + events + aggregateByPeriod day) | ${fmtMs(ourScan)} | | | |`,

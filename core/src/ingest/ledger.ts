@@ -4,7 +4,7 @@ import { nodeFiles } from "../io/node";
 import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
 import { isBetterCopy } from "./dedup";
 import { projectsDir, transcriptOrigin } from "./discover";
-import { parseUsageLineBytes, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
+import { parseUsageLine, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
 import { DEFAULT_SCAN_OPTIONS, scanUsageLines, type ScanOptions } from "./reader";
 import { MemoryLedgerStore, type FileCursor, type LedgerStore } from "./store";
 import type { UsageEvent } from "./usage-event";
@@ -114,10 +114,15 @@ export class UsageLedger {
 
     const diagnostics = run.diagnostics;
     diagnostics.filesScanned = listed.size;
-    for (const change of run.changes.values()) this.noteModel(change.current.model, diagnostics);
+    const checkedModels = new Set<string>();
+    for (const change of run.changes) {
+      if (checkedModels.has(change.current.model)) continue;
+      checkedModels.add(change.current.model);
+      this.noteModel(change.current.model, diagnostics);
+    }
     this.addToTotals(diagnostics);
     return {
-      changes: [...run.changes.values()],
+      changes: run.changes,
       filesScanned: listed.size,
       bytesRead: run.bytesRead,
       diagnostics,
@@ -181,7 +186,7 @@ export class UsageLedger {
   }
 
   private async ingestFile(file: FileWork, run: RefreshRun): Promise<void> {
-    const origin = transcriptOrigin(file.configDir, file.path);
+    const origin = new FileLineOrigin(transcriptOrigin(file.configDir, file.path), file.path);
     const pending: UsageEvent[] = [];
     const cursorAt = (offsetBytes: number, sizeBytes: number): FileCursor => ({
       path: file.path,
@@ -196,7 +201,8 @@ export class UsageLedger {
         file.identity.sizeBytes,
         {
           usageLine: (line, offset, complete) => {
-            const parsed = parseUsageLineBytes(line, lineOrigin(origin, file.path, offset));
+            origin.offset = offset;
+            const parsed = parseUsageLine(line.toString("utf8"), origin);
             if (parsed.kind === "event") pending.push(this.internModel(parsed.event));
             else if (!complete)
               return; // a line still being written: not an error yet
@@ -263,12 +269,26 @@ export function readStartOffset(cursor: FileCursor | undefined, now: FileIdentit
   return cursor.offsetBytes;
 }
 
-function lineOrigin(
-  origin: { project: string; sessionId: string },
-  path: string,
-  offset: number,
-): LineOrigin {
-  return { project: origin.project, sessionId: origin.sessionId, positionKey: `line:${path}:${offset}` };
+/**
+ * The origin of each line of one file, reused line after line: the position key is built
+ * only for the rare line without a message id, not for every line of a cold scan.
+ */
+class FileLineOrigin implements LineOrigin {
+  readonly project: string;
+  readonly sessionId: string;
+  offset = 0;
+
+  constructor(
+    origin: { project: string; sessionId: string },
+    private readonly path: string,
+  ) {
+    this.project = origin.project;
+    this.sessionId = origin.sessionId;
+  }
+
+  get positionKey(): string {
+    return `line:${this.path}:${this.offset}`;
+  }
 }
 
 function emptyDiagnostics(): IngestDiagnostics {
@@ -288,16 +308,33 @@ class LedgerStoreError extends Error {
   }
 }
 
-/** The state of one refresh: known winners, pending writes, and the changes to report. */
+/** One dedup key during a refresh. */
+interface KeyState {
+  /** The stored winner before this refresh (null = none). */
+  before: UsageEvent | null;
+  /** The winner now: `before`, or a better copy read in this refresh. */
+  winner: UsageEvent | null;
+  /** Reported change, once a copy read in this refresh has won. */
+  change: UsageChange | null;
+  /** Whether the winner waits for the next commit. */
+  dirty: boolean;
+}
+
+/**
+ * The state of one refresh: known winners, pending writes, and the changes to report.
+ * One map entry per key holds all of it, so a copy costs a single lookup once its key is known.
+ */
 class RefreshRun {
-  readonly changes = new Map<string, UsageChange>();
+  /** In the order keys first changed. */
+  readonly changes: UsageChange[] = [];
   readonly diagnostics = emptyDiagnostics();
   readonly removedPaths: string[] = [];
   readonly committedCursors: FileCursor[] = [];
   bytesRead = 0;
-  /** Winners looked up or decided during this refresh (null = not stored). */
-  private readonly known = new Map<string, UsageEvent | null>();
-  private readonly dirtyEvents = new Map<string, UsageEvent>();
+  /** Keys looked up during this refresh. */
+  private readonly keys = new Map<string, KeyState>();
+  /** Keys whose winner is not committed yet, in the order they became dirty. */
+  private dirty: KeyState[] = [];
   private readonly dirtyCursors = new Map<string, FileCursor>();
   private readonly pendingRemovals: string[] = [];
 
@@ -317,52 +354,73 @@ class RefreshRun {
   /** Resolves a batch of parsed copies against the winners and records the cursor reached. */
   async offer(candidates: UsageEvent[], cursor: FileCursor): Promise<void> {
     if (candidates.length > 0) {
-      await this.lookUp(candidates.map((e) => e.key));
+      await this.lookUp(candidates);
       for (const candidate of candidates) this.consider(candidate);
     }
     this.dirtyCursors.set(cursor.path, cursor);
-    if (this.dirtyEvents.size >= this.commitEveryEvents) await this.flush();
+    if (this.dirty.length >= this.commitEveryEvents) await this.flush();
   }
 
   /** One atomic store commit of everything pending. */
   async flush(): Promise<void> {
-    if (this.dirtyEvents.size === 0 && this.dirtyCursors.size === 0 && this.pendingRemovals.length === 0)
-      return;
+    if (this.dirty.length === 0 && this.dirtyCursors.size === 0 && this.pendingRemovals.length === 0) return;
     const cursors = [...this.dirtyCursors.values()];
     const removed = this.pendingRemovals.splice(0);
+    const dirty = this.dirty;
     try {
       await this.store.commit({
         cursors,
         removedCursorPaths: removed,
-        events: [...this.dirtyEvents.values()],
+        events: dirty.map((state) => state.winner as UsageEvent),
       });
     } catch (error) {
       throw new LedgerStoreError(error);
     }
     this.committedCursors.push(...cursors);
     this.removedPaths.push(...removed);
-    this.dirtyEvents.clear();
+    for (const state of dirty) state.dirty = false;
+    this.dirty = [];
     this.dirtyCursors.clear();
   }
 
-  private async lookUp(keys: string[]): Promise<void> {
-    const missing = [...new Set(keys.filter((key) => !this.known.has(key)))];
-    if (missing.length === 0) return;
+  /** Loads the stored winners of keys not seen yet in this refresh (one store call per batch). */
+  private async lookUp(candidates: UsageEvent[]): Promise<void> {
+    const keys: string[] = [];
+    const states: KeyState[] = [];
+    for (const candidate of candidates) {
+      if (this.keys.has(candidate.key)) continue;
+      const state: KeyState = { before: null, winner: null, change: null, dirty: false };
+      this.keys.set(candidate.key, state);
+      keys.push(candidate.key);
+      states.push(state);
+    }
+    if (keys.length === 0) return;
     let stored: Map<string, UsageEvent>;
     try {
-      stored = await this.store.getEvents(missing);
+      stored = await this.store.getEvents(keys);
     } catch (error) {
       throw new LedgerStoreError(error);
     }
-    for (const key of missing) this.known.set(key, stored.get(key) ?? null);
+    if (stored.size === 0) return;
+    for (let i = 0; i < keys.length; i++) {
+      const event = stored.get(keys[i]);
+      if (event !== undefined) states[i].before = states[i].winner = event;
+    }
   }
 
   private consider(candidate: UsageEvent): void {
-    const current = this.known.get(candidate.key) ?? null;
-    if (current !== null && !isBetterCopy(candidate, current)) return;
-    this.known.set(candidate.key, candidate);
-    this.dirtyEvents.set(candidate.key, candidate);
-    const earlier = this.changes.get(candidate.key);
-    this.changes.set(candidate.key, { previous: earlier ? earlier.previous : current, current: candidate });
+    const state = this.keys.get(candidate.key) as KeyState; // looked up by `offer`
+    if (state.winner !== null && !isBetterCopy(candidate, state.winner)) return;
+    state.winner = candidate;
+    if (state.change === null) {
+      state.change = { previous: state.before, current: candidate };
+      this.changes.push(state.change);
+    } else {
+      state.change.current = candidate; // the change keeps the value from before the refresh
+    }
+    if (!state.dirty) {
+      state.dirty = true;
+      this.dirty.push(state);
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { extractUsageFields } from "./line-fields";
 import type { UsageEvent } from "./usage-event";
 
 /** Where a line came from: fills the fields the line itself does not decide. */
@@ -38,20 +37,6 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
   } catch {
     return { kind: "invalid-json" };
   }
-  return usageLineFromValue(value, origin);
-}
-
-/**
- * `parseUsageLine` on the raw bytes of a line, with the same result. Parses only the fields
- * it reads (see `extractUsageFields`), so the content of a large line is never turned into
- * strings; a line that scan is not sure about goes through `JSON.parse` whole.
- */
-export function parseUsageLineBytes(line: Buffer, origin: LineOrigin): ParsedLine {
-  const fields = extractUsageFields(line);
-  return fields === null ? parseUsageLine(line.toString("utf8"), origin) : usageLineFromValue(fields, origin);
-}
-
-function usageLineFromValue(value: unknown, origin: LineOrigin): ParsedLine {
   if (!isRecord(value)) return { kind: "malformed" };
   const message = value.message;
   if (!isRecord(message) || !("usage" in message)) return { kind: "ignored" };

@@ -11,9 +11,11 @@ export interface ScanOptions {
   maxLineBytes: number;
 }
 
-// 8 MB chunks keep a cold scan of ~500 MB under ~200 MB RSS; assistant lines are KBs, rarely MBs.
+// 1 MB chunks: most transcripts are read in one call, memory stays bounded on 700 MB files, and
+// a cold scan of ~500 MB measured a little faster than with 8 MB (fewer cache misses, less GC).
+// Assistant lines are KBs, rarely MBs; a longer line is read on through `skipLongLine`.
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
-  chunkBytes: 8 * 1024 * 1024,
+  chunkBytes: 1024 * 1024,
   maxLineBytes: 16 * 1024 * 1024,
 };
 
@@ -80,14 +82,51 @@ export async function scanUsageLines(
 
 function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: number, sink: ScanSink): void {
   let from = 0;
+  const search = new MarkerSearch();
   while (from < lastNewline) {
-    const marker = chunk.indexOf(USAGE_MARKER, from);
+    const marker = search.next(chunk, from);
     if (marker < 0 || marker > lastNewline) return;
     const lineStart = chunk.lastIndexOf(NEWLINE, marker) + 1;
     const lineEnd = chunk.indexOf(NEWLINE, marker);
     sink.usageLine(chunk.subarray(lineStart, lineEnd), baseOffset + lineStart, true);
     from = lineEnd + 1;
   }
+}
+
+const COLON_BRACE = Buffer.from(":{");
+const MARKER_KEY = USAGE_MARKER.subarray(0, USAGE_MARKER.length - COLON_BRACE.length);
+
+/**
+ * Finds the usage marker. Node's search for the 9-byte marker runs at ~2 GB/s on transcript
+ * text; looking for its last two bytes `:{` (a memchr for the colon) and checking the seven
+ * before is 2-3x faster, as long as `:{` is rare. When it is not (compact JSON inside tool
+ * output), the search goes back to the whole marker for the rest of the chunk.
+ */
+class MarkerSearch {
+  private falseHits = 0;
+  private wholeMarker = false;
+
+  next(chunk: Buffer, from: number): number {
+    if (this.wholeMarker) return chunk.indexOf(USAGE_MARKER, from);
+    let at = from + MARKER_KEY.length;
+    for (;;) {
+      const colon = chunk.indexOf(COLON_BRACE, at);
+      if (colon < 0) return -1;
+      const start = colon - MARKER_KEY.length;
+      if (startsWithMarkerKey(chunk, start)) return start;
+      // Past one false hit per 512 bytes searched, the colon search costs more than it saves.
+      if (++this.falseHits > 64 && this.falseHits * 512 > colon) {
+        this.wholeMarker = true;
+        return chunk.indexOf(USAGE_MARKER, colon - MARKER_KEY.length + 1);
+      }
+      at = colon + 1;
+    }
+  }
+}
+
+function startsWithMarkerKey(chunk: Buffer, start: number): boolean {
+  for (let k = 0; k < MARKER_KEY.length; k++) if (chunk[start + k] !== MARKER_KEY[k]) return false;
+  return true;
 }
 
 function deliverTail(tail: Buffer, offset: number, sink: ScanSink): void {

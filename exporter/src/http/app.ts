@@ -1,11 +1,15 @@
 /**
- * The exporter's HTTP face (express 5): `/metrics`, the JSON API, `/healthz` and a small
- * landing page. Handlers only read the in-memory state and pre-serialized bodies.
+ * The exporter's HTTP face: `/metrics`, the JSON API, `/healthz` and a small landing page.
+ * The hot paths are answered by `HotRoutes` before express (see there); express routes
+ * the rest. Handlers only read the in-memory state and bodies prepared when it changed.
  */
-import express, { type Express, type Request, type Response } from "express";
-import type { Registry } from "prom-client";
+import type * as http from "node:http";
+import express, { type Request, type Response } from "express";
 import { normalizeDayKey } from "@quotacast/core";
+import { MetricsExposition } from "../metrics/exposition";
+import type { MetricsRegistry } from "../metrics/registry";
 import type { ExporterState } from "../state/state";
+import { HotRoutes, internalError } from "./hot-routes";
 import type { Middleware } from "./web-config";
 import { VERSION } from "../version";
 
@@ -26,26 +30,42 @@ const LANDING_PAGE = `<!doctype html>
 </html>
 `;
 
-/** `auth`: basic auth from the web config (`basicAuth(...)`), applied to every path. */
-export function createApp(state: ExporterState, registry: Registry, auth?: Middleware): Express {
+/**
+ * The request handler for `createServer`. `auth`: basic auth from the web config
+ * (`basicAuth(...)`), applied to every path before anything is answered.
+ */
+export function createApp(
+  state: ExporterState,
+  registry: MetricsRegistry,
+  auth?: Middleware,
+): http.RequestListener {
+  const hot = new HotRoutes(state, new MetricsExposition(state, registry));
+  const app = createExpressApp(state, hot);
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!hot.handle(req, res)) app(req, res);
+  };
+  if (!auth) return dispatch;
+  return (req, res) => {
+    auth(req, res, (err?: unknown) => {
+      if (err) internalError(res);
+      else dispatch(req, res);
+    });
+  };
+}
+
+/** Everything but the exact hot paths; their variants (HEAD, `?query`, `/metrics/`) too. */
+function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  if (auth) app.use(auth);
 
   app.get("/", (_req, res) => {
     res.type("html").send(LANDING_PAGE);
   });
 
-  app.get("/metrics", async (_req, res) => {
-    const started = process.hrtime.bigint();
-    const body = await registry.metrics();
-    state.lastScrapeDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    res.set("Content-Type", registry.contentType).send(body);
-  });
-
-  app.get("/api/v1/summary", (_req, res) => sendJson(res, state.summaryJson));
-  app.get("/api/v1/windows", (_req, res) => sendJson(res, state.windowsJson));
+  app.get("/metrics", (req, res) => hot.metrics(req, res));
+  app.get("/api/v1/summary", (_req, res) => hot.summaryJson(res));
+  app.get("/api/v1/windows", (_req, res) => hot.windowsJson(res));
 
   app.get("/api/v1/daily", (req: Request, res: Response) => {
     const since = typeof req.query.since === "string" ? req.query.since : undefined;
@@ -54,30 +74,15 @@ export function createApp(state: ExporterState, registry: Registry, auth?: Middl
       res.status(400).json({ error: `since must be a day (YYYY-MM-DD), got '${since}'` });
       return;
     }
-    sendJson(res, JSON.stringify(state.usage.daily(sinceDay)));
+    res
+      .set("Content-Type", "application/json; charset=utf-8")
+      .send(JSON.stringify(state.usage.daily(sinceDay)));
   });
 
-  app.get("/healthz", (_req, res) => {
-    const body = {
-      status: state.dbProblem === null ? "ok" : "unhealthy",
-      database: state.dbProblem ?? "ok",
-      sources: state.statuses().map((s) => ({
-        source: s.source,
-        state: s.state,
-        message: s.message,
-        lastSuccessMs: s.lastSuccessMs,
-        lastErrorReason: s.lastErrorReason,
-      })),
-    };
-    res.status(state.dbProblem === null ? 200 : 503).json(body);
-  });
+  app.get("/healthz", (_req, res) => hot.healthz(res));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type("text").send("not found: see / for what is served\n");
   });
   return app;
-}
-
-function sendJson(res: Response, body: string): void {
-  res.set("Content-Type", "application/json; charset=utf-8").send(body);
 }

@@ -4,7 +4,6 @@
  */
 import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Express } from "express";
 import { parseListenAddress } from "../config";
 import { createServer, type WebConfig } from "./web-config";
 
@@ -16,7 +15,7 @@ export interface RunningServer {
 }
 
 export async function listen(
-  app: Express,
+  app: http.RequestListener,
   listenAddress: string,
   webConfig: WebConfig | null,
 ): Promise<RunningServer> {

@@ -1,10 +1,11 @@
 /**
  * The exporter's metrics, exactly as docs/metrics.md names them, on a registry of its own.
  * Every metric is filled by a `collect()` callback that reads the in-memory state: a
- * scrape never touches the database or the network.
+ * scrape never touches the database or the network. The text is rendered once per state
+ * change (`exposition.ts`); the registry says until when a rendering stays true.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
-import type { WindowForecast } from "@quotacast/core";
+import type { WindowForecast, WindowReading } from "@quotacast/core";
 import { parseLabelKey, type CounterValues } from "../db/kv";
 import { isUp, type ExporterState } from "../state/state";
 import { usd } from "../state/usage-totals";
@@ -78,8 +79,32 @@ function optionalGauge(registry: Registry, name: string, help: string, value: ()
 
 type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: Counter) => void };
 
-export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions): Registry {
-  const registry = new Registry();
+/**
+ * The exporter's registry. Its series depend on the state and on the clock only through
+ * times the collection notes (a window's reset, a session leaving the last 5 minutes), so
+ * its text can be kept until the state changes or `validUntilMs` passes. The Node.js process
+ * metrics, which change by themselves, live in `live`, rendered on every scrape.
+ */
+export class MetricsRegistry extends Registry {
+  /** Earliest time the last collection's output changes by the clock alone (Infinity: never). */
+  validUntilMs = Infinity;
+  /** `--metrics.process`: prom-client's default metrics; null when off. */
+  live: Registry | null = null;
+
+  /** Called by collect callbacks: a series computed from the clock changes at `timeMs`. */
+  changesAt(timeMs: number): void {
+    if (timeMs < this.validUntilMs) this.validUntilMs = timeMs;
+  }
+
+  /** The exporter's own series only (`live` excluded); resets `validUntilMs` first. */
+  override async metrics(): Promise<string> {
+    this.validUntilMs = Infinity;
+    return super.metrics();
+  }
+}
+
+export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions): MetricsRegistry {
+  const registry = new MetricsRegistry();
   const now = opts.nowMs ?? Date.now;
   const gauge = (def: GaugeDef): void => {
     new Gauge({
@@ -106,6 +131,21 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     });
   };
   const windows = () => state.summary?.windows ?? [];
+  /** Every source's readings of windows not reset yet; each drops out at its reset. */
+  const currentReadings = (): WindowReading[] => {
+    const nowMs = now();
+    const out: WindowReading[] = [];
+    for (const snapshot of state.snapshots()) {
+      for (const r of snapshot.windows) {
+        if (r.resetsAtMs === null) out.push(r);
+        else if (r.resetsAtMs > nowMs) {
+          out.push(r);
+          registry.changesAt(r.resetsAtMs);
+        }
+      }
+    }
+    return out;
+  };
   const forecasts = (): Array<[string, WindowForecast]> =>
     windows().flatMap((w) =>
       w.forecast ? [[w.reading.window, w.forecast] as [string, WindowForecast]] : [],
@@ -117,12 +157,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     help: "Latest utilization of the window, 0-1 (may exceed 1), per source.",
     labelNames: ["window", "source"],
     collect: (g) => {
-      for (const snapshot of state.snapshots()) {
-        for (const r of snapshot.windows) {
-          if (r.resetsAtMs === null || r.resetsAtMs > now())
-            g.set({ window: r.window, source: r.source }, r.utilizationRatio);
-        }
-      }
+      for (const r of currentReadings()) g.set({ window: r.window, source: r.source }, r.utilizationRatio);
     },
   });
   gauge({
@@ -130,13 +165,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     help: "When the utilization was observed.",
     labelNames: ["window", "source"],
     collect: (g) => {
-      for (const snapshot of state.snapshots()) {
-        for (const r of snapshot.windows) {
-          if (r.resetsAtMs === null || r.resetsAtMs > now()) {
-            g.set({ window: r.window, source: r.source }, r.observedAtMs / 1000);
-          }
-        }
-      }
+      for (const r of currentReadings()) g.set({ window: r.window, source: r.source }, r.observedAtMs / 1000);
     },
   });
   gauge({
@@ -319,9 +348,12 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     name: "quotacast_active_sessions",
     help: "Sessions with activity in the last 5 minutes.",
     collect: (g) => {
-      const sessions = new Set(
-        state.usage.recentEvents(now() - ACTIVE_SESSION_MS).map((e) => `${e.project}\u0000${e.sessionId}`),
-      );
+      const sessions = new Set<string>();
+      for (const e of state.usage.recentEvents(now() - ACTIVE_SESSION_MS)) {
+        sessions.add(`${e.project}\u0000${e.sessionId}`);
+        // The count may drop once this event is older than the 5 minutes.
+        registry.changesAt(e.timestampMs + ACTIVE_SESSION_MS);
+      }
       g.set(sessions.size);
     },
   });
@@ -427,7 +459,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   });
   gauge({
     name: "quotacast_scrape_duration_seconds",
-    help: "Time the last collection took.",
+    help: "Time the last rendering of the metrics took (the text is rendered once per state change).",
     collect: (g) => g.set(state.lastScrapeDurationSeconds),
   });
   const buildInfo = new Gauge({
@@ -439,9 +471,11 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   buildInfo.set({ version: VERSION, nodejs_version: process.version }, 1);
 
   if (opts.processMetrics) {
-    collectDefaultMetrics({ register: registry, prefix: "quotacast_" });
+    const live = new Registry();
+    collectDefaultMetrics({ register: live, prefix: "quotacast_" });
     // Gauges named *_total break the naming rules (promtool check metrics): left out.
-    for (const name of NODE_GAUGES_NAMED_TOTAL) registry.removeSingleMetric(name);
+    for (const name of NODE_GAUGES_NAMED_TOTAL) live.removeSingleMetric(name);
+    registry.live = live;
   }
   return registry;
 }

@@ -154,6 +154,7 @@ export function renderNotes(unpricedModels: string[], diagnostics: Diagnostics):
   lines.push(
     `Scanned ${diagnostics.filesScanned} transcript files; skipped ${skipped} lines ` +
       `(${diagnostics.linesSkippedInvalidJson} invalid JSON, ${diagnostics.linesSkippedOther} malformed)` +
+      " in the bytes read by this run" +
       (diagnostics.filesUnreadable > 0 ? `; ${diagnostics.filesUnreadable} files unreadable.` : "."),
   );
   return lines.join("\n") + "\n";

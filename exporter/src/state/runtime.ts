@@ -124,7 +124,10 @@ export class ExporterRuntime {
 
     const usage = new UsageTotals(opts.timezone);
     this.store.forEachEvent((event) => usage.add(event));
-    this.store.onCommit((changes) => usage.apply(changes));
+    this.store.onCommit((changes) => {
+      usage.apply(changes);
+      this.state.markChanged();
+    });
     this.state = new ExporterState(usage, opts.timezone, {
       source_polls_total: this.counters.load("source_polls_total"),
       source_failures_total: this.counters.load("source_failures_total"),

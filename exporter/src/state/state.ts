@@ -49,7 +49,13 @@ export class ExporterState {
   windowsJson = "[]";
   /** Null while the database is usable; otherwise what went wrong. */
   dbProblem: string | null = null;
+  /** How long the last rendering of the metrics text took (`quotacast_scrape_duration_seconds`). */
   lastScrapeDurationSeconds = 0;
+  /**
+   * Bumped by every write the metrics read (ledger commits, polls, refreshes, refits), so
+   * `/metrics` renders its text once per change and serves that text until the next one.
+   */
+  version = 0;
 
   constructor(
     readonly usage: UsageTotals,
@@ -63,8 +69,14 @@ export class ExporterState {
     };
   }
 
+  /** Call after changing anything `/metrics` reads. */
+  markChanged(): void {
+    this.version++;
+  }
+
   /** Records one poll's outcome in the counters. */
   countPoll(status: SourceStatus): void {
+    this.markChanged();
     increment(this.counters.source_polls_total, { source: status.source }, 1);
     if (isFailure(status)) {
       increment(
@@ -76,6 +88,7 @@ export class ExporterState {
   }
 
   countSkippedLines(invalidJson: number, malformed: number): void {
+    this.markChanged();
     if (invalidJson > 0)
       increment(this.counters.ingest_lines_skipped_total, { reason: "invalid_json" }, invalidJson);
     if (malformed > 0)

@@ -24,4 +24,5 @@ export function refreshSummary(state: ExporterState, nowMs: number): void {
   state.summary = summary;
   state.summaryJson = JSON.stringify(summary);
   state.windowsJson = JSON.stringify(summary.windows);
+  state.markChanged();
 }

@@ -261,11 +261,33 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
     const costEnd = header.length;
     for (const line of lines.filter((l) => /^\d{4}-\d{2}-\d{2} /.test(l))) expect(line.length).toBe(costEnd);
     expect(out.stdout).toContain(`no price known for ${GENERATOR_MODELS.proxy}`);
-    // The generator's crash-cut lines that had started their usage are skipped and counted.
-    expect(out.stdout).toContain(`Scanned ${history.files.length} transcript files`);
-    const skipped = /skipped (\d+) lines \((\d+) invalid JSON/.exec(out.stdout)!;
-    expect(Number(skipped[2])).toBeGreaterThan(0);
-    expect(Number(skipped[2])).toBeLessThanOrEqual(history.invalidLines);
+    expect(out.stdout).toMatch(
+      new RegExp(`Scanned ${history.files.length} transcript files; skipped \\d+ lines`),
+    );
+  });
+
+  it("counts skipped lines among the bytes read, once: a repeated run reads only appended bytes", async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "qc-report-skip-"));
+    try {
+      const small = generateHistory({
+        dir: fresh,
+        sizeMb: 0.5,
+        seed: 5,
+        endMs: END_MS,
+        medianFileBytes: 20_000,
+      });
+      const skippedInvalid = (stdout: string) =>
+        Number(/skipped \d+ lines \((\d+) invalid JSON/.exec(stdout)![1]);
+      // The generator's crash-cut lines that had started their usage are skipped and counted.
+      const first = await report(["daily", "--config-dir", fresh]);
+      expect(skippedInvalid(first.stdout)).toBeGreaterThan(0);
+      expect(skippedInvalid(first.stdout)).toBeLessThanOrEqual(small.invalidLines);
+      const again = await report(["daily", "--config-dir", fresh, "--json"]);
+      expect(JSON.parse(again.stdout).diagnostics.linesSkippedInvalidJson).toBe(0);
+      expect(JSON.parse(again.stdout).totals.totalTokens).toBe(sumTruth(small).totalTokens);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it("--breakdown adds one row per model", async () => {

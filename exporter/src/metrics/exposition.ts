@@ -1,0 +1,111 @@
+/**
+ * The `/metrics` text, rendered once per state change and served from memory: a scrape
+ * costs a version check, not a collection. A rendering is kept while the state's version
+ * is the one it was rendered at and the clock has not reached a time at which a series
+ * changes by itself (`MetricsRegistry.validUntilMs`). Its gzip is made once, when first asked for.
+ */
+import { gzipSync } from "node:zlib";
+import type { ExporterState } from "../state/state";
+import type { MetricsRegistry } from "./registry";
+
+/** One rendering of the exposition, with its response headers, ready to be written. */
+export class RenderedMetrics {
+  readonly body: Buffer;
+  /** `writeHead` headers (flat name, value list) for `body`. */
+  readonly headers: string[];
+  private gzipped: { body: Buffer; headers: string[] } | null = null;
+
+  constructor(
+    text: string,
+    private readonly contentType: string,
+    /** The state version it was rendered at. */
+    readonly version: number,
+    /** When it goes stale by the clock alone (Infinity: only a state change makes it stale). */
+    readonly validUntilMs: number,
+  ) {
+    this.body = Buffer.from(text, "utf8");
+    this.headers = responseHeaders(contentType, this.body, null);
+  }
+
+  /** The body gzipped (made on first use) and its headers. */
+  get gzip(): { body: Buffer; headers: string[] } {
+    if (this.gzipped === null) {
+      const body = gzipSync(this.body);
+      this.gzipped = { body, headers: responseHeaders(this.contentType, body, "gzip") };
+    }
+    return this.gzipped;
+  }
+}
+
+/** `Vary` on every answer: the same URL answers gzip or plain text by `Accept-Encoding`. */
+export function responseHeaders(contentType: string, body: Buffer, encoding: "gzip" | null): string[] {
+  const headers = [
+    "Content-Type",
+    contentType,
+    "Content-Length",
+    String(body.length),
+    "Vary",
+    "Accept-Encoding",
+  ];
+  if (encoding) headers.push("Content-Encoding", encoding);
+  return headers;
+}
+
+export class MetricsExposition {
+  private rendered: RenderedMetrics | null = null;
+  private rendering: Promise<RenderedMetrics> | null = null;
+
+  constructor(
+    private readonly state: ExporterState,
+    readonly registry: MetricsRegistry,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Process metrics (`--metrics.process`) change on their own: rendered on every scrape. */
+  get hasLiveMetrics(): boolean {
+    return this.registry.live !== null;
+  }
+
+  /** The current rendering when still true, else null (then call `render()`). */
+  fresh(): RenderedMetrics | null {
+    const r = this.rendered;
+    if (r === null || r.version !== this.state.version) return null;
+    if (r.validUntilMs !== Infinity && this.nowMs() >= r.validUntilMs) return null;
+    return r;
+  }
+
+  /** Renders the exporter's series again; scrapes that arrive meanwhile share the rendering. */
+  render(): Promise<RenderedMetrics> {
+    this.rendering ??= this.renderNow().finally(() => {
+      this.rendering = null;
+    });
+    return this.rendering;
+  }
+
+  /** The exporter's series, fresh or re-rendered. */
+  current(): RenderedMetrics | Promise<RenderedMetrics> {
+    return this.fresh() ?? this.render();
+  }
+
+  /** The process metrics' text (empty without `--metrics.process`), to append to `current()`'s body. */
+  async liveText(): Promise<string> {
+    const live = this.registry.live;
+    return live === null ? "" : `\n${await live.metrics()}`;
+  }
+
+  private async renderNow(): Promise<RenderedMetrics> {
+    // A job may change the state while the collection awaits: the rendering keeps the
+    // version it started from, so the next scrape renders again.
+    const version = this.state.version;
+    const started = process.hrtime.bigint();
+    const text = await this.registry.metrics();
+    const rendered = new RenderedMetrics(text, this.contentType, version, this.registry.validUntilMs);
+    this.state.lastScrapeDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.rendered = rendered;
+    return rendered;
+  }
+}
