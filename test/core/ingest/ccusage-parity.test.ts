@@ -1,12 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { UsageLedger, aggregateByPeriod, type PeriodUsage } from "@quotacast/core";
-import { ccusageBinary } from "../../../bench/ccusage";
+import { CCUSAGE_BIN, describeWithCcusage } from "../../ccusage";
 import { assistantLine, tempConfig, userLine, type TempConfig } from "./helpers";
 
-// ccusage 20 (installed by .ci/run and `npm run bench` into bench/data/ccusage); compare
-// our per-period token totals with it.
-const CCUSAGE_BIN = ccusageBinary() ?? "";
-const describeIfCcusage = CCUSAGE_BIN ? describe : describe.skip;
+// Compare our per-period token totals with ccusage 20.
 
 interface CcusageRow {
   date?: string;
@@ -81,7 +78,7 @@ function writeTrickyTranscripts(tmp: TempConfig): void {
   });
 }
 
-describeIfCcusage("parity with ccusage 20 (per-period totals of all four token types)", () => {
+describeWithCcusage("parity with ccusage 20 (per-period totals of all four token types)", () => {
   let tmp: TempConfig;
   beforeAll(() => {
     tmp = tempConfig();
@@ -109,7 +106,7 @@ describeIfCcusage("parity with ccusage 20 (per-period totals of all four token t
   });
 });
 
-describeIfCcusage("cost parity with ccusage 20 under its long-context rule", () => {
+describeWithCcusage("cost parity with ccusage 20 under its long-context rule", () => {
   let tmp: TempConfig;
   beforeAll(() => {
     tmp = tempConfig();

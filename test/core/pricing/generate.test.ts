@@ -1,9 +1,7 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { OUTPUT_PATH, serializePriceTable } from "../../../scripts/generate-prices";
+import { DEFAULT_SOURCE_PATH, OUTPUT_PATH, serializePriceTable } from "../../../scripts/generate-prices";
 
-// The repo and the shared reference sit side by side (here /work/main and /work/shared; in CI ../shared).
-const REFERENCE = path.resolve(__dirname, "../../../../shared/reference/litellm-claude-prices.json");
+const REFERENCE = DEFAULT_SOURCE_PATH;
 
 describe("generated price table", () => {
   it("matches what scripts/generate-prices.ts builds from the reference file", () => {

@@ -1,5 +1,5 @@
 /**
- * The report JSON against the real ccusage 20 (devDependency, native binary, run offline)
+ * The report JSON against the real ccusage 20 (installed by .ci/run, see test/ccusage.ts; run offline)
  * on a generated history without the cases ccusage counts differently (responses without
  * requestId, `cwd: null`, and zero-usage `<synthetic>` lines, which ccusage keeps as entries
  * that move `lastActivity` and block times): same fields (ours may add), same per-day
@@ -11,14 +11,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { run } from "../../../exporter/src/commands/report";
 import { generateHistory } from "../../generators/transcripts";
+import { CCUSAGE_BIN, describeWithCcusage } from "../../ccusage";
 
-const CCUSAGE = path.resolve(__dirname, "../../../node_modules/.bin/ccusage");
 const END_MS = Date.parse("2026-11-20T12:00:00.000Z");
 const TOKENS = ["inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "totalTokens"];
 
 type Json = Record<string, unknown>;
 
-describe("JSON compatibility with ccusage 20", () => {
+describeWithCcusage("JSON compatibility with ccusage 20", () => {
   let dir: string;
   let home: string;
 
@@ -42,10 +42,14 @@ describe("JSON compatibility with ccusage 20", () => {
   });
 
   function ccusage(command: string): Json {
-    const stdout = execFileSync(CCUSAGE, ["claude", command, "--json", "--offline", "--timezone", "UTC"], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, CLAUDE_CONFIG_DIR: dir, NO_COLOR: "1" },
-      encoding: "utf8",
-    });
+    const stdout = execFileSync(
+      CCUSAGE_BIN,
+      ["claude", command, "--json", "--offline", "--timezone", "UTC"],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: home, CLAUDE_CONFIG_DIR: dir, NO_COLOR: "1" },
+        encoding: "utf8",
+      },
+    );
     return JSON.parse(stdout) as Json;
   }
 
