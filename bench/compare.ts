@@ -1,4 +1,4 @@
-/** Pure helpers of the transcript benchmark: per-day comparisons and the RESULTS.md section. */
+/** Pure helpers of the transcript benchmark: per-day comparisons with the generator and ccusage. */
 import type { TruthEvent } from "../test/generators/transcripts";
 import { truthDayKey } from "../test/generators/transcripts";
 
@@ -68,25 +68,4 @@ export function ccusageDailyModel(events: readonly TruthEvent[], timezone: strin
     }
   }
   return new Map([...days].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-export const SECTION_START = "<!-- bench:transcripts:start -->";
-export const SECTION_END = "<!-- bench:transcripts:end -->";
-
-/** RESULTS.md with this benchmark's section replaced (or appended), other sections kept. */
-export function replaceSection(existing: string, section: string): string {
-  const block = `${SECTION_START}\n${section.trimEnd()}\n${SECTION_END}`;
-  const start = existing.indexOf(SECTION_START);
-  const end = existing.indexOf(SECTION_END);
-  if (start >= 0 && end > start) {
-    return existing.slice(0, start) + block + existing.slice(end + SECTION_END.length);
-  }
-  const base = existing.trim() === "" ? "# Benchmark results\n" : existing.trimEnd() + "\n";
-  return `${base}\n${block}\n`;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

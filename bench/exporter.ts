@@ -19,15 +19,13 @@ import {
   writeManifest,
   type HistoryManifest,
 } from "../test/generators/transcripts";
+import { machineDescription, writeResultsSection } from "./results";
 
 const ROOT = path.resolve(__dirname, "..");
 const DATA = path.join(ROOT, "bench", "data");
-const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
 const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 /** Same fixed end as bench/run.ts, so both benchmarks share one cached history. */
 const HISTORY_END_MS = Date.parse("2026-11-20T12:00:00.000Z");
-const SECTION_START = "<!-- bench:exporter:start -->";
-const SECTION_END = "<!-- bench:exporter:end -->";
 const TARGETS = { metricsP99Ms: 10, summaryP99Ms: 20, rssMb: 250 };
 const FIRST_INGEST_TIMEOUT_MS = 15 * 60_000;
 const SINGLE_CLIENT_SECONDS = 10;
@@ -154,12 +152,6 @@ async function load(baseUrl: string, urlPath: string, pid: number, connections: 
   }
 }
 
-function machine(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? "unknown CPU";
-  return `${model}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
-}
-
 /** autocannon's latency percentiles have a resolution of 1 ms. */
 const ms = (value: number): string => (value < 1 ? "< 1 ms" : `${Math.round(value)} ms`);
 const yesNo = (ok: boolean): string => (ok ? "yes" : "**no**");
@@ -184,7 +176,7 @@ function renderSection(run: {
   return [
     "## Exporter under load (`npx tsx bench/exporter.ts`)",
     "",
-    `Run: ${run.startedIso}. Machine: ${machine()}. Shared machine (other engineers' jobs may run at the same time).`,
+    `Run: ${run.startedIso}. Machine: ${machineDescription()}. Shared machine (other engineers' jobs may run at the same time).`,
     "",
     `Data: generated history (seed ${run.manifest.seed}, ${run.manifest.sizeMb} MB target): ${run.manifest.files} transcript files, ` +
       `${(run.manifest.bytesWritten / 1e6).toFixed(0)} MB, ${run.manifest.events.toLocaleString("en-US")} deduplicated responses over ${run.manifest.days} days. ` +
@@ -221,18 +213,6 @@ function renderSection(run: {
         ]
       : []),
   ].join("\n");
-}
-
-function writeSection(section: string): void {
-  const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
-  const block = `${SECTION_START}\n${section.trimEnd()}\n${SECTION_END}`;
-  const start = existing.indexOf(SECTION_START);
-  const end = existing.indexOf(SECTION_END);
-  const updated =
-    start >= 0 && end > start
-      ? existing.slice(0, start) + block + existing.slice(end + SECTION_END.length)
-      : `${existing.trim() === "" ? "# Benchmark results\n" : existing.trimEnd() + "\n"}\n${block}\n`;
-  fs.writeFileSync(RESULTS, updated);
 }
 
 async function main(): Promise<void> {
@@ -312,8 +292,8 @@ async function main(): Promise<void> {
     });
     console.log(`\n${section}\n`);
     if (!values["no-write"]) {
-      writeSection(section);
-      console.log(`written to ${RESULTS}`);
+      writeResultsSection("exporter", section);
+      console.log("written to bench/RESULTS.md");
     }
   } finally {
     if (child.exitCode === null) child.kill("SIGTERM");

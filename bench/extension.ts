@@ -25,11 +25,9 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadSummary } from "../extension/src/data";
 import { generateHistory, writeManifest } from "../test/generators/transcripts";
+import { machineDescription, median, writeResultsSection } from "./results";
 
 const ROOT = path.resolve(__dirname, "..");
-const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
-const START = "<!-- bench:extension:start -->";
-const END = "<!-- bench:extension:end -->";
 /** The benchmark engineer's 500 MB history, reused when present. */
 const SHARED_DATA = path.join(ROOT, "bench", "data", "history-500mb-seed1");
 /** Where this benchmark generates its own when the shared one is absent (never overwrites theirs). */
@@ -214,12 +212,6 @@ function phases(record: Record<string, number>): string {
     .join(", ");
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function dirBytes(dir: string): number {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -227,19 +219,6 @@ function dirBytes(dir: string): number {
     total += entry.isDirectory() ? dirBytes(full) : fs.statSync(full).size;
   }
   return total;
-}
-
-function machine(): string {
-  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
-  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
-}
-
-function replaceSection(existing: string, section: string): string {
-  const block = `${START}\n${section}\n${END}`;
-  const from = existing.indexOf(START);
-  const to = existing.indexOf(END);
-  if (from !== -1 && to > from) return existing.slice(0, from) + block + existing.slice(to + END.length);
-  return `${existing.replace(/\s*$/, "")}\n\n${block}\n`;
 }
 
 async function main(): Promise<void> {
@@ -306,7 +285,7 @@ async function main(): Promise<void> {
     const section = [
       "## Raycast extension: the menu bar's data function (`npx tsx bench/extension.ts`)",
       "",
-      `Run: ${new Date().toISOString()}. Machine: ${machine()}. Shared machine (other engineers' jobs may run at the same time).`,
+      `Run: ${new Date().toISOString()}. Machine: ${machineDescription()}. Shared machine (other engineers' jobs may run at the same time).`,
       "",
       `Data: ${path.relative(ROOT, dataDir)} (test/generators/transcripts.ts, seed 1): ${manifest.files} transcript files, ` +
         `${(manifest.bytesWritten / 1e6).toFixed(0)} MB, ${manifest.events} deduplicated responses; plus a statusline feed ` +
@@ -335,9 +314,8 @@ async function main(): Promise<void> {
     ].join("\n");
     process.stdout.write(section + "\n");
     if (!values["no-write"]) {
-      const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
-      fs.writeFileSync(RESULTS, replaceSection(existing, section));
-      process.stderr.write(`wrote ${path.relative(ROOT, RESULTS)}\n`);
+      writeResultsSection("extension", section);
+      process.stderr.write("wrote bench/RESULTS.md\n");
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

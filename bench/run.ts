@@ -21,13 +21,13 @@ import {
   type GenerateOptions,
   type HistoryManifest,
 } from "../test/generators/transcripts";
+import { ensureCcusage } from "./ccusage";
 import type { ColdScanOutput } from "./cold-scan";
+import { machineDescription, median, writeResultsSection } from "./results";
 import {
   TOKEN_TYPES,
   ccusageDailyModel,
   dayDifferences,
-  median,
-  replaceSection,
   sumDays,
   type DayDifference,
   type DayTokens,
@@ -35,8 +35,6 @@ import {
 
 const ROOT = path.resolve(__dirname, "..");
 const DATA = path.join(ROOT, "bench", "data");
-const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
-const CCUSAGE = path.join(ROOT, "node_modules", ".bin", "ccusage");
 const TIMEZONE = "UTC";
 /** Fixed end of the generated history, so the data (and its cache) never depends on the day of the run. */
 const HISTORY_END_MS = Date.parse("2026-11-20T12:00:00.000Z");
@@ -140,10 +138,9 @@ async function main(): Promise<void> {
     seed,
     cleanCheck,
   });
-  const existing = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
-  fs.writeFileSync(RESULTS, replaceSection(existing, section));
+  writeResultsSection("transcripts", section);
   process.stdout.write(section + "\n");
-  log(`wrote ${path.relative(ROOT, RESULTS)}`);
+  log("wrote bench/RESULTS.md");
 }
 
 // ---------------------------------------------------------------- data
@@ -290,7 +287,7 @@ function runCcusage(dataDir: string, emptyHome: string, singleThread = false): T
     TZ: TIMEZONE,
   };
   const args = ["daily", "--json", "--offline", "--timezone", TIMEZONE];
-  return timedRun(CCUSAGE, singleThread ? ["claude", ...args, "--single-thread"] : args, env);
+  return timedRun(ensureCcusage(), singleThread ? ["claude", ...args, "--single-thread"] : args, env);
 }
 
 interface CcusageDay {
@@ -350,13 +347,11 @@ function renderSection(input: ReportInput): string {
   const ccRss = theirs.map((t) => t.timeMaxRssKb).filter((v): v is number => v !== null);
   const ok = (pass: boolean) => (pass ? "yes" : "**no**");
 
-  const cpus = os.cpus();
   const lines: string[] = [];
   lines.push("## Transcript scan: quotacast vs ccusage 20 (`npm run bench`)");
   lines.push("");
   lines.push(
-    `Run: ${new Date().toISOString()}. Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+    `Run: ${new Date().toISOString()}. Machine: ${machineDescription()}. ` +
       `Shared machine (other engineers' jobs may run at the same time; load average ${os.loadavg()[0].toFixed(1)} ` +
       `at the end of the run): figures are medians of ${input.runs} runs.`,
   );

@@ -1,25 +1,21 @@
 /** The benchmark's pure helpers (bench/compare.ts): RESULTS.md sections and per-day comparison. */
-import {
-  SECTION_END,
-  SECTION_START,
-  ccusageDailyModel,
-  dayDifferences,
-  replaceSection,
-} from "../../bench/compare";
+import { ccusageDailyModel, dayDifferences } from "../../bench/compare";
+import { replaceSection, sectionMarkers } from "../../bench/results";
 import type { TruthEvent } from "./transcripts";
 
 describe("replaceSection", () => {
+  const { start: SECTION_START, end: SECTION_END } = sectionMarkers("transcripts");
   it("appends the section to a file without one and keeps what others wrote", () => {
     const existing = "# Benchmark results\n\n## Exporter\n\nscrape p99 4 ms\n";
-    const out = replaceSection(existing, "## Transcripts\nfirst");
+    const out = replaceSection(existing, "transcripts", "## Transcripts\nfirst");
     expect(out.startsWith(existing.trimEnd())).toBe(true);
     expect(out).toContain(`${SECTION_START}\n## Transcripts\nfirst\n${SECTION_END}`);
   });
 
   it("replaces only its own section on the next run", () => {
-    const before = replaceSection("# R\n\n## Exporter\nA\n", "old figures");
+    const before = replaceSection("# R\n\n## Exporter\nA\n", "transcripts", "old figures");
     const withLater = `${before}\n## Extension\nB\n`;
-    const after = replaceSection(withLater, "new figures");
+    const after = replaceSection(withLater, "transcripts", "new figures");
     expect(after).not.toContain("old figures");
     expect(after).toContain("new figures");
     expect(after).toContain("## Exporter\nA");
@@ -28,7 +24,9 @@ describe("replaceSection", () => {
   });
 
   it("starts a new file with a title", () => {
-    expect(replaceSection("", "x")).toBe(`# Benchmark results\n\n${SECTION_START}\nx\n${SECTION_END}\n`);
+    expect(replaceSection("", "transcripts", "x")).toBe(
+      `# Benchmark results\n\n${SECTION_START}\nx\n${SECTION_END}\n`,
+    );
   });
 });
 

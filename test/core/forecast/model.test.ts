@@ -225,21 +225,9 @@ describe("forecastWindow", () => {
     expect(f.pastWindows).toBe(2);
   });
 
-  it("forecasts all windows quickly (5-hour with 199 past windows and a weekly window)", () => {
-    const inputs = latencyFixture();
-    const cpuMs: number[] = [];
-    for (let k = 0; k < 7; k++) {
-      // CPU time of this process (not wall time): other work on a shared machine does not count.
-      const started = process.cpuUsage();
-      const f = forecastWindows(inputs);
-      const used = process.cpuUsage(started);
-      cpuMs.push((used.user + used.system) / 1000);
-      expect(f[0].pastWindows).toBe(199);
-      expect(f[1].pastWindows).toBe(8);
-    }
-    cpuMs.sort((a, b) => a - b);
-    // Jest's sandbox makes hot loops several times slower than plain Node, hence the margin over the
-    // 20 ms target; the plain-Node figure is measured by \`quotacast bench forecast\` (bench/FORECAST.md).
-    expect(cpuMs[3]).toBeLessThan(300);
+  // Its speed (under 20 ms for all windows) is measured by `npm run bench:forecast`, not here.
+  it("forecasts a 5-hour window with 199 past windows and a weekly window in one call", () => {
+    const f = forecastWindows(latencyFixture());
+    expect(f.map((w) => w.pastWindows)).toEqual([199, 8]);
   });
 });
