@@ -9,7 +9,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +19,7 @@ import {
   type HistoryManifest,
 } from "../test/generators/transcripts";
 import { machineDescription, writeResultsSection } from "./results";
+import { freePort } from "../test/support/free-port";
 
 const ROOT = path.resolve(__dirname, "..");
 const DATA = path.join(ROOT, "bench", "data");
@@ -62,17 +62,6 @@ function ensureHistory(sizeMb: number, seed: number): { dir: string; manifest: H
   console.log(`generating a ${sizeMb} MB history in ${dir} ...`);
   const opts = { dir, sizeMb, seed, endMs: HISTORY_END_MS };
   return { dir, manifest: writeManifest(generateHistory(opts), opts) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Current and peak RSS of a process in MB (Linux /proc; `ps` elsewhere, current only). */

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RateLimitSnapshot, WindowReading } from "@quotacast/core";
@@ -16,6 +15,7 @@ import { apiIso, modernUsageBody, profileBody } from "../fakes/anthropic-fixture
 import { FakeAnthropicServer, type RecordedRequest } from "../fakes/anthropic-server";
 import { type TruthEvent, generateHistory } from "../generators/transcripts";
 import { REPO_ROOT } from "../prometheus/promql";
+import { freePort } from "../support/free-port";
 import { ruleFilePaths } from "../prometheus/rule-files";
 
 export const EXPORTER_CLI = path.join(REPO_ROOT, "exporter", "dist", "cli.js");
@@ -32,14 +32,6 @@ export interface Environment {
   /** Output of the processes, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs` saying what it waited for. */

@@ -4,6 +4,7 @@
  * (seconds) honoured when positive, however large, because polling through a long 429
  * prolongs it; 0 falls back to the normal backoff.
  */
+import type { HttpFailure } from "./http-errors";
 
 export const DEFAULT_BACKOFF_CAP_MS = 3600_000;
 
@@ -38,4 +39,19 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const dateMs = Date.parse(value);
   return Number.isFinite(dateMs) ? Math.max(0, dateMs - nowMs) : null;
+}
+
+/**
+ * The next poll after a failed request: a refused credential waits only for the normal
+ * interval (the source re-reads it then and sends nothing until it changes), anything else
+ * backs off, honouring `retry-after`.
+ */
+export function nextAfterHttpFailure(
+  nowMs: number,
+  intervalMs: number,
+  state: BackoffState,
+  failure: HttpFailure,
+): { nextPollAtMs: number; state: BackoffState } {
+  if (failure.stopUntilCredentialsChange) return { nextPollAtMs: nowMs + intervalMs, state };
+  return nextAfterFailure(nowMs, intervalMs, state, parseRetryAfterMs(failure.retryAfterHeader, nowMs));
 }

@@ -54,21 +54,26 @@ export function periodUsage(
   for (const event of events) {
     let model = byModel.get(event.model);
     if (!model) {
-      model = { model: event.model, ...zeroTotals(), costUsd: 0 };
+      model = { model: event.model, ...zeroTokenTotals(), costUsd: 0 };
       byModel.set(event.model, model);
     }
-    addTokens(model, event);
+    addEventTokens(model, event);
     const cost = costUsd(event, opts.prices, { longContext: opts.longContext });
     model.costUsd = cost === null || model.costUsd === null ? null : model.costUsd + cost;
   }
-  const models = [...byModel.values()].sort(
+  return periodFromModels(label, [...byModel.values()]);
+}
+
+/** A PeriodUsage from its per-model rows, models ordered by cost, then tokens, then name. */
+export function periodFromModels(label: string, modelRows: ModelUsage[]): PeriodUsage {
+  const models = [...modelRows].sort(
     (a, b) =>
       (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model),
   );
-  const totals = zeroTotals();
+  const totals = zeroTokenTotals();
   let periodCost = 0;
   for (const model of models) {
-    addTotals(totals, model);
+    addTokenTotals(totals, model);
     periodCost += model.costUsd ?? 0;
   }
   return {
@@ -95,11 +100,11 @@ export function aggregateSessions(events: UsageEvent[], opts: UsageFilter): Sess
         costUsd: 0,
         models: [],
         modelSet: new Set(),
-        ...zeroTotals(),
+        ...zeroTokenTotals(),
       };
       sessions.set(id, session);
     }
-    addTokens(session, event);
+    addEventTokens(session, event);
     session.costUsd += costUsd(event, opts.prices, { longContext: opts.longContext }) ?? 0;
     session.lastActivityMs = Math.max(session.lastActivityMs, event.timestampMs);
     session.modelSet.add(event.model);
@@ -129,11 +134,11 @@ function requireDay(day: string): string {
   return normalized;
 }
 
-function zeroTotals(): TokenTotals {
+export function zeroTokenTotals(): TokenTotals {
   return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
 }
 
-function addTokens(into: TokenTotals, e: UsageEvent): void {
+export function addEventTokens(into: TokenTotals, e: UsageEvent): void {
   into.inputTokens += e.inputTokens;
   into.outputTokens += e.outputTokens;
   into.cacheCreationTokens += e.cacheCreationTokens;
@@ -141,7 +146,7 @@ function addTokens(into: TokenTotals, e: UsageEvent): void {
   into.totalTokens += totalTokens(e);
 }
 
-function addTotals(into: TokenTotals, from: TokenTotals): void {
+export function addTokenTotals(into: TokenTotals, from: TokenTotals): void {
   into.inputTokens += from.inputTokens;
   into.outputTokens += from.outputTokens;
   into.cacheCreationTokens += from.cacheCreationTokens;

@@ -9,6 +9,7 @@
  * that day's total with no extrapolation.
  */
 import { costUsd, type PriceTable, type UsageEvent, type WindowReading } from "@quotacast/core";
+import { TOKEN_TYPES } from "../metrics/registry";
 import { dayBoundariesBetween } from "./day-boundaries";
 
 export interface BackfillInput {
@@ -37,14 +38,6 @@ export const BACKFILL_FAMILIES = {
     help: "Latest utilization of the window, 0-1 (may exceed 1), per source.",
   },
 } as const;
-
-/** Label values of `type` on quotacast_tokens_total, with the event field each counts. */
-const TOKEN_TYPES = [
-  ["input", "inputTokens"],
-  ["output", "outputTokens"],
-  ["cache_creation", "cacheCreationTokens"],
-  ["cache_read", "cacheReadTokens"],
-] as const;
 
 export const MIN_STEP_MS = 1000;
 const LINES_PER_CHUNK = 2000;

@@ -21,7 +21,8 @@ export interface MetricsOptions {
 
 const FORECAST_QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9];
 const ACTIVE_SESSION_MS = 5 * 60_000;
-const TOKEN_TYPES = [
+/** Label values of `type` on quotacast_tokens_total, with the event field each counts. */
+export const TOKEN_TYPES = [
   ["input", "inputTokens"],
   ["output", "outputTokens"],
   ["cache_creation", "cacheCreationTokens"],

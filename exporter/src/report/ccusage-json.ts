@@ -3,7 +3,7 @@
  * so scripts written for ccusage keep working. Field names are ccusage's; quotacast only
  * adds fields (`unpricedModels`, `unpriced`, `diagnostics`), never renames. See docs/cli.md.
  */
-import type { Diagnostics, PeriodUsage } from "@quotacast/core";
+import { addTokenTotals, zeroTokenTotals, type Diagnostics, type PeriodUsage } from "@quotacast/core";
 import type { BlockRow, SessionReport } from "./usage";
 
 export interface CcusageTokenTotals {
@@ -181,20 +181,9 @@ function usageRow(p: PeriodUsage): CcusageUsageRow {
 
 /** Sum of rows; ccusage's `totals` object. */
 export function totalsOf(rows: readonly PeriodUsage[]): CcusageTokenTotals {
-  const totals: CcusageTokenTotals = {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    totalCost: 0,
-  };
+  const totals: CcusageTokenTotals = { ...zeroTokenTotals(), totalCost: 0 };
   for (const r of rows) {
-    totals.inputTokens += r.inputTokens;
-    totals.outputTokens += r.outputTokens;
-    totals.cacheCreationTokens += r.cacheCreationTokens;
-    totals.cacheReadTokens += r.cacheReadTokens;
-    totals.totalTokens += r.totalTokens;
+    addTokenTotals(totals, r);
     totals.totalCost += r.costUsd;
   }
   return totals;

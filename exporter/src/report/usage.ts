@@ -4,6 +4,7 @@
  * Everything here is pure: events in, rows out.
  */
 import {
+  addEventTokens,
   BLOCK_LENGTH_MS,
   buildBlocks,
   dayKey,
@@ -14,6 +15,7 @@ import {
   type PriceTable,
   type TokenTotals,
   type UsageEvent,
+  zeroTokenTotals,
 } from "@quotacast/core";
 
 export interface EventFilter {
@@ -110,21 +112,8 @@ export function blockRows(events: readonly UsageEvent[], nowMs: number, prices?:
 }
 
 function activityBlock(summary: BlockSummary, members: UsageEvent[]): ActivityBlock {
-  const tokens: TokenTotals = {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-  };
-  for (const e of members) {
-    tokens.inputTokens += e.inputTokens;
-    tokens.outputTokens += e.outputTokens;
-    tokens.cacheCreationTokens += e.cacheCreationTokens;
-    tokens.cacheReadTokens += e.cacheReadTokens;
-  }
-  tokens.totalTokens =
-    tokens.inputTokens + tokens.outputTokens + tokens.cacheCreationTokens + tokens.cacheReadTokens;
+  const tokens = zeroTokenTotals();
+  for (const e of members) addEventTokens(tokens, e);
   return {
     kind: "block",
     summary,

@@ -7,6 +7,7 @@ import {
   bundledPriceTable,
   costUsd,
   dayKey,
+  periodFromModels,
   SUMMARY_DAYS,
   totalTokens,
   type ModelUsage,
@@ -171,7 +172,7 @@ function addInto(into: ModelTotals, from: ModelTotals, sign: 1 | -1): void {
   into.unpricedMessages += sign * from.unpricedMessages;
 }
 
-/** Same shape and order as core's `periodUsage` (models by cost, then tokens, then name). */
+/** Same shape and order as core's `periodUsage`. */
 function toPeriodUsage(label: string, byModel: Map<string, ModelTotals>): PeriodUsage {
   const models: ModelUsage[] = [...byModel]
     .filter(([, t]) => t.messages > 0)
@@ -188,32 +189,6 @@ function toPeriodUsage(label: string, byModel: Map<string, ModelTotals>): Period
         totalTokens: totalTokens(tokens),
         costUsd: t.unpricedMessages > 0 ? null : usd(t.costNanoUsd),
       };
-    })
-    .sort(
-      (a, b) =>
-        (b.costUsd ?? 0) - (a.costUsd ?? 0) ||
-        b.totalTokens - a.totalTokens ||
-        a.model.localeCompare(b.model),
-    );
-  const period: PeriodUsage = {
-    period: label,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    costUsd: 0,
-    unpricedModels: models.filter((m) => m.costUsd === null).map((m) => m.model),
-    topModel: models[0]?.model ?? null,
-    models,
-  };
-  for (const m of models) {
-    period.inputTokens += m.inputTokens;
-    period.outputTokens += m.outputTokens;
-    period.cacheCreationTokens += m.cacheCreationTokens;
-    period.cacheReadTokens += m.cacheReadTokens;
-    period.totalTokens += m.totalTokens;
-    period.costUsd += m.costUsd ?? 0;
-  }
-  return period;
+    });
+  return periodFromModels(label, models);
 }

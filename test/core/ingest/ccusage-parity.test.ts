@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { UsageLedger, aggregateByPeriod, type PeriodUsage } from "@quotacast/core";
-import { CCUSAGE_BIN, describeWithCcusage } from "../../ccusage";
+import { CCUSAGE_BIN, describeWithCcusage } from "../../support/ccusage";
 import { assistantLine, tempConfig, userLine, type TempConfig } from "./helpers";
 
 // Compare our per-period token totals with ccusage 20.

@@ -1,9 +1,9 @@
 /** promtool and a real Prometheus on loopback, for the backfill's end-to-end tests. */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../../support/free-port";
 
 const run = promisify(execFile);
 
@@ -28,17 +28,6 @@ export async function createBlocks(openMetricsFile: string, dataDir: string): Pr
     dataDir,
   ]);
   return stdout + stderr;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningPrometheus {

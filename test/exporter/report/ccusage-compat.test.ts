@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { run } from "../../../exporter/src/commands/report";
 import { generateHistory } from "../../generators/transcripts";
-import { CCUSAGE_BIN, describeWithCcusage } from "../../ccusage";
+import { CCUSAGE_BIN, describeWithCcusage } from "../../support/ccusage";
 
 const END_MS = Date.parse("2026-11-20T12:00:00.000Z");
 const TOKENS = ["inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "totalTokens"];

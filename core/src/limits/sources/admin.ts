@@ -5,7 +5,7 @@
  */
 import type { HttpResponse } from "../../io/ports";
 import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "../source";
-import { nextAfterFailure, nextAfterSuccess, parseRetryAfterMs, type BackoffState } from "../backoff";
+import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
 import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
 import { tokenFingerprint } from "../oauth/credentials";
 import {
@@ -150,16 +150,9 @@ export function createAdminSource(): LimitSource {
   }
 
   function failed(nowMs: number, intervalMs: number, failure: HttpFailure): PollResult {
-    const status = sourceStatus(ADMIN_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason);
-    if (failure.stopUntilCredentialsChange)
-      return { snapshot: null, status, nextPollAtMs: nowMs + intervalMs };
-    const next = nextAfterFailure(
-      nowMs,
-      intervalMs,
-      backoff,
-      parseRetryAfterMs(failure.retryAfterHeader, nowMs),
-    );
+    const next = nextAfterHttpFailure(nowMs, intervalMs, backoff, failure);
     backoff = next.state;
+    const status = sourceStatus(ADMIN_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason);
     return { snapshot: null, status, nextPollAtMs: next.nextPollAtMs };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { PlanInfo, RateLimitSnapshot } from "../snapshot";
 import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "../source";
-import { nextAfterFailure, nextAfterSuccess, parseRetryAfterMs, type BackoffState } from "../backoff";
+import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
 import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
 import { readCredentials, tokenFingerprint, type OAuthCredentials } from "../oauth/credentials";
 import { parseProfileBody, parseUsageBody, usageToReadings } from "../oauth/parse";
@@ -51,21 +51,7 @@ export function createOAuthSource(): LimitSource {
   let planFetchedAtMs = -Infinity;
 
   function fail(ctx: PollContext, failure: HttpFailure, intervalMs: number): PollResult {
-    const nowMs = ctx.clock.nowMs();
-    if (failure.stopUntilCredentialsChange) {
-      // Re-read credentials at the normal interval; no request until they change.
-      return {
-        snapshot: null,
-        status: sourceStatus(OAUTH_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason),
-        nextPollAtMs: nowMs + intervalMs,
-      };
-    }
-    const next = nextAfterFailure(
-      nowMs,
-      intervalMs,
-      backoff,
-      parseRetryAfterMs(failure.retryAfterHeader, nowMs),
-    );
+    const next = nextAfterHttpFailure(ctx.clock.nowMs(), intervalMs, backoff, failure);
     backoff = next.state;
     return {
       snapshot: null,

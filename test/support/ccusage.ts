@@ -3,7 +3,7 @@
  * it into bench/data/ccusage (see bench/ccusage.ts). Without it the suites skip on a
  * developer machine, but fail under CI so a missing install step cannot pass unnoticed.
  */
-import { ccusageBinary } from "../bench/ccusage";
+import { ccusageBinary } from "../../bench/ccusage";
 
 export const CCUSAGE_BIN = ccusageBinary() ?? "";
 
