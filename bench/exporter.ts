@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import {
   generateHistory,
+  readMatchingManifest,
   MANIFEST_NAME,
   writeManifest,
   type HistoryManifest,
@@ -43,24 +44,20 @@ const autocannon = require("autocannon") as Autocannon;
 
 /**
  * The cached history (bench/run.ts's cache: same directory, options and manifest), generated
- * when absent. Any generator version will do for a load test. A directory that exists
+ * when absent. A directory that exists
  * without a matching manifest belongs to someone else's run in progress: never deleted here.
  */
 function ensureHistory(sizeMb: number, seed: number): { dir: string; manifest: HistoryManifest } {
   const dir = path.join(DATA, `history-${sizeMb}mb-seed${seed}`);
-  const manifestPath = path.join(dir, MANIFEST_NAME);
-  if (fs.existsSync(manifestPath)) {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as HistoryManifest;
-    const matches = manifest.sizeMb === sizeMb && manifest.seed === seed && manifest.endMs === HISTORY_END_MS;
-    if (matches) return { dir, manifest };
-  }
+  const opts = { dir, sizeMb, seed, endMs: HISTORY_END_MS };
+  const cached = readMatchingManifest(opts);
+  if (cached) return { dir, manifest: cached };
   if (fs.existsSync(dir)) {
     throw new Error(
       `${dir} exists without a matching ${MANIFEST_NAME}: let bench/run.ts finish (or remove it), then retry`,
     );
   }
   console.log(`generating a ${sizeMb} MB history in ${dir} ...`);
-  const opts = { dir, sizeMb, seed, endMs: HISTORY_END_MS };
   return { dir, manifest: writeManifest(generateHistory(opts), opts) };
 }
 

@@ -13,9 +13,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import {
-  GENERATOR_VERSION,
-  MANIFEST_NAME,
   generateHistory,
+  readMatchingManifest,
   truthByDay,
   writeManifest,
   type GenerateOptions,
@@ -150,22 +149,14 @@ function ensureHistory(opts: GenerateOptions): {
   expected: Expected;
   generatedMs: number | null;
 } {
-  const manifestPath = path.join(opts.dir, MANIFEST_NAME);
   const expectedPath = `${opts.dir}.expected.json`;
-  if (fs.existsSync(manifestPath) && fs.existsSync(expectedPath)) {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as HistoryManifest;
-    if (
-      manifest.generatorVersion === GENERATOR_VERSION &&
-      manifest.sizeMb === opts.sizeMb &&
-      manifest.seed === opts.seed &&
-      manifest.endMs === opts.endMs
-    ) {
-      return {
-        manifest,
-        expected: JSON.parse(fs.readFileSync(expectedPath, "utf8")) as Expected,
-        generatedMs: null,
-      };
-    }
+  const cached = readMatchingManifest(opts);
+  if (cached && fs.existsSync(expectedPath)) {
+    return {
+      manifest: cached,
+      expected: JSON.parse(fs.readFileSync(expectedPath, "utf8")) as Expected,
+      generatedMs: null,
+    };
   }
   log(`generating ${opts.sizeMb} MB of transcripts (seed ${opts.seed}) ...`);
   fs.rmSync(opts.dir, { recursive: true, force: true });

@@ -863,6 +863,20 @@ export function writeManifest(history: GeneratedHistory, opts: GenerateOptions):
   return manifest;
 }
 
+/** The manifest of a history this generator version wrote with these options in `opts.dir`, or null. */
+export function readMatchingManifest(opts: GenerateOptions): HistoryManifest | null {
+  const manifestPath = path.join(opts.dir, MANIFEST_NAME);
+  if (!fs.existsSync(manifestPath)) return null;
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as HistoryManifest;
+  const matches =
+    manifest.generatorVersion === GENERATOR_VERSION &&
+    manifest.sizeMb === opts.sizeMb &&
+    manifest.seed === opts.seed &&
+    manifest.endMs === opts.endMs &&
+    manifest.days === (opts.days ?? 60);
+  return matches ? manifest : null;
+}
+
 function main(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,

@@ -16,6 +16,7 @@
 import type { WindowName } from "../limits/snapshot";
 import type { LearnedLimit, UtilizationQuantile, WindowForecast } from "./types";
 import {
+  DAY_MS,
   HOUR_MS,
   closedPauseDurationsH,
   situationAt,
@@ -36,6 +37,9 @@ export const DEFAULT_WARNING_LEVEL = 0.8;
 const RATIO_OFFSET = 0.02;
 /** Weight (in past-window replay points) of the generic prior in the spread. */
 const GENERIC_PSEUDO_WEIGHT = 3;
+/** Replayed points this similar (kernel weight) to now bound the increment's upper tail. */
+const SIMILAR_ROW_WEIGHT = 0.3;
+const INCREMENT_CAP_FACTOR = 1.5;
 /** Ridge strength in equivalent replay points. */
 const RIDGE_PSEUDO_ROWS = 4;
 /** Replay: 12 points per window, 6 beyond 60 windows, over the most recent 120 windows (bounds the cost). */
@@ -88,6 +92,13 @@ export interface FittedForecastModel {
   pauseScaleH: number;
   beta: number[];
   rows: ReplayRow[];
+  /** What past windows added from each tenth of the window on (mean increment; NaN if none). */
+  analogIncrements: number[];
+  /**
+   * Weight (0-1) of that analog forecast in the point forecast, against the regression's,
+   * from their out-of-sample errors.
+   */
+  analogShare: number;
 }
 
 function windowRate(w: CompletedWindow): number {
@@ -247,7 +258,60 @@ export function fitForecastModel(
     pauseScaleH,
     beta,
     rows,
+    ...stackAnalogs(rows),
   };
+}
+
+const ANALOG_PHASE_BINS = 10;
+const phaseBin = (elapsedFraction: number): number =>
+  clamp(Math.floor(elapsedFraction * ANALOG_PHASE_BINS), 0, ANALOG_PHASE_BINS - 1);
+
+/**
+ * The analog forecast, "what past windows added from this point on", stacked with the
+ * regression by inverse out-of-sample squared error (the analog of a row is the mean of
+ * other windows' rows in the same tenth of the window). Where the current pace says little
+ * (a weekly window, whose user works in bursts days apart) the analogs win; where it says
+ * much (a 5-hour session) the regression does. Rows' predictions become the stacked ones,
+ * so the ratio spread measures the stacked forecast's errors.
+ */
+function stackAnalogs(rows: ReplayRow[]): { analogIncrements: number[]; analogShare: number } {
+  const sum = new Array<number>(ANALOG_PHASE_BINS).fill(0);
+  const count = new Array<number>(ANALOG_PHASE_BINS).fill(0);
+  const own = new Map<string, { sum: number; count: number }>();
+  for (const r of rows) {
+    const b = phaseBin(r.elapsedFraction);
+    sum[b] += r.increment;
+    count[b] += 1;
+    const key = `${r.windowIndex}:${b}`;
+    const o = own.get(key) ?? { sum: 0, count: 0 };
+    o.sum += r.increment;
+    o.count += 1;
+    own.set(key, o);
+  }
+  const analogIncrements = sum.map((s, b) => (count[b] > 0 ? s / count[b] : NaN));
+  if (new Set(rows.map((r) => r.windowIndex)).size < MIN_EARLIER_WINDOWS)
+    return { analogIncrements, analogShare: 0 };
+  const analogOf = (r: ReplayRow): number | null => {
+    const b = phaseBin(r.elapsedFraction);
+    const o = own.get(`${r.windowIndex}:${b}`)!;
+    const others = count[b] - o.count;
+    return others > 0 ? (sum[b] - o.sum) / others : null;
+  };
+  let analogSquares = 0;
+  let regressionSquares = 0;
+  for (const r of rows) {
+    const analog = analogOf(r);
+    if (analog === null) continue;
+    analogSquares += (r.increment - analog) ** 2;
+    regressionSquares += (r.increment - r.predicted) ** 2;
+  }
+  const total = analogSquares + regressionSquares;
+  const analogShare = total > 0 ? regressionSquares / total : 0;
+  for (const r of rows) {
+    const analog = analogOf(r);
+    if (analog !== null) r.predicted = (1 - analogShare) * r.predicted + analogShare * analog;
+  }
+  return { analogIncrements, analogShare };
 }
 
 /** Weighted (by horizon squared: errors count in utilization) ridge regression toward BETA_PRIOR. */
@@ -279,21 +343,24 @@ function predictIncrement(beta: number[], x: number[], horizonH: number): number
 }
 
 /**
- * The generic prior of the ratio (actual + e) / (predicted + e): a chance the user has
- * stopped (growing with idleness), otherwise log-normal, wider early in the window.
- */
-/**
  * The generic prior, set once on the pooled synthetic regimes with no past windows (its
  * only use besides 3 pseudo-observations): users often slow down or stop, so the median
  * ratio is below 1, and the spread is wider early in the window.
  */
 const GENERIC = { stopBase: 0.08, stopIdle: 0.4, sigmaBase: 0.2, sigmaEarly: 0.3, mu: -0.1 };
-function genericRatioQuantile(p: number, elapsedFraction: number, stop: number): number {
+function genericRatioQuantile(
+  p: number,
+  elapsedFraction: number,
+  stop: number,
+  extraLogVariance = 0,
+): number {
   const stopProbability = GENERIC.stopBase + GENERIC.stopIdle * stop;
   if (p <= stopProbability) return 0;
-  const sigma = GENERIC.sigmaBase + GENERIC.sigmaEarly * (1 - elapsedFraction);
+  const genericSigma = GENERIC.sigmaBase + GENERIC.sigmaEarly * (1 - elapsedFraction);
+  // The extra spread widens around the same median (a busy day is as likely as a quiet one).
+  const sigma = Math.sqrt(genericSigma ** 2 + extraLogVariance);
   const pp = (p - stopProbability) / (1 - stopProbability);
-  return Math.exp(GENERIC.mu - 0.5 * sigma * sigma + sigma * normalQuantileSafe(pp));
+  return Math.exp(GENERIC.mu - 0.5 * genericSigma ** 2 + sigma * normalQuantileSafe(pp));
 }
 
 function normalQuantileSafe(p: number): number {
@@ -394,6 +461,8 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
         sameHours,
       ) ?? prior;
     predicted = predictIncrement(model.beta, features(sit, prior, priorTod, stop), sit.horizonH);
+    const analog = model.analogIncrements[phaseBin(sit.elapsedFraction)];
+    if (Number.isFinite(analog)) predicted = (1 - model.analogShare) * predicted + model.analogShare * analog;
   } else {
     predicted = coldRate(sit, input) * sit.horizonH;
   }
@@ -402,6 +471,7 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
   const values: number[] = [];
   const weights: number[] = [];
   const rows = model.rows;
+  let largestSimilarIncrement = 0;
   if (rows.length > 0) {
     let bwPhi = 0.12;
     let bwStop = 0.2;
@@ -425,21 +495,32 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
       if (w[i] <= 0) return;
       values.push((r.increment + RATIO_OFFSET) / (r.predicted + RATIO_OFFSET));
       weights.push((w[i] / sw) * effective);
+      if (w[i] >= SIMILAR_ROW_WEIGHT)
+        largestSimilarIncrement = Math.max(largestSimilarIncrement, r.increment);
     });
   }
+  const coldDayVariance = rows.length > 0 ? 0 : dayToDayLogVariance(sit, input.spendPrior);
   const genericCount = 24;
   const genericWeight = rows.length > 0 ? GENERIC_PSEUDO_WEIGHT : 24;
   for (let k = 0; k < genericCount; k++) {
-    values.push(genericRatioQuantile((k + 0.5) / genericCount, sit.elapsedFraction, stop));
+    values.push(genericRatioQuantile((k + 0.5) / genericCount, sit.elapsedFraction, stop, coldDayVariance));
     weights.push(genericWeight / genericCount);
   }
   const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
   const sortedValues = order.map((i) => values[i]);
   const sortedWeights = order.map((i) => weights[i]);
   const scale = predicted + RATIO_OFFSET;
+  // A replayed point whose prediction was near zero gives a huge ratio; scaled by a larger
+  // prediction now it would claim increments never seen. Past windows bound the tail: at most
+  // INCREMENT_CAP_FACTOR x the largest increment from a similar point, or than predicted now.
+  const incrementCap =
+    largestSimilarIncrement > 0
+      ? INCREMENT_CAP_FACTOR * Math.max(largestSimilarIncrement, predicted)
+      : Infinity;
   const quantile = (p: number): number => {
     if (sit.horizonH <= 0) return 0;
-    return Math.max(0, scale * weightedQuantileSorted(sortedValues, sortedWeights, p) - RATIO_OFFSET);
+    const increment = scale * weightedQuantileSorted(sortedValues, sortedWeights, p) - RATIO_OFFSET;
+    return clamp(increment, 0, incrementCap);
   };
   const cdf = (x: number): number => {
     if (quantile(1) <= x) return 1;
@@ -454,6 +535,21 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
     return lo;
   };
   return { situation: sit, predictedIncrement: predicted, stop, quantile, cdf };
+}
+
+/** Day-to-day spread of spend when the transcripts cannot tell it (a developer's typical week). */
+const DEFAULT_DAILY_SPEND_CV = 0.8;
+/**
+ * For windows longer than a day, with no past windows to learn the spread from: spend
+ * varies from day to day (coefficient of variation c), so the rest of a weekly window,
+ * D days, has a log-variance of about log(1 + c^2 / D): wide on its last day, narrower
+ * with a week to go. The 5-hour generic prior does not see this.
+ */
+function dayToDayLogVariance(sit: Situation, spendPrior: SpendPrior | null | undefined): number {
+  if (sit.windowLengthMs <= DAY_MS || !(sit.horizonH > 0)) return 0;
+  const cv = spendPrior?.dailySpendCv ?? DEFAULT_DAILY_SPEND_CV;
+  const daysLeft = Math.max(sit.horizonH / 24, 0.25);
+  return Math.log(1 + (cv * cv) / daysLeft);
 }
 
 /** The to-date rate is steadier than the recent one when nothing else is known. */

@@ -6,6 +6,7 @@ import type { WindowOccurrence } from "../limits/history";
 import type { WindowName } from "../limits/snapshot";
 
 export const HOUR_MS = 3600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** One utilization reading (a WindowReading has these two fields). */
 export interface UtilizationPoint {

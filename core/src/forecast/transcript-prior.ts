@@ -4,7 +4,8 @@
  * Hour-of-week means are shrunk toward hour-of-day means, themselves toward the overall
  * mean, so a few weeks of history give a usable profile.
  */
-import { HOUR_MS, type CostPoint } from "./series";
+import { DAY_MS, HOUR_MS, type CostPoint } from "./series";
+import { mean, variance } from "./stats";
 
 export interface SpendPrior {
   /** Expected API-equivalent USD spent during each hour of the week (0 = Monday 00:00 local). */
@@ -13,6 +14,8 @@ export interface SpendPrior {
   utcOffsetMinutes: number;
   /** Hours of history the profile was learned from. */
   historyHours: number;
+  /** Coefficient of variation of the spend per local day over the history; null below 3 whole days. */
+  dailySpendCv: number | null;
 }
 
 const HOURS_PER_WEEK = 168;
@@ -58,7 +61,33 @@ export function buildSpendPrior(
   const usdPerHourOfWeek = spent.map(
     (s, how) => (s + SHRINK_HOURS * dayMean[how % 24]) / (seen[how] + SHRINK_HOURS),
   );
-  return { usdPerHourOfWeek, utcOffsetMinutes: offset, historyHours };
+  return {
+    usdPerHourOfWeek,
+    utcOffsetMinutes: offset,
+    historyHours,
+    dailySpendCv: dailySpendCv(costs, opts.fromMs, opts.toMs, offset),
+  };
+}
+
+/** How much one local day's spend differs from another's, over the whole days in [fromMs, toMs). */
+function dailySpendCv(
+  costs: readonly CostPoint[],
+  fromMs: number,
+  toMs: number,
+  utcOffsetMinutes: number,
+): number | null {
+  const offsetMs = utcOffsetMinutes * 60_000;
+  const firstDay = Math.ceil((fromMs + offsetMs) / DAY_MS);
+  const endDay = Math.floor((toMs + offsetMs) / DAY_MS);
+  const days = endDay - firstDay;
+  if (days < 3) return null;
+  const perDay = new Array<number>(days).fill(0);
+  for (const c of costs) {
+    const day = Math.floor((c.timestampMs + offsetMs) / DAY_MS) - firstDay;
+    if (day >= 0 && day < days && c.costUsd > 0) perDay[day] += c.costUsd;
+  }
+  const m = mean(perDay);
+  return m > 0 ? Math.sqrt(variance(perDay)) / m : null;
 }
 
 /** Expected spend between two instants according to the profile (fractional hours prorated). */

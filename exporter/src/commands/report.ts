@@ -18,7 +18,7 @@ import {
   sessionReportJson,
   type PeriodKind,
 } from "../report/ccusage-json";
-import { openLedger } from "../report/ledger";
+import { openCliState } from "../cli-state";
 import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
 import { blockRows, filterEvents, sessionReports } from "../report/usage";
 
@@ -99,11 +99,17 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
     if (!fs.existsSync(projectsDir(dir)))
       io.stderr(`quotacast ${kind}: ${dir} has no projects/ folder: nothing read there\n`);
   }
-  const ledger = openLedger(opts.configDirs);
-  await ledger.refresh();
-  const events = filterEvents(await ledger.events(), opts);
-  io.stdout(renderReport(opts, events, ledger.diagnostics(), io.nowMs()));
-  return 0;
+  // The CLI's own state (cli-state.ts): deleted transcripts keep their totals, and a repeated
+  // run reads only appended bytes.
+  const state = openCliState(opts.configDirs);
+  try {
+    await state.ledger.refresh();
+    const events = filterEvents(await state.ledger.events(), opts);
+    io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs()));
+    return 0;
+  } finally {
+    state.close();
+  }
 }
 
 function renderReport(

@@ -198,6 +198,47 @@ describe("forecastWindow", () => {
     expect(beforeRush.p90Ratio).toBeGreaterThan(beforeRush.p10Ratio);
   });
 
+  it("with no past weekly window, widens the weekly interval by how much the user's days differ", () => {
+    const H = 3600_000;
+    const DAY = 24 * H;
+    const WEEK = 7 * DAY;
+    const monday = Date.UTC(2026, 8, 7);
+    // Two users who spend $70 a week in four weeks of history: one $10 every day, one $35 on two days.
+    const history = (perDay: (d: number) => number) =>
+      Array.from({ length: 28 }, (_, d) => ({ timestampMs: monday + d * DAY + 15 * H, costUsd: perDay(d) }));
+    const steadyHistory = history(() => 10);
+    const burstyHistory = history((d) => (d % 7 === 1 || d % 7 === 3 ? 35 : 0));
+    const range = { fromMs: monday, toMs: monday + 28 * DAY };
+    const steady = buildSpendPrior(steadyHistory, range)!;
+    const bursty = buildSpendPrior(burstyHistory, range)!;
+    expect(steady.dailySpendCv).toBeCloseTo(0, 9);
+    // Two days of 35 in seven over 28 days: mean 10, sample variance 250 x 28/27.
+    expect(bursty.dailySpendCv).toBeCloseTo(Math.sqrt((250 * 28) / 27) / 10, 9);
+
+    // The same weekly window, six days in at 60%, forecast with each profile.
+    const startMs = monday + 28 * DAY;
+    const nowMs = startMs + 6 * DAY;
+    const readings = Array.from({ length: 7 }, (_, d) => ({
+      observedAtMs: startMs + d * DAY,
+      utilizationRatio: d * 0.1,
+    }));
+    const forecast = (spendPrior: typeof steady) =>
+      forecastWindow({
+        window: "seven_day",
+        nowMs,
+        resetsAtMs: startMs + WEEK,
+        windowLengthMs: WEEK,
+        readings,
+        pastWindows: [],
+        spendPrior,
+      });
+    const calm = forecast(steady);
+    const wild = forecast(bursty);
+    expect(wild.p90Ratio - wild.p10Ratio).toBeGreaterThan(1.5 * (calm.p90Ratio - calm.p10Ratio));
+    // Wider around the same median: a busy last day is as likely as a quiet one.
+    expect(Math.abs(wild.p50Ratio - calm.p50Ratio)).toBeLessThan(0.03);
+  });
+
   it("takes completed windows straight from the snapshot history", () => {
     const t0 = Date.UTC(2026, 10, 3, 10);
     const readings = [0, 10, 25, 40].map((p, i) => ({
@@ -223,6 +264,19 @@ describe("forecastWindow", () => {
       pastWindows: [w, w],
     });
     expect(f.pastWindows).toBe(2);
+  });
+
+  it("stacks the analog forecast with the regression by their out-of-sample errors", () => {
+    // Steady sessions: the current pace predicts the rest well, so the regression carries most weight.
+    const steady = fitForecastModel(syntheticWindows("linear", { windows: 40, seed: 3 }), FIVE_H);
+    expect(steady.analogShare).toBeGreaterThan(0);
+    expect(steady.analogShare).toBeLessThan(0.5);
+    // What past windows added from each tenth on shrinks as the window runs out.
+    const analogs = steady.analogIncrements.filter((v) => Number.isFinite(v));
+    expect(analogs.length).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < analogs.length; i++) expect(analogs[i]).toBeLessThan(analogs[i - 1]);
+    // Too few windows to judge: the regression alone.
+    expect(fitForecastModel(syntheticWindows("linear", { windows: 2, seed: 3 }), FIVE_H).analogShare).toBe(0);
   });
 
   // Its speed (under 20 ms for all windows) is measured by `npm run bench:forecast`, not here.
