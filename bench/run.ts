@@ -20,7 +20,7 @@ import {
   type GenerateOptions,
   type HistoryManifest,
 } from "../test/generators/transcripts";
-import { ensureCcusage } from "./ccusage";
+import { CCUSAGE_VERSION, ensureCcusage } from "./ccusage";
 import type { ColdScanOutput } from "./cold-scan";
 import { machineDescription, median, writeResultsSection } from "./results";
 import {
@@ -358,7 +358,8 @@ function renderSection(input: ReportInput): string {
   );
   lines.push(
     `Page cache warm for both tools; time zone ${TIMEZONE}; ccusage run as ` +
-      "`node_modules/.bin/ccusage daily --json --offline` (native linux-x64 binary) with `CLAUDE_CONFIG_DIR` set and an empty `HOME`.",
+      `\`ccusage daily --json --offline\` (ccusage ${CCUSAGE_VERSION}, its native ${process.platform}-${process.arch} binary, ` +
+      "installed by bench/ccusage.ts) with `CLAUDE_CONFIG_DIR` set and an empty `HOME`.",
   );
   lines.push("");
   lines.push("| measure | quotacast | ccusage 20 | target | met |");
