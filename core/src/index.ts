@@ -14,6 +14,8 @@ export * from "./ingest/ledger";
 export * from "./ingest/parse";
 export * from "./ingest/dedup";
 export * from "./ingest/reader";
+export * from "./ingest/file-scan";
+export { defaultScanThreads, DEFAULT_PARALLEL_MIN_BYTES, type ParallelScanOptions } from "./ingest/scan-pool";
 export * from "./pricing/price";
 export * from "./usage/aggregate";
 export * from "./usage/blocks";

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { UsageLedger, type SnapshotHistory } from "@quotacast/core";
+import { UsageLedger, defaultScanThreads, type SnapshotHistory } from "@quotacast/core";
 import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
@@ -32,7 +32,12 @@ export function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessE
 export function openCliState(configDirs: string[], dbPath = cliStatePath(configDirs)): CliState {
   const db: Db = openDatabase(dbPath);
   return {
-    ledger: new UsageLedger({ configDirs, store: new SqliteLedgerStore(db) }),
+    // A first run reads the whole history: in worker threads, one per core.
+    ledger: new UsageLedger({
+      configDirs,
+      store: new SqliteLedgerStore(db),
+      parallel: { threads: defaultScanThreads() },
+    }),
     history: new SqliteSnapshotHistory(db),
     close: () => db.close(),
   };

@@ -336,7 +336,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
 export function skipFilesOlderThan(files: FilePort, sinceMs: () => number): FilePort {
   return {
     listFiles: (dir, suffix) => files.listFiles(dir, suffix),
-    readRange: (file, start, end) => files.readRange(file, start, end),
+    readRange: (file, start, end, into) => files.readRange(file, start, end, into),
     readText: (file) => files.readText(file),
     async stat(file) {
       const identity = await files.stat(file);

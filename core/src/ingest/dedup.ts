@@ -16,3 +16,16 @@ export function isBetterCopy(candidate: UsageEvent, current: UsageEvent): boolea
   }
   return candidate.inputTokens > current.inputTokens;
 }
+
+/**
+ * The best copy of each key, in the order keys first appear: what offering `events` one by
+ * one would leave as winners (ties keep the first copy), in one pass and a third the size.
+ */
+export function keepBestCopies(events: UsageEvent[]): UsageEvent[] {
+  const best = new Map<string, UsageEvent>();
+  for (const event of events) {
+    const kept = best.get(event.key);
+    if (kept === undefined || isBetterCopy(event, kept)) best.set(event.key, event);
+  }
+  return [...best.values()];
+}

@@ -3,9 +3,21 @@ import type { FileIdentity, FilePort } from "../io/ports";
 import { nodeFiles } from "../io/node";
 import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
 import { isBetterCopy } from "./dedup";
-import { projectsDir, transcriptOrigin } from "./discover";
-import { parseUsageLine, SYNTHETIC_MODEL, UNKNOWN_MODEL, type LineOrigin } from "./parse";
-import { DEFAULT_SCAN_OPTIONS, scanUsageLines, type ScanOptions } from "./reader";
+import { projectsDir } from "./discover";
+import {
+  scanTranscriptFile,
+  type FileScanBatch,
+  type FileScanRequest,
+  type FileScanResult,
+} from "./file-scan";
+import { SYNTHETIC_MODEL, UNKNOWN_MODEL } from "./parse";
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "./reader";
+import {
+  DEFAULT_PARALLEL_MIN_BYTES,
+  ScanWorkerPool,
+  type ParallelScanOptions,
+  type ScanOutcome,
+} from "./scan-pool";
 import { MemoryLedgerStore, type FileCursor, type LedgerStore } from "./store";
 import type { UsageEvent } from "./usage-event";
 
@@ -39,6 +51,12 @@ export interface UsageLedgerOptions {
   commitEveryEvents?: number;
   /** Parallel stats while looking for changed files. */
   statConcurrency?: number;
+  /**
+   * Read big refreshes (a cold scan) in worker threads. Workers read with node:fs, not
+   * `files`; the results are applied in the same order as in one thread, so totals and
+   * dedup winners are identical. Off by default.
+   */
+  parallel?: ParallelScanOptions;
 }
 
 interface FileWork {
@@ -60,6 +78,9 @@ export class UsageLedger {
   private readonly scanOptions: ScanOptions;
   private readonly commitEveryEvents: number;
   private readonly statConcurrency: number;
+  private readonly parallel: ParallelScanOptions | null;
+  /** The chunk buffer of reads in this thread (refreshes never overlap, so one is enough). */
+  private scratch: Buffer | null = null;
   private cursors: Map<string, FileCursor> | null = null;
   private readonly modelNames = new Map<string, string>();
   private readonly totals: IngestDiagnostics = emptyDiagnostics();
@@ -73,6 +94,7 @@ export class UsageLedger {
     this.scanOptions = { ...DEFAULT_SCAN_OPTIONS, ...opts.scan };
     this.commitEveryEvents = opts.commitEveryEvents ?? 5000;
     this.statConcurrency = opts.statConcurrency ?? 256;
+    this.parallel = opts.parallel ?? null;
   }
 
   /** Reads what was appended since the last refresh. Concurrent calls share one run. */
@@ -107,7 +129,7 @@ export class UsageLedger {
       if (!listed.has(path)) run.removeCursor(path);
     }
     const work = await this.findChangedFiles(listed, cursors, run);
-    for (const file of work) await this.ingestFile(file, run);
+    await this.ingestFiles(work, run);
     await run.flush();
     for (const path of run.removedPaths) cursors.delete(path);
     for (const cursor of run.committedCursors) cursors.set(cursor.path, cursor);
@@ -185,43 +207,62 @@ export class UsageLedger {
     }
   }
 
-  private async ingestFile(file: FileWork, run: RefreshRun): Promise<void> {
-    const origin = new FileLineOrigin(transcriptOrigin(file.configDir, file.path), file.path);
-    const pending: UsageEvent[] = [];
+  private async ingestFiles(work: FileWork[], run: RefreshRun): Promise<void> {
+    const pool = this.startWorkers(work);
+    if (pool === null) {
+      for (const file of work) await this.ingestFile(file, run, this.readInThisThread());
+      return;
+    }
+    try {
+      // Largest files first, so no worker is left alone with a big one at the end.
+      const outcomes = new Map<FileWork, Promise<ScanOutcome>>();
+      for (const file of [...work].sort((a, b) => bytesToRead(b) - bytesToRead(a))) {
+        outcomes.set(file, pool.scan(scanRequest(file), this.scanOptions));
+      }
+      // Applied in path order, as in one thread: ties between equal copies resolve the same way.
+      for (const file of work) {
+        const outcome = (await outcomes.get(file)) as ScanOutcome;
+        const read = outcome.kind === "failed" ? this.readInThisThread() : replayOutcome(outcome);
+        await this.ingestFile(file, run, read);
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+
+  private startWorkers(work: FileWork[]): ScanWorkerPool | null {
+    if (this.parallel === null || work.length < 2) return null;
+    const totalBytes = work.reduce((sum, file) => sum + bytesToRead(file), 0);
+    if (totalBytes < (this.parallel.minBytes ?? DEFAULT_PARALLEL_MIN_BYTES)) return null;
+    const threads = Math.min(this.parallel.threads, work.length);
+    return ScanWorkerPool.start(threads, this.parallel.workerScript);
+  }
+
+  private readInThisThread(): ReadFile {
+    this.scratch ??= Buffer.allocUnsafe(this.scanOptions.chunkBytes);
+    const scratch = this.scratch;
+    return (request, onBatch) => scanTranscriptFile(this.files, request, this.scanOptions, onBatch, scratch);
+  }
+
+  private async ingestFile(file: FileWork, run: RefreshRun, read: ReadFile): Promise<void> {
     const cursorAt = (offsetBytes: number, sizeBytes: number): FileCursor => ({
       path: file.path,
       identity: { ...file.identity, sizeBytes },
       offsetBytes,
     });
     try {
-      const result = await scanUsageLines(
-        this.files,
-        file.path,
-        file.startOffset,
-        file.identity.sizeBytes,
-        {
-          usageLine: (line, offset, complete) => {
-            origin.offset = offset;
-            const parsed = parseUsageLine(line.toString("utf8"), origin);
-            if (parsed.kind === "event") pending.push(this.internModel(parsed.event));
-            else if (!complete)
-              return; // a line still being written: not an error yet
-            else if (parsed.kind === "invalid-json") run.diagnostics.linesSkippedInvalidJson++;
-            else if (parsed.kind === "malformed") run.diagnostics.linesSkippedOther++;
-          },
-          oversizedLine: () => {
-            run.diagnostics.linesSkippedOther++;
-          },
-          progress: async (consumedOffset) => {
-            // Mid-file progress records the consumed offset as the size, so the next
-            // refresh sees "grown" and continues from there after a crash.
-            await run.offer(pending.splice(0), cursorAt(consumedOffset, consumedOffset));
-          },
-        },
-        this.scanOptions,
+      // Mid-file batches record the consumed offset as the size, so the next refresh
+      // sees "grown" and continues from there after a crash.
+      const result = await read(scanRequest(file), (batch) =>
+        run.offer(this.internModels(batch.events), cursorAt(batch.consumedOffset, batch.consumedOffset)),
       );
       run.bytesRead += result.bytesRead;
-      await run.offer(pending.splice(0), cursorAt(result.consumedOffset, file.identity.sizeBytes));
+      run.diagnostics.linesSkippedInvalidJson += result.skips.invalidJson;
+      run.diagnostics.linesSkippedOther += result.skips.malformed;
+      await run.offer(
+        this.internModels(result.events),
+        cursorAt(result.consumedOffset, file.identity.sizeBytes),
+      );
     } catch (error) {
       if (error instanceof LedgerStoreError) throw error;
       // Unreadable (permissions, vanished mid-read): keep what was committed, try again next time.
@@ -231,11 +272,13 @@ export class UsageLedger {
   }
 
   /** Shares one string per model name across the (many) events of a cold scan. */
-  private internModel(event: UsageEvent): UsageEvent {
-    const shared = this.modelNames.get(event.model);
-    if (shared === undefined) this.modelNames.set(event.model, event.model);
-    else event.model = shared;
-    return event;
+  private internModels(events: UsageEvent[]): UsageEvent[] {
+    for (const event of events) {
+      const shared = this.modelNames.get(event.model);
+      if (shared === undefined) this.modelNames.set(event.model, event.model);
+      else event.model = shared;
+    }
+    return events;
   }
 
   private noteModel(model: string, diagnostics: IngestDiagnostics): void {
@@ -269,26 +312,31 @@ export function readStartOffset(cursor: FileCursor | undefined, now: FileIdentit
   return cursor.offsetBytes;
 }
 
-/**
- * The origin of each line of one file, reused line after line: the position key is built
- * only for the rare line without a message id, not for every line of a cold scan.
- */
-class FileLineOrigin implements LineOrigin {
-  readonly project: string;
-  readonly sessionId: string;
-  offset = 0;
+/** Reads one file's new bytes, handing over the events chunk by chunk (see scanTranscriptFile). */
+type ReadFile = (
+  request: FileScanRequest,
+  onBatch: (batch: FileScanBatch) => Promise<void>,
+) => Promise<FileScanResult>;
 
-  constructor(
-    origin: { project: string; sessionId: string },
-    private readonly path: string,
-  ) {
-    this.project = origin.project;
-    this.sessionId = origin.sessionId;
-  }
+/** A worker's result, handed to the ledger as if the file were being read now. */
+function replayOutcome(outcome: Exclude<ScanOutcome, { kind: "failed" }>): ReadFile {
+  return async () => {
+    if (outcome.kind === "unreadable") throw new Error(outcome.message);
+    return outcome.result;
+  };
+}
 
-  get positionKey(): string {
-    return `line:${this.path}:${this.offset}`;
-  }
+function scanRequest(file: FileWork): FileScanRequest {
+  return {
+    path: file.path,
+    configDir: file.configDir,
+    startOffset: file.startOffset,
+    endOffset: file.identity.sizeBytes,
+  };
+}
+
+function bytesToRead(file: FileWork): number {
+  return file.identity.sizeBytes - file.startOffset;
 }
 
 function emptyDiagnostics(): IngestDiagnostics {

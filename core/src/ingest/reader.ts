@@ -39,7 +39,9 @@ export interface ScanResult {
 
 /**
  * Reads [start, end) of a transcript in chunks and hands every line that contains
- * `"usage":{` to the sink, without turning whole chunks into strings.
+ * `"usage":{` to the sink, without turning whole chunks into strings. Chunks are read into
+ * `scratch` when given (one buffer for a whole scan), so a line handed to the sink is valid
+ * only during the call.
  */
 export async function scanUsageLines(
   files: FilePort,
@@ -48,11 +50,12 @@ export async function scanUsageLines(
   end: number,
   sink: ScanSink,
   opts: ScanOptions = DEFAULT_SCAN_OPTIONS,
+  scratch?: Buffer,
 ): Promise<ScanResult> {
   let position = start;
   let bytesRead = 0;
   while (position < end) {
-    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes));
+    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes), scratch);
     bytesRead += chunk.length;
     if (chunk.length === 0) break; // the file shrank under us; the next refresh sees it
     const atEnd = position + chunk.length >= end;
@@ -62,7 +65,7 @@ export async function scanUsageLines(
         deliverTail(chunk, position, sink);
         break;
       }
-      const long = await skipLongLine(files, path, position, end, chunk, sink, opts);
+      const long = await skipLongLine(files, path, position, end, chunk, sink, opts, scratch);
       bytesRead += long.bytesRead;
       if (long.nextLineOffset === null) break; // an unfinished long line: held back
       position = long.nextLineOffset;
@@ -146,13 +149,15 @@ async function skipLongLine(
   firstChunk: Buffer,
   sink: ScanSink,
   opts: ScanOptions,
+  scratch: Buffer | undefined,
 ): Promise<{ nextLineOffset: number | null; bytesRead: number }> {
+  // firstChunk may live in scratch: take what is needed of it before the next read.
   let hasMarker = firstChunk.indexOf(USAGE_MARKER) >= 0;
   let overlap = tailForMarker(Buffer.alloc(0), firstChunk);
   let position = lineStart + firstChunk.length;
   let bytesRead = 0;
   while (position < end) {
-    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes));
+    const chunk = await files.readRange(path, position, Math.min(end, position + opts.chunkBytes), scratch);
     bytesRead += chunk.length;
     if (chunk.length === 0) break;
     const newline = chunk.indexOf(NEWLINE);

@@ -19,8 +19,8 @@ export const nodeFiles: FilePort = {
 
   // Synchronous too: a cold scan reads ~1,500 files, and three thread-pool round trips per
   // file (open, read, close) cost more than the reads themselves from the page cache.
-  async readRange(filePath: string, start: number, end: number): Promise<Buffer> {
-    return readRangeSync(filePath, start, end);
+  async readRange(filePath: string, start: number, end: number, into?: Buffer): Promise<Buffer> {
+    return readRangeSync(filePath, start, end, into);
   },
 
   async readText(filePath: string): Promise<string | null> {
@@ -33,11 +33,14 @@ export const nodeFiles: FilePort = {
   },
 };
 
-function readRangeSync(filePath: string, start: number, end: number): Buffer {
+function readRangeSync(filePath: string, start: number, end: number, into?: Buffer): Buffer {
   const length = Math.max(0, end - start);
   const fd = fs.openSync(filePath, "r");
   try {
-    const buffer = Buffer.allocUnsafe(length);
+    // Reusing the caller's buffer matters: a fresh 1 MB buffer per read is fresh memory,
+    // and faulting in its pages cost more than the read itself (a cold scan ran 15% faster).
+    const buffer =
+      into !== undefined && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
       const bytesRead = fs.readSync(fd, buffer, filled, length - filled, start + filled);

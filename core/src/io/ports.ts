@@ -16,8 +16,11 @@ export interface FilePort {
   listFiles(dir: string, suffix: string): Promise<string[]>;
   /** Null when the file does not exist (deleted). */
   stat(path: string): Promise<FileIdentity | null>;
-  /** Reads bytes [start, end) of a file. */
-  readRange(path: string, start: number, end: number): Promise<Buffer>;
+  /**
+   * Reads bytes [start, end) of a file. With `into` (large enough), may read into it and
+   * return a view of it: the caller must be done with that view before reusing `into`.
+   */
+  readRange(path: string, start: number, end: number, into?: Buffer): Promise<Buffer>;
   readText(path: string): Promise<string | null>;
 }
 

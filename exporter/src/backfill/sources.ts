@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import {
   claudeConfigDirs,
-  isBetterCopy,
+  keepBestCopies,
   MemoryLedgerStore,
   UsageLedger,
+  defaultScanThreads,
   type PriceTable,
   type UsageEvent,
   type WindowReading,
@@ -36,18 +37,16 @@ export interface LoadOptions {
 
 /** Dedup winners of both lists, by the ledger's own rule. */
 export function mergeEvents(a: readonly UsageEvent[], b: readonly UsageEvent[]): UsageEvent[] {
-  const byKey = new Map<string, UsageEvent>();
-  for (const event of a) byKey.set(event.key, event);
-  for (const event of b) {
-    const current = byKey.get(event.key);
-    if (!current || isBetterCopy(event, current)) byKey.set(event.key, event);
-  }
-  return [...byKey.values()];
+  return keepBestCopies([...a, ...b]);
 }
 
 /** Every counted event of the transcripts under the config dirs, read into memory. */
 export async function transcriptEvents(configDirs: string[]): Promise<UsageEvent[]> {
-  const ledger = new UsageLedger({ configDirs, store: new MemoryLedgerStore() });
+  const ledger = new UsageLedger({
+    configDirs,
+    store: new MemoryLedgerStore(),
+    parallel: { threads: defaultScanThreads() },
+  });
   await ledger.refresh();
   return ledger.events();
 }

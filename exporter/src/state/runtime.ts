@@ -68,9 +68,9 @@ class StoppableFiles implements FilePort {
   stat(path: string) {
     return this.inner.stat(path);
   }
-  readRange(path: string, start: number, end: number) {
+  readRange(path: string, start: number, end: number, into?: Buffer) {
     if (this.stopped) return Promise.reject(new IngestStopped());
-    return this.inner.readRange(path, start, end);
+    return this.inner.readRange(path, start, end, into);
   }
   readText(path: string) {
     return this.inner.readText(path);
@@ -139,6 +139,8 @@ export class ExporterRuntime {
     this.configDirs =
       opts.claudeConfigDirs.length > 0 ? opts.claudeConfigDirs : candidateConfigDirs(env, home);
     this.files = new StoppableFiles(nodeFiles);
+    // One thread on purpose: the first ingest runs while /metrics answers, and shutdown
+    // stops it between reads through StoppableFiles, which worker threads would bypass.
     this.ledger = new UsageLedger({
       configDirs: this.configDirs,
       store: this.store,
