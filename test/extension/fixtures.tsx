@@ -157,6 +157,21 @@ export async function seedFiveHourHistory(
   }
 }
 
+/**
+ * A 5-hour window on course for exhaustion: a steady climb to 80% over its first 3 hours,
+ * 2 hours before the reset, seeded as history. Returns the reset time.
+ */
+export async function seedClimbTo80Percent(world: World, nowMs: number): Promise<number> {
+  const resetsAtMs = nowMs + 2 * HOUR_MS;
+  const startMs = resetsAtMs - FIVE_HOURS_MS;
+  const points = [];
+  for (let t = startMs + 10 * 60_000; t < nowMs; t += 10 * 60_000) {
+    points.push({ atMs: t, percent: Math.round(((t - startMs) / (3 * HOUR_MS)) * 80) });
+  }
+  await seedFiveHourHistory(world, resetsAtMs, points);
+  return resetsAtMs;
+}
+
 export { FIVE_HOURS_MS, SEVEN_DAYS_MS };
 
 /** A loopback server answering `/api/v1/summary` with `body` (or a status code). */

@@ -17,7 +17,7 @@ import {
   makeWorld,
   nodes,
   renderCommand,
-  seedFiveHourHistory,
+  seedClimbTo80Percent,
   startExporter,
   titles,
   writeFeed,
@@ -168,14 +168,7 @@ describe("menu bar: thresholds", () => {
 describe("menu bar: forecast of exhaustion", () => {
   it("shows when the limit is reached and colours the icon", async () => {
     const nowMs = Date.now();
-    const resetsAtMs = nowMs + 2 * HOUR_MS;
-    const startMs = resetsAtMs - FIVE_HOURS_MS;
-    // A steady climb to 80% in 3 hours, 2 hours before the reset.
-    const points = [];
-    for (let t = startMs + 10 * 60_000; t < nowMs; t += 10 * 60_000) {
-      points.push({ atMs: t, percent: Math.round(((t - startMs) / (3 * HOUR_MS)) * 80) });
-    }
-    await seedFiveHourHistory(world, resetsAtMs, points);
+    const resetsAtMs = await seedClimbTo80Percent(world, nowMs);
     writeTodayUsage(nowMs);
     writeFeed(world, {
       fiveHourPercent: 80,

@@ -5,7 +5,6 @@ import type { ReactTestInstance, ReactTestRenderer } from "react-test-renderer";
 import UsageCommand from "../../extension/src/usage";
 import { Color, mockRaycast } from "./raycast-mock";
 import {
-  FIVE_HOURS_MS,
   HOUR_MS,
   byTitle,
   deadUrl,
@@ -13,7 +12,7 @@ import {
   makeWorld,
   nodes,
   renderCommand,
-  seedFiveHourHistory,
+  seedClimbTo80Percent,
   titles,
   writeFeed,
   writeTranscript,
@@ -122,13 +121,7 @@ describe("quick look: normal usage", () => {
 describe("quick look: warning and exhaustion", () => {
   it("colours a window above the warning level and shows the forecast of exhaustion", async () => {
     const nowMs = Date.now();
-    const resetsAtMs = nowMs + 2 * HOUR_MS;
-    const startMs = resetsAtMs - FIVE_HOURS_MS;
-    const points = [];
-    for (let t = startMs + 10 * 60_000; t < nowMs; t += 10 * 60_000) {
-      points.push({ atMs: t, percent: Math.round(((t - startMs) / (3 * HOUR_MS)) * 80) });
-    }
-    await seedFiveHourHistory(world, resetsAtMs, points);
+    const resetsAtMs = await seedClimbTo80Percent(world, nowMs);
     writeSessions(nowMs);
     writeFeed(world, {
       fiveHourPercent: 80,

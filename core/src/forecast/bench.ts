@@ -182,9 +182,17 @@ export function runForecastBench(
   const scored = new Map<string, ScoredPoint[]>(strategies.map((s) => [s.name, []]));
   const elapsedMs: Record<string, number> = {};
   const horizons: number[] = [];
+  // The limit learned from a fold's training windows is the same for every strategy: once per fold.
+  const limits = new Map<string, FitContext>();
+  const limitFor = (foldIndex: number, i: number, training: readonly BenchWindow[]): FitContext => {
+    const key = `${foldIndex}:${sorted[i].windowLengthMs}`;
+    let context = limits.get(key);
+    if (!context) limits.set(key, (context = learnedLimitFrom(training)));
+    return context;
+  };
   for (const strategy of strategies) {
     const started = clock();
-    for (const fold of folds) {
+    for (const [foldIndex, fold] of folds.entries()) {
       // One fit per (fold, window length): the temporal holdout fits once per length.
       const fitted = new Map<number, ReturnType<Strategy["fit"]>>();
       for (const i of fold.test) {
@@ -193,7 +201,10 @@ export function runForecastBench(
         let predict = fitted.get(w.windowLengthMs);
         if (!predict) {
           const training = fold.train(i);
-          predict = strategy.fit(training, w.windowLengthMs, { ...learnedLimitFrom(training), costHistory });
+          predict = strategy.fit(training, w.windowLengthMs, {
+            ...limitFor(foldIndex, i, training),
+            costHistory,
+          });
           fitted.set(w.windowLengthMs, predict);
         }
         const actualEta = actualExhaustionMs(w);

@@ -8,6 +8,8 @@ import {
   fitForecastModel,
   incrementDistribution,
   exhaustionInterval,
+  type FittedForecastModel,
+  type ForecastInput,
   type IncrementDistribution,
 } from "./model";
 import { buildSpendPrior } from "./transcript-prior";
@@ -73,21 +75,28 @@ export const quotacastStrategy: Strategy = {
   name: "quotacast",
   fit(training, windowLengthMs, context) {
     const model = fitForecastModel(training, windowLengthMs, { learnedLimit: context?.learnedLimit });
-    return (p) => {
-      const dist = incrementDistribution({
-        window: "bench",
-        nowMs: p.nowMs,
-        resetsAtMs: p.resetsAtMs,
-        windowLengthMs,
-        readings: p.readings,
-        model,
-        costStream: p.costStream,
-        learnedLimit: context?.learnedLimit ?? null,
-      });
-      return fromDistribution(dist);
-    };
+    return (p) => forecastFromModel(p, model, { learnedLimit: context?.learnedLimit ?? null });
   },
 };
+
+/** quotacast's forecast of one bench point, with what a strategy adds to the input. */
+function forecastFromModel(
+  p: ForecastPoint,
+  model: FittedForecastModel,
+  extra: Pick<ForecastInput, "learnedLimit" | "spendPrior">,
+): StrategyForecast {
+  const dist = incrementDistribution({
+    window: "bench",
+    nowMs: p.nowMs,
+    resetsAtMs: p.resetsAtMs,
+    windowLengthMs: p.windowLengthMs,
+    readings: p.readings,
+    model,
+    costStream: p.costStream,
+    ...extra,
+  });
+  return fromDistribution(dist);
+}
 
 function fromDistribution(dist: IncrementDistribution): StrategyForecast {
   const u = dist.situation.utilizationRatio;
@@ -113,17 +122,7 @@ export const quotacastColdStrategy: Strategy = {
       const spendPrior = before.length
         ? buildSpendPrior(before, { fromMs: startMs - SPEND_PRIOR_HISTORY_MS, toMs: startMs })
         : null;
-      const dist = incrementDistribution({
-        window: "bench",
-        nowMs: p.nowMs,
-        resetsAtMs: p.resetsAtMs,
-        windowLengthMs,
-        readings: p.readings,
-        model,
-        costStream: p.costStream,
-        spendPrior,
-      });
-      return fromDistribution(dist);
+      return forecastFromModel(p, model, { spendPrior });
     };
   },
 };

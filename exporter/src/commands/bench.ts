@@ -365,4 +365,6 @@ const NOTES = `## The quotacast model (core/src/forecast/model.ts)
   windows likewise; utilization = cumulative API-equivalent cost / limit (7-day: 10 x the limit),
   polled every 2 min in whole percents, not capped; each window keeps its per-minute costs, which
   quotacast uses (with a limit learned from the training windows) and the others ignore.
+  \`npm run bench:forecast\` builds them from three generated histories (seeds 7, 3, 11; 26 weeks,
+  600 MB each, limit 10 USD): ~500 five-hour and 26 weekly windows each.
 - ETA MAE: mean |predicted - actual| time of first reaching 100%, over points where both happen later.`;
