@@ -22,7 +22,7 @@ import {
 } from "../test/generators/transcripts";
 import { CCUSAGE_VERSION, ensureCcusage } from "./ccusage";
 import { SCAN_THREADS_ENV, type ColdScanOutput } from "./cold-scan";
-import { machineDescription, median, writeResultsSection } from "./results";
+import { listJsonl, machineDescription, median, warmPageCache, writeResultsSection } from "./results";
 import {
   TOKEN_TYPES,
   ccusageDailyModel,
@@ -202,23 +202,6 @@ function pickAppendFile(dataDir: string): string {
     .map((f) => ({ f, size: fs.statSync(f).size }))
     .sort((a, b) => a.size - b.size);
   return files[Math.floor(files.length / 2)].f;
-}
-
-function listJsonl(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".jsonl"))
-    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
-}
-
-/** Both tools then read from the page cache: the comparison measures them, not the disk. */
-function warmPageCache(dataDir: string): void {
-  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
-  for (const file of listJsonl(path.join(dataDir, "projects"))) {
-    const fd = fs.openSync(file, "r");
-    while (fs.readSync(fd, buffer, 0, buffer.length, null) > 0);
-    fs.closeSync(fd);
-  }
 }
 
 function pickTokens(t: DayTokens): DayTokens {
