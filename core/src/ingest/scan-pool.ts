@@ -24,17 +24,17 @@ export function defaultScanThreads(): number {
   return Math.min(4, Math.max(1, cores));
 }
 
+/** Replies come back in the order jobs were sent (a worker runs its jobs one after the other). */
 export interface ScanJob {
-  id: number;
   request: FileScanRequest;
   scanOptions: ScanOptions;
 }
 
 export type ScanJobReply =
   /** The whole file at once, its events reduced to the best copy of each key (`keepBestCopies`). */
-  | { id: number; kind: "scanned"; result: FileScanResult }
+  | { kind: "scanned"; result: FileScanResult }
   /** The file could not be read (vanished, permissions): the same as in the ledger's thread. */
-  | { id: number; kind: "unreadable"; message: string };
+  | { kind: "unreadable"; message: string };
 
 /** What the pool gives back for a file; "failed" means no worker could do it (read it in-process). */
 export type ScanOutcome = ScanJobReply | { kind: "failed" };
@@ -57,7 +57,6 @@ export class ScanWorkerPool {
   private readonly queue: QueuedJob[] = [];
   /** Jobs sent to each live worker, in the order it answers them. */
   private readonly sent = new Map<Worker, QueuedJob[]>();
-  private nextId = 0;
   private closed = false;
 
   private constructor(workers: Worker[]) {
@@ -74,7 +73,7 @@ export class ScanWorkerPool {
   scan(request: FileScanRequest, scanOptions: ScanOptions): Promise<ScanOutcome> {
     if (this.closed || this.sent.size === 0) return Promise.resolve({ kind: "failed" });
     return new Promise((resolve) => {
-      this.queue.push({ job: { id: this.nextId++, request, scanOptions }, resolve });
+      this.queue.push({ job: { request, scanOptions }, resolve });
       this.dispatch();
     });
   }

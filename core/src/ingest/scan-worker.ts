@@ -28,10 +28,9 @@ async function runJob(job: ScanJob): Promise<ScanJobReply> {
     events.push(...result.events);
     // Copies of one message mostly sit in the same file: sending only the best of each
     // cuts what crosses to the ledger's thread by about two thirds.
-    return { id: job.id, kind: "scanned", result: { ...result, events: keepBestCopies(events) } };
+    return { kind: "scanned", result: { ...result, events: keepBestCopies(events) } };
   } catch (error) {
     return {
-      id: job.id,
       kind: "unreadable",
       message: error instanceof Error ? error.message : String(error),
     };
