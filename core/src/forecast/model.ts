@@ -49,25 +49,71 @@ const CROSS_FIT_FOLDS = 5;
 const TIME_OF_DAY_BANDWIDTH_H = 2.5;
 const MIN_EARLIER_WINDOWS = 3;
 const RECENCY_TAUS_MS = [3, 7, 21, Infinity].map((d) => d * 24 * HOUR_MS);
+/** Stop signal at least this high when Claude Code is known not to run. */
+const STOP_WHEN_CLAUDE_NOT_RUNNING = 0.8;
+/** Similarity kernel over replay points: starting bandwidths in elapsed fraction and in stop signal. */
+const SIMILARITY_BANDWIDTH_ELAPSED = 0.12;
+const SIMILARITY_BANDWIDTH_STOP = 0.2;
+/** Both bandwidths widen by this factor, at most this many times, until enough points count. */
+const BANDWIDTH_WIDENING_FACTOR = 1.4;
+const MAX_BANDWIDTH_ATTEMPTS = 6;
+/** Enough points: an effective sample of this many, or this share of all replay points. */
+const MIN_EFFECTIVE_POINTS = 30;
+const MIN_EFFECTIVE_POINTS_SHARE = 0.5;
+/** The generic prior enters the ratio sample as this many evenly spaced quantiles. */
+const GENERIC_QUANTILE_POINTS = 24;
+/** Weight of the generic prior when there is no past window (it is the whole sample). */
+const COLD_GENERIC_WEIGHT = 24;
 
-/** Regression features, in order. Rates are utilization per hour. */
-function features(s: Situation, priorRate: number, timeOfDayRate: number, stop: number): number[] {
+/** Regression features by name; their order here is the order of the vector and of `beta`. */
+const FEATURE_NAMES = [
+  "timeOfDayRate",
+  "shortRate",
+  "longRate",
+  "toDateRate",
+  "priorRate",
+  "priorRateByElapsed",
+  "toDateRateByElapsed",
+  "priorRateByStop",
+  "toDateRateByStop",
+  "longRateByStop",
+] as const;
+type FeatureName = (typeof FEATURE_NAMES)[number];
+type ByFeature = Record<FeatureName, number>;
+
+/** Regression features. Rates are utilization per hour. */
+function featureValues(s: Situation, priorRate: number, timeOfDayRate: number, stop: number): ByFeature {
   const phi = s.elapsedFraction;
-  return [
+  return {
     timeOfDayRate,
-    s.shortRate,
-    s.longRate,
-    s.toDateRate,
+    shortRate: s.shortRate,
+    longRate: s.longRate,
+    toDateRate: s.toDateRate,
     priorRate,
-    priorRate * phi,
-    s.toDateRate * phi,
-    priorRate * stop,
-    s.toDateRate * stop,
-    s.longRate * stop,
-  ];
+    priorRateByElapsed: priorRate * phi,
+    toDateRateByElapsed: s.toDateRate * phi,
+    priorRateByStop: priorRate * stop,
+    toDateRateByStop: s.toDateRate * stop,
+    longRateByStop: s.longRate * stop,
+  };
+}
+const toVector = (byName: ByFeature): number[] => FEATURE_NAMES.map((name) => byName[name]);
+function features(s: Situation, priorRate: number, timeOfDayRate: number, stop: number): number[] {
+  return toVector(featureValues(s, priorRate, timeOfDayRate, stop));
 }
 /** Where the ridge shrinks to: half the window's own rates, half the prior; less when idle. */
-const BETA_PRIOR = [0, 0, 0.2, 0.3, 0.5, 0, 0, -0.2, -0.2, 0];
+const BETA_PRIOR = toVector({
+  timeOfDayRate: 0,
+  shortRate: 0,
+  longRate: 0.2,
+  toDateRate: 0.3,
+  priorRate: 0.5,
+  priorRateByElapsed: 0,
+  toDateRateByElapsed: 0,
+  priorRateByStop: -0.2,
+  toDateRateByStop: -0.2,
+  longRateByStop: 0,
+});
 
 interface ReplayRow {
   /** Which past window the row replays (rows of one window share a cross-fitting fold). */
@@ -444,7 +490,7 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
   let sit = situationAt(series, input.nowMs, input.resetsAtMs, input.windowLengthMs);
   sit = withCostStream(sit, input.readings, input.costStream, input.learnedLimit?.limitUsd);
   let stop = stopSignal(sit.idleH, model.pauseScaleH);
-  if (input.claudeProcessRunning === false) stop = Math.max(stop, 0.8);
+  if (input.claudeProcessRunning === false) stop = Math.max(stop, STOP_WHEN_CLAUDE_NOT_RUNNING);
 
   let predicted: number;
   if (model.rows.length > 0) {
@@ -473,10 +519,10 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
   const rows = model.rows;
   let largestSimilarIncrement = 0;
   if (rows.length > 0) {
-    let bwPhi = 0.12;
-    let bwStop = 0.2;
+    let bwPhi = SIMILARITY_BANDWIDTH_ELAPSED;
+    let bwStop = SIMILARITY_BANDWIDTH_STOP;
     let w: number[] = [];
-    for (let attempt = 0; attempt < 6; attempt++) {
+    for (let attempt = 0; attempt < MAX_BANDWIDTH_ATTEMPTS; attempt++) {
       w = rows.map((r) =>
         Math.exp(
           -0.5 * (((r.elapsedFraction - sit.elapsedFraction) / bwPhi) ** 2 + ((r.stop - stop) / bwStop) ** 2),
@@ -484,9 +530,13 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
       );
       const sw = w.reduce((a, b) => a + b, 0);
       const sw2 = w.reduce((a, b) => a + b * b, 0);
-      if (sw2 > 0 && (sw * sw) / sw2 >= Math.min(30, rows.length * 0.5)) break;
-      bwPhi *= 1.4;
-      bwStop *= 1.4;
+      if (
+        sw2 > 0 &&
+        (sw * sw) / sw2 >= Math.min(MIN_EFFECTIVE_POINTS, rows.length * MIN_EFFECTIVE_POINTS_SHARE)
+      )
+        break;
+      bwPhi *= BANDWIDTH_WIDENING_FACTOR;
+      bwStop *= BANDWIDTH_WIDENING_FACTOR;
     }
     const sw = w.reduce((a, b) => a + b, 0);
     const sw2 = w.reduce((a, b) => a + b * b, 0);
@@ -500,8 +550,8 @@ export function incrementDistribution(input: ForecastInput): IncrementDistributi
     });
   }
   const coldDayVariance = rows.length > 0 ? 0 : dayToDayLogVariance(sit, input.spendPrior);
-  const genericCount = 24;
-  const genericWeight = rows.length > 0 ? GENERIC_PSEUDO_WEIGHT : 24;
+  const genericCount = GENERIC_QUANTILE_POINTS;
+  const genericWeight = rows.length > 0 ? GENERIC_PSEUDO_WEIGHT : COLD_GENERIC_WEIGHT;
   for (let k = 0; k < genericCount; k++) {
     values.push(genericRatioQuantile((k + 0.5) / genericCount, sit.elapsedFraction, stop, coldDayVariance));
     weights.push(genericWeight / genericCount);
