@@ -9,6 +9,7 @@ import {
   type GeneratedHistory,
   type TruthEvent,
 } from "./transcripts";
+import { measureHistoryShape } from "./shape";
 
 const END_MS = Date.parse("2026-11-20T12:00:00.000Z");
 
@@ -185,6 +186,35 @@ describe("generator options", () => {
       expect(history.events.every((e) => e.hasRequestId && !e.nullCwd)).toBe(true);
       const text = history.files.map((f) => fs.readFileSync(f, "utf8")).join("");
       expect(text.includes('"cwd":null')).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("real-shaped histories", () => {
+  it("has the proportions of data-sources.md and a truth equal to the largest copy on disk", () => {
+    const dir = tempDir();
+    try {
+      const history = generateHistory({ dir, sizeMb: 12, seed: 5, endMs: END_MS, shape: "real" });
+      const shape = measureHistoryShape(dir);
+      expect(shape.bytesPerUsageLine).toBeGreaterThan(7_300);
+      expect(shape.bytesPerUsageLine).toBeLessThan(10_100);
+      expect(shape.byteShare.user).toBeGreaterThan(0.52);
+      expect(shape.byteShare.assistantUsage).toBeGreaterThan(0.15);
+      expect(shape.byteShare.assistantUsage).toBeLessThan(0.29);
+      expect(shape.sidechainLineShare).toBeGreaterThan(0.04);
+      expect(shape.linesPerFile.median).toBeLessThan(80);
+      expect(shape.noRequestId.bedrockIds).toBeGreaterThan(0);
+      expect(shape.noRequestId.maxCopies).toBeLessThanOrEqual(9);
+      const lines = readUsageLines(history);
+      expect(lines.size).toBe(history.events.length);
+      for (const event of history.events) {
+        const best = Math.max(...lines.get(event.key)!.map((c) => c.total));
+        expect(best).toBe(
+          event.inputTokens + event.outputTokens + event.cacheCreationTokens + event.cacheReadTokens,
+        );
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -31,7 +31,16 @@ export interface GenerateOptions {
   nullCwdRatio?: number;
   /** Share of zero-usage `<synthetic>` responses (default 0.01; 0 for none). */
   syntheticRatio?: number;
+  /**
+   * "classic" (default): the shape the tests were written against. "real": the proportions
+   * of "Shape of real histories" in data-sources.md (the middle of each range): most bytes in
+   * user tool results and progress lines, ~8.7 KB of file per usage line, many tiny files,
+   * a large sidechain share and Bedrock-style sessions without requestId.
+   */
+  shape?: HistoryShape;
 }
+
+export type HistoryShape = "classic" | "real";
 
 /** One deduplicated API response as the generator knows it (the copy with the most tokens). */
 export interface TruthEvent {
@@ -190,6 +199,8 @@ interface FilePlan {
   subagents: number[];
   /** Copy the head of an earlier session into this one (a resumed session). */
   resumes: boolean;
+  /** A one-to-three-line file (summaries, a snapshot): real-shaped histories have many. */
+  tiny?: boolean;
 }
 
 /** Session file sizes: log-normal (median ~100 KB, p90 ~650 KB, p99 a few MB) plus a few 50-100 MB giants. */
@@ -227,6 +238,46 @@ function planFiles(rng: Rng, totalBytes: number, projectCount: number, medianByt
   return plans;
 }
 
+/**
+ * Real-shaped file sizes: a quarter of the files are tiny (one to three lines, as Claude
+ * Code leaves in large histories), the rest log-normal (median ~140 KB, largest ~4 MB),
+ * and sessions spawn subagents whose files hold about 40% of the lines.
+ */
+function planRealFiles(rng: Rng, totalBytes: number, projectCount: number): FilePlan[] {
+  const plans: FilePlan[] = [];
+  let planned = 0;
+  while (planned < totalBytes) {
+    if (rng.chance(0.27)) {
+      const plan = newPlan(rng, projectCount, rng.int(300, 3_000), []);
+      plan.tiny = true;
+      plan.resumes = false;
+      plans.push(plan);
+      planned += plan.targetBytes;
+      continue;
+    }
+    const mainBytes = clamp(rng.logNormal(260_000, 1.25), 4_000, 4 * MB);
+    const subagents: number[] = [];
+    if (rng.chance(0.45)) {
+      const count = rng.int(1, 5);
+      for (let i = 0; i < count; i++) subagents.push(clamp(rng.logNormal(140_000, 1.2), 3_000, 3 * MB));
+    }
+    const bytes = Math.min(totalBytes - planned, mainBytes + sum(subagents));
+    const scale = bytes / (mainBytes + sum(subagents));
+    plans.push(
+      newPlan(
+        rng,
+        projectCount,
+        Math.max(1_500, mainBytes * scale),
+        subagents.map((s) => Math.max(1_500, s * scale)),
+      ),
+    );
+    planned += Math.max(bytes, 1_500);
+  }
+  const firstOrdinary = plans.findIndex((p, i) => i > 0 && !p.tiny && !plans[i - 1].tiny);
+  if (firstOrdinary > 0) plans[firstOrdinary].resumes = true;
+  return plans;
+}
+
 function newPlan(rng: Rng, projectCount: number, targetBytes: number, subagents: number[]): FilePlan {
   return {
     project: Math.floor(Math.pow(rng.next(), 1.6) * projectCount), // a few busy projects
@@ -249,6 +300,8 @@ interface SessionContext {
   agentId?: string;
   /** Model used by most responses of this session. */
   model: string;
+  /** Through Bedrock or a gateway: `msg_bdrk_` ids, no requestId, 2-9 streamed copies. */
+  bedrock?: boolean;
 }
 
 interface Writer {
@@ -349,6 +402,7 @@ class HistoryBuilder {
     private readonly rng: Rng,
     private readonly text: TextSource,
     private readonly ratios: { missingRequestId: number; nullCwd: number; synthetic: number },
+    private readonly real = false,
   ) {}
 
   /** Writes lines until the file reaches `targetBytes`; returns the time of the last line. */
@@ -362,7 +416,12 @@ class HistoryBuilder {
       const responses = rng.int(1, 8);
       for (let i = 0; i < responses && w.bytes < targetBytes; i++) {
         this.assistantResponse(w, state);
-        if (rng.chance(0.75)) this.toolResult(w, state, targetBytes, giant);
+        if (this.real) {
+          this.progressLines(w, state);
+          if (rng.chance(0.85)) this.toolResult(w, state, targetBytes, giant);
+          if (rng.chance(0.15)) this.toolResult(w, state, targetBytes, giant); // parallel tool calls
+          if (rng.chance(0.04)) this.attachment(w, state);
+        } else if (rng.chance(0.75)) this.toolResult(w, state, targetBytes, giant);
         this.occasionalLine(w, state);
       }
       state.timeMs += rng.int(20_000, 600_000); // the human thinks
@@ -399,11 +458,13 @@ class HistoryBuilder {
     const usage = drawUsage(rng, model);
     if (model === GENERATOR_MODELS.opus46 && !this.wroteFast) usage.fast = true;
     this.wroteFast ||= usage.fast;
-    const messageId = `msg_01${rng.id(22)}`;
+    const messageId = ctx.bedrock ? `msg_bdrk_01${rng.id(22)}` : `msg_01${rng.id(22)}`;
     const noRequestId =
-      this.ratios.missingRequestId > 0 && (rng.chance(this.ratios.missingRequestId) || this.responses === 3);
+      ctx.bedrock ||
+      (this.ratios.missingRequestId > 0 &&
+        (rng.chance(this.ratios.missingRequestId) || this.responses === 3));
     const requestId = noRequestId ? null : `req_011C${rng.id(20)}`;
-    const copies = rng.int(2, 5);
+    const copies = ctx.bedrock ? rng.int(2, 9) : rng.int(2, 5);
     usage.output = Math.max(usage.output, copies);
     const outputs = growingOutputs(rng, usage.output, copies);
     const nullCwd = rng.chance(this.ratios.nullCwd);
@@ -413,8 +474,8 @@ class HistoryBuilder {
       const uuid = rng.uuid();
       const ts = this.advance(state, i === 0 ? 1_500 : 20, i === 0 ? 40_000 : 3_000);
       timestampMs = state.timeMs;
-      const content =
-        i === copies - 1 && rng.chance(0.6) ? this.toolUse() : this.textBlock(i === 0 ? 40 : 400);
+      const textChars = this.real ? (i === 0 ? 150 : 900) : i === 0 ? 40 : 400;
+      const content = i === copies - 1 && rng.chance(0.6) ? this.toolUse() : this.textBlock(textChars);
       const stop = i === copies - 1 ? `"tool_use"` : "null";
       const request = requestId ? `,"requestId":"${requestId}"` : "";
       w.line(
@@ -454,7 +515,7 @@ class HistoryBuilder {
     }
     if (!line.includes('"type":"assistant","uuid"')) return;
     this.usageLinesWritten++;
-    const messageId = /"id":"(msg_01[^"]+)"/.exec(line)?.[1];
+    const messageId = /"id":"(msg_[^"]+)"/.exec(line)?.[1];
     const requestId = /"requestId":"([^"]+)"/.exec(line)?.[1];
     const event = this.events.get(requestId ? `${messageId}:${requestId}` : `${messageId}`);
     const output = /"output_tokens":(\d+)/.exec(line)?.[1];
@@ -496,9 +557,10 @@ class HistoryBuilder {
   private toolResult(w: Writer, state: FileState, targetBytes: number, giant: boolean): void {
     const { rng } = this;
     const room = Math.max(200, targetBytes - w.bytes);
-    const median = giant ? 40_000 : 5_000;
-    let size = clamp(rng.logNormal(median, 1.5), 50, room);
+    const median = giant ? 40_000 : this.real ? 8_500 : 5_000;
+    let size = clamp(rng.logNormal(median, this.real ? 1.35 : 1.5), 50, room);
     if (giant && rng.chance(0.01)) size = Math.min(room, rng.int(2, 8) * MB); // a whole file read back
+    if (this.real && rng.chance(0.0015)) size = Math.min(room, rng.int(100_000, 1_200_000)); // a big file read back
     const uuid = rng.uuid();
     const ts = this.advance(state, 50, 30_000);
     const toolId = `toolu_01${rng.id(22)}`;
@@ -511,6 +573,40 @@ class HistoryBuilder {
         `"type":"tool_result","content":"${this.text.take(size)}"}]},"uuid":"${uuid}","timestamp":"${ts}"${extra}}`,
     );
     state.parent = uuid;
+  }
+
+  /** Hook and bash progress while a tool runs (real-shaped histories: ~12% of the bytes). */
+  private progressLines(w: Writer, state: FileState): void {
+    const { rng } = this;
+    const count = rng.int(0, 4);
+    for (let i = 0; i < count; i++) {
+      const ts = this.advance(state, 20, 2_000);
+      const output = this.text.take(clamp(rng.logNormal(800, 0.9), 20, 30_000));
+      w.line(
+        `{${common(state.ctx, state.parent, false)},"type":"progress","data":{"type":"bash_progress","output":"${output}",` +
+          `"elapsedTimeSeconds":${rng.int(1, 90)},"totalLines":${rng.int(1, 400)}},"toolUseID":"bash-progress-${rng.int(0, 99)}",` +
+          `"parentToolUseID":"toolu_01${rng.id(22)}","uuid":"${rng.uuid()}","timestamp":"${ts}"}`,
+      );
+    }
+  }
+
+  /** An attachment line (files or diagnostics Claude Code attaches to a turn). */
+  private attachment(w: Writer, state: FileState): void {
+    const { rng } = this;
+    w.line(
+      `{${common(state.ctx, state.parent, false)},"type":"attachment","attachment":{"type":"edited_text_file",` +
+        `"filename":"/home/dev/src/${rng.id(8)}.ts","snippet":"${this.text.take(clamp(rng.logNormal(1_500, 1), 50, 40_000))}"},` +
+        `"uuid":"${rng.uuid()}","timestamp":"${iso(state.timeMs)}"}`,
+    );
+  }
+
+  /** A file of one to three lines without usage (summaries of an old session, a snapshot). */
+  tinyFile(w: Writer): void {
+    const { rng } = this;
+    const lines = rng.int(1, 3);
+    for (let i = 0; i < lines; i++) {
+      w.line(`{"type":"summary","summary":"${this.text.take(rng.int(20, 90))}","leafUuid":"${rng.uuid()}"}`);
+    }
   }
 
   private occasionalLine(w: Writer, state: FileState): void {
@@ -625,16 +721,24 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
   const totalBytes = Math.max(2_000, Math.floor(opts.sizeMb * MB));
   const projectCount = opts.projects ?? clamp(Math.round(Math.sqrt(totalBytes / MB) * 1.1), 3, 24);
   const text = new TextSource(makeTextPool(rng, Math.min(12 * MB, Math.max(200_000, totalBytes / 4))), rng);
-  const builder = new HistoryBuilder(rng, text, {
-    missingRequestId: opts.missingRequestIdRatio ?? 0.05,
-    nullCwd: opts.nullCwdRatio ?? 0.002,
-    synthetic: opts.syntheticRatio ?? 0.01,
-  });
+  const builder = new HistoryBuilder(
+    rng,
+    text,
+    {
+      missingRequestId: opts.missingRequestIdRatio ?? (opts.shape === "real" ? 0 : 0.05),
+      nullCwd: opts.nullCwdRatio ?? 0.002,
+      synthetic: opts.syntheticRatio ?? 0.01,
+    },
+    opts.shape === "real",
+  );
   const projects = Array.from({ length: projectCount }, (_, i) => {
     const cwd = `/home/dev/src/${rng.pick(["app", "api", "web", "infra", "tools", "docs"])}-${i}`;
     return { cwd, encoded: cwd.replace(/[^A-Za-z0-9]/g, "-") };
   });
-  const plans = planFiles(rng, totalBytes, projectCount, opts.medianFileBytes ?? 100_000);
+  const real = opts.shape === "real";
+  const plans = real
+    ? planRealFiles(rng, totalBytes, projectCount)
+    : planFiles(rng, totalBytes, projectCount, opts.medianFileBytes ?? 100_000);
   const files: string[] = [];
   let bytesWritten = 0;
   let resumable: { project: number; lines: string[]; sessionId: string } | null = null;
@@ -644,6 +748,14 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
     if (plan.resumes && resumable) plan.project = resumable.project;
     const project = projects[plan.project];
     const projectDir = path.join(opts.dir, "projects", project.encoded);
+    if (plan.tiny) {
+      const tinyFile = path.join(projectDir, `${plan.sessionId}.jsonl`);
+      const tinyWriter = new ChunkedFileWriter(tinyFile);
+      builder.tinyFile(tinyWriter);
+      bytesWritten += tinyWriter.close();
+      files.push(tinyFile);
+      continue;
+    }
     const ctx: SessionContext = {
       sessionId: plan.sessionId,
       cwd: project.cwd,
@@ -653,6 +765,7 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
       isSidechain: false,
       // The first sessions go through every model so that small histories have them all.
       model: index < ALL_SESSION_MODELS.length ? ALL_SESSION_MODELS[index] : sessionModel(rng),
+      bedrock: real && rng.chance(0.06),
     };
     const giant = plan.targetBytes > 20 * MB;
     // Giants span a few days; ordinary sessions hours. Pick a start that keeps the end <= endMs.
@@ -826,7 +939,7 @@ function sum(values: number[]): number {
 
 /** Summary written next to the data so a benchmark can reuse a history it generated before. */
 /** Bumped whenever the generator's output changes, so cached benchmark data is regenerated. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface HistoryManifest {
   generatorVersion: number;
@@ -834,6 +947,7 @@ export interface HistoryManifest {
   seed: number;
   endMs: number;
   days: number;
+  shape: HistoryShape;
   files: number;
   bytesWritten: number;
   events: number;
@@ -852,6 +966,7 @@ export function writeManifest(history: GeneratedHistory, opts: GenerateOptions):
     seed: opts.seed,
     endMs: opts.endMs,
     days: opts.days ?? 60,
+    shape: opts.shape ?? "classic",
     files: history.files.length,
     bytesWritten: history.bytesWritten,
     events: history.events.length,
@@ -873,7 +988,8 @@ export function readMatchingManifest(opts: GenerateOptions): HistoryManifest | n
     manifest.sizeMb === opts.sizeMb &&
     manifest.seed === opts.seed &&
     manifest.endMs === opts.endMs &&
-    manifest.days === (opts.days ?? 60);
+    manifest.days === (opts.days ?? 60) &&
+    manifest.shape === (opts.shape ?? "classic");
   return matches ? manifest : null;
 }
 
@@ -886,12 +1002,13 @@ function main(argv: string[]): number {
       seed: { type: "string", default: "1" },
       end: { type: "string" },
       days: { type: "string", default: "60" },
+      shape: { type: "string", default: "classic" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help || !values.out) {
     process.stdout.write(
-      "usage: tsx test/generators/transcripts.ts --out DIR [--size-mb 50] [--seed 1] [--end ISO] [--days 60]\n",
+      "usage: tsx test/generators/transcripts.ts --out DIR [--size-mb 50] [--seed 1] [--end ISO] [--days 60] [--shape classic|real]\n",
     );
     return values.help ? 0 : 2;
   }
@@ -910,7 +1027,8 @@ function main(argv: string[]): number {
     return 2;
   }
   const started = Date.now();
-  const opts: GenerateOptions = { dir: values.out, sizeMb, seed, endMs, days };
+  const shape = values.shape === "real" ? "real" : "classic";
+  const opts: GenerateOptions = { dir: values.out, sizeMb, seed, endMs, days, shape };
   const history = generateHistory(opts);
   writeManifest(history, opts);
   process.stdout.write(
