@@ -41,13 +41,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Every transcript under `dir`, subfolders included. */
-export function listJsonl(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".jsonl"))
-    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
-}
+import { listJsonl } from "../test/generators/shape";
+
+export { listJsonl };
 
 /**
  * Reads a history once so that timed runs read from the page cache: they measure the code,

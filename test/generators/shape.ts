@@ -113,7 +113,8 @@ export function measureHistoryShape(configDir: string): HistoryShapeFigures {
   };
 }
 
-function listJsonl(dir: string): string[] {
+/** Every transcript under `dir`, subfolders included, sorted. */
+export function listJsonl(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(".jsonl"))
