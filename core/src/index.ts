@@ -25,6 +25,7 @@ export { nodeFiles, nodeHttp } from "./io/node";
 export * from "./limits/history";
 export * from "./limits/file-history";
 export * from "./limits/source";
+export { redactSecrets } from "./limits/redact";
 export * from "./limits/backoff";
 export * from "./limits/merge";
 export * from "./limits/poll";

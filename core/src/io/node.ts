@@ -72,14 +72,22 @@ function isMissing(error: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-/** HttpPort on the global fetch, with a hard timeout. */
+/**
+ * HttpPort on the global fetch, with a hard timeout. Redirects are not followed: every call
+ * carries credentials, and fetch would send `x-api-key` on to another origin (it strips
+ * only `authorization`). A 3xx comes back to the caller, which reports it.
+ */
 export const nodeHttp: HttpPort = {
   async get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse> {
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const responseHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       responseHeaders[name] = value;
     });
-    return { status: response.status, headers: responseHeaders, bodyText: await response.text() };
+    return { status: response.status, headers: responseHeaders, bodyText: await response.text(), url };
   },
 };

@@ -28,8 +28,11 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   bodyText: string;
+  /** The URL asked for (redirects are never followed, so also the URL that answered). */
+  url?: string;
 }
 
+/** GET with credentials in `headers`: implementations never follow redirects (3xx comes back as is). */
 export interface HttpPort {
   get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResponse>;
 }

@@ -1,12 +1,14 @@
 /**
  * Classifying one HTTP exchange of a polled API source into a status the user can act on.
  * Shared by the OAuth and admin sources. Never includes response bodies or credentials in
- * messages, only status codes and Anthropic's error type.
+ * messages: only status codes, a redirect's target origin and Anthropic's error type when
+ * it has the shape of one (`invalid_request_error`), never free text from the server.
  */
 import type { HttpResponse } from "../io/ports";
 import type { ErrorReason } from "./source";
 import type { SourceState } from "../report/summary";
 import { isRecord, stringOrNull } from "./units";
+import { redactSecrets } from "./redact";
 
 export interface HttpFailure {
   state: SourceState;
@@ -17,14 +19,28 @@ export interface HttpFailure {
   retryAfterHeader?: string;
 }
 
-/** `error.type` of an Anthropic error body, if any. */
+/** What an error type looks like (`invalid_request_error`); anything else is not copied. */
+const ERROR_TYPE_SHAPE = /^[a-z][a-z0-9_]{0,47}$/;
+
+/** `error.type` of an Anthropic error body when it has the shape of one; null otherwise. */
 export function anthropicErrorType(bodyText: string): string | null {
+  let body: unknown;
   try {
-    const body: unknown = JSON.parse(bodyText);
-    if (isRecord(body) && isRecord(body.error)) return stringOrNull(body.error.type);
-    return null;
+    body = JSON.parse(bodyText);
   } catch {
     return null;
+  }
+  const type = isRecord(body) && isRecord(body.error) ? stringOrNull(body.error.type) : null;
+  return type !== null && ERROR_TYPE_SHAPE.test(type) && redactSecrets(type) === type ? type : null;
+}
+
+/** The origin a redirect points to (scheme, host, port), or a placeholder when it has none. */
+function redirectTarget(location: string | undefined, requestUrl: string | undefined): string {
+  if (!location) return "no location";
+  try {
+    return redactSecrets(new URL(location, requestUrl).origin);
+  } catch {
+    return "an invalid location";
   }
 }
 
@@ -42,6 +58,15 @@ export interface FailureWording {
 export function classifyHttpFailure(response: HttpResponse, wording: FailureWording): HttpFailure | null {
   const { status } = response;
   if (status >= 200 && status < 300) return null;
+  if (status >= 300 && status < 400) {
+    // Never followed: a redirect would carry the credentials to wherever it points.
+    return {
+      state: "error",
+      reason: "bad_response",
+      message: `Anthropic answered with a redirect (HTTP ${status}) to ${redirectTarget(response.headers.location, response.url)}; not followed, credentials are only sent to the configured base URL`,
+      stopUntilCredentialsChange: false,
+    };
+  }
   if (status === 401) {
     return {
       state: "error",

@@ -26,15 +26,18 @@ export function mergeWindows(snapshots: readonly RateLimitSnapshot[], nowMs?: nu
   return [...best.values()].sort((a, b) => (a.window < b.window ? -1 : a.window > b.window ? 1 : 0));
 }
 
+/** The fields of `PlanInfo`: only these are copied (a snapshot stored by an older version may hold more). */
+const PLAN_FIELDS = ["subscriptionType", "rateLimitTier"] as const;
+
 /** Plan fields from every snapshot, the fresher snapshot winning field by field. */
 export function mergePlans(snapshots: readonly RateLimitSnapshot[]): PlanInfo | undefined {
   const withPlan = snapshots.filter((s) => s.plan).sort((a, b) => a.observedAtMs - b.observedAtMs);
   if (withPlan.length === 0) return undefined;
   const plan: PlanInfo = {};
   for (const s of withPlan) {
-    for (const [key, value] of Object.entries(s.plan as PlanInfo)) {
-      if (value !== undefined && value !== null && value !== "")
-        (plan as Record<string, unknown>)[key] = value;
+    for (const key of PLAN_FIELDS) {
+      const value = s.plan?.[key];
+      if (typeof value === "string" && value !== "") plan[key] = value;
     }
   }
   return plan;

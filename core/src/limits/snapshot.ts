@@ -35,14 +35,16 @@ export interface ExtraUsage {
   utilizationRatio: number | null;
 }
 
+/**
+ * The plan, as far as a front shows it (the `quotacast_plan_info` metric). Nothing that
+ * names a person or an organization (email, name) is kept: it would end up in the
+ * database and on `/api/v1/summary`.
+ */
 export interface PlanInfo {
   /** `claude_max`, `claude_pro`, ... or the credentials' `subscriptionType`. */
   subscriptionType?: string;
   /** `default_claude_max_20x`, ... */
   rateLimitTier?: string;
-  email?: string;
-  displayName?: string;
-  organizationName?: string;
 }
 
 export interface RateLimitSnapshot {

@@ -7,6 +7,7 @@ import type { Clock, FilePort, HttpPort } from "../io/ports";
 import type { SourceStatus } from "../report/summary";
 import type { RateLimitSnapshot, SourceName } from "./snapshot";
 import type { OrgUsage } from "./admin/org-usage";
+import { redactSecrets } from "./redact";
 
 export interface StatuslineSourceConfig {
   enabled?: boolean;
@@ -111,5 +112,5 @@ export function sourceStatus(
   lastSuccessMs: number | null,
   lastErrorReason: ErrorReason = "none",
 ): SourceStatus {
-  return { source, state, message, lastSuccessMs, lastErrorReason };
+  return { source, state, message: redactSecrets(message), lastSuccessMs, lastErrorReason };
 }

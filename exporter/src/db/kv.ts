@@ -71,6 +71,14 @@ export class SqliteSourceStates {
   constructor(private readonly db: Db) {}
 
   loadAll(): StoredSourceState[] {
+    // Earlier versions stored the profile's email and names: drop them from the rows.
+    this.db
+      .prepare(
+        "UPDATE source_state SET snapshot_json = json_remove(snapshot_json, '$.plan.email', '$.plan.displayName', '$.plan.organizationName') " +
+          "WHERE json_valid(snapshot_json) AND json_extract(snapshot_json, '$.plan') IS NOT NULL " +
+          "AND coalesce(json_extract(snapshot_json, '$.plan.email'), json_extract(snapshot_json, '$.plan.displayName'), json_extract(snapshot_json, '$.plan.organizationName')) IS NOT NULL",
+      )
+      .run();
     const rows = this.db
       .prepare("SELECT source, snapshot_json, status_json, next_poll_at_ms FROM source_state")
       .all() as Array<{

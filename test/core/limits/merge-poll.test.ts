@@ -61,9 +61,10 @@ describe("mergeWindows", () => {
     ]);
   });
 
-  test("mergeSnapshots merges plan field by field and takes the freshest extra usage", () => {
+  test("mergeSnapshots merges plan field by field (only type and tier) and takes the freshest extra usage", () => {
     const a = {
       ...snapshot("oauth", 1, []),
+      // An email as older versions stored it: never carried on.
       plan: { subscriptionType: "max", email: "x@y" },
       extraUsage: { isEnabled: true, monthlyLimit: 50, used: 1, currency: "USD", utilizationRatio: 0.02 },
     };
@@ -79,7 +80,7 @@ describe("mergeWindows", () => {
       },
     };
     const merged = mergeSnapshots([a, b])!;
-    expect(merged.plan).toEqual({ subscriptionType: "max", email: "x@y", rateLimitTier: "t" });
+    expect(merged.plan).toEqual({ subscriptionType: "max", rateLimitTier: "t" });
     expect(merged.extraUsage?.utilizationRatio).toBe(0.5);
     expect(merged.source).toBe("merged");
     expect(mergeSnapshots([])).toBeNull();
@@ -155,7 +156,11 @@ describe("pollAll", () => {
     // OAuth observed now (fresher) beats the 5 s old feed.
     expect(windows.five_hour).toMatchObject({ source: "oauth", utilizationRatio: 0.425 });
     expect(windows.seven_day_opus.source).toBe("oauth");
-    expect(result.merged!.plan?.email).toBe("tester@example.com");
+    // The profile's type and tier only: its email and names are not kept.
+    expect(result.merged!.plan).toEqual({
+      subscriptionType: "claude_max",
+      rateLimitTier: "default_claude_max_20x",
+    });
     expect(result.statuses.find((s) => s.source === "statusline")?.state).toBe("ok");
   });
 });

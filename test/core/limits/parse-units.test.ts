@@ -66,9 +66,9 @@ test("a limits[] entry adds status and scope to its bucket and fills a missing r
 });
 
 test("profile: plan from the organization, flags as a fallback", () => {
+  // The email is not kept (only what a front shows).
   expect(parseProfileBody({ account: { has_claude_pro: true, email: "a@b" } })).toEqual({
     subscriptionType: "claude_pro",
-    email: "a@b",
   });
   expect(() => parseProfileBody("nope")).toThrow();
 });

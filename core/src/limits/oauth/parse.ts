@@ -168,7 +168,7 @@ export function usageToReadings(
   return [...readings.values()];
 }
 
-/** Plan from `/api/oauth/profile`. The email stays local (UI only), never in metrics. */
+/** Plan from `/api/oauth/profile`: only its type and tier (no email, no names: see `PlanInfo`). */
 export function parseProfileBody(body: unknown): PlanInfo {
   if (!isRecord(body)) throw new Error("profile response is not a JSON object");
   const account = isRecord(body.account) ? body.account : {};
@@ -180,11 +180,5 @@ export function parseProfileBody(body: unknown): PlanInfo {
   if (subscriptionType) plan.subscriptionType = subscriptionType;
   const tier = stringOrNull(org.rate_limit_tier);
   if (tier) plan.rateLimitTier = tier;
-  const email = stringOrNull(account.email) ?? stringOrNull(account.email_address);
-  if (email) plan.email = email;
-  const displayName = stringOrNull(account.display_name) ?? stringOrNull(account.full_name);
-  if (displayName) plan.displayName = displayName;
-  const orgName = stringOrNull(org.name);
-  if (orgName) plan.organizationName = orgName;
   return plan;
 }
