@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { migrate } from "./migrations";
+import { PRIVATE_FILE_MODE, ensurePrivateDir, makeFilesPrivate } from "../private-files";
 
 export type Db = Database.Database;
 
@@ -39,10 +40,21 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-/** Opens (creating when absent) and migrates the database, or throws a DatabaseError. */
+/** The database and the files SQLite keeps beside it. */
+function databaseFiles(dbPath: string): string[] {
+  return [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`];
+}
+
+/**
+ * Opens (creating when absent) and migrates the database, or throws a DatabaseError.
+ * The database and its `-wal`/`-shm` are 0600, its dir 0700 (see private-files.ts).
+ */
 export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
   checkHeader(dbPath);
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  ensurePrivateDir(path.dirname(dbPath));
+  createPrivately(dbPath);
+  // SQLite gives a new -wal/-shm the database file's mode, so these stay 0600 too.
+  makeFilesPrivate(databaseFiles(dbPath));
   let db: Db;
   try {
     db = new Database(dbPath, { timeout: opts.busyTimeoutMs ?? 5000 });
@@ -63,10 +75,26 @@ export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     migrate(db);
+    makeFilesPrivate(databaseFiles(dbPath));
     return db;
   } catch (err) {
     db.close();
     throw err instanceof DatabaseError ? err : classify(err, dbPath);
+  }
+}
+
+/** An absent database file is created empty and 0600 (SQLite would create it 0644). */
+function createPrivately(dbPath: string): void {
+  try {
+    fs.closeSync(
+      fs.openSync(
+        dbPath,
+        fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY,
+        PRIVATE_FILE_MODE,
+      ),
+    );
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw classify(err, dbPath);
   }
 }
 

@@ -115,7 +115,7 @@ function writeSettings(file: string, text: string): void {
 }
 
 function saveRecord(env: Env, record: InstallRecord): void {
-  writeFileAtomic(installRecordPath(env), JSON.stringify(record, null, 2));
+  writeFileAtomic(installRecordPath(env), JSON.stringify(record, null, 2), 0o600);
 }
 
 function loadRecord(env: Env): InstallRecord | null {

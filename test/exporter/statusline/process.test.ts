@@ -43,6 +43,7 @@ const HOT_PATH = [
   "exporter/src/statusline/render.ts",
   "exporter/src/statusline/stdin.ts",
   "exporter/src/statusline/atomic-write.ts",
+  "exporter/src/private-files.ts",
 ];
 
 test.each(HOT_PATH)("%s imports only node built-ins, its own helpers, and types", (file) => {
