@@ -33,10 +33,9 @@ function runCli(args: string[], env: Record<string, string>, input = "") {
 
 test("serve creates its dir 0700 and quotacast.db, -wal, -shm 0600", async () => {
   const dir = tempDir();
-  const config = testConfig(dir);
-  const exporter = await startForTest(config);
+  const stateDir = path.join(dir, "state");
+  const exporter = await startForTest(testConfig(dir, { dbPath: path.join(stateDir, "quotacast.db") }));
   try {
-    const stateDir = path.dirname(config.dbPath);
     expect(modeOf(stateDir)).toBe("700");
     const modes = modesIn(stateDir);
     expect(Object.keys(modes)).toEqual(
