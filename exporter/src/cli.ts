@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => CommandModule }> =
     summary: "today, this week, the active block and the rate-limit windows",
     load: () => require("./commands/status"),
   },
+  watch: {
+    summary: "full-screen live view of the windows, forecasts and today's usage",
+    load: () => require("./commands/watch"),
+  },
   statusline: {
     summary: "Claude Code statusline command (install | uninstall)",
     load: () => require("./commands/statusline"),

@@ -275,6 +275,7 @@ export function exporterSummary(nowMs: number, overrides: Partial<Summary>): Sum
     sources: [],
     extraUsage: null,
     plan: null,
+    organization: null,
     diagnostics: {
       filesScanned: 0,
       linesSkippedInvalidJson: 0,

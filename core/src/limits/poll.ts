@@ -37,17 +37,46 @@ export async function pollAll(sources: readonly LimitSource[], ctx: PollContext)
   const results = await Promise.all(
     sources.map(async (source) => ({ source, result: await pollSource(source, ctx) })),
   );
+  return combineResults(results, ctx.clock.nowMs());
+}
+
+/** The merged snapshot, the statuses and the organization usage of one round of results. */
+function combineResults(results: PollAllResult["results"], nowMs: number): PollAllResult {
   const snapshots = results.map((r) => r.result.snapshot).filter((s): s is RateLimitSnapshot => s !== null);
-  const orgUsage = results.map((r) => r.result.orgUsage).find((o): o is OrgUsage => o !== undefined) ?? null;
   return {
     results,
-    merged: mergeSnapshots(snapshots, ctx.clock.nowMs()),
+    merged: mergeSnapshots(snapshots, nowMs),
     statuses: results.map((r) => r.result.status),
-    orgUsage,
+    orgUsage: results.map((r) => r.result.orgUsage).find((o): o is OrgUsage => o !== undefined) ?? null,
   };
 }
 
 /** One-shot: creates the registered sources, polls them once, merges. For `quotacast status`. */
 export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> {
   return pollAll(createSources(), ctx);
+}
+
+/**
+ * For a front that refreshes often (the live terminal view): each source is polled again only
+ * once its last result says it is due, or when the caller forces it (its file just changed),
+ * so a redraw on every transcript change never hammers a remote endpoint.
+ */
+export class DuePoller {
+  private readonly last = new Map<LimitSource, PollResult>();
+
+  constructor(private readonly sources: readonly LimitSource[] = createSources()) {}
+
+  async poll(ctx: PollContext, force: ReadonlySet<string> = new Set()): Promise<PollAllResult> {
+    const nowMs = ctx.clock.nowMs();
+    const results = await Promise.all(
+      this.sources.map(async (source) => {
+        const previous = this.last.get(source);
+        const due = !previous || previous.nextPollAtMs <= nowMs || force.has(source.name);
+        const result = due ? await pollSource(source, ctx) : previous;
+        this.last.set(source, result);
+        return { source, result };
+      }),
+    );
+    return combineResults(results, nowMs);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { UsageEvent } from "../ingest/usage-event";
 import type { RateLimitSnapshot } from "../limits/snapshot";
+import type { OrgUsage } from "../limits/admin/org-usage";
 import type { LearnedLimit, WindowForecast } from "../forecast/types";
 import type { PriceTable } from "../pricing/price";
 import { aggregateSessions, periodUsage } from "../usage/aggregate";
@@ -29,6 +30,8 @@ export interface SummaryInput {
   /** Forecast and learned limit per window name, when the caller computed them. */
   forecasts?: ReadonlyMap<string, { forecast: WindowForecast | null; learnedLimit: LearnedLimit | null }>;
   diagnostics: Diagnostics;
+  /** The Admin API's organization usage, when that source has data. */
+  orgUsage?: Pick<OrgUsage, "monthToDateUsd" | "projectedMonthUsd"> | null;
   weekStartsOn?: Weekday;
 }
 
@@ -68,6 +71,9 @@ export function buildSummary(input: SummaryInput): Summary {
     sources: input.sources,
     extraUsage: input.limits?.extraUsage ?? null,
     plan: input.limits?.plan ?? null,
+    organization: input.orgUsage
+      ? { monthToDateUsd: input.orgUsage.monthToDateUsd, projectedMonthUsd: input.orgUsage.projectedMonthUsd }
+      : null,
     diagnostics: input.diagnostics,
   };
 }

@@ -80,6 +80,13 @@ export interface Diagnostics {
   unknownModels: string[];
 }
 
+/** The organization's spend from the Admin API: what a front shows, nothing per person. */
+export interface OrganizationSummary {
+  monthToDateUsd: number;
+  /** At the recent rate, by the end of the month; null until there is a rate. */
+  projectedMonthUsd: number | null;
+}
+
 export interface Summary {
   generatedAtMs: number;
   timezone: string;
@@ -93,5 +100,7 @@ export interface Summary {
   sources: SourceStatus[];
   extraUsage: ExtraUsage | null;
   plan: PlanInfo | null;
+  /** Null without the Admin API source. */
+  organization: OrganizationSummary | null;
   diagnostics: Diagnostics;
 }

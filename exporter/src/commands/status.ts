@@ -18,11 +18,12 @@ import {
   recentSpendPrior,
   windowLabel,
   type LimitsConfig,
+  type PollAllResult,
   type Summary,
   type WindowSummary,
 } from "@quotacast/core";
 import { createPollContext } from "../poll-context";
-import { openCliState } from "../cli-state";
+import { openCliState, type CliState } from "../cli-state";
 
 const HELP = `usage: quotacast status [options]
 
@@ -71,29 +72,35 @@ async function collectSummary(
       state.ledger.refresh(),
       pollConfiguredSources(createPollContext(limits)),
     ]);
-    if (polled.merged) await state.history.append(polled.merged);
-    const nowMs = Date.now();
-    const events = await state.ledger.events();
-    const costs = costPoints(events);
-    const forecasts = await forecastCurrentWindows(polled.merged?.windows ?? [], {
-      nowMs,
-      history: state.history,
-      costs,
-      costsSinceMs: costs[0]?.timestampMs ?? nowMs,
-      spendPrior: recentSpendPrior(costs, nowMs, timezone),
-    });
-    return buildSummary({
-      nowMs,
-      timezone,
-      events,
-      limits: polled.merged,
-      sources: polled.statuses,
-      forecasts,
-      diagnostics: state.ledger.diagnostics(),
-    });
+    return await summarize(state, polled, timezone);
   } finally {
     state.close();
   }
+}
+
+/** The Summary from a refreshed CLI state and one round of polling (also the live view's). */
+export async function summarize(state: CliState, polled: PollAllResult, timezone: string): Promise<Summary> {
+  if (polled.merged) await state.history.append(polled.merged);
+  const nowMs = Date.now();
+  const events = await state.ledger.events();
+  const costs = costPoints(events);
+  const forecasts = await forecastCurrentWindows(polled.merged?.windows ?? [], {
+    nowMs,
+    history: state.history,
+    costs,
+    costsSinceMs: costs[0]?.timestampMs ?? nowMs,
+    spendPrior: recentSpendPrior(costs, nowMs, timezone),
+  });
+  return buildSummary({
+    nowMs,
+    timezone,
+    events,
+    limits: polled.merged,
+    sources: polled.statuses,
+    forecasts,
+    orgUsage: polled.orgUsage,
+    diagnostics: state.ledger.diagnostics(),
+  });
 }
 
 export function renderStatus(summary: Summary): string {

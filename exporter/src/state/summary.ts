@@ -14,6 +14,7 @@ export function summarize(state: ExporterState, nowMs: number): Summary {
     limits: mergeSnapshots(state.snapshots(), nowMs),
     sources: state.statuses(),
     forecasts: state.windowModels,
+    orgUsage: state.orgUsage(),
     diagnostics: state.diagnostics,
   });
 }

@@ -1,0 +1,174 @@
+/**
+ * `quotacast watch` (also `status --watch`, and `blocks --live` focused on the block): a
+ * full-screen live view. The Summary is rebuilt when a transcript or the statusline feed
+ * changes and on a slow timer (remote sources are polled only when due); the screen is
+ * redrawn every second so countdowns move. Ends on q, Esc or Ctrl+C with the terminal restored.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { DuePoller, claudeConfigDirs, type LimitsConfig, type Summary } from "@quotacast/core";
+import { openCliState } from "../cli-state";
+import { createPollContext } from "../poll-context";
+import { feedFilePath } from "../statusline/paths";
+import { openScreen } from "../terminal/screen";
+import { DEFAULT_THRESHOLDS } from "../terminal/levels";
+import { stdoutStyle } from "../terminal/style";
+import { watchFrame } from "../terminal/watch-frame";
+import { summarize } from "./status";
+
+export interface WatchOptions {
+  configDirs: string[];
+  timezone: string;
+  limits: LimitsConfig;
+  focus: "all" | "block";
+  noColor: boolean;
+}
+
+const REDRAW_MS = 1_000;
+/** Rebuild at least this often, so sources that are due get polled without a file change. */
+const REBUILD_MS = 15_000;
+/** Claude Code writes a response in several appends; one rebuild per burst is enough. */
+const CHANGE_DEBOUNCE_MS = 150;
+const FILE_SOURCES = new Set(["statusline", "header-file"]);
+
+export async function runWatch(opts: WatchOptions): Promise<number> {
+  if (!process.stdout.isTTY) {
+    process.stderr.write("quotacast watch: needs a terminal (use `quotacast status` in scripts)\n");
+    return 2;
+  }
+  const state = openCliState(opts.configDirs);
+  const poller = new DuePoller();
+  const ctx = createPollContext(opts.limits);
+  const screen = await openScreen(stdoutStyle({ noColor: opts.noColor }));
+  let summary: Summary | null = null;
+  let updatedAtMs = Date.now();
+  let rebuilding: Promise<void> | null = null;
+  let again = false;
+  let forceFiles = true;
+
+  const draw = () => {
+    if (!summary) return;
+    screen.draw(
+      watchFrame(summary, {
+        nowMs: Date.now(),
+        columns: screen.columns,
+        rows: screen.rows,
+        thresholds: DEFAULT_THRESHOLDS,
+        focus: opts.focus,
+        updatedAtMs,
+      }),
+    );
+  };
+
+  // One rebuild at a time; a change during a rebuild queues exactly one more.
+  const rebuild = (): void => {
+    if (rebuilding) {
+      again = true;
+      return;
+    }
+    rebuilding = (async () => {
+      const force = forceFiles ? FILE_SOURCES : new Set<string>();
+      forceFiles = false;
+      const [, polled] = await Promise.all([state.ledger.refresh(), poller.poll(ctx, force)]);
+      summary = await summarize(state, polled, opts.timezone);
+      updatedAtMs = Date.now();
+      draw();
+    })()
+      .catch((err: unknown) => {
+        screen.draw([
+          [{ text: `quotacast watch: ${err instanceof Error ? err.message : String(err)}`, paint: "red" }],
+        ]);
+      })
+      .finally(() => {
+        rebuilding = null;
+        if (again) {
+          again = false;
+          rebuild();
+        }
+      });
+  };
+
+  let debounce: NodeJS.Timeout | null = null;
+  const onChange = (fileSource: boolean) => () => {
+    if (fileSource) forceFiles = true;
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(rebuild, CHANGE_DEBOUNCE_MS);
+  };
+  const watchers = [
+    ...opts.configDirs.map((dir) => watchDir(path.join(dir, "projects"), true, onChange(false))),
+    // The feed is replaced by a rename: watch its directory, not the file.
+    watchDir(path.dirname(feedFilePath(process.env)), false, onChange(true)),
+  ].filter((w): w is fs.FSWatcher => w !== null);
+
+  screen.draw([[{ text: "quotacast: reading transcripts…", paint: "dim" }]]);
+  rebuild();
+  screen.onResize(draw);
+  screen.onKey((key) => {
+    if (key === "r") {
+      forceFiles = true;
+      rebuild();
+    }
+  });
+  const redraw = setInterval(draw, REDRAW_MS);
+  const periodic = setInterval(rebuild, REBUILD_MS);
+
+  await screen.closed;
+  clearInterval(redraw);
+  clearInterval(periodic);
+  if (debounce) clearTimeout(debounce);
+  for (const watcher of watchers) watcher.close();
+  await rebuilding;
+  state.close();
+  return 0;
+}
+
+/** fs.watch that never throws: a missing directory or a platform without it leaves the timer. */
+function watchDir(dir: string, recursive: boolean, onChange: () => void): fs.FSWatcher | null {
+  try {
+    const watcher = fs.watch(dir, { recursive, persistent: false }, onChange);
+    watcher.on("error", () => watcher.close());
+    return watcher;
+  } catch {
+    return null;
+  }
+}
+
+const HELP = `usage: quotacast watch [options]
+
+A full-screen live view of every rate-limit window (bar, forecast at reset with its 80%
+range, countdown, chance of running out, burn against pace, reserve), the active 5-hour
+block, today's cost by model and each source's state. Keys: q quit, r refresh.
+
+  -z, --timezone ZONE    IANA time zone for days (default: this machine's)
+      --config-dir DIR   Claude config dir (repeatable)
+      --oauth            also ask Anthropic's OAuth usage endpoint (opt-in)
+      --admin            also ask the Admin API (needs ANTHROPIC_ADMIN_KEY)
+      --no-color         no colour (also NO_COLOR=1)
+  -h, --help             this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      timezone: { type: "string", short: "z" },
+      "config-dir": { type: "string", multiple: true },
+      oauth: { type: "boolean", default: false },
+      admin: { type: "boolean", default: false },
+      "no-color": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  return runWatch({
+    configDirs: values["config-dir"] ?? claudeConfigDirs(),
+    timezone: values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    limits: { oauth: { enabled: values.oauth }, admin: values.admin ? { enabled: true } : {} },
+    focus: "all",
+    noColor: values["no-color"],
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * `quotacast watch` in a real terminal (tmux, 80x24), run from the built CLI as a user runs
+ * it: the 5-hour percent appears, a new statusline payload shows up on screen, no line is
+ * wider than the terminal, colours are there (and not with NO_COLOR), and q exits 0 with
+ * the terminal restored.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { generateHistory } from "../../generators/transcripts";
+import { statuslinePayload } from "../statusline/payload";
+import { TmuxPane } from "../../support/tmux";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
+/** The issue's bar: the screen answers within 2 s of a start or a change. */
+const SCREEN_DEADLINE_MS = 2_000;
+
+let home: string;
+let env: Record<string, string>;
+const panes: TmuxPane[] = [];
+
+function writeFeed(fiveHourPercent: number): void {
+  const nowMs = Date.now();
+  const payload = statuslinePayload(nowMs, {
+    rateLimits: {
+      five_hour: { used_percentage: fiveHourPercent, resets_at: Math.floor(nowMs / 1000) + 2 * 3600 },
+      seven_day: { used_percentage: 23, resets_at: Math.floor(nowMs / 1000) + 3 * 86_400 },
+    },
+  });
+  const result = spawnSync(process.execPath, [CLI, "statusline"], {
+    input: JSON.stringify(payload),
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  expect(result.status).toBe(0);
+}
+
+function startWatch(extraEnv: Record<string, string> = {}): TmuxPane {
+  const pane = new TmuxPane(
+    `${process.execPath} ${CLI} watch -z UTC --config-dir ${path.join(home, ".claude")}`,
+    { columns: 80, rows: 24, env: { ...env, ...extraEnv } },
+  );
+  panes.push(pane);
+  return pane;
+}
+
+beforeAll(() => {
+  const build = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "core", "exporter"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-watch-"));
+  generateHistory({
+    dir: path.join(home, ".claude"),
+    sizeMb: 0.5,
+    seed: 3,
+    endMs: Date.now(),
+    days: 3,
+    medianFileBytes: 20_000,
+  });
+  env = {
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, ".local", "share"),
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    TERM: "xterm-256color",
+    TZ: "UTC",
+  };
+  writeFeed(42);
+}, 60_000);
+
+afterEach(() => {
+  for (const pane of panes.splice(0)) pane.kill();
+});
+
+test("shows the 5-hour window, follows the feed, fits 80 columns, quits cleanly", async () => {
+  const pane = startWatch();
+  await pane.waitFor((screen) => /5-hour\s.*\b42%/.test(screen), SCREEN_DEADLINE_MS);
+
+  writeFeed(57);
+  const screen = await pane.waitFor((s) => /5-hour\s.*\b57%/.test(s), SCREEN_DEADLINE_MS);
+  expect(screen).toMatch(/7-day\s.*\b23%/);
+  expect(screen).toMatch(/resets (1h5\dm|2h00m) \(\d\d:\d\d\)/);
+  expect(screen).toMatch(/Sources\s+statusline ok/);
+  // Lines tmux had to wrap would be joined here: none is wider than the terminal.
+  for (const line of pane.capture({ joinWrapped: true }).split("\n"))
+    expect(line.length).toBeLessThanOrEqual(80);
+
+  // Colour on a terminal: the used share and the percent are painted.
+  expect(pane.capture({ escapes: true })).toMatch(/\u001b\[[0-9;]*m/);
+  expect(pane.info().alternateScreen).toBe(true);
+
+  pane.sendKeys("q");
+  await pane.waitFor(() => pane.info().dead, SCREEN_DEADLINE_MS);
+  const info = pane.info();
+  expect(info.deadStatus).toBe(0);
+  expect(info.alternateScreen).toBe(false);
+  expect(info.cursorVisible).toBe(true);
+});
+
+test("NO_COLOR draws the same screen without any colour", async () => {
+  const pane = startWatch({ NO_COLOR: "1" });
+  await pane.waitFor((screen) => /5-hour\s.*%/.test(screen), SCREEN_DEADLINE_MS);
+  expect(pane.capture({ escapes: true })).not.toMatch(/\u001b\[[0-9;]*m/);
+  pane.sendKeys("C-c");
+  await pane.waitFor(() => pane.info().dead, SCREEN_DEADLINE_MS);
+  expect(pane.info().deadStatus).toBe(0);
+});
