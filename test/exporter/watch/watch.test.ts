@@ -16,6 +16,8 @@ const ROOT = path.resolve(__dirname, "../../..");
 const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 /** The issue's bar: the screen answers within 2 s of a start or a change. */
 const SCREEN_DEADLINE_MS = 2_000;
+/** An SGR sequence (colour or attribute), as tmux reports painted cells. */
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`);
 
 let home: string;
 let env: Record<string, string>;
@@ -93,7 +95,7 @@ test("shows the 5-hour window, follows the feed, fits 80 columns, quits cleanly"
     expect(line.length).toBeLessThanOrEqual(80);
 
   // Colour on a terminal: the used share and the percent are painted.
-  expect(pane.capture({ escapes: true })).toMatch(/\u001b\[[0-9;]*m/);
+  expect(pane.capture({ escapes: true })).toMatch(SGR);
   expect(pane.info().alternateScreen).toBe(true);
 
   pane.sendKeys("q");
@@ -107,7 +109,7 @@ test("shows the 5-hour window, follows the feed, fits 80 columns, quits cleanly"
 test("NO_COLOR draws the same screen without any colour", async () => {
   const pane = startWatch({ NO_COLOR: "1" });
   await pane.waitFor((screen) => /5-hour\s.*%/.test(screen), SCREEN_DEADLINE_MS);
-  expect(pane.capture({ escapes: true })).not.toMatch(/\u001b\[[0-9;]*m/);
+  expect(pane.capture({ escapes: true })).not.toMatch(SGR);
   pane.sendKeys("C-c");
   await pane.waitFor(() => pane.info().dead, SCREEN_DEADLINE_MS);
   expect(pane.info().deadStatus).toBe(0);
