@@ -11,11 +11,15 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { UsageLedger, defaultScanThreads, type SnapshotHistory } from "@quotacast/core";
 import { defaultDbPath, openDatabase, type Db } from "./db/open";
+import { DayTotals } from "./db/day-totals";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
 
 export interface CliState {
   ledger: UsageLedger;
+  store: SqliteLedgerStore;
+  /** Per-day totals for `daily`, `weekly` and `monthly` (kept with every commit). */
+  dayTotals: DayTotals;
   history: SnapshotHistory;
   close(): void;
 }
@@ -30,14 +34,14 @@ export function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessE
 }
 
 export function openCliState(configDirs: string[], dbPath = cliStatePath(configDirs)): CliState {
-  const db: Db = openDatabase(dbPath);
+  const db: Db = openDatabase(dbPath, { integrityCheck: false });
+  const dayTotals = new DayTotals(db);
+  const store = new SqliteLedgerStore(db, dayTotals);
   return {
     // A first run reads the whole history: in worker threads, one per core.
-    ledger: new UsageLedger({
-      configDirs,
-      store: new SqliteLedgerStore(db),
-      parallel: { threads: defaultScanThreads() },
-    }),
+    ledger: new UsageLedger({ configDirs, store, parallel: { threads: defaultScanThreads() } }),
+    store,
+    dayTotals,
     history: new SqliteSnapshotHistory(db),
     close: () => db.close(),
   };

@@ -11,6 +11,7 @@ import {
   projectsDir,
   type Diagnostics,
   type PeriodUsage,
+  type UsageEvent,
 } from "@quotacast/core";
 import {
   blocksReportJson,
@@ -20,7 +21,7 @@ import {
 } from "../report/ccusage-json";
 import { openCliState } from "../cli-state";
 import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
-import { blockRows, filterEvents, sessionReports } from "../report/usage";
+import { blockRows, filterEvents, periodsFromDayTotals, sessionReports } from "../report/usage";
 
 export const REPORT_KINDS = ["daily", "weekly", "monthly", "session", "blocks"] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -103,6 +104,16 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
   // run reads only appended bytes.
   const state = openCliState(opts.configDirs);
   try {
+    if (opts.kind === "daily" || opts.kind === "weekly" || opts.kind === "monthly") {
+      // Per-day totals kept with every commit: a warm run reads a few hundred rows, not every event.
+      state.dayTotals.ensureZone(opts.timezone, () => state.store.iterateEvents());
+      await state.ledger.refresh();
+      const rows = state.dayTotals.rows(opts.timezone, opts.sinceDay, opts.untilDay);
+      const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
+      const periods = periodsFromDayTotals(rows, { period, project: opts.project });
+      io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics()));
+      return 0;
+    }
     await state.ledger.refresh();
     const events = filterEvents(await state.ledger.events(), opts);
     io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs()));
@@ -112,16 +123,19 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
   }
 }
 
+const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+
+function noUsage(opts: ReportOptions, diagnostics: Diagnostics): string {
+  return `No usage found${opts.project !== undefined || opts.sinceDay || opts.untilDay ? " for these days and project" : ""}.\n\n${renderNotes([], diagnostics)}`;
+}
+
 function renderReport(
   opts: ReportOptions,
-  events: Parameters<typeof aggregateByPeriod>[0],
+  events: UsageEvent[],
   diagnostics: Diagnostics,
   nowMs: number,
 ): string {
-  const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
-  if (!opts.json && events.length === 0) {
-    return `No usage found${opts.project !== undefined || opts.sinceDay || opts.untilDay ? " for these days and project" : ""}.\n\n${renderNotes([], diagnostics)}`;
-  }
+  if (!opts.json && events.length === 0) return noUsage(opts, diagnostics);
   if (opts.kind === "session") {
     const sessions = sessionReports(events);
     if (opts.json) return json(sessionReportJson(sessions, diagnostics));
@@ -139,14 +153,19 @@ function renderReport(
     return renderBlocksTable(rows, opts.timezone, nowMs) + "\n" + renderNotes(unknown, diagnostics);
   }
   const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
-  const periods = aggregateByPeriod(events, { period, timezone: opts.timezone });
-  if (opts.json) return json(periodReportJson(opts.kind as PeriodKind, periods, diagnostics));
+  return renderPeriods(opts, aggregateByPeriod(events, { period, timezone: opts.timezone }), diagnostics);
+}
+
+function renderPeriods(opts: ReportOptions, periods: PeriodUsage[], diagnostics: Diagnostics): string {
+  if (!opts.json && periods.length === 0) return noUsage(opts, diagnostics);
+  const kind = opts.kind as PeriodKind;
+  if (opts.json) return json(periodReportJson(kind, periods, diagnostics));
   const title = {
     daily: "Usage by day",
     weekly: "Usage by week (weeks start on Sunday)",
     monthly: "Usage by month",
-  }[opts.kind];
-  const label = { daily: "Date", weekly: "Week", monthly: "Month" }[opts.kind];
+  }[kind];
+  const label = { daily: "Date", weekly: "Week", monthly: "Month" }[kind];
   return (
     renderPeriodTable(title, label, periods, opts.breakdown) +
     "\n" +

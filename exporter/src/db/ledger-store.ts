@@ -7,6 +7,7 @@
  * inside the transaction, so in-memory totals follow exactly what the database holds.
  */
 import type { FileCursor, LedgerCommit, LedgerStore, UsageChange, UsageEvent } from "@quotacast/core";
+import type { DayTotals } from "./day-totals";
 import type { Db } from "./open";
 
 interface EventRow {
@@ -52,11 +53,40 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly listeners: CommitListener[] = [];
   private stopped = false;
   private readonly statements: ReturnType<SqliteLedgerStore["prepare"]>;
-  private readonly applyCommit: (commit: LedgerCommit) => UsageChange[];
+  private readonly applyCommit: ReturnType<typeof this.transaction>;
+  /**
+   * Every key written since the table was seen empty, or null once it held events before:
+   * a first ingest then needs no lookup for keys it has never written (most of them).
+   */
+  private writtenSinceEmpty: Set<string> | null;
+  /** `PRAGMA data_version` when `writtenSinceEmpty` was last known complete. */
+  private dataVersion: number;
 
-  constructor(private readonly db: Db) {
+  /** `dayTotals`: per-day totals moved in the same transaction as each commit. */
+  constructor(
+    private readonly db: Db,
+    private readonly dayTotals: DayTotals | null = null,
+  ) {
     this.statements = this.prepare();
-    this.applyCommit = db.transaction((commit: LedgerCommit) => this.write(commit));
+    this.applyCommit = this.transaction();
+    this.writtenSinceEmpty = this.statements.any.get() === undefined ? new Set() : null;
+    this.dataVersion = this.readDataVersion();
+  }
+
+  private transaction() {
+    return this.db.transaction((commit: LedgerCommit) => this.write(commit));
+  }
+
+  private readDataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
+  }
+
+  /** The keys written since empty, unless another connection has committed since (then unknown). */
+  private writtenKeys(): Set<string> | null {
+    if (this.writtenSinceEmpty !== null && this.readDataVersion() !== this.dataVersion) {
+      this.writtenSinceEmpty = null;
+    }
+    return this.writtenSinceEmpty;
   }
 
   private prepare() {
@@ -67,6 +97,7 @@ export class SqliteLedgerStore implements LedgerStore {
       all: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events`),
       since: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE timestamp_ms >= ?`),
       count: db.prepare("SELECT count(*) AS n FROM ledger_events"),
+      any: db.prepare("SELECT 1 FROM ledger_events LIMIT 1"),
       putEvent: db.prepare(
         `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ` +
           "(@key, @timestamp_ms, @model, @session_id, @project, @input_tokens, @output_tokens, " +
@@ -102,7 +133,9 @@ export class SqliteLedgerStore implements LedgerStore {
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
     this.throwIfStopped();
     const found = new Map<string, UsageEvent>();
+    const written = this.writtenKeys();
     for (const key of keys) {
+      if (written !== null && !written.has(key)) continue;
       const row = this.statements.event.get(key) as EventRow | undefined;
       if (row) found.set(key, rowToEvent(row));
     }
@@ -111,7 +144,8 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async commit(commit: LedgerCommit): Promise<void> {
     this.throwIfStopped();
-    const changes = this.applyCommit(commit);
+    // IMMEDIATE: the write lock from the start, so no other writer commits during `write`.
+    const changes = this.applyCommit.immediate(commit);
     for (const listener of this.listeners) listener(changes);
   }
 
@@ -122,6 +156,11 @@ export class SqliteLedgerStore implements LedgerStore {
   /** Streams every stored event without holding them all in memory. */
   forEachEvent(visit: (event: UsageEvent) => void): void {
     for (const row of this.statements.all.iterate() as IterableIterator<EventRow>) visit(rowToEvent(row));
+  }
+
+  /** Every stored event, one row at a time (for rebuilding aggregates). */
+  *iterateEvents(): IterableIterator<UsageEvent> {
+    for (const row of this.statements.all.iterate() as IterableIterator<EventRow>) yield rowToEvent(row);
   }
 
   /** Events with `timestampMs >= sinceMs`. */
@@ -147,11 +186,15 @@ export class SqliteLedgerStore implements LedgerStore {
       });
     }
     const changes: UsageChange[] = [];
+    const written = this.writtenKeys(); // inside the transaction: no other writer until it ends
     for (const event of commit.events) {
-      const before = s.event.get(event.key) as EventRow | undefined;
+      const seen = written === null || written.has(event.key);
+      const before = seen ? (s.event.get(event.key) as EventRow | undefined) : undefined;
       s.putEvent.run(eventToRow(event));
+      written?.add(event.key);
       changes.push({ previous: before ? rowToEvent(before) : null, current: event });
     }
+    this.dayTotals?.apply(changes);
     return changes;
   }
 

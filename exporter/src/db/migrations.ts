@@ -81,6 +81,29 @@ const MIGRATIONS: Migration[] = [
       );
     `);
   },
+  // 3: per-day totals by zone, project and model, kept with each ledger commit (db/day-totals.ts).
+  (db) => {
+    db.exec(`
+      CREATE TABLE usage_day_zones (
+        timezone TEXT PRIMARY KEY,
+        prices TEXT NOT NULL
+      );
+      CREATE TABLE usage_day_totals (
+        timezone TEXT NOT NULL,
+        day TEXT NOT NULL,
+        project TEXT NOT NULL,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_creation_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL,
+        unpriced_events INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (timezone, day, project, model)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

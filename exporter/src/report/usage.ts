@@ -5,6 +5,11 @@
  */
 import {
   addEventTokens,
+  DEFAULT_WEEK_STARTS_ON,
+  periodFromModels,
+  weekStartKey,
+  type ModelUsage,
+  type Period,
   BLOCK_LENGTH_MS,
   buildBlocks,
   dayKey,
@@ -36,6 +41,53 @@ export function filterEvents(events: readonly UsageEvent[], filter: EventFilter)
     const day = dayKey(e.timestampMs, filter.timezone);
     return (since === null || day >= since) && (until === null || day <= until);
   });
+}
+
+/** A stored per-day total (db/day-totals.ts): one day of a zone, one project, one model. */
+export interface DayModelTotals {
+  day: string;
+  project: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  unpricedEvents: number;
+}
+
+/**
+ * Days, weeks or months from per-day totals, as `aggregateByPeriod` makes them from events
+ * (same labels, model order and unknown costs); rows of other projects are left out.
+ */
+export function periodsFromDayTotals(
+  rows: readonly DayModelTotals[],
+  opts: { period: Period; project?: string },
+): PeriodUsage[] {
+  const groups = new Map<string, Map<string, ModelUsage>>();
+  for (const row of rows) {
+    if (opts.project !== undefined && row.project !== opts.project) continue;
+    const label =
+      opts.period === "day"
+        ? row.day
+        : opts.period === "week"
+          ? weekStartKey(row.day, DEFAULT_WEEK_STARTS_ON)
+          : row.day.slice(0, 7);
+    let models = groups.get(label);
+    if (!models) groups.set(label, (models = new Map()));
+    let model = models.get(row.model);
+    if (!model) {
+      model = { model: row.model, ...zeroTokenTotals(), costUsd: 0 };
+      models.set(row.model, model);
+    }
+    model.inputTokens += row.inputTokens;
+    model.outputTokens += row.outputTokens;
+    model.cacheCreationTokens += row.cacheCreationTokens;
+    model.cacheReadTokens += row.cacheReadTokens;
+    model.totalTokens += row.inputTokens + row.outputTokens + row.cacheCreationTokens + row.cacheReadTokens;
+    model.costUsd = row.unpricedEvents > 0 || model.costUsd === null ? null : model.costUsd + row.costUsd;
+  }
+  return [...groups.keys()].sort().map((label) => periodFromModels(label, [...groups.get(label)!.values()]));
 }
 
 export interface SessionReport {

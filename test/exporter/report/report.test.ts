@@ -362,3 +362,81 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
     expect(JSON.parse(out.stdout)).toMatchObject({ daily: [], totals: { totalTokens: 0, totalCost: 0 } });
   });
 });
+
+describe("daily, weekly and monthly from stored per-day totals", () => {
+  function line(id: string, output: number, timestamp: string, sidechain = false): string {
+    return (
+      JSON.stringify({
+        type: "assistant",
+        timestamp,
+        sessionId: "s1",
+        requestId: `req_${id}`,
+        isSidechain: sidechain,
+        cwd: "/home/me/app",
+        version: "2.1.3",
+        message: {
+          id: `msg_${id}`,
+          model: "claude-sonnet-4-5-20250929",
+          usage: {
+            input_tokens: 5,
+            output_tokens: output,
+            cache_read_input_tokens: 100,
+            cache_creation_input_tokens: 0,
+          },
+        },
+      }) + "\n"
+    );
+  }
+
+  it("keeps the largest copy across files and later runs, and the totals of deleted files", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-report-days-"));
+    const project = path.join(dir, "projects", "-home-me-app");
+    fs.mkdirSync(project, { recursive: true });
+    try {
+      const a = path.join(project, "a.jsonl");
+      const b = path.join(project, "b.jsonl");
+      fs.writeFileSync(
+        a,
+        line("1", 10, "2026-11-01T23:30:00.000Z") + line("2", 7, "2026-11-02T10:00:00.000Z"),
+      );
+      const daily = async (...extra: string[]) =>
+        (await reportJson(["daily", "--config-dir", dir, "-z", "UTC", ...extra])) as {
+          daily: { date: string; outputTokens: number; totalCost: number }[];
+          totals: TokenRow;
+        };
+      expect((await daily()).daily.map((d) => [d.date, d.outputTokens])).toEqual([
+        ["2026-11-01", 10],
+        ["2026-11-02", 7],
+      ]);
+      // A later, larger copy of message 1 in another file wins; a smaller copy of 2 does not.
+      fs.writeFileSync(
+        b,
+        line("1", 40, "2026-11-01T23:30:01.000Z", true) + line("2", 3, "2026-11-02T10:00:01.000Z"),
+      );
+      const after = await daily();
+      expect(after.daily.map((d) => [d.date, d.outputTokens])).toEqual([
+        ["2026-11-01", 40],
+        ["2026-11-02", 7],
+      ]);
+      // The same totals as the commands that read every event.
+      const sessions = await reportJson(["session", "--config-dir", dir, "-z", "UTC"]);
+      expect(tokensOf(after.totals)).toEqual(tokensOf(sessions.totals));
+      expect(after.totals.totalCost).toBeCloseTo(sessions.totals.totalCost, 12);
+      // Claude Code deletes old transcripts: the totals stay.
+      fs.rmSync(a);
+      fs.rmSync(b);
+      expect(tokensOf((await daily()).totals)).toEqual(tokensOf(after.totals));
+      // Another zone is built once from the stored winners: 23:30 UTC is the next day in Tokyo.
+      const tokyo = (await reportJson(["daily", "--config-dir", dir, "-z", "Asia/Tokyo"])) as {
+        daily: { date: string; outputTokens: number }[];
+        totals: TokenRow;
+      };
+      expect(tokyo.daily.map((d) => [d.date, d.outputTokens])).toEqual([["2026-11-02", 47]]);
+      expect(tokensOf(tokyo.totals)).toEqual(tokensOf(after.totals));
+      const month = await reportJson(["monthly", "--config-dir", dir, "-z", "UTC", "--since", "2026-11-02"]);
+      expect(month.totals.outputTokens).toBe(7);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

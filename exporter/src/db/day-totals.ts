@@ -1,0 +1,161 @@
+/**
+ * Per-day totals (per calendar day of a time zone, project and model) kept next to the
+ * ledger's winners and updated in the same transaction as each commit: `quotacast daily`,
+ * `weekly` and `monthly` read these few hundred rows instead of every event.
+ *
+ * Exactness: the ledger still keeps one winner per dedup key (largest copy wins, across files
+ * and later reads); every commit hands over (previous winner, new winner) pairs and the totals
+ * move by exactly their difference. Costs are summed per event at ingest with the bundled
+ * price table; a table written with other prices, or a zone not kept yet, is rebuilt once
+ * from the stored winners.
+ */
+import { createHash } from "node:crypto";
+import { bundledPriceTable, costUsd, dayKey, type UsageChange, type UsageEvent } from "@quotacast/core";
+import type { Db } from "./open";
+
+/** One stored row: a day of one zone, one project, one model. */
+export interface DayTotalRow {
+  day: string;
+  project: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** Sum of the priced events' costs. */
+  costUsd: number;
+  /** Events without a price (their model has none): the row's cost is then unknown. */
+  unpricedEvents: number;
+  events: number;
+}
+
+interface Delta {
+  zone: string;
+  day: string;
+  project: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+  cost: number;
+  unpriced: number;
+  events: number;
+}
+
+let pricesFingerprint: string | null = null;
+
+/** Changes when the bundled prices change, so totals priced with old prices are rebuilt. */
+function currentPricesFingerprint(): string {
+  pricesFingerprint ??= createHash("sha256")
+    .update(JSON.stringify(bundledPriceTable()))
+    .digest("hex")
+    .slice(0, 16);
+  return pricesFingerprint;
+}
+
+export class DayTotals {
+  private zones: string[];
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      zones: db.prepare("SELECT timezone, prices FROM usage_day_zones"),
+      putZone: db.prepare("INSERT OR REPLACE INTO usage_day_zones (timezone, prices) VALUES (?, ?)"),
+      clearZone: db.prepare("DELETE FROM usage_day_totals WHERE timezone = ?"),
+      add: db.prepare(
+        "INSERT INTO usage_day_totals (timezone, day, project, model, input_tokens, output_tokens, " +
+          "cache_creation_tokens, cache_read_tokens, cost_usd, unpriced_events, events) " +
+          "VALUES (@zone, @day, @project, @model, @input, @output, @cacheCreation, @cacheRead, @cost, @unpriced, @events) " +
+          "ON CONFLICT (timezone, day, project, model) DO UPDATE SET " +
+          "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, " +
+          "cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, " +
+          "cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cost_usd = cost_usd + excluded.cost_usd, " +
+          "unpriced_events = unpriced_events + excluded.unpriced_events, events = events + excluded.events",
+      ),
+      prune: db.prepare("DELETE FROM usage_day_totals WHERE timezone = ? AND events = 0"),
+      rows: db.prepare(
+        "SELECT day, project, model, input_tokens AS inputTokens, output_tokens AS outputTokens, " +
+          "cache_creation_tokens AS cacheCreationTokens, cache_read_tokens AS cacheReadTokens, " +
+          "cost_usd AS costUsd, unpriced_events AS unpricedEvents, events FROM usage_day_totals " +
+          "WHERE timezone = ? AND day >= ? AND day <= ? ORDER BY day",
+      ),
+    };
+    this.zones = this.currentZones();
+  }
+
+  /**
+   * Keeps totals for `zone` from now on; the first time (or after a price change), builds
+   * them from `allEvents` (the stored winners) in one transaction.
+   */
+  ensureZone(zone: string, allEvents: () => Iterable<UsageEvent>): void {
+    if (this.zones.includes(zone)) return;
+    this.db.transaction(() => {
+      this.statements.clearZone.run(zone);
+      const deltas = new Map<string, Delta>();
+      for (const event of allEvents()) addDelta(deltas, zone, event, 1);
+      for (const delta of deltas.values()) this.statements.add.run(delta);
+      this.statements.putZone.run(zone, currentPricesFingerprint());
+    })();
+    this.zones = this.currentZones();
+  }
+
+  /** Moves the totals of every kept zone by these changes; call inside the commit's transaction. */
+  apply(changes: readonly UsageChange[]): void {
+    if (this.zones.length === 0 || changes.length === 0) return;
+    for (const zone of this.zones) {
+      const deltas = new Map<string, Delta>();
+      for (const change of changes) {
+        if (change.previous) addDelta(deltas, zone, change.previous, -1);
+        addDelta(deltas, zone, change.current, 1);
+      }
+      for (const delta of deltas.values()) this.statements.add.run(delta);
+      this.statements.prune.run(zone);
+    }
+  }
+
+  /** Rows of `zone` between two days (inclusive, `YYYY-MM-DD`), oldest first. */
+  rows(zone: string, sinceDay = "0000-00-00", untilDay = "9999-99-99"): DayTotalRow[] {
+    return this.statements.rows.all(zone, sinceDay, untilDay) as DayTotalRow[];
+  }
+
+  /** Zones kept with the current prices (others are dropped, to be rebuilt when asked for). */
+  private currentZones(): string[] {
+    const fingerprint = currentPricesFingerprint();
+    const zones: string[] = [];
+    for (const row of this.statements.zones.all() as { timezone: string; prices: string }[]) {
+      if (row.prices === fingerprint) zones.push(row.timezone);
+    }
+    return zones;
+  }
+}
+
+function addDelta(deltas: Map<string, Delta>, zone: string, event: UsageEvent, sign: 1 | -1): void {
+  const day = dayKey(event.timestampMs, zone);
+  const id = `${day}\u0000${event.project}\u0000${event.model}`;
+  let delta = deltas.get(id);
+  if (!delta) {
+    delta = {
+      zone,
+      day,
+      project: event.project,
+      model: event.model,
+      input: 0,
+      output: 0,
+      cacheCreation: 0,
+      cacheRead: 0,
+      cost: 0,
+      unpriced: 0,
+      events: 0,
+    };
+    deltas.set(id, delta);
+  }
+  delta.input += sign * event.inputTokens;
+  delta.output += sign * event.outputTokens;
+  delta.cacheCreation += sign * event.cacheCreationTokens;
+  delta.cacheRead += sign * event.cacheReadTokens;
+  const cost = costUsd(event);
+  if (cost === null) delta.unpriced += sign;
+  else delta.cost += sign * cost;
+  delta.events += sign;
+}
