@@ -3,7 +3,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensurePrivateDir } from "../private-files";
 
-export function writeFileAtomic(file: string, data: string | Buffer, mode?: number): void {
+/**
+ * Replaces `file` with `data`. `mode` is the new file's mode (default 0666 less the umask);
+ * `owner`, when given, is set on the temp file before the rename (EPERM when not allowed).
+ */
+export function writeFileAtomic(
+  file: string,
+  data: string | Buffer,
+  mode?: number,
+  owner?: { uid: number; gid: number },
+): void {
   const dir = path.dirname(file);
   ensurePrivateDir(dir);
   const temp = path.join(
@@ -12,6 +21,9 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode?: numb
   );
   try {
     fs.writeFileSync(temp, data, mode === undefined ? undefined : { mode });
+    // The umask may have taken bits away from the mode asked for.
+    if (mode !== undefined) fs.chmodSync(temp, mode);
+    if (owner !== undefined) fs.chownSync(temp, owner.uid, owner.gid);
     fs.renameSync(temp, file);
   } catch (err) {
     try {

@@ -1,12 +1,24 @@
 /**
  * `quotacast statusline install | uninstall`: edits Claude Code's settings.json
- * surgically (only the bytes of `statusLine` change), keeps a backup, wraps a statusline
- * command the user already has, and undoes all of it byte for byte.
+ * surgically with jsonc-parser (only the bytes of `statusLine` change), keeps one backup,
+ * wraps a statusline command the user already has, and undoes all of it byte for byte.
+ * The file is written through a symlink (dotfiles managers) with its mode and owner kept,
+ * and a file without its owner's write bit is refused.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import {
+  applyEdits,
+  findNodeAtLocation,
+  format,
+  getNodeValue,
+  modify,
+  parseTree,
+  type FormattingOptions,
+  type JSONPath,
+  type Node,
+} from "jsonc-parser";
 import { writeFileAtomic } from "./atomic-write";
-import { parseWithSpans, member, type JsonNode } from "./json-spans";
 import { installRecordPath, settingsFilePath, type Env } from "./paths";
 import { decodeWrapped, encodeWrapped } from "./wrap";
 
@@ -56,19 +68,78 @@ function readText(file: string): string | null {
   }
 }
 
-function fileMode(file: string): number | undefined {
+/** The file a (chain of) symlink(s) points to, existing or not; `file` itself when not a link. */
+function throughLinks(file: string): string {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = fs.lstatSync(current).isSymbolicLink();
+    } catch {
+      return current;
+    }
+    if (!isLink) return current;
+    current = path.resolve(path.dirname(current), fs.readlinkSync(current));
+  }
+  throw new Error(`${file}: too many levels of symbolic links`);
+}
+
+/**
+ * Why `file` must not be written, or null. As editors do, a file without its owner's write
+ * bit is refused, even for root (who could write it anyway).
+ */
+function refusal(file: string): string | null {
+  const target = throughLinks(file);
+  let mode: number;
   try {
-    return fs.statSync(file).mode & 0o777;
+    mode = fs.statSync(target).mode & 0o777;
   } catch {
-    return undefined;
+    return null; // absent: it will be created
+  }
+  if ((mode & 0o200) !== 0) return null;
+  const where = target === file ? file : `${file} (a link to ${target})`;
+  return `${where} is read-only (mode ${mode.toString(8).padStart(4, "0")}); make it writable first, nothing was changed`;
+}
+
+/**
+ * Writes `text` to `file` through any symlink (the link stays a link), keeping the
+ * target's mode and owner: a temp file beside the target, renamed over it. Where the
+ * owner cannot be kept that way (someone else's file we may write), it is written in place.
+ */
+function writeThrough(file: string, text: string): void {
+  const target = throughLinks(file);
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(target);
+  } catch {
+    st = null;
+  }
+  if (!st) {
+    writeFileAtomic(target, text, 0o600);
+    return;
+  }
+  try {
+    writeFileAtomic(target, text, st.mode & 0o777, { uid: st.uid, gid: st.gid });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") throw err;
+    fs.writeFileSync(target, text);
   }
 }
 
-function backup(file: string, nowMs: number): string | null {
-  if (!fs.existsSync(file)) return null;
-  const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, "-");
-  const target = `${file}.quotacast-backup-${stamp}`;
-  fs.copyFileSync(file, target);
+/** The one backup: settings.json as it was before quotacast's latest change to it. */
+export function backupPath(file: string): string {
+  return `${file}.quotacast-backup`;
+}
+
+function backup(file: string, text: string): string {
+  const target = backupPath(file);
+  let mode = 0o600;
+  try {
+    mode = fs.statSync(throughLinks(file)).mode & 0o600;
+  } catch {
+    // keep 0600
+  }
+  writeFileAtomic(target, text, mode);
   return target;
 }
 
@@ -79,39 +150,74 @@ function occurrences(text: string, part: string): number {
   return count;
 }
 
-function parseSettings(text: string): JsonNode | string {
+function parseSettings(text: string): Node | string {
   try {
     JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
     return `settings.json is not valid JSON (${err instanceof Error ? err.message : "parse error"}); fix it first, nothing was changed`;
   }
-  const root = parseWithSpans(text);
-  return root.kind === "object" ? root : "settings.json is not a JSON object; nothing was changed";
+  const root = parseTree(text);
+  return root?.type === "object" ? root : "settings.json is not a JSON object; nothing was changed";
 }
 
-/** Indentation of the root's members ('' when written on one line) and the line ending. */
-function layout(text: string, root: JsonNode): { indent: string; eol: string } {
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const first = root.members?.[0];
-  if (!first) return { indent: "", eol };
-  const before = text.slice(root.start + 1, first.keyStart);
+/**
+ * How the file is laid out, so an inserted member looks like its neighbours; null when
+ * it is written on one line or empty (then the member goes in on that line, unformatted).
+ */
+function layout(text: string, root: Node): FormattingOptions | null {
+  const first = root.children?.[0];
+  if (!first) return null;
+  const before = text.slice(root.offset + 1, first.offset);
   const lastBreak = before.lastIndexOf("\n");
-  return { indent: lastBreak === -1 ? "" : before.slice(lastBreak + 1), eol };
+  if (lastBreak === -1) return null;
+  const indent = before.slice(lastBreak + 1);
+  const tabs = indent.includes("\t");
+  return {
+    insertSpaces: !tabs,
+    tabSize: tabs ? 1 : Math.max(1, indent.length),
+    eol: text.includes("\r\n") ? "\r\n" : "\n",
+  };
 }
 
 function statusLineValue(command: string): Record<string, unknown> {
   return { type: "command", command, padding: 0 };
 }
 
-function formatValue(value: unknown, indent: string, eol: string): string {
-  if (indent === "") return JSON.stringify(value);
-  return JSON.stringify(value, null, indent)
-    .split("\n")
-    .join(eol + indent);
+/** The command string at statusLine.command, or null. */
+function commandAt(root: Node): string | null {
+  const node = findNodeAtLocation(root, ["statusLine", "command"]);
+  return node?.type === "string" ? (getNodeValue(node) as string) : null;
 }
 
-function writeSettings(file: string, text: string): void {
-  writeFileAtomic(file, text, fileMode(file));
+/**
+ * One jsonc-parser edit, applied, with what it replaced (so uninstall can put it back).
+ * With a layout, the new text is formatted like the file; jsonc-parser would also reformat
+ * the rest of the line the edit starts on, so only formatting inside the new text is kept.
+ */
+function edit(
+  text: string,
+  jsonPath: JSONPath,
+  value: unknown,
+  fileLayout: FormattingOptions | null,
+): { next: string; ourText: string; originalText: string } {
+  const edits = modify(text, jsonPath, value, {});
+  if (edits.length !== 1) throw new Error(`expected one edit of settings.json, got ${edits.length}`);
+  const [{ offset, length, content }] = edits;
+  let ourText = content;
+  if (fileLayout !== null) {
+    const unformatted = applyEdits(text, edits);
+    const end = offset + content.length;
+    const inside = format(unformatted, { offset, length: content.length }, fileLayout).filter(
+      (e) => e.offset >= offset && e.offset + e.length <= end,
+    );
+    const grownBy = inside.reduce((sum, e) => sum + e.content.length - e.length, 0);
+    ourText = applyEdits(unformatted, inside).slice(offset, end + grownBy);
+  }
+  return {
+    next: text.slice(0, offset) + ourText + text.slice(offset + length),
+    ourText,
+    originalText: text.slice(offset, offset + length),
+  };
 }
 
 function saveRecord(env: Env, record: InstallRecord): void {
@@ -132,6 +238,8 @@ function loadRecord(env: Env): InstallRecord | null {
 export function installStatusline(opts: InstallOptions): Outcome {
   const nowMs = opts.nowMs ?? Date.now();
   const file = settingsFilePath(opts.env);
+  const refused = refusal(file);
+  if (refused) return { ok: false, message: refused };
   const text = readText(file);
   const base = { version: 1 as const, settingsPath: file, installedAtMs: nowMs };
 
@@ -144,69 +252,39 @@ export function installStatusline(opts: InstallOptions): Outcome {
       originalText: "",
       originalCommand: null,
     });
-    writeSettings(file, created);
+    writeThrough(file, created);
     return { ok: true, message: `created ${file} with quotacast's statusline` };
   }
   const root = parseSettings(text);
   if (typeof root === "string") return { ok: false, message: root };
 
-  const existing = member(root, "statusLine");
-  const commandNode =
-    existing && existing.value.kind === "object" ? member(existing.value, "command") : undefined;
-  if (commandNode && commandNode.value.kind === "string") {
-    const original = JSON.parse(text.slice(commandNode.value.start, commandNode.value.end)) as string;
-    if (isOurCommand(original)) return { ok: true, message: "quotacast's statusline is already installed" };
+  const original = commandAt(root);
+  if (original !== null && isOurCommand(original))
+    return { ok: true, message: "quotacast's statusline is already installed" };
+  const fileLayout = layout(text, root);
+  let change: ReturnType<typeof edit>;
+  let record: Pick<InstallRecord, "mode" | "originalCommand">;
+  let message: string;
+  if (original !== null) {
     const ours =
       original.trim() === "" ? opts.command : `${opts.command} ${WRAP_FLAG} ${encodeWrapped(original)}`;
-    const ourText = JSON.stringify(ours);
-    const originalText = text.slice(commandNode.value.start, commandNode.value.end);
-    const next = text.slice(0, commandNode.value.start) + ourText + text.slice(commandNode.value.end);
-    const saved = backup(file, nowMs);
-    saveRecord(opts.env, { ...base, mode: "replaced", ourText, originalText, originalCommand: original });
-    writeSettings(file, next);
-    return {
-      ok: true,
-      message: `installed; your statusline command runs first, then quotacast's (backup: ${saved})`,
-    };
+    change = edit(text, ["statusLine", "command"], ours, null);
+    record = { mode: "replaced", originalCommand: original };
+    message = "installed; your statusline command runs first, then quotacast's";
+  } else {
+    // No statusLine, or one without a command string: statusLine gets our whole value.
+    const existing = findNodeAtLocation(root, ["statusLine"]) !== undefined;
+    change = edit(text, ["statusLine"], statusLineValue(opts.command), fileLayout);
+    record = { mode: existing ? "replaced" : "inserted", originalCommand: null };
+    message = "installed";
   }
-
-  const { indent, eol } = layout(text, root);
-  if (existing) {
-    // statusLine without a command string: replace its whole value.
-    const ourText = formatValue(statusLineValue(opts.command), indent, eol);
-    const originalText = text.slice(existing.value.start, existing.value.end);
-    const next = text.slice(0, existing.value.start) + ourText + text.slice(existing.value.end);
-    const saved = backup(file, nowMs);
-    saveRecord(opts.env, { ...base, mode: "replaced", ourText, originalText, originalCommand: null });
-    writeSettings(file, next);
-    return { ok: true, message: `installed (backup: ${saved})` };
-  }
-
-  const last = root.members?.[root.members.length - 1];
-  const memberText = `"statusLine": ${formatValue(statusLineValue(opts.command), indent, eol)}`;
-  const ourText = last ? (indent === "" ? `, ${memberText}` : `,${eol}${indent}${memberText}`) : memberText;
-  const at = last ? last.value.end : root.start + 1;
-  const next = text.slice(0, at) + ourText + text.slice(at);
-  const saved = backup(file, nowMs);
-  saveRecord(opts.env, { ...base, mode: "inserted", ourText, originalText: "", originalCommand: null });
-  writeSettings(file, next);
-  return { ok: true, message: `installed (backup: ${saved})` };
-}
-
-/** Removes member `key` and its separating comma, leaving every other byte in place. */
-function removeMember(text: string, root: JsonNode, key: string): string {
-  const members = root.members ?? [];
-  const index = members.findIndex((m) => m === member(root, key));
-  if (index === -1) return text;
-  const target = members[index];
-  if (index > 0) return text.slice(0, members[index - 1].value.end) + text.slice(target.value.end);
-  const following = members[index + 1];
-  if (following) return text.slice(0, target.keyStart) + text.slice(following.keyStart);
-  return text.slice(0, target.keyStart) + text.slice(target.value.end);
+  const saved = backup(file, text);
+  saveRecord(opts.env, { ...base, ...record, ourText: change.ourText, originalText: change.originalText });
+  writeThrough(file, change.next);
+  return { ok: true, message: `${message} (backup: ${saved})` };
 }
 
 export function uninstallStatusline(opts: { env: Env; nowMs?: number }): Outcome {
-  const nowMs = opts.nowMs ?? Date.now();
   const record = loadRecord(opts.env);
   const file = record?.settingsPath ?? settingsFilePath(opts.env);
   const text = readText(file);
@@ -215,18 +293,20 @@ export function uninstallStatusline(opts: { env: Env; nowMs?: number }): Outcome
     forget();
     return { ok: true, message: `${file} does not exist; nothing to undo` };
   }
+  const refused = refusal(file);
+  if (refused) return { ok: false, message: refused };
 
   if (record) {
     if (record.mode === "created" && text === record.ourText) {
-      fs.rmSync(file);
+      fs.rmSync(throughLinks(file));
       forget();
       return { ok: true, message: `removed ${file} (install had created it)` };
     }
     if (record.mode !== "created" && occurrences(text, record.ourText) === 1) {
       const at = text.indexOf(record.ourText);
       const next = text.slice(0, at) + record.originalText + text.slice(at + record.ourText.length);
-      backup(file, nowMs);
-      writeSettings(file, next);
+      backup(file, text);
+      writeThrough(file, next);
       forget();
       return { ok: true, message: "quotacast's statusline removed; settings.json restored" };
     }
@@ -235,24 +315,18 @@ export function uninstallStatusline(opts: { env: Env; nowMs?: number }): Outcome
   // Edited since install (or no record): find our statusLine and undo by structure.
   const root = parseSettings(text);
   if (typeof root === "string") return { ok: false, message: root };
-  const existing = member(root, "statusLine");
-  const commandNode =
-    existing && existing.value.kind === "object" ? member(existing.value, "command") : undefined;
-  const command =
-    commandNode && commandNode.value.kind === "string"
-      ? (JSON.parse(text.slice(commandNode.value.start, commandNode.value.end)) as string)
-      : null;
-  if (!commandNode || command === null || !isOurCommand(command)) {
+  const command = commandAt(root);
+  if (command === null || !isOurCommand(command)) {
     forget();
     return { ok: true, message: "quotacast's statusline is not installed; settings.json left as is" };
   }
   const original = record?.originalCommand ?? wrappedCommandOf(command);
   const next =
     original !== null
-      ? text.slice(0, commandNode.value.start) + JSON.stringify(original) + text.slice(commandNode.value.end)
-      : removeMember(text, root, "statusLine");
-  backup(file, nowMs);
-  writeSettings(file, next);
+      ? edit(text, ["statusLine", "command"], original, null).next
+      : edit(text, ["statusLine"], undefined, null).next;
+  backup(file, text);
+  writeThrough(file, next);
   forget();
   return {
     ok: true,

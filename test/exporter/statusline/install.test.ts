@@ -158,3 +158,100 @@ test("the installed command runs this node and the real cli.js, found through np
   expect(isOurCommand("quotacast statusline --wrap abc")).toBe(true);
   expect(isOurCommand("~/bin/ccstatusline")).toBe(false);
 });
+
+describe("how settings.json is written", () => {
+  const original = SETTINGS_VARIANTS["two spaces, odd key order, no statusLine"];
+
+  test("through a symlink (dotfiles managers): the link stays a link, its target is edited and restored", () => {
+    const dotfiles = path.join(dir, "dotfiles", "claude");
+    fs.mkdirSync(dotfiles, { recursive: true });
+    const target = path.join(dotfiles, "settings.json");
+    fs.writeFileSync(target, original, { mode: 0o640 });
+    fs.chmodSync(target, 0o640);
+    fs.symlinkSync(path.relative(claudeDir, target), settings);
+
+    expect(installStatusline({ env, command: OUR_COMMAND }).ok).toBe(true);
+    expect(fs.lstatSync(settings).isSymbolicLink()).toBe(true);
+    expect(fs.realpathSync(settings)).toBe(fs.realpathSync(target));
+    expect(isOurCommand(JSON.parse(fs.readFileSync(target, "utf8")).statusLine.command)).toBe(true);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o640);
+    // Nothing left in the dotfiles repo but the file itself.
+    expect(fs.readdirSync(dotfiles)).toEqual(["settings.json"]);
+
+    expect(uninstallStatusline({ env }).ok).toBe(true);
+    expect(fs.lstatSync(settings).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target)).toEqual(Buffer.from(original));
+  });
+
+  test("keeps the file's mode and owner", () => {
+    fs.writeFileSync(settings, original);
+    fs.chmodSync(settings, 0o664);
+    const owner = { uid: 4321, gid: 4322 };
+    const canChown = process.getuid?.() === 0;
+    if (canChown) fs.chownSync(settings, owner.uid, owner.gid);
+    const before = fs.statSync(settings);
+
+    installStatusline({ env, command: OUR_COMMAND });
+    const after = fs.statSync(settings);
+    expect(after.ino).not.toBe(before.ino); // replaced atomically, not rewritten in place
+    expect(after.mode & 0o777).toBe(0o664);
+    expect({ uid: after.uid, gid: after.gid }).toEqual({ uid: before.uid, gid: before.gid });
+    if (canChown) expect(after.uid).toBe(owner.uid);
+    uninstallStatusline({ env });
+    const restored = fs.statSync(settings);
+    expect(restored.mode & 0o777).toBe(0o664);
+    expect({ uid: restored.uid, gid: restored.gid }).toEqual({ uid: before.uid, gid: before.gid });
+  });
+
+  test("a file without its owner's write bit is refused, even for root; nothing is written", async () => {
+    fs.writeFileSync(settings, original);
+    fs.chmodSync(settings, 0o444);
+    const output: string[] = [];
+    const code = await run(["install"], {
+      stdin: process.stdin,
+      write: (t) => output.push(t),
+      env,
+      nowMs: () => 0,
+    });
+    expect(code).toBe(1);
+    expect(output.join("")).toMatch(/read-only \(mode 0444\).*nothing was changed/);
+    expect(fs.readFileSync(settings, "utf8")).toBe(original);
+    expect(fs.readdirSync(claudeDir)).toEqual(["settings.json"]);
+
+    // Installed while writable, then made read-only: uninstall refuses too.
+    fs.chmodSync(settings, 0o644);
+    installStatusline({ env, command: OUR_COMMAND });
+    const installed = fs.readFileSync(settings, "utf8");
+    fs.chmodSync(settings, 0o444);
+    const out = uninstallStatusline({ env });
+    expect(out.ok).toBe(false);
+    expect(out.message).toMatch(/read-only/);
+    expect(fs.readFileSync(settings, "utf8")).toBe(installed);
+  });
+
+  test("a read-only target behind a symlink is refused", () => {
+    const target = path.join(dir, "store", "settings.json");
+    fs.mkdirSync(path.dirname(target));
+    fs.writeFileSync(target, original);
+    fs.chmodSync(target, 0o444);
+    fs.symlinkSync(target, settings);
+    const out = installStatusline({ env, command: OUR_COMMAND });
+    expect(out.ok).toBe(false);
+    expect(out.message).toContain(`a link to ${target}`);
+    expect(fs.readFileSync(target, "utf8")).toBe(original);
+  });
+
+  test("one backup, however many runs", () => {
+    fs.writeFileSync(settings, original);
+    for (let run = 0; run < 3; run++) {
+      installStatusline({ env, command: OUR_COMMAND, nowMs: run * 1000 });
+      uninstallStatusline({ env, nowMs: run * 1000 + 500 });
+    }
+    installStatusline({ env, command: OUR_COMMAND, nowMs: 9000 });
+    const backups = fs.readdirSync(claudeDir).filter((f) => f.includes("quotacast-backup"));
+    expect(backups).toEqual(["settings.json.quotacast-backup"]);
+    // The file as it was before the latest change.
+    expect(fs.readFileSync(path.join(claudeDir, backups[0]), "utf8")).toBe(original);
+    expect(fs.readdirSync(claudeDir).sort()).toEqual(["settings.json", "settings.json.quotacast-backup"]);
+  });
+});
