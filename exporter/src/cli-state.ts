@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { UsageLedger, defaultScanThreads, type SnapshotHistory } from "@quotacast/core";
+import { UsageLedger, defaultScanThreads, type RefreshProgress, type SnapshotHistory } from "@quotacast/core";
 import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { DayTotals } from "./db/day-totals";
 import { SqliteLedgerStore } from "./db/ledger-store";
@@ -33,13 +33,24 @@ export function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessE
   return path.join(path.dirname(defaultDbPath(env)), `cli-${hash}.db`);
 }
 
-export function openCliState(configDirs: string[], dbPath = cliStatePath(configDirs)): CliState {
-  const db: Db = openDatabase(dbPath, { integrityCheck: false });
+export interface CliStateOptions {
+  dbPath?: string;
+  /** A first scan's progress (the commands' stderr progress line). */
+  onProgress?: (progress: RefreshProgress) => void;
+}
+
+export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
+  const db: Db = openDatabase(opts.dbPath ?? cliStatePath(configDirs), { integrityCheck: false });
   const dayTotals = new DayTotals(db);
   const store = new SqliteLedgerStore(db, dayTotals);
   return {
     // A first run reads the whole history: in worker threads, one per core.
-    ledger: new UsageLedger({ configDirs, store, parallel: { threads: defaultScanThreads() } }),
+    ledger: new UsageLedger({
+      configDirs,
+      store,
+      parallel: { threads: defaultScanThreads() },
+      onProgress: opts.onProgress,
+    }),
     store,
     dayTotals,
     history: new SqliteSnapshotHistory(db),

@@ -57,6 +57,13 @@ export interface UsageLedgerOptions {
    * dedup winners are identical. Off by default.
    */
   parallel?: ParallelScanOptions;
+  /** Called after each file a refresh reads, with the bytes read so far and in all (a front's progress line). */
+  onProgress?: (progress: RefreshProgress) => void;
+}
+
+export interface RefreshProgress {
+  bytesDone: number;
+  bytesTotal: number;
 }
 
 interface FileWork {
@@ -79,6 +86,7 @@ export class UsageLedger {
   private readonly commitEveryEvents: number;
   private readonly statConcurrency: number;
   private readonly parallel: ParallelScanOptions | null;
+  private readonly onProgress: ((progress: RefreshProgress) => void) | null;
   /** The chunk buffer of reads in this thread (refreshes never overlap, so one is enough). */
   private scratch: Buffer | null = null;
   private cursors: Map<string, FileCursor> | null = null;
@@ -95,6 +103,7 @@ export class UsageLedger {
     this.commitEveryEvents = opts.commitEveryEvents ?? 5000;
     this.statConcurrency = opts.statConcurrency ?? 256;
     this.parallel = opts.parallel ?? null;
+    this.onProgress = opts.onProgress ?? null;
   }
 
   /** Reads what was appended since the last refresh. Concurrent calls share one run. */
@@ -208,9 +217,18 @@ export class UsageLedger {
   }
 
   private async ingestFiles(work: FileWork[], run: RefreshRun): Promise<void> {
+    const bytesTotal = work.reduce((sum, file) => sum + bytesToRead(file), 0);
+    let bytesDone = 0;
+    const fileDone = (file: FileWork) => {
+      bytesDone += bytesToRead(file);
+      this.onProgress?.({ bytesDone, bytesTotal });
+    };
     const pool = this.startWorkers(work);
     if (pool === null) {
-      for (const file of work) await this.ingestFile(file, run, this.readInThisThread());
+      for (const file of work) {
+        await this.ingestFile(file, run, this.readInThisThread());
+        fileDone(file);
+      }
       return;
     }
     try {
@@ -224,6 +242,7 @@ export class UsageLedger {
         const outcome = (await outcomes.get(file)) as ScanOutcome;
         const read = outcome.kind === "failed" ? this.readInThisThread() : replayOutcome(outcome);
         await this.ingestFile(file, run, read);
+        fileDone(file);
       }
     } finally {
       await pool.close();

@@ -20,6 +20,7 @@ import {
   type PeriodKind,
 } from "../report/ccusage-json";
 import { openCliState } from "../cli-state";
+import { transcriptProgress } from "../terminal/progress";
 import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
 import { blockRows, filterEvents, periodsFromDayTotals, sessionReports } from "../report/usage";
 
@@ -102,19 +103,20 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
   }
   // The CLI's own state (cli-state.ts): deleted transcripts keep their totals, and a repeated
   // run reads only appended bytes.
-  const state = openCliState(opts.configDirs);
+  const progress = transcriptProgress();
+  const state = openCliState(opts.configDirs, { onProgress: progress.update });
   try {
     if (opts.kind === "daily" || opts.kind === "weekly" || opts.kind === "monthly") {
       // Per-day totals kept with every commit: a warm run reads a few hundred rows, not every event.
       state.dayTotals.ensureZone(opts.timezone, () => state.store.iterateEvents());
-      await state.ledger.refresh();
+      await state.ledger.refresh().finally(progress.done);
       const rows = state.dayTotals.rows(opts.timezone, opts.sinceDay, opts.untilDay);
       const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
       const periods = periodsFromDayTotals(rows, { period, project: opts.project });
       io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics()));
       return 0;
     }
-    await state.ledger.refresh();
+    await state.ledger.refresh().finally(progress.done);
     const events = filterEvents(await state.ledger.events(), opts);
     io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs()));
     return 0;

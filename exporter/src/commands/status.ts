@@ -24,6 +24,7 @@ import {
 } from "@quotacast/core";
 import { createPollContext } from "../poll-context";
 import { openCliState, type CliState } from "../cli-state";
+import { transcriptProgress } from "../terminal/progress";
 
 const HELP = `usage: quotacast status [options]
 
@@ -66,10 +67,11 @@ async function collectSummary(
   timezone: string,
   limits: LimitsConfig,
 ): Promise<Summary> {
-  const state = openCliState(configDirs);
+  const progress = transcriptProgress();
+  const state = openCliState(configDirs, { onProgress: progress.update });
   try {
     const [, polled] = await Promise.all([
-      state.ledger.refresh(),
+      state.ledger.refresh().finally(progress.done),
       pollConfiguredSources(createPollContext(limits)),
     ]);
     return await summarize(state, polled, timezone);

@@ -28,7 +28,6 @@ export interface FrameOptions {
   updatedAtMs: number;
 }
 
-const LABEL_WIDTH = 9;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -39,7 +38,8 @@ export function watchFrame(summary: Summary, opts: FrameOptions): Line[] {
       ? summary.windows.filter((w) => w.reading.window === "five_hour")
       : summary.windows;
   const head = [headerLine(summary, opts), []];
-  const windowBlocks = windows.map((w) => windowLines(w, opts));
+  const labelWidth = Math.max(9, ...windows.map((w) => windowLabel(w.reading.window).length + 1));
+  const windowBlocks = windows.map((w) => windowLines(w, opts, labelWidth));
   const body = [
     ...usageLines(summary, opts),
     ...organizationLines(summary),
@@ -96,7 +96,7 @@ function planLabel(summary: Summary): string | null {
 }
 
 /** Three lines per window: bar and reset; forecast; burn, pace and reserve. */
-function windowLines(w: WindowSummary, opts: FrameOptions): Line[] {
+function windowLines(w: WindowSummary, opts: FrameOptions, labelWidth: number): Line[] {
   const r = w.reading;
   const f = w.forecast;
   const level = levelOf(r.utilizationRatio, opts.thresholds);
@@ -106,7 +106,7 @@ function windowLines(w: WindowSummary, opts: FrameOptions): Line[] {
       : `resets ${formatDuration(r.resetsAtMs - opts.nowMs)} (${formatClock(r.resetsAtMs, "", opts.nowMs)})`;
   const percent = formatPercent(r.utilizationRatio).padStart(5);
   const tailText = `${percent}  ${reset}`;
-  const barWidth = Math.max(10, Math.min(60, opts.columns - LABEL_WIDTH - tailText.length - 2));
+  const barWidth = Math.max(10, Math.min(60, opts.columns - labelWidth - tailText.length - 2));
   const cells = barCells(
     f
       ? { usedRatio: r.utilizationRatio, p10Ratio: f.p10Ratio, p50Ratio: f.p50Ratio, p90Ratio: f.p90Ratio }
@@ -120,13 +120,13 @@ function windowLines(w: WindowSummary, opts: FrameOptions): Line[] {
     empty: "dim",
   };
   const first: Line = [
-    { text: windowLabel(r.window).padEnd(LABEL_WIDTH).slice(0, LABEL_WIDTH), paint: "bold" },
+    { text: windowLabel(r.window).padEnd(labelWidth), paint: "bold" },
     ...barSegments(cells).map((s) => ({ text: s.text, paint: barPaint[s.cell] })),
     { text: " " },
     { text: percent, paint: levelPaint(level) },
     { text: `  ${reset}` },
   ];
-  const indent = " ".repeat(LABEL_WIDTH);
+  const indent = " ".repeat(labelWidth);
   if (!f)
     return [
       first,
@@ -144,17 +144,24 @@ function windowLines(w: WindowSummary, opts: FrameOptions): Line[] {
   ];
 }
 
+/**
+ * Where the window ends up: its utilization at reset (80% range), or, when running out is more
+ * likely than not, when it hits the limit; never a share above 100%, which cannot be used.
+ */
 function forecastSegments(f: NonNullable<WindowSummary["forecast"]>, opts: FrameOptions): Line {
-  const range = `at reset ~${formatPercent(f.p50Ratio)} (${formatPercent(f.p10Ratio)}-${formatPercent(f.p90Ratio)})`;
   const chance = `${formatPercent(f.exhaustionProbability)} chance of running out`;
-  const when = f.exhaustionAtMs
-    ? ` ~${formatClock(f.exhaustionAtMs.p50Ms, "", opts.nowMs)} (in ${formatDuration(f.exhaustionAtMs.p50Ms - opts.nowMs)})`
-    : "";
-  const risky = f.exhaustionProbability >= 0.5;
-  return [
-    { text: `${range} · ` },
-    { text: chance + when, paint: risky ? "red" : f.exhaustionProbability >= 0.2 ? "yellow" : undefined },
-  ];
+  const paint: Paint | undefined =
+    f.exhaustionProbability >= 0.5 ? "red" : f.exhaustionProbability >= 0.2 ? "yellow" : undefined;
+  if (f.exhaustionAtMs) {
+    const at = f.exhaustionAtMs.p50Ms;
+    return [
+      { text: `limit ~${formatClock(at, "", opts.nowMs)} (in ${formatDuration(at - opts.nowMs)}) · ` },
+      { text: chance, paint },
+    ];
+  }
+  const capped = (ratio: number) => formatPercent(Math.min(1, ratio));
+  const range = `at reset ~${capped(f.p50Ratio)} (${capped(f.p10Ratio)}-${capped(f.p90Ratio)})`;
+  return [{ text: `${range} · ` }, { text: chance, paint }];
 }
 
 /** Burn against the pace that just reaches 100% at reset: %/h for 5 h, %/day for weeks. */
