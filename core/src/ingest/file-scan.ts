@@ -1,6 +1,6 @@
 import type { FilePort } from "../io/ports";
 import { transcriptOrigin } from "./discover";
-import { parseUsageLine, type LineOrigin } from "./parse";
+import { parseUsageLine, type LineBounds, type LineOrigin } from "./parse";
 import { scanUsageLines, type ScanOptions } from "./reader";
 import type { UsageEvent } from "./usage-event";
 
@@ -10,6 +10,8 @@ export interface FileScanRequest {
   configDir: string;
   startOffset: number;
   endOffset: number;
+  /** Lines dated after this are skipped and counted (see LineBounds). */
+  notAfterMs: number;
 }
 
 /** The events parsed from one chunk and the offset up to which every line has been read. */
@@ -49,6 +51,7 @@ export async function scanTranscriptFile(
 ): Promise<FileScanResult> {
   const origin = new FileLineOrigin(transcriptOrigin(request.configDir, request.path), request.path);
   const skips: FileScanSkips = { invalidJson: 0, malformed: 0 };
+  const bounds: LineBounds = { notAfterMs: request.notAfterMs };
   let pending: UsageEvent[] = [];
   const result = await scanUsageLines(
     files,
@@ -58,7 +61,7 @@ export async function scanTranscriptFile(
     {
       usageLine: (line, offset, complete) => {
         origin.offset = offset;
-        const parsed = parseUsageLine(line.toString("utf8"), origin);
+        const parsed = parseUsageLine(line.toString("utf8"), origin, bounds);
         if (parsed.kind === "event") pending.push(parsed.event);
         else if (!complete)
           return; // a line still being written: not an error yet

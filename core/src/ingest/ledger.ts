@@ -1,5 +1,5 @@
 import type { Diagnostics } from "../report/summary";
-import type { FileIdentity, FilePort } from "../io/ports";
+import { systemClock, type Clock, type FileIdentity, type FilePort } from "../io/ports";
 import { nodeFiles } from "../io/node";
 import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
 import { isBetterCopy } from "./dedup";
@@ -10,7 +10,7 @@ import {
   type FileScanRequest,
   type FileScanResult,
 } from "./file-scan";
-import { SYNTHETIC_MODEL, UNKNOWN_MODEL } from "./parse";
+import { lineBoundsAt, SYNTHETIC_MODEL, UNKNOWN_MODEL } from "./parse";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "./reader";
 import {
   DEFAULT_PARALLEL_MIN_BYTES,
@@ -57,6 +57,8 @@ export interface UsageLedgerOptions {
    * dedup winners are identical. Off by default.
    */
   parallel?: ParallelScanOptions;
+  /** The clock that bounds timestamps (lines dated over a day ahead of it are skipped). */
+  clock?: Clock;
   /** Called after each file a refresh reads, with the bytes read so far and in all (a front's progress line). */
   onProgress?: (progress: RefreshProgress) => void;
 }
@@ -71,6 +73,7 @@ interface FileWork {
   configDir: string;
   identity: FileIdentity;
   startOffset: number;
+  notAfterMs: number;
 }
 
 /**
@@ -86,6 +89,7 @@ export class UsageLedger {
   private readonly commitEveryEvents: number;
   private readonly statConcurrency: number;
   private readonly parallel: ParallelScanOptions | null;
+  private readonly clock: Clock;
   private readonly onProgress: ((progress: RefreshProgress) => void) | null;
   /** The chunk buffer of reads in this thread (refreshes never overlap, so one is enough). */
   private scratch: Buffer | null = null;
@@ -103,6 +107,7 @@ export class UsageLedger {
     this.commitEveryEvents = opts.commitEveryEvents ?? 5000;
     this.statConcurrency = opts.statConcurrency ?? 256;
     this.parallel = opts.parallel ?? null;
+    this.clock = opts.clock ?? systemClock;
     this.onProgress = opts.onProgress ?? null;
   }
 
@@ -125,15 +130,23 @@ export class UsageLedger {
     return this.store.allEvents();
   }
 
-  /** Running totals since this ledger was created (`filesScanned` is the latest refresh's). */
+  /**
+   * Skipped lines since this ledger was created; `filesScanned` and `filesUnreadable` are
+   * the latest refresh's (a file unreadable on every refresh is one file, not one per
+   * refresh); `unknownModels` covers every stored event, also those of earlier runs.
+   */
   diagnostics(): IngestDiagnostics {
     return { ...this.totals, unknownModels: [...this.totals.unknownModels] };
   }
 
   private async runRefresh(): Promise<RefreshResult> {
     const cursors = await this.loadCursors();
-    const listed = await this.listTranscripts();
-    const run = new RefreshRun(this.store, this.commitEveryEvents);
+    const run = new RefreshRun(
+      this.store,
+      this.commitEveryEvents,
+      lineBoundsAt(this.clock.nowMs()).notAfterMs,
+    );
+    const listed = await this.listTranscripts(run);
     for (const path of cursors.keys()) {
       if (!listed.has(path)) run.removeCursor(path);
     }
@@ -163,16 +176,21 @@ export class UsageLedger {
   private async loadCursors(): Promise<Map<string, FileCursor>> {
     if (!this.cursors) {
       this.cursors = new Map((await this.store.loadCursors()).map((cursor) => [cursor.path, cursor]));
+      // Models committed by an earlier run: their missing price is still worth a note.
+      for (const model of (await this.store.models?.()) ?? []) this.noteModel(model, this.totals);
     }
     return this.cursors;
   }
 
   /** path -> config dir, for every transcript under every config dir. */
-  private async listTranscripts(): Promise<Map<string, string>> {
+  private async listTranscripts(run: RefreshRun): Promise<Map<string, string>> {
     const listed = new Map<string, string>();
+    const unreadableDir = (): void => {
+      run.diagnostics.filesUnreadable++;
+    };
     for (const configDir of this.configDirs) {
       // Sorted: ties between equal copies go to the first one read, so keep the order stable.
-      const paths = (await this.files.listFiles(projectsDir(configDir), ".jsonl")).sort();
+      const paths = (await this.files.listFiles(projectsDir(configDir), ".jsonl", unreadableDir)).sort();
       for (const path of paths) {
         if (!listed.has(path)) listed.set(path, configDir);
       }
@@ -202,7 +220,13 @@ export class UsageLedger {
         }
         const startOffset = readStartOffset(cursors.get(path), identity);
         if (startOffset !== null)
-          work.push({ path, configDir: listed.get(path) ?? "", identity, startOffset });
+          work.push({
+            path,
+            configDir: listed.get(path) ?? "",
+            identity,
+            startOffset,
+            notAfterMs: run.notAfterMs,
+          });
       });
     }
     return work;
@@ -310,7 +334,7 @@ export class UsageLedger {
     this.totals.filesScanned = run.filesScanned;
     this.totals.linesSkippedInvalidJson += run.linesSkippedInvalidJson;
     this.totals.linesSkippedOther += run.linesSkippedOther;
-    this.totals.filesUnreadable += run.filesUnreadable;
+    this.totals.filesUnreadable = run.filesUnreadable;
     for (const model of run.unknownModels) {
       if (!this.totals.unknownModels.includes(model)) this.totals.unknownModels.push(model);
     }
@@ -351,6 +375,7 @@ function scanRequest(file: FileWork): FileScanRequest {
     configDir: file.configDir,
     startOffset: file.startOffset,
     endOffset: file.identity.sizeBytes,
+    notAfterMs: file.notAfterMs,
   };
 }
 
@@ -408,6 +433,8 @@ class RefreshRun {
   constructor(
     private readonly store: LedgerStore,
     private readonly commitEveryEvents: number,
+    /** Lines dated after this are skipped (see LineBounds). */
+    readonly notAfterMs: number,
   ) {}
 
   removeCursor(path: string): void {

@@ -17,6 +17,30 @@ export type ParsedLine =
   /** JSON with the wrong shape: null where a string is expected, negative tokens, bad timestamp. */
   | { kind: "malformed" };
 
+/**
+ * Bounds a counted line must fall within. A token count above MAX_TOKENS_PER_FIELD (far
+ * above any real request, 1M-context included) or outside the safe integers, and a
+ * timestamp before EARLIEST_TIMESTAMP_MS or after `notAfterMs`, make the line malformed:
+ * one bad line must never turn totals, costs or dashboards into nonsense.
+ */
+export const MAX_TOKENS_PER_FIELD = 10_000_000;
+/** 2023-01-01T00:00:00Z: no Claude Code transcript is older. */
+export const EARLIEST_TIMESTAMP_MS = Date.UTC(2023, 0, 1);
+/** How far ahead of the reader's clock a timestamp may be (clock skew between machines). */
+export const FUTURE_TOLERANCE_MS = 86_400_000;
+/** A recorded `costUSD` above this (per message) is not believed and priced from tokens instead. */
+const MAX_RECORDED_COST_USD = 10_000;
+
+export interface LineBounds {
+  /** Latest timestamp counted: the reader's clock plus FUTURE_TOLERANCE_MS. */
+  notAfterMs: number;
+}
+
+/** The bounds for a read at `nowMs`. */
+export function lineBoundsAt(nowMs: number): LineBounds {
+  return { notAfterMs: nowMs + FUTURE_TOLERANCE_MS };
+}
+
 /** Model name used when a usage line has no `message.model` (its tokens still count). */
 export const UNKNOWN_MODEL = "<unknown>";
 export const SYNTHETIC_MODEL = "<synthetic>";
@@ -30,7 +54,11 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
  * `type`; `isApiErrorMessage` lines count; a present field of the wrong type (null model,
  * null requestId, fractional or negative tokens) drops the line; a missing model counts.
  */
-export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
+export function parseUsageLine(
+  text: string,
+  origin: LineOrigin,
+  bounds: LineBounds = lineBoundsAt(Date.now()),
+): ParsedLine {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,7 +71,7 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
   const usage = message.usage;
   if (!isRecord(usage)) return { kind: "malformed" };
 
-  const timestampMs = parseTimestamp(value.timestamp);
+  const timestampMs = parseTimestamp(value.timestamp, bounds);
   const messageId = optionalString(message.id);
   const requestId = optionalString(value.requestId);
   const model = optionalString(message.model);
@@ -89,8 +117,9 @@ export function parseUsageLine(text: string, origin: LineOrigin): ParsedLine {
     speed: usage.speed === "fast" ? "fast" : "standard",
     isSidechain: value.isSidechain === true,
   };
-  if (typeof value.costUSD === "number" && Number.isFinite(value.costUSD))
-    event.recordedCostUsd = value.costUSD;
+  const recorded = value.costUSD;
+  if (typeof recorded === "number" && recorded >= 0 && recorded <= MAX_RECORDED_COST_USD)
+    event.recordedCostUsd = recorded;
   return { kind: "event", event };
 }
 
@@ -109,7 +138,12 @@ function optionalString(value: unknown): string | undefined | typeof INVALID {
 
 function tokenCount(value: unknown, required: boolean): number | null {
   if (value === undefined) return required ? null : 0;
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
+  return typeof value === "number" &&
+    Number.isSafeInteger(value) &&
+    value >= 0 &&
+    value <= MAX_TOKENS_PER_FIELD
+    ? value
+    : null;
 }
 
 /**
@@ -132,10 +166,10 @@ function cacheWriteTokens(
   return { cacheCreationTokens: fiveMinute + oneHour, cacheCreation1hTokens: oneHour };
 }
 
-function parseTimestamp(value: unknown): number | null {
+function parseTimestamp(value: unknown, bounds: LineBounds): number | null {
   if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return null;
   const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  return ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

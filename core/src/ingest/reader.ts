@@ -1,7 +1,14 @@
 import type { FilePort } from "../io/ports";
 
-/** The bytes that mark a line worth parsing; escaped copies inside strings (`\"usage\":{`) do not match. */
+/**
+ * A line is worth parsing when it holds the usage key followed by `:{`, with or without
+ * whitespace around the colon (Claude Code writes `"usage":{`; valid JSON may say
+ * `"usage": {`, as Python's json.dumps does, and must not be dropped unseen). Escaped
+ * copies inside strings (`\"usage\":{`) do not match. Searching for the 7-byte key and
+ * checking the bytes after it measured faster than the earlier search for `:{`.
+ */
 export const USAGE_MARKER = Buffer.from('"usage":{');
+const USAGE_KEY = Buffer.from('"usage"');
 const NEWLINE = 0x0a;
 
 export interface ScanOptions {
@@ -39,7 +46,7 @@ export interface ScanResult {
 
 /**
  * Reads [start, end) of a transcript in chunks and hands every line that contains
- * `"usage":{` to the sink, without turning whole chunks into strings. Chunks are read into
+ * `"usage":{` (or the key with whitespace around its colon) to the sink, without turning whole chunks into strings. Chunks are read into
  * `scratch` when given (one buffer for a whole scan), so a line handed to the sink is valid
  * only during the call.
  */
@@ -85,55 +92,48 @@ export async function scanUsageLines(
 
 function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: number, sink: ScanSink): void {
   let from = 0;
-  const search = new MarkerSearch();
   while (from < lastNewline) {
-    const marker = search.next(chunk, from);
-    if (marker < 0 || marker > lastNewline) return;
-    const lineStart = chunk.lastIndexOf(NEWLINE, marker) + 1;
-    const lineEnd = chunk.indexOf(NEWLINE, marker);
+    const key = chunk.indexOf(USAGE_KEY, from);
+    if (key < 0 || key > lastNewline) return;
+    if (!markerAfterKey(chunk, key + USAGE_KEY.length)) {
+      from = key + 1;
+      continue;
+    }
+    const lineStart = chunk.lastIndexOf(NEWLINE, key) + 1;
+    const lineEnd = chunk.indexOf(NEWLINE, key);
     sink.usageLine(chunk.subarray(lineStart, lineEnd), baseOffset + lineStart, true);
     from = lineEnd + 1;
   }
 }
 
-const COLON_BRACE = Buffer.from(":{");
-const MARKER_KEY = USAGE_MARKER.subarray(0, USAGE_MARKER.length - COLON_BRACE.length);
-
-/**
- * Finds the usage marker. Node's search for the 9-byte marker runs at ~2 GB/s on transcript
- * text; looking for its last two bytes `:{` (a memchr for the colon) and checking the seven
- * before is 2-3x faster, as long as `:{` is rare. When it is not (compact JSON inside tool
- * output), the search goes back to the whole marker for the rest of the chunk.
- */
-class MarkerSearch {
-  private falseHits = 0;
-  private wholeMarker = false;
-
-  next(chunk: Buffer, from: number): number {
-    if (this.wholeMarker) return chunk.indexOf(USAGE_MARKER, from);
-    let at = from + MARKER_KEY.length;
-    for (;;) {
-      const colon = chunk.indexOf(COLON_BRACE, at);
-      if (colon < 0) return -1;
-      const start = colon - MARKER_KEY.length;
-      if (startsWithMarkerKey(chunk, start)) return start;
-      // Past one false hit per 512 bytes searched, the colon search costs more than it saves.
-      if (++this.falseHits > 64 && this.falseHits * 512 > colon) {
-        this.wholeMarker = true;
-        return chunk.indexOf(USAGE_MARKER, colon - MARKER_KEY.length + 1);
-      }
-      at = colon + 1;
-    }
+/** Whether the line has the usage key followed by `:` and `{`, with only whitespace around the colon. */
+export function hasUsageMarker(line: Buffer): boolean {
+  for (let at = line.indexOf(USAGE_KEY); at >= 0; at = line.indexOf(USAGE_KEY, at + 1)) {
+    if (markerAfterKey(line, at + USAGE_KEY.length)) return true;
   }
+  return false;
 }
 
-function startsWithMarkerKey(chunk: Buffer, start: number): boolean {
-  for (let k = 0; k < MARKER_KEY.length; k++) if (chunk[start + k] !== MARKER_KEY[k]) return false;
-  return true;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+
+/** Whether `:{` follows the key, with only whitespace around the colon. */
+function markerAfterKey(line: Buffer, afterKey: number): boolean {
+  if (line[afterKey] === COLON && line[afterKey + 1] === OPEN_BRACE) return true;
+  let i = skipWhitespace(line, afterKey);
+  if (line[i] !== COLON) return false;
+  i = skipWhitespace(line, i + 1);
+  return line[i] === OPEN_BRACE;
+}
+
+function skipWhitespace(line: Buffer, from: number): number {
+  let i = from;
+  while (line[i] === 0x20 || line[i] === 0x09 || line[i] === 0x0d) i++;
+  return i;
 }
 
 function deliverTail(tail: Buffer, offset: number, sink: ScanSink): void {
-  if (tail.indexOf(USAGE_MARKER) >= 0) sink.usageLine(tail, offset, false);
+  if (hasUsageMarker(tail)) sink.usageLine(tail, offset, false);
 }
 
 /**
@@ -152,7 +152,9 @@ async function skipLongLine(
   scratch: Buffer | undefined,
 ): Promise<{ nextLineOffset: number | null; bytesRead: number }> {
   // firstChunk may live in scratch: take what is needed of it before the next read.
-  let hasMarker = firstChunk.indexOf(USAGE_MARKER) >= 0;
+  // The key alone is looked for here; a line that has it is read whole and checked for
+  // the marker before it is delivered.
+  let hasMarker = firstChunk.indexOf(USAGE_KEY) >= 0;
   let overlap = tailForMarker(Buffer.alloc(0), firstChunk);
   let position = lineStart + firstChunk.length;
   let bytesRead = 0;
@@ -171,7 +173,7 @@ async function skipLongLine(
         } else {
           const line = await files.readRange(path, lineStart, lineEnd);
           bytesRead += line.length;
-          sink.usageLine(line, lineStart, true);
+          if (hasUsageMarker(line)) sink.usageLine(line, lineStart, true);
         }
       }
       return { nextLineOffset: lineEnd + 1, bytesRead };
@@ -182,15 +184,15 @@ async function skipLongLine(
   return { nextLineOffset: null, bytesRead };
 }
 
-/** Whether the marker is in `next`, or starts in `tail` (the previous chunk's end) and ends in `next`. */
+/** Whether the key is in `next`, or starts in `tail` (the previous chunk's end) and ends in `next`. */
 function containsMarker(tail: Buffer, next: Buffer): boolean {
-  if (next.indexOf(USAGE_MARKER) >= 0) return true;
-  return Buffer.concat([tail, next.subarray(0, USAGE_MARKER.length - 1)]).indexOf(USAGE_MARKER) >= 0;
+  if (next.indexOf(USAGE_KEY) >= 0) return true;
+  return Buffer.concat([tail, next.subarray(0, USAGE_KEY.length - 1)]).indexOf(USAGE_KEY) >= 0;
 }
 
-/** The last bytes (one short of the marker) seen so far, to find a marker split across chunks. */
+/** The last bytes (one short of the key) seen so far, to find a key split across chunks. */
 function tailForMarker(previousTail: Buffer, chunk: Buffer): Buffer {
-  const keep = USAGE_MARKER.length - 1;
+  const keep = USAGE_KEY.length - 1;
   const joined = chunk.length >= keep ? chunk : Buffer.concat([previousTail, chunk]);
   return Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
 }

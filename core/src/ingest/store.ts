@@ -38,6 +38,8 @@ export interface LedgerStore {
   commit(commit: LedgerCommit): Promise<void>;
   /** Every stored winner, including those whose file has been deleted since. */
   allEvents(): Promise<UsageEvent[]>;
+  /** The distinct models of the stored events (so an unpriced one is noted after a restart). */
+  models?(): Promise<string[]>;
 }
 
 /** The in-memory store: the default for the CLI and tests. */
@@ -66,6 +68,10 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async allEvents(): Promise<UsageEvent[]> {
     return [...this.events.values()];
+  }
+
+  async models(): Promise<string[]> {
+    return [...new Set([...this.events.values()].map((e) => e.model))];
   }
 
   /** Number of stored events (for tests and diagnostics). */

@@ -4,9 +4,9 @@ import type { FileIdentity, FilePort, HttpPort, HttpResponse } from "./ports";
 
 /** FilePort on node:fs. Missing files and directories read as absent, never as errors. */
 export const nodeFiles: FilePort = {
-  async listFiles(dir: string, suffix: string): Promise<string[]> {
+  async listFiles(dir: string, suffix: string, onUnreadable?: (dir: string) => void): Promise<string[]> {
     const found: string[] = [];
-    await collectFiles(dir, suffix, found);
+    await collectFiles(dir, suffix, found, onUnreadable);
     return found;
   },
 
@@ -53,16 +53,23 @@ function readRangeSync(filePath: string, start: number, end: number, into?: Buff
   }
 }
 
-async function collectFiles(dir: string, suffix: string, found: string[]): Promise<void> {
+async function collectFiles(
+  dir: string,
+  suffix: string,
+  found: string[],
+  onUnreadable: ((dir: string) => void) | undefined,
+): Promise<void> {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // vanished or unreadable directory: nothing to list
+  } catch (error) {
+    // A vanished directory has nothing to list; one that cannot be read is worth a word.
+    if (!isMissing(error)) onUnreadable?.(dir);
+    return;
   }
   for (const entry of entries) {
     const full = `${dir}${path.sep}${entry.name}`;
-    if (entry.isDirectory()) await collectFiles(full, suffix, found);
+    if (entry.isDirectory()) await collectFiles(full, suffix, found, onUnreadable);
     else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(suffix)) found.push(full);
   }
 }

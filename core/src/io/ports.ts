@@ -12,8 +12,11 @@ export interface FileIdentity {
 }
 
 export interface FilePort {
-  /** Recursively lists files under `dir` whose names end with `suffix`. Missing dir: []. */
-  listFiles(dir: string, suffix: string): Promise<string[]>;
+  /**
+   * Recursively lists files under `dir` whose names end with `suffix`. Missing dir: [].
+   * A directory that exists but cannot be read is passed to `onUnreadable` and skipped.
+   */
+  listFiles(dir: string, suffix: string, onUnreadable?: (dir: string) => void): Promise<string[]>;
   /** Null when the file does not exist (deleted). */
   stat(path: string): Promise<FileIdentity | null>;
   /**

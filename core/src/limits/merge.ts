@@ -2,15 +2,14 @@
  * Merging snapshots from several sources: per window, the freshest valid observation
  * wins, and each reading keeps the name of the source it came from.
  */
-import type { PlanInfo, RateLimitSnapshot, WindowReading } from "./snapshot";
+import { isCurrentReading, type PlanInfo, type RateLimitSnapshot, type WindowReading } from "./snapshot";
 
 export const MERGED_SOURCE = "merged";
 
 function isValidReading(reading: WindowReading, nowMs: number | undefined): boolean {
   if (!Number.isFinite(reading.utilizationRatio) || !Number.isFinite(reading.observedAtMs)) return false;
   // A reading whose window has already reset no longer says anything about the current one.
-  if (nowMs !== undefined && reading.resetsAtMs !== null && reading.resetsAtMs <= nowMs) return false;
-  return true;
+  return nowMs === undefined || isCurrentReading(reading, nowMs);
 }
 
 /** Freshest valid reading per window name; ordered by window name. */

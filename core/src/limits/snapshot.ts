@@ -55,5 +55,15 @@ export interface RateLimitSnapshot {
   plan?: PlanInfo;
 }
 
+/**
+ * Whether a reading still describes the window open at `nowMs`: its reset is still ahead,
+ * or, when the source gave no reset time, it is younger than the window's length. Anything
+ * else is history (a 3-day-old "5-hour 92%" says nothing about now).
+ */
+export function isCurrentReading(reading: WindowReading, nowMs: number): boolean {
+  if (reading.resetsAtMs !== null) return reading.resetsAtMs > nowMs;
+  return nowMs - reading.observedAtMs < reading.windowLengthMs;
+}
+
 export const FIVE_HOURS_MS = 5 * 3600_000;
 export const SEVEN_DAYS_MS = 7 * 24 * 3600_000;

@@ -67,7 +67,7 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
       processMetrics: config.processMetrics,
     });
     server = await listen(
-      createApp(runtime.state, registry, basicAuth(webConfig)),
+      createApp(runtime.state, registry, basicAuth(webConfig), log),
       config.listenAddress,
       webConfig,
     );

@@ -98,6 +98,7 @@ export class SqliteLedgerStore implements LedgerStore {
       since: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE timestamp_ms >= ?`),
       count: db.prepare("SELECT count(*) AS n FROM ledger_events"),
       any: db.prepare("SELECT 1 FROM ledger_events LIMIT 1"),
+      models: db.prepare("SELECT DISTINCT model FROM ledger_events"),
       putEvent: db.prepare(
         `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ` +
           "(@key, @timestamp_ms, @model, @session_id, @project, @input_tokens, @output_tokens, " +
@@ -151,6 +152,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async allEvents(): Promise<UsageEvent[]> {
     return (this.statements.all.all() as EventRow[]).map(rowToEvent);
+  }
+
+  async models(): Promise<string[]> {
+    return (this.statements.models.all() as Array<{ model: string }>).map((row) => row.model);
   }
 
   /** Streams every stored event without holding them all in memory. */

@@ -8,6 +8,7 @@ import express, { type Request, type Response } from "express";
 import { normalizeDayKey } from "@quotacast/core";
 import { MetricsExposition } from "../metrics/exposition";
 import type { MetricsRegistry } from "../metrics/registry";
+import type { Logger } from "../state/log";
 import type { ExporterState } from "../state/state";
 import { HotRoutes, internalError } from "./hot-routes";
 import type { Middleware } from "./web-config";
@@ -38,8 +39,9 @@ export function createApp(
   state: ExporterState,
   registry: MetricsRegistry,
   auth?: Middleware,
+  log?: Logger,
 ): http.RequestListener {
-  const hot = new HotRoutes(state, new MetricsExposition(state, registry));
+  const hot = new HotRoutes(state, new MetricsExposition(state, registry, Date.now, log));
   const app = createExpressApp(state, hot);
   const dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (!hot.handle(req, res)) app(req, res);

@@ -96,11 +96,12 @@ export class HotRoutes {
 
   /** Small and read rarely: built on each call, so it never lags a status change. */
   healthz(res: http.ServerResponse): void {
-    const healthy = this.state.dbProblem === null;
+    const healthy = this.state.dbProblem === null && this.state.metricsProblem === null;
     const body = Buffer.from(
       JSON.stringify({
         status: healthy ? "ok" : "unhealthy",
         database: this.state.dbProblem ?? "ok",
+        metrics: this.state.metricsProblem ?? "ok",
         sources: this.state.statuses().map((s) => ({
           source: s.source,
           state: s.state,

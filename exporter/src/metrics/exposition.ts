@@ -5,6 +5,7 @@
  * changes by itself (`MetricsRegistry.validUntilMs`). Its gzip is made once, when first asked for.
  */
 import { gzipSync } from "node:zlib";
+import { silentLogger, type Logger } from "../state/log";
 import type { ExporterState } from "../state/state";
 import type { MetricsRegistry } from "./registry";
 
@@ -59,6 +60,7 @@ export class MetricsExposition {
     private readonly state: ExporterState,
     readonly registry: MetricsRegistry,
     private readonly nowMs: () => number = Date.now,
+    private readonly log: Logger = silentLogger,
   ) {}
 
   get contentType(): string {
@@ -102,7 +104,18 @@ export class MetricsExposition {
     // version it started from, so the next scrape renders again.
     const version = this.state.version;
     const started = process.hrtime.bigint();
-    const text = await this.registry.metrics();
+    let text: string;
+    try {
+      text = await this.registry.metrics();
+    } catch (error) {
+      // Never expected: said in the log and on /healthz, not only as a 500 to the scraper.
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.state.metricsProblem !== message)
+        this.log("error", "rendering /metrics failed", { error: message });
+      this.state.metricsProblem = message;
+      throw error;
+    }
+    this.state.metricsProblem = null;
     const rendered = new RenderedMetrics(text, this.contentType, version, this.registry.validUntilMs);
     this.state.lastScrapeDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.rendered = rendered;

@@ -5,7 +5,7 @@
  * change (`exposition.ts`); the registry says until when a rendering stays true.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
-import type { WindowForecast, WindowReading } from "@quotacast/core";
+import { isCurrentReading, type WindowForecast, type WindowReading } from "@quotacast/core";
 import { parseLabelKey, type CounterValues } from "../db/kv";
 import { isUp, type ExporterState } from "../state/state";
 import { usd } from "../state/usage-totals";
@@ -36,7 +36,38 @@ const NODE_GAUGES_NAMED_TOTAL = [
   "quotacast_nodejs_active_resources_total",
 ];
 
-type GaugeDef = { name: string; help: string; labelNames?: string[]; collect: (g: Gauge) => void };
+/**
+ * What collect callbacks write to. A value that is not a finite number (from a bug or from
+ * input that slipped past the parser's bounds) is dropped here, never handed to
+ * prom-client, whose throw would turn every scrape into a 500.
+ */
+interface GaugeWriter {
+  set(value: number): void;
+  set(labels: Record<string, string>, value: number): void;
+}
+interface CounterWriter {
+  inc(labels: Record<string, string>, value: number): void;
+}
+
+function finiteGauge(g: Gauge): GaugeWriter {
+  return {
+    set(labelsOrValue: Record<string, string> | number, value?: number): void {
+      if (typeof labelsOrValue === "number") {
+        if (Number.isFinite(labelsOrValue)) g.set(labelsOrValue);
+      } else if (value !== undefined && Number.isFinite(value)) g.set(labelsOrValue, value);
+    },
+  };
+}
+
+function finiteCounter(c: Counter): CounterWriter {
+  return {
+    inc(labels: Record<string, string>, value: number): void {
+      if (Number.isFinite(value) && value >= 0) c.inc(labels, value);
+    },
+  };
+}
+
+type GaugeDef = { name: string; help: string; labelNames?: string[]; collect: (g: GaugeWriter) => void };
 type Sample = { labels: Record<string, string>; value: number };
 
 /**
@@ -55,7 +86,8 @@ function family(
     help,
     reset() {},
     async get() {
-      return { name, help, type, aggregator: "first", values: collect() };
+      const values = collect().filter((sample) => Number.isFinite(sample.value));
+      return { name, help, type, aggregator: "first", values };
     },
   };
   registry.registerMetric(metric as unknown as Metric);
@@ -78,7 +110,7 @@ function optionalGauge(registry: Registry, name: string, help: string, value: ()
   });
 }
 
-type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: Counter) => void };
+type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: CounterWriter) => void };
 
 /**
  * The exporter's registry. Its series depend on the state and on the clock only through
@@ -115,7 +147,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       registers: [registry],
       collect() {
         this.reset();
-        def.collect(this);
+        def.collect(finiteGauge(this));
       },
     });
   };
@@ -127,7 +159,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       registers: [registry],
       collect() {
         this.reset();
-        def.collect(this);
+        def.collect(finiteCounter(this));
       },
     });
   };
@@ -138,11 +170,9 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     const out: WindowReading[] = [];
     for (const snapshot of state.snapshots()) {
       for (const r of snapshot.windows) {
-        if (r.resetsAtMs === null) out.push(r);
-        else if (r.resetsAtMs > nowMs) {
-          out.push(r);
-          registry.changesAt(r.resetsAtMs);
-        }
+        if (!isCurrentReading(r, nowMs)) continue;
+        out.push(r);
+        registry.changesAt(r.resetsAtMs ?? r.observedAtMs + r.windowLengthMs);
       }
     }
     return out;
@@ -481,7 +511,7 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   return registry;
 }
 
-function incAll(c: Counter, values: CounterValues): void {
+function incAll(c: CounterWriter, values: CounterValues): void {
   for (const [labels, value] of values) c.inc(parseLabelKey(labels), value);
 }
 

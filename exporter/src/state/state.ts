@@ -49,6 +49,8 @@ export class ExporterState {
   windowsJson = "[]";
   /** Null while the database is usable; otherwise what went wrong. */
   dbProblem: string | null = null;
+  /** Null while `/metrics` renders; otherwise why the last rendering failed. */
+  metricsProblem: string | null = null;
   /** How long the last rendering of the metrics text took (`quotacast_scrape_duration_seconds`). */
   lastScrapeDurationSeconds = 0;
   /**

@@ -1,4 +1,4 @@
-import { scanUsageLines, USAGE_MARKER, type FilePort, type ScanSink } from "@quotacast/core";
+import { scanUsageLines, type FilePort, type ScanSink } from "@quotacast/core";
 
 /** A FilePort over one in-memory file (only readRange is used by the reader). */
 function memoryFile(body: Buffer): FilePort {
@@ -32,6 +32,12 @@ async function scan(body: Buffer, chunkBytes: number): Promise<{ lines: Delivere
   return { lines, consumed: result.consumedOffset };
 }
 
+/**
+ * The usage marker as JSON allows it: the key, then a colon and a brace with any whitespace
+ * around the colon (`"usage":{`, `"usage": {`, `"usage" :{`).
+ */
+const MARKER = /"usage"[ \t\r]*:[ \t\r]*\{/;
+
 /** What the reader must deliver: every line holding the marker, the unterminated last one as incomplete. */
 function expected(text: string): Delivered[] {
   const out: Delivered[] = [];
@@ -39,7 +45,7 @@ function expected(text: string): Delivered[] {
   const parts = text.split("\n");
   parts.forEach((line, index) => {
     const complete = index < parts.length - 1;
-    if (line.includes(USAGE_MARKER.toString("latin1")) && (complete || line !== "")) {
+    if (MARKER.test(line) && (complete || line !== "")) {
       out.push({ offset, text: line, complete });
     }
     offset += line.length + 1;
@@ -65,7 +71,20 @@ function randomText(seed: number, lines: number, fragments: string[]): string {
 }
 
 describe("scanUsageLines finds exactly the lines with the usage marker", () => {
-  const fragments = ['"usage":{', ":{", '"a":{', 'usage":{', '"usage"', "xx", ' "usage": {', "{", ":"];
+  const fragments = [
+    '"usage":{',
+    ":{",
+    '"a":{',
+    'usage":{',
+    '"usage"',
+    "xx",
+    ' "usage": {',
+    '"usage" :\t{',
+    '"usage": 1',
+    "{",
+    ":",
+    " ",
+  ];
 
   it.each([1, 2, 3])("agrees with a line-by-line reference on random text (seed %i)", async (seed) => {
     const text = randomText(seed, 400, fragments);
@@ -76,7 +95,7 @@ describe("scanUsageLines finds exactly the lines with the usage marker", () => {
     }
   });
 
-  it("keeps finding markers in a chunk crowded with other `:{` (the fallback search)", async () => {
+  it("keeps finding markers in a chunk crowded with other `:{`", async () => {
     const crowded = '{"t":' + '{"k":'.repeat(5000) + "1" + "}".repeat(5000) + "}";
     const usage = '{"message":{"usage":{"input_tokens":1}}}';
     const text = [crowded, usage, crowded, usage, usage, crowded].join("\n") + "\n";

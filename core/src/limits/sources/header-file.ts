@@ -3,6 +3,7 @@
  * interceptor, read when present. Files of other tools' shapes are ignored, with a reason.
  */
 import * as path from "node:path";
+import { isCurrentReading } from "../snapshot";
 import { sourceStatus, type LimitSource, type PollContext } from "../source";
 import { parseHeaderFile } from "../header-file";
 import { claudeHomeDir } from "../oauth/credentials";
@@ -47,8 +48,8 @@ export function createHeaderFileSource(): LimitSource {
       const stat = parsed.updatedAtMs === null ? await ctx.files.stat(file).catch(() => null) : null;
       const observedAtMs = parsed.updatedAtMs ?? stat?.mtimeMs ?? nowMs;
       const windows = parsed.windows
-        .filter((w) => w.resetsAtMs === null || w.resetsAtMs > nowMs)
-        .map((w) => ({ ...w, source: HEADER_FILE_SOURCE, observedAtMs }));
+        .map((w) => ({ ...w, source: HEADER_FILE_SOURCE, observedAtMs }))
+        .filter((w) => isCurrentReading(w, nowMs));
       lastSuccessMs = observedAtMs;
       const staleAfterMs = ctx.config.headerFile?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
       const stale = nowMs - observedAtMs > staleAfterMs || windows.length === 0;

@@ -3,6 +3,7 @@
  * `quotacast statusline` keeps up to date on every Claude Code update.
  */
 import * as path from "node:path";
+import { isCurrentReading } from "../snapshot";
 import { sourceStatus, type LimitSource, type PollContext } from "../source";
 import { parseStatuslineFeed, statuslineRateLimitsToReadings } from "../statusline-feed";
 
@@ -87,7 +88,7 @@ export function createStatuslineSource(): LimitSource {
       const observedAtMs = feed.rateLimitsObservedAtMs;
       const windows = statuslineRateLimitsToReadings(feed.rateLimits, observedAtMs, STATUSLINE_SOURCE).filter(
         // A window that has reset since tells nothing about the current one.
-        (r) => r.resetsAtMs === null || r.resetsAtMs > nowMs,
+        (r) => isCurrentReading(r, nowMs),
       );
       lastSuccessMs = observedAtMs;
       const staleAfterMs = ctx.config.statusline?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
