@@ -3,7 +3,6 @@
  * in-memory state; HTTP handlers only read it. State lives in SQLite, so counters continue
  * across restarts and a deleted transcript changes nothing.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PollContext } from "@quotacast/core";
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from "../config";
@@ -15,6 +14,7 @@ import { createMetricsRegistry } from "../metrics/registry";
 import { Scheduler } from "../schedule";
 import { createLogger, type Logger } from "../state/log";
 import { ExporterRuntime } from "../state/runtime";
+import { watchTree, type TreeWatch } from "../state/watch-tree";
 import { VERSION } from "../version";
 
 /** Rate-limit sources are checked every second; each says when it may be polled next. */
@@ -119,9 +119,9 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
   };
 }
 
-/** Refresh soon after a transcript changes, where fs.watch works (recursive watch). */
-function watchTranscripts(runtime: ExporterRuntime, log: Logger): fs.FSWatcher[] {
-  const watchers: fs.FSWatcher[] = [];
+/** Refresh soon after a transcript changes (one directory watch each, set up without blocking). */
+function watchTranscripts(runtime: ExporterRuntime, log: Logger): TreeWatch[] {
+  const watchers: TreeWatch[] = [];
   let timer: NodeJS.Timeout | null = null;
   const onChange = (): void => {
     if (timer) clearTimeout(timer);
@@ -134,14 +134,13 @@ function watchTranscripts(runtime: ExporterRuntime, log: Logger): fs.FSWatcher[]
   for (const configDir of runtime.configDirs) {
     const dir = path.join(configDir, "projects");
     try {
-      const watcher = fs.watch(dir, { recursive: true, persistent: false }, onChange);
-      watcher.on("error", (err) => {
-        log("warn", "transcript watch stopped; the schedule still refreshes", { dir, error: err.message });
-        watcher.close();
-      });
-      watchers.push(watcher);
+      watchers.push(
+        watchTree(dir, onChange, (err) =>
+          log("warn", "transcript watch stopped; the schedule still refreshes", { dir, error: err.message }),
+        ),
+      );
     } catch {
-      // Missing dir or no recursive watch on this platform: the schedule covers it.
+      // Missing dir or no watch on this platform: the schedule covers it.
     }
   }
   return watchers;

@@ -55,9 +55,33 @@ export function createApp(
   };
 }
 
+/**
+ * Rendered bodies per query, valid for one state version (the state's counter moves on
+ * every change): repeated polls of `/api/v1/daily` cost a map lookup, not a serialization.
+ */
+class VersionedBodies {
+  private version = -1;
+  private readonly bodies = new Map<string, Buffer>();
+
+  body(version: number, query: string, render: () => string): Buffer {
+    if (version !== this.version) {
+      this.bodies.clear();
+      this.version = version;
+    }
+    let body = this.bodies.get(query);
+    if (body === undefined) {
+      if (this.bodies.size >= 64) this.bodies.clear(); // many distinct ?since= values: stay small
+      body = Buffer.from(render(), "utf8");
+      this.bodies.set(query, body);
+    }
+    return body;
+  }
+}
+
 /** Everything but the exact hot paths; their variants (HEAD, `?query`, `/metrics/`) too. */
 function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express {
   const app = express();
+  const daily = new VersionedBodies();
   app.disable("x-powered-by");
   app.set("etag", false);
 
@@ -76,9 +100,14 @@ function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express
       res.status(400).json({ error: `since must be a day (YYYY-MM-DD), got '${since}'` });
       return;
     }
-    res
-      .set("Content-Type", "application/json; charset=utf-8")
-      .send(JSON.stringify(state.usage.daily(sinceDay)));
+    const body = daily.body(state.version, sinceDay ?? "", () => JSON.stringify(state.usage.daily(sinceDay)));
+    res.writeHead(200, [
+      "Content-Type",
+      "application/json; charset=utf-8",
+      "Content-Length",
+      String(body.length),
+    ]);
+    res.end(body);
   });
 
   app.get("/healthz", (_req, res) => hot.healthz(res));

@@ -58,18 +58,35 @@ export interface RuntimeOptions {
   commitEveryEvents?: number;
 }
 
-/** A FilePort that stops reading once shutdown begins, so an ingest ends quickly. */
+/** Longest stretch of ingest work between two turns of the event loop (a scrape waits at most this, plus one commit). */
+const INGEST_SLICE_MS = 10;
+
+/**
+ * A FilePort that stops reading once shutdown begins, so an ingest ends quickly, and that
+ * lets the event loop run between reads: node:fs reads here are synchronous, so without
+ * it a first ingest of a large history would be one long task and `/metrics` would wait.
+ */
 class StoppableFiles implements FilePort {
   stopped = false;
+  private sliceStartedMs = performance.now();
   constructor(private readonly inner: FilePort) {}
+
+  /** Yields to the event loop (timers, sockets) once the current slice of work is used up. */
+  private async yieldWhenDue(): Promise<void> {
+    if (performance.now() - this.sliceStartedMs < INGEST_SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStartedMs = performance.now();
+  }
   listFiles(dir: string, suffix: string) {
     return this.inner.listFiles(dir, suffix);
   }
-  stat(path: string) {
+  async stat(path: string) {
+    await this.yieldWhenDue();
     return this.inner.stat(path);
   }
-  readRange(path: string, start: number, end: number, into?: Buffer) {
-    if (this.stopped) return Promise.reject(new IngestStopped());
+  async readRange(path: string, start: number, end: number, into?: Buffer) {
+    await this.yieldWhenDue();
+    if (this.stopped) throw new IngestStopped();
     return this.inner.readRange(path, start, end, into);
   }
   readText(path: string) {
@@ -139,8 +156,9 @@ export class ExporterRuntime {
     this.configDirs =
       opts.claudeConfigDirs.length > 0 ? opts.claudeConfigDirs : candidateConfigDirs(env, home);
     this.files = new StoppableFiles(nodeFiles);
-    // One thread on purpose: the first ingest runs while /metrics answers, and shutdown
-    // stops it between reads through StoppableFiles, which worker threads would bypass.
+    // One thread on purpose: StoppableFiles yields to the event loop every few milliseconds
+    // so /metrics answers during the first ingest, and stops it between reads at shutdown
+    // (worker threads would bypass both).
     this.ledger = new UsageLedger({
       configDirs: this.configDirs,
       store: this.store,

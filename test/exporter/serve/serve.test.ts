@@ -168,6 +168,19 @@ describe("quotacast serve with a generated history", () => {
       const third = samples(await scrape(exporter.url));
       expectCountersMatchTruth(third, history);
 
+      // /api/v1/daily is rendered once per state version: a change shows on the next request.
+      const today = new Date(NOW_MS).toISOString().slice(0, 10);
+      const dailyOutput = async () =>
+        (
+          (await (await fetch(`${exporter.url}/api/v1/daily?since=${today}`)).json()) as {
+            outputTokens: number;
+          }[]
+        )
+          .map((d) => d.outputTokens)
+          .reduce((a, b) => a + b, 0);
+      const outputBefore = await dailyOutput();
+      expect(await dailyOutput()).toBe(outputBefore);
+
       // New lines count exactly once, added to what was there.
       appendTranscript(configDir, "-home-me-new", "s-new", [
         assistantLine({
@@ -193,6 +206,7 @@ describe("quotacast serve with a generated history", () => {
       expect(sumOf(fourth, "quotacast_tokens_total", { type: "output" })).toBe(
         sumOf(third, "quotacast_tokens_total", { type: "output" }) + 40,
       );
+      expect(await dailyOutput()).toBe(outputBefore + 40);
       expect(fourth.get(seriesKey("quotacast_active_sessions"))).toBeGreaterThanOrEqual(1);
       expect(fourth.get(seriesKey("quotacast_block_cost_usd"))).toBeGreaterThan(0);
     } finally {
