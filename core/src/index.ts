@@ -30,6 +30,14 @@ export * from "./limits/backoff";
 export * from "./limits/merge";
 export * from "./limits/poll";
 export * from "./limits/statusline-feed";
+export {
+  checkStatuslineCommand,
+  planStatuslineCommand,
+  transientPlaceOf,
+  type CommandProbe,
+  type StatuslineCommandCheck,
+  type StatuslineCommandPlan,
+} from "./limits/statusline-command";
 export * from "./limits/header-file";
 export * from "./limits/oauth/parse";
 export * from "./limits/oauth/credentials";

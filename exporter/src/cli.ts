@@ -28,7 +28,7 @@ const COMMANDS: Record<string, { summary: string; load: () => CommandModule }> =
     load: () => require("./commands/watch"),
   },
   statusline: {
-    summary: "Claude Code statusline command (install | uninstall)",
+    summary: "Claude Code statusline command (install | uninstall | status)",
     load: () => require("./commands/statusline"),
   },
   serve: { summary: "run the Prometheus exporter and JSON API", load: () => require("./commands/serve") },
@@ -45,11 +45,16 @@ const COMMANDS: Record<string, { summary: string; load: () => CommandModule }> =
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
-  return `usage: quotacast <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun 'quotacast <command> --help' for the options of a command.\n`;
+  return `usage: quotacast <command> [options]\n\ncommands:\n${lines.join("\n")}\n\noptions:\n  -v, --version  print quotacast's version\n  -h, --help     this help\n\nRun 'quotacast help <command>' (or 'quotacast <command> --help') for the options of a command.\n`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+export async function main(argv: string[]): Promise<number> {
+  // `help <command>` is `<command> --help`: one text per command, one format.
+  const [name, ...rest] = argv[0] === "help" && argv[1] !== undefined ? [argv[1], "--help"] : argv;
+  if (name === "--version" || name === "-v" || name === "version") {
+    process.stdout.write(`${(require("./version") as typeof import("./version")).VERSION}\n`);
+    return 0;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());
     return 0;

@@ -2,7 +2,8 @@
 import { Color } from "@raycast/api";
 import type { Level } from "./format";
 
-export const STATUSLINE_INSTALL_COMMAND = "npx quotacast statusline install";
+/** Run once in a terminal, with the `quotacast` command installed (README: Install). */
+export const STATUSLINE_INSTALL_COMMAND = "quotacast statusline install";
 
 export function levelColor(level: Level): Color {
   switch (level) {

@@ -328,7 +328,7 @@ function SetupSection(props: { loaded: LoadedSummary | undefined; actions: (extr
   const feedFile = props.loaded?.statuslineFeedFile ?? "~/.local/share/quotacast/statusline.json";
   const statusline = [
     "## Enable the Statusline Feed",
-    "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials:",
+    "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials. With the `quotacast` command installed (`npm install -g quotacast`, see its README), run:",
     "```\n" + STATUSLINE_INSTALL_COMMAND + "\n```",
     `Run it once in a terminal, then use Claude Code: the feed appears at \`${feedFile}\` after the first answer (Pro and Max plans).`,
   ].join("\n\n");

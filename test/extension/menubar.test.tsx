@@ -215,9 +215,9 @@ describe("menu bar: no rate-limit source", () => {
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe(formatUsd(todayCost));
     expect(menu(r).icon.tintColor).toBe(Color.Green);
-    const setup = byTitle(r, ITEM, /npx quotacast statusline install/);
+    const setup = byTitle(r, ITEM, /quotacast statusline install/);
     await setup.props.onAction();
-    expect(Clipboard.copy).toHaveBeenCalledWith("npx quotacast statusline install");
+    expect(Clipboard.copy).toHaveBeenCalledWith("quotacast statusline install");
     expect(hasTitle(r, ITEM, "Connect an Exporter in Preferences")).toBe(true);
     expect(byTitle(r, ITEM, "Statusline Feed").props.subtitle).toBe("missing");
     expect(byTitle(r, ITEM, "Statusline Feed").props.icon.tintColor).toBe(Color.Orange);
@@ -297,6 +297,6 @@ describe("menu bar: empty history", () => {
     expect(byTitle(r, ITEM, /^This Week: /).props.title).toBe("This Week: $0.00 · 0 tokens");
     expect(hasTitle(r, ITEM, "No active block")).toBe(true);
     expect(byTitle(r, ITEM, "Transcripts").props.subtitle).toBe("missing");
-    expect(hasTitle(r, ITEM, /npx quotacast statusline install/)).toBe(true);
+    expect(hasTitle(r, ITEM, /quotacast statusline install/)).toBe(true);
   });
 });

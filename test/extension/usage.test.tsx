@@ -148,7 +148,7 @@ describe("quick look: no rate-limit source", () => {
     const r = await renderCommand(UsageCommand);
     expect(titles(r, SECTION)).toContain("Setup");
     const statusline = byTitle(r, ITEM, "Enable the Statusline Feed");
-    expect(detailMarkdown(statusline)).toContain("npx quotacast statusline install");
+    expect(detailMarkdown(statusline)).toContain("quotacast statusline install");
     expect(detailMarkdown(statusline)).toContain(world.feedFile);
     expect(actionTitles(statusline)[0]).toBe("Copy Install Command");
     const exporter = byTitle(r, ITEM, "Connect an Exporter");

@@ -47,13 +47,15 @@ dataset in the data dir) with both protocols and writes the report.
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === "--help" || sub === "-h") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (sub !== "forecast") {
     process.stderr.write(
-      sub === undefined || sub === "--help"
-        ? USAGE
-        : `quotacast bench: unknown benchmark '${sub}'\n\n${USAGE}`,
+      sub === undefined ? USAGE : `quotacast bench: unknown benchmark '${sub}'\n\n${USAGE}`,
     );
-    return sub === "--help" ? 0 : 2;
+    return 2;
   }
   let args;
   try {

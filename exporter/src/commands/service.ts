@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { transientPlaceOf } from "@quotacast/core";
 import { ConfigError, OPTIONS, parseServeArgs } from "../config";
 import { installService, showServiceStatus, uninstallService, type ServiceContext } from "../service/manager";
 import { serviceEnvironment, type ServiceSpec } from "../service/render";
@@ -50,11 +51,13 @@ export function absolutizePathFlags(args: readonly string[], cwd: string): strin
 }
 
 /**
- * quotacast's compiled cli.js: next to this command in dist/, or exporter/dist/cli.js when
- * running from the sources (tsx). Null when not built.
+ * quotacast's compiled cli.js: this very file in the installed package (one bundle), next to
+ * this command in dist/, or exporter/dist/cli.js when running from the sources (tsx). Null
+ * when not built.
  */
 export function findCliPath(commandsDir: string = __dirname): string | null {
   const candidates = [
+    path.resolve(commandsDir, "cli.js"),
     path.resolve(commandsDir, "..", "cli.js"),
     path.resolve(commandsDir, "..", "..", "dist", "cli.js"),
   ];
@@ -104,6 +107,13 @@ export async function run(
   const cliPath = givenCliPath ?? findCliPath();
   if (cliPath === null) {
     process.stderr.write("quotacast service: dist/cli.js not found: build quotacast first (npm run build)\n");
+    return 1;
+  }
+  const transient = transientPlaceOf(cliPath);
+  if (transient !== null) {
+    process.stderr.write(
+      `quotacast service: this quotacast (${cliPath}) is in ${transient}; install it first (npm install -g quotacast), then run \`quotacast service install\`\n`,
+    );
     return 1;
   }
   const spec: ServiceSpec = {

@@ -13,11 +13,14 @@ import { nextFeed, readFeed, saveFeed, todayCostUsd } from "../statusline/feed";
 import { formatStatusLine } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
 
-const HELP = `usage: quotacast statusline [install | uninstall]
+const HELP = `usage: quotacast statusline [install | uninstall | status]
 
   (no argument)  read Claude Code's statusline JSON on stdin, save it, print a status line
-  install        set quotacast as Claude Code's statusLine command (wraps an existing one)
+  install        set quotacast as Claude Code's statusLine command (wraps an existing one):
+                 copies the statusline script into the data dir and runs it with the node
+                 on your PATH, so it survives npx cache cleanups and upgrades; rerun to update
   uninstall      undo install, restoring settings.json exactly
+  status         whether the installed command can still run, and how to fix it
 
 env: QUOTACAST_STATUSLINE_FILE (feed file), CLAUDE_CONFIG_DIR (where settings.json is)
 `;
@@ -27,9 +30,11 @@ export interface StatuslineIo {
   write(text: string): void;
   env: Env;
   nowMs(): number;
+  /** The statusline script install copies (tests); default the one shipped with quotacast. */
+  statuslineScript?: string;
 }
 
-const processIo = (): StatuslineIo => ({
+export const processIo = (): StatuslineIo => ({
   stdin: process.stdin,
   write: (text) => process.stdout.write(text),
   env: process.env,
@@ -96,7 +101,7 @@ export async function renderStatusline(io: StatuslineIo, wrapped: string | null)
   }
 }
 
-function wrappedFromArgv(argv: string[]): string | null {
+export function wrappedFromArgv(argv: string[]): string | null {
   const at = argv.indexOf("--wrap");
   if (at === -1 || !argv[at + 1]) return null;
   try {
@@ -114,24 +119,47 @@ export async function run(argv: string[], io: StatuslineIo = processIo()): Promi
   }
   if (sub === "install" || sub === "uninstall") {
     const install = require("../statusline/install") as typeof import("../statusline/install");
+    if (sub === "uninstall") return report(io, install.uninstallStatusline({ env: io.env }));
     const commandAt = argv.indexOf("--command");
-    const outcome =
-      sub === "install"
-        ? install.installStatusline({
-            env: io.env,
-            command:
-              commandAt !== -1 && argv[commandAt + 1]
-                ? argv[commandAt + 1]
-                : install.defaultInstallCommand(process.argv[1]),
-          })
-        : install.uninstallStatusline({ env: io.env });
-    io.write(`${outcome.message}\n`);
-    return outcome.ok ? 0 : 1;
+    let command = commandAt !== -1 && argv[commandAt + 1] ? argv[commandAt + 1] : null;
+    let note: string | null = null;
+    if (command === null) {
+      const { prepareStatuslineCommand } =
+        require("../statusline/command") as typeof import("../statusline/command");
+      const plan = prepareStatuslineCommand({ env: io.env, scriptSource: io.statuslineScript });
+      if (!plan.ok) return report(io, { ok: false, message: `${plan.problem}: ${plan.fix}` });
+      ({ command, note } = plan);
+    }
+    const outcome = install.installStatusline({ env: io.env, command });
+    return report(io, note === null ? outcome : { ...outcome, message: `${outcome.message}\nnote: ${note}` });
   }
+  if (sub === "status") return statuslineStatus(io);
   try {
     io.write(`${await renderStatusline(io, wrappedFromArgv(argv))}\n`);
   } catch {
     io.write("quotacast\n");
   }
   return 0;
+}
+
+function report(io: StatuslineIo, outcome: { ok: boolean; message: string }): number {
+  io.write(`${outcome.message}\n`);
+  return outcome.ok ? 0 : 1;
+}
+
+/** Exit 1 when the installed command can no longer run. */
+function statuslineStatus(io: StatuslineIo): number {
+  const { checkInstalledCommand, settingsStatuslineCommand } =
+    require("../statusline/command") as typeof import("../statusline/command");
+  const { isOurCommand } = require("../statusline/install") as typeof import("../statusline/install");
+  const command = settingsStatuslineCommand(io.env);
+  if (command === null || !isOurCommand(command)) {
+    io.write("quotacast's statusline is not installed: run `quotacast statusline install`\n");
+    return 0;
+  }
+  const check = checkInstalledCommand(io.env, command);
+  const lines = [`command: ${command}`, `can run: ${check.runnable ? "yes" : "no"}`];
+  if (check.problem !== null) lines.push(`problem: ${check.problem}`, `fix: ${check.fix}`);
+  io.write(`${lines.join("\n")}\n`);
+  return check.runnable ? 0 : 1;
 }

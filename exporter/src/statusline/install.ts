@@ -51,7 +51,9 @@ export interface InstallOptions {
 
 /** Whether a statusline command is ours (so install is idempotent and uninstall can recognise it). */
 export function isOurCommand(command: string): boolean {
-  return /(^|[\s/'"])(quotacast|cli\.js)['"]?\s+statusline(\s|$)/.test(command);
+  return /(^|[\s/'"])((quotacast|cli\.js)['"]?\s+statusline|quotacast-statusline\.cjs['"]?)(\s|$)/.test(
+    command,
+  );
 }
 
 /** The user's original command wrapped inside ours, if any. */
@@ -259,8 +261,7 @@ export function installStatusline(opts: InstallOptions): Outcome {
   if (typeof root === "string") return { ok: false, message: root };
 
   const original = commandAt(root);
-  if (original !== null && isOurCommand(original))
-    return { ok: true, message: "quotacast's statusline is already installed" };
+  if (original !== null && isOurCommand(original)) return updateOurCommand(opts, file, text, original);
   const fileLayout = layout(text, root);
   let change: ReturnType<typeof edit>;
   let record: Pick<InstallRecord, "mode" | "originalCommand">;
@@ -282,6 +283,24 @@ export function installStatusline(opts: InstallOptions): Outcome {
   saveRecord(opts.env, { ...base, ...record, ourText: change.ourText, originalText: change.originalText });
   writeThrough(file, change.next);
   return { ok: true, message: `${message} (backup: ${saved})` };
+}
+
+/** A rerun: our command (an older shape, another Node) becomes the current one, keeping what it wraps. */
+function updateOurCommand(opts: InstallOptions, file: string, text: string, current: string): Outcome {
+  const wrapped = wrappedCommandOf(current);
+  const next = wrapped === null ? opts.command : `${opts.command} ${WRAP_FLAG} ${encodeWrapped(wrapped)}`;
+  if (next === current)
+    return { ok: true, message: "quotacast's statusline is already installed and up to date" };
+  const record = loadRecord(opts.env);
+  if (record)
+    saveRecord(opts.env, {
+      ...record,
+      ourText: record.ourText.replace(JSON.stringify(current), JSON.stringify(next)),
+    });
+  const change = edit(text, ["statusLine", "command"], next, null);
+  const saved = backup(file, text);
+  writeThrough(file, change.next);
+  return { ok: true, message: `quotacast's statusline command updated (backup: ${saved})` };
 }
 
 export function uninstallStatusline(opts: { env: Env; nowMs?: number }): Outcome {
@@ -335,19 +354,4 @@ export function uninstallStatusline(opts: { env: Env; nowMs?: number }): Outcome
         ? "quotacast's statusline removed; your previous command restored"
         : "quotacast's statusline removed from settings.json",
   };
-}
-
-/** The command install writes: this node and this CLI, quoted for the shell. */
-export function defaultInstallCommand(cliPath: string | undefined): string {
-  const quote = (s: string) => (/^[A-Za-z0-9_/.:=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  let script: string | null = null;
-  try {
-    // Through npm's bin symlink to the real cli.js: Claude Code's shell may not share our PATH.
-    script = cliPath ? fs.realpathSync(cliPath) : null;
-  } catch {
-    script = null;
-  }
-  if (script && path.basename(script) === "cli.js")
-    return `${quote(process.execPath)} ${quote(script)} statusline`;
-  return "quotacast statusline";
 }

@@ -40,3 +40,13 @@ export function settingsFilePath(env: Env): string {
 export function installRecordPath(env: Env): string {
   return path.join(path.dirname(feedFilePath(env)), "statusline-install.json");
 }
+
+/**
+ * The self-contained statusline script (one bundled file, Node built-ins only): built next
+ * to the code that installs it, copied by install into the data dir beside the feed file.
+ */
+export const STATUSLINE_SCRIPT_FILE = "quotacast-statusline.cjs";
+
+export function installedScriptPath(env: Env): string {
+  return path.join(path.dirname(feedFilePath(env)), STATUSLINE_SCRIPT_FILE);
+}

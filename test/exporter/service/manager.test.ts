@@ -229,6 +229,8 @@ describe("quotacast service command", () => {
     fs.writeFileSync(path.join(root, "dist", "cli.js"), "");
     expect(findCliPath(path.join(root, "dist", "commands"))).toBe(path.join(root, "dist", "cli.js"));
     expect(findCliPath(path.join(root, "src", "commands"))).toBe(path.join(root, "dist", "cli.js"));
+    // The installed package: one bundle, the command's code is in dist/cli.js itself.
+    expect(findCliPath(path.join(root, "dist"))).toBe(path.join(root, "dist", "cli.js"));
   });
 
   test("makes path flags absolute, in both flag forms", () => {
@@ -287,6 +289,23 @@ describe("quotacast service command", () => {
       spy.mockRestore();
     }
     expect(stderr.join("")).toContain("unknown flag --web.listen-adress");
+    expect(runner.calls).toEqual([]);
+  });
+
+  test("refuses to install a service that runs quotacast from npx's cache (npm deletes it)", async () => {
+    const runner = new RecordingRunner();
+    const stderr: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      const cliPath = path.join(home, ".npm", "_npx", "3f2a", "node_modules", "quotacast", "dist", "cli.js");
+      expect(await run(["install"], { platform: "linux", homeDir: home, runner, cliPath })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr.join("")).toContain("npm install -g quotacast");
     expect(runner.calls).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  defaultInstallCommand,
   installStatusline,
   isOurCommand,
   uninstallStatusline,
   wrappedCommandOf,
 } from "../../../exporter/src/statusline/install";
-import { run } from "../../../exporter/src/commands/statusline";
+import { run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
+import { prepareStatuslineCommand } from "../../../exporter/src/statusline/command";
 import { tempDir } from "../../fakes/ports";
 
 const OUR_COMMAND = "'/opt/node 20/bin/node' /opt/quotacast/exporter/dist/cli.js statusline";
@@ -125,12 +125,7 @@ test("invalid settings.json: clear message, nothing changed", async () => {
   const broken = `{ "model": "opus", }`;
   fs.writeFileSync(settings, broken);
   const output: string[] = [];
-  const code = await run(["install"], {
-    stdin: process.stdin,
-    write: (t) => output.push(t),
-    env,
-    nowMs: () => 0,
-  });
+  const code = await run(["install"], { ...cliIo(output), statuslineScript: fakeScript() });
   expect(code).toBe(1);
   expect(output.join("")).toMatch(/not valid JSON.*nothing was changed/);
   expect(fs.readFileSync(settings, "utf8")).toBe(broken);
@@ -144,19 +139,84 @@ test("uninstall when quotacast is not installed leaves a foreign statusLine alon
   expect(fs.readFileSync(settings, "utf8")).toBe(text);
 });
 
-test("the installed command runs this node and the real cli.js, found through npm's bin symlink", () => {
-  const cli = path.join(dir, "pkg dir", "dist", "cli.js");
-  fs.mkdirSync(path.dirname(cli), { recursive: true });
-  fs.writeFileSync(cli, "");
-  const bin = path.join(dir, "bin-quotacast");
-  fs.symlinkSync(cli, bin);
-  const command = defaultInstallCommand(bin);
-  expect(command).toContain(`'${fs.realpathSync(cli)}' statusline`);
-  expect(command.startsWith(process.execPath) || command.startsWith(`'${process.execPath}'`)).toBe(true);
-  expect(isOurCommand(command)).toBe(true);
-  expect(defaultInstallCommand(path.join(dir, "missing"))).toBe("quotacast statusline");
+/** The statusline script install copies (the real one is bundled: test/package covers it). */
+function fakeScript(): string {
+  const file = path.join(dir, "built", "quotacast-statusline.cjs");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "// the bundled statusline script\n");
+  return file;
+}
+
+/** A directory holding an executable `node`, for PATH. */
+function nodeDir(name: string): string {
+  const bin = path.join(dir, name, "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, "node"), "#!/bin/sh\n", { mode: 0o755 });
+  return bin;
+}
+
+function cliIo(output: string[]): StatuslineIo {
+  return { stdin: process.stdin, write: (t) => output.push(t), env, nowMs: () => 0 };
+}
+
+test("install copies the script into the data dir and runs it with the node on PATH", () => {
+  const bin = nodeDir("usr");
+  const plan = prepareStatuslineCommand({
+    env: { ...env, PATH: `${bin}:/nowhere` },
+    scriptSource: fakeScript(),
+  });
+  const installed = path.join(dir, "data", "quotacast-statusline.cjs");
+  expect(plan).toEqual({ ok: true, command: `${bin}/node ${installed}`, node: `${bin}/node`, note: null });
+  expect(fs.readFileSync(installed, "utf8")).toBe("// the bundled statusline script\n");
+  expect(isOurCommand(`${bin}/node ${installed}`)).toBe(true);
+  expect(isOurCommand(`${bin}/node '${installed}' --wrap abc`)).toBe(true);
   expect(isOurCommand("quotacast statusline --wrap abc")).toBe(true);
   expect(isOurCommand("~/bin/ccstatusline")).toBe(false);
+
+  const missing = prepareStatuslineCommand({ env, scriptSource: path.join(dir, "missing.cjs") });
+  expect(missing).toMatchObject({ ok: false });
+});
+
+test("a rerun updates an older command (another node, the old shape), keeps what it wraps, uninstall still restores", async () => {
+  const original = `{"statusLine": {"type": "command", "command": "my-line"}, "x": 1}`;
+  fs.writeFileSync(settings, original);
+  installStatusline({ env, command: OUR_COMMAND });
+
+  const output: string[] = [];
+  const bin = nodeDir("new-node");
+  env.PATH = bin;
+  expect(await run(["install"], { ...cliIo(output), statuslineScript: fakeScript() })).toBe(0);
+  expect(output.join("")).toMatch(/updated/);
+  const command = JSON.parse(fs.readFileSync(settings, "utf8")).statusLine.command as string;
+  expect(
+    command.startsWith(`${bin}/node ${path.join(dir, "data", "quotacast-statusline.cjs")} --wrap `),
+  ).toBe(true);
+  expect(wrappedCommandOf(command)).toBe("my-line");
+  expect(await run(["install"], { ...cliIo(output), statuslineScript: fakeScript() })).toBe(0);
+  expect(output.join("")).toMatch(/already installed and up to date/);
+
+  expect(uninstallStatusline({ env }).ok).toBe(true);
+  expect(fs.readFileSync(settings, "utf8")).toBe(original);
+});
+
+test("statusline status: says whether the command can still run, and how to fix it", async () => {
+  const bin = nodeDir("node-a");
+  env.PATH = bin;
+  const output: string[] = [];
+  expect(await run(["status"], cliIo(output))).toBe(0);
+  expect(output.join("")).toMatch(/not installed/);
+
+  expect(await run(["install"], { ...cliIo(output), statuslineScript: fakeScript() })).toBe(0);
+  output.length = 0;
+  expect(await run(["status"], cliIo(output))).toBe(0);
+  expect(output.join("")).toMatch(/can run: yes/);
+
+  // Node removed (an upgrade moved it): the command can no longer run.
+  fs.rmSync(path.join(bin, "node"));
+  output.length = 0;
+  expect(await run(["status"], cliIo(output))).toBe(1);
+  expect(output.join("")).toContain(`can run: no\nproblem: ${bin}/node is gone`);
+  expect(output.join("")).toMatch(/fix: run `quotacast statusline install` again/);
 });
 
 describe("how settings.json is written", () => {
@@ -207,12 +267,7 @@ describe("how settings.json is written", () => {
     fs.writeFileSync(settings, original);
     fs.chmodSync(settings, 0o444);
     const output: string[] = [];
-    const code = await run(["install"], {
-      stdin: process.stdin,
-      write: (t) => output.push(t),
-      env,
-      nowMs: () => 0,
-    });
+    const code = await run(["install"], { ...cliIo(output), statuslineScript: fakeScript() });
     expect(code).toBe(1);
     expect(output.join("")).toMatch(/read-only \(mode 0444\).*nothing was changed/);
     expect(fs.readFileSync(settings, "utf8")).toBe(original);

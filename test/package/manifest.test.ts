@@ -1,0 +1,82 @@
+/**
+ * The `quotacast` package installs from the registry alone: every bare import its bundle
+ * leaves as a `require` is declared in its manifest's `dependencies` (exporter/package.json),
+ * nothing it depends on is a workspace of this repo (unpublished), and what Node loads
+ * separately is there. Needs the compiled sources (`npm run build`).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  bundlePackage,
+  packageManifest,
+  packageNameOf,
+  workspaceNames,
+  ROOT,
+  type BundleOutput,
+} from "../../scripts/package";
+import { STATUSLINE_SCRIPT_FILE } from "../../exporter/src/statusline/paths";
+import { tempDir } from "../fakes/ports";
+
+let outputs: BundleOutput[];
+const output = (file: string) => {
+  const found = outputs.find((o) => o.file === file);
+  if (!found) throw new Error(`${file} is not in the bundle (${outputs.map((o) => o.file).join(", ")})`);
+  return found;
+};
+
+beforeAll(async () => {
+  outputs = await bundlePackage(path.join(tempDir("quotacast-bundle-"), "dist"));
+});
+
+test("every bare import left in the bundle is a declared dependency, and every dependency is imported", () => {
+  const manifest = packageManifest();
+  const declared = Object.keys(manifest.dependencies ?? {}).sort();
+  const imported = [...new Set(outputs.flatMap((o) => o.externals.map(packageNameOf)))].sort();
+  expect(imported.filter((name) => !declared.includes(name))).toEqual([]);
+  expect(declared.filter((name) => !imported.includes(name))).toEqual([]);
+  expect(imported).toContain("better-sqlite3");
+});
+
+test("it depends on nothing unpublished: workspaces are bundled, never dependencies", () => {
+  const workspaces = workspaceNames();
+  const manifest = packageManifest();
+  expect(Object.keys(manifest.dependencies ?? {}).filter((name) => workspaces.has(name))).toEqual([]);
+  expect(outputs.flatMap((o) => o.externals).filter((name) => workspaces.has(packageNameOf(name)))).toEqual(
+    [],
+  );
+  expect(output("cli.js").inputs.some((input) => input.startsWith("core/"))).toBe(true);
+});
+
+test("one package named quotacast with the bin quotacast; no two workspaces share a name", () => {
+  const manifest = packageManifest();
+  expect(manifest.name).toBe("quotacast");
+  expect(manifest.bin).toEqual({ quotacast: "bin/quotacast.js" });
+  expect(manifest.engines).toEqual({ node: ">=20" });
+  const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    workspaces: string[];
+  };
+  expect(workspaceNames().size).toBe(root.workspaces.length);
+});
+
+test("bench forecast has its own file, loaded only by that command", () => {
+  expect(output("bench.js").inputs).toContain("exporter/dist/commands/bench.js");
+  expect(output("cli.js").inputs).not.toContain("exporter/dist/commands/bench.js");
+  expect(fs.readFileSync(path.join(ROOT, "exporter/dist/cli.js"), "utf8")).toContain(
+    'require("./commands/bench")',
+  );
+});
+
+test("the scan worker sits next to the CLI (core starts it from __dirname)", () => {
+  expect(output("scan-worker.js").inputs).toContain("core/dist/ingest/scan-worker.js");
+});
+
+test("the statusline script is one file needing nothing but Node: no dependency, no core, no install code", () => {
+  const script = output(STATUSLINE_SCRIPT_FILE);
+  expect(script.externals).toEqual([]);
+  expect(
+    script.inputs.filter(
+      (input) => input.startsWith("core/") || /statusline\/(install|command)\.js$/.test(input),
+    ),
+  ).toEqual([]);
+  expect(script.inputs).toContain("exporter/dist/statusline/feed.js");
+});
