@@ -7,6 +7,13 @@
  * nothing twice. Each counter sample at time t holds the total of the events before t, and
  * every local midnight gets a sample, so `increase(x[1d])` evaluated at a day's end is
  * that day's total with no extrapolation.
+ *
+ * Only the samples Prometheus needs are written: on the step grid, a series gets a sample
+ * where its value changes and one step either side of each change (so a rate over any
+ * window sees the flat stretch before and after a burst, and the last value stays visible
+ * for a lookback delta of one step), plus the pinned instants (midnights, their 1 ms copies,
+ * the first and last instants). Quiet hours write nothing: the file stays a fraction of the
+ * transcripts it summarizes, and promtool has that much less to read.
  */
 import { costUsd, type PriceTable, type UsageEvent, type WindowReading } from "@quotacast/core";
 import { TOKEN_TYPES } from "../metrics/registry";
@@ -185,16 +192,32 @@ function* chunked(lines: Iterable<string>): Generator<string> {
   if (buffer.length > 0) yield buffer.join("");
 }
 
+/** Points every series keeps: the first and last, each local midnight and its 1 ms copy. */
+export function pinnedPoints(points: readonly SamplePoint[], timezone: string): boolean[] {
+  if (points.length === 0) return [];
+  const midnights = new Set(dayBoundariesBetween(points[0].atMs, points[points.length - 1].atMs, timezone));
+  return points.map(
+    (p, i) => i === 0 || i === points.length - 1 || p.cutoffMs !== p.atMs || midnights.has(p.atMs),
+  );
+}
+
+/** Whether point `i` of a series is written (see the file comment). */
+function isNeeded(s: CounterSeries, pinned: readonly boolean[], i: number): boolean {
+  const changedAt = (j: number) => j > s.startIndex && j < s.values.length && s.values[j] !== s.values[j - 1];
+  return i === s.startIndex || pinned[i] || changedAt(i) || changedAt(i + 1) || changedAt(i - 1);
+}
+
 function* counterLines(
   sampleName: string,
   series: readonly CounterSeries[],
   points: readonly SamplePoint[],
+  pinned: readonly boolean[],
   extraLabels: Readonly<Record<string, string>>,
 ): Generator<string> {
   for (const s of series) {
     const prefix = `${sampleName}${formatLabels({ ...s.labels, ...extraLabels })} `;
     for (let i = s.startIndex; i < points.length; i++) {
-      yield `${prefix}${s.values[i]} ${formatTimestamp(points[i].atMs)}\n`;
+      if (isNeeded(s, pinned, i)) yield `${prefix}${s.values[i]} ${formatTimestamp(points[i].atMs)}\n`;
     }
   }
 }
@@ -240,6 +263,7 @@ export function* renderBackfill(input: BackfillInput): Generator<string> {
   const startMs = historyStartMs(input);
   const points = startMs === null ? [] : samplePoints(startMs, input.untilMs, input.stepMs, input.timezone);
   const counters = counterFamilies(input, points);
+  const pinned = pinnedPoints(points, input.timezone);
   const families = [
     [BACKFILL_FAMILIES.tokens, counters.tokens],
     [BACKFILL_FAMILIES.cost, counters.cost],
@@ -247,7 +271,7 @@ export function* renderBackfill(input: BackfillInput): Generator<string> {
   ] as const;
   for (const [family, series] of families) {
     yield* familyHeader(family.name, "counter", family.help);
-    yield* chunked(counterLines(`${family.name}_total`, series, points, extraLabels));
+    yield* chunked(counterLines(`${family.name}_total`, series, points, pinned, extraLabels));
   }
   yield* familyHeader(BACKFILL_FAMILIES.utilization.name, "gauge", BACKFILL_FAMILIES.utilization.help);
   yield* chunked(utilizationLines(input, extraLabels));

@@ -119,6 +119,19 @@ describe("renderBackfill", () => {
     }
   });
 
+  test("writes a series only where it changes and one step around: every grid instant keeps its value", () => {
+    const dense = samplePoints(events[0].timestampMs, untilMs, 5 * 60_000, KOLKATA);
+    const series = `quotacast_messages_total{model="${SONNET}"}`;
+    const written = seriesOf(samples, series);
+    expect(written.length).toBeLessThan(dense.length / 4);
+    const sonnet = events.filter((e) => e.model === SONNET);
+    for (const point of dense) {
+      if (point.atMs < written[0].timestampMs) continue;
+      const expected = sonnet.filter((e) => e.timestampMs < point.cutoffMs).length;
+      expect([point.atMs, valueAt(samples, series, point.atMs)]).toEqual([point.atMs, expected]);
+    }
+  });
+
   test("writes nothing after --until and ends every counter at the total before it", () => {
     expect(Math.max(...samples.map((s) => s.timestampMs))).toBe(untilMs);
     const counted = events.filter((e) => e.timestampMs < untilMs);
