@@ -81,3 +81,19 @@ export class Scheduler {
     await Promise.all(waitFor.map((job) => job.idle()));
   }
 }
+
+/**
+ * The longest time between two runs of a cron expression over its next `runs` runs: how
+ * long a job on it may normally go without running (`"0 * * * *"` -> one hour).
+ */
+export function longestCronGapMs(expression: string, timezone?: string, runs = 60): number {
+  const task = cron.createTask(expression, () => {}, timezone ? { timezone } : {});
+  try {
+    const times = task.getNextRuns(runs).map((d) => d.getTime());
+    let gapMs = 0;
+    for (let i = 1; i < times.length; i++) gapMs = Math.max(gapMs, times[i] - times[i - 1]);
+    return gapMs;
+  } finally {
+    void task.destroy();
+  }
+}

@@ -30,7 +30,8 @@ export interface Threshold {
 
 export interface PanelSpec {
   title: string;
-  description?: string;
+  /** Required: every panel says what it shows (Grafana's (i) tooltip). */
+  description: string;
   w: number;
   h: number;
   targets: Target[];
@@ -47,6 +48,13 @@ export interface PanelSpec {
   overrides?: Json[];
   transformations?: Json[];
   repeat?: { variable: string; direction: "h" | "v"; maxPerRow?: number };
+  /**
+   * What decides Grafana's step for this panel: step = max(interval, range / maxDataPoints
+   * rounded by Grafana). A panel whose values depend on the step pins both (Grafana's
+   * default maxDataPoints is the panel's width in pixels, which no one controls).
+   */
+  maxDataPoints?: number;
+  interval?: string;
 }
 
 export interface Panel extends Json {
@@ -85,6 +93,10 @@ export interface RowItem {
   title: string;
   repeat?: string;
 }
+
+/** Units of panels that show a rate per hour (Grafana custom units: the suffix is printed as is). */
+export const USD_PER_HOUR = "suffix: USD/h";
+export const PERCENT_PER_HOUR = "suffix:%/h";
 
 /** Warning levels shared by every utilization panel: 75% yellow, 80% orange, 90% red. */
 export const UTILIZATION_THRESHOLDS: Threshold[] = [
@@ -272,13 +284,15 @@ function buildPanels(items: DashboardSpec["items"]): Panel[] {
       id: id++,
       type,
       title: spec.title,
-      description: spec.description ?? "",
+      description: spec.description,
       datasource: DATASOURCE_REF,
       gridPos: layout.place(spec.w, spec.h),
       targets: spec.targets.map(targetJson),
       fieldConfig: fieldConfig(spec),
       options: { ...defaultOptions(type), ...(spec.options ?? {}) },
     };
+    if (spec.maxDataPoints !== undefined) panel.maxDataPoints = spec.maxDataPoints;
+    if (spec.interval !== undefined) panel.interval = spec.interval;
     if (spec.transformations) panel.transformations = spec.transformations;
     if (spec.repeat) {
       panel.repeat = spec.repeat.variable;

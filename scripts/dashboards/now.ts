@@ -6,6 +6,8 @@ import {
   type DashboardSpec,
   LINES,
   NEUTRAL_THRESHOLDS,
+  PERCENT_PER_HOUR,
+  USD_PER_HOUR,
   UTILIZATION_THRESHOLDS,
   datasourceVariable,
   gauge,
@@ -149,35 +151,38 @@ export const nowDashboard: DashboardSpec = {
     timeseries({
       title: "Forecast at reset",
       description:
-        "Forecast utilization at reset: the median line inside the 25-75% and 10-90% bands. A band crossing 100% means the window may run out.",
+        "Forecast utilization at reset: the median (thick) between the 25-75% (dashed) and 10-90% (dotted) quantiles. A quantile above 100% means the window may run out.",
       w: 12,
       h: 9,
       unit: "percentunit",
       min: 0,
       thresholds: UTILIZATION_THRESHOLDS,
       custom: { ...LINES, thresholdsStyle: { mode: "dashed" } },
+      // By the quantile at the start of the name; the instance follows, so several
+      // exporters' lines never share a name.
       overrides: [
-        fanBand("q0.9", "q0.1", 15),
-        fanBand("q0.75", "q0.25", 25),
-        { matcher: { id: "byName", options: "q0.5" }, properties: [{ id: "custom.lineWidth", value: 3 }] },
+        quantileStyle("0\\.5", [{ id: "custom.lineWidth", value: 3 }]),
+        quantileStyle("0\\.(25|75)", [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }]),
+        quantileStyle("0\\.(1|9)", [{ id: "custom.lineStyle", value: { fill: "dot", dash: [2, 6] } }]),
       ],
       targets: [
         {
           expr: `quotacast_window_forecast_utilization_ratio{${IW}}`,
-          legendFormat: "q{{quantile}}",
+          legendFormat: "q{{quantile}} {{instance}}",
         },
       ],
     }),
     timeseries({
       title: "Burn rate",
-      description: "Recent burn rate of the window, in utilization points per hour.",
+      description: "Recent burn rate of the window, in utilization points (%) per hour.",
       w: 12,
       h: 7,
-      unit: "percentunit",
+      unit: PERCENT_PER_HOUR,
+      decimals: 1,
       custom: LINES,
       targets: [
         {
-          expr: `quotacast_window_burn_rate_ratio_per_second{${IW}} * 3600`,
+          expr: `quotacast_window_burn_rate_ratio_per_second{${IW}} * 3600 * 100`,
           legendFormat: "per hour {{instance}}",
         },
       ],
@@ -237,13 +242,14 @@ export const nowDashboard: DashboardSpec = {
       description: "API-equivalent USD per hour in the active block.",
       w: 4,
       h: 4,
-      unit: "currencyUSD",
+      unit: USD_PER_HOUR,
       decimals: 2,
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [{ expr: `sum(quotacast_block_burn_rate_usd_per_second{${I}}) * 3600`, instant: true }],
     }),
     stat({
       title: "Block tokens",
+      description: "Tokens of every type in the active 5-hour block.",
       w: 4,
       h: 4,
       unit: "short",
@@ -265,7 +271,7 @@ export const nowDashboard: DashboardSpec = {
       description: "API-equivalent USD per hour, by model.",
       w: 12,
       h: 8,
-      unit: "currencyUSD",
+      unit: USD_PER_HOUR,
       custom: { ...LINES, fillOpacity: 20, stacking: { mode: "normal", group: "A" } },
       targets: [
         {
@@ -276,6 +282,7 @@ export const nowDashboard: DashboardSpec = {
     }),
     timeseries({
       title: "Today's cost and the block",
+      description: "Today's cost, the active block's cost and its projection at the block's end, over time.",
       w: 12,
       h: 8,
       unit: "currencyUSD",
@@ -327,6 +334,7 @@ export const nowDashboard: DashboardSpec = {
     }),
     stat({
       title: "Plan",
+      description: "Subscription type and rate-limit tier from the OAuth profile.",
       w: 4,
       h: 4,
       thresholds: NEUTRAL_THRESHOLDS,
@@ -341,6 +349,7 @@ export const nowDashboard: DashboardSpec = {
     }),
     stat({
       title: "Exporter",
+      description: "Version of quotacast and of Node.js that runs it.",
       w: 4,
       h: 4,
       thresholds: NEUTRAL_THRESHOLDS,
@@ -371,6 +380,7 @@ export const nowDashboard: DashboardSpec = {
     }),
     timeseries({
       title: "Source polls",
+      description: "Polls of each source per interval of the graph.",
       w: 6,
       h: 6,
       unit: "short",
@@ -404,14 +414,7 @@ export const nowDashboard: DashboardSpec = {
   ],
 };
 
-/** Fills the area between two forecast quantile series (the fan). */
-function fanBand(upper: string, lower: string, fillOpacity: number) {
-  return {
-    matcher: { id: "byName", options: upper },
-    properties: [
-      { id: "custom.fillBelowTo", value: lower },
-      { id: "custom.fillOpacity", value: fillOpacity },
-      { id: "custom.lineWidth", value: 0 },
-    ],
-  };
+/** Styles the lines of one forecast quantile (every instance's), matched by legend prefix. */
+function quantileStyle(quantileRegexp: string, properties: Array<{ id: string; value: unknown }>) {
+  return { matcher: { id: "byRegexp", options: `^q${quantileRegexp} ` }, properties };
 }

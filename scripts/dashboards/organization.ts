@@ -1,6 +1,8 @@
 /**
- * Dashboard 3, "Organization": month-to-date Claude Code cost per user and model from the
- * Admin API, and the end-of-month projection against the budget of the rules.
+ * Dashboard 3, "Organization": month-to-date Claude Code cost per user and per model from
+ * the Admin API, and the end-of-month projection against the budget of the rules. The
+ * per-user and per-model families each add up to the total; the Admin API has no user x
+ * model split, so there is no such table.
  */
 import {
   type DashboardSpec,
@@ -11,19 +13,20 @@ import {
   labelVariable,
   row,
   stat,
-  table,
   timeseries,
 } from "./grafana";
 
 const I = 'instance=~"$instance"';
 const BUDGET = "max(quotacast:org_monthly_budget_usd)";
 const NO_BUDGET = "no budget rule loaded";
+/** The organization's month to date: the per-user family adds up to it (so does the per-model one). */
+const MONTH_TO_DATE = `sum(quotacast_org_user_cost_usd{${I}})`;
 
 export const organizationDashboard: DashboardSpec = {
   uid: "quotacast-organization",
   title: "quotacast / Organization",
   description:
-    "Organization month-to-date Claude Code cost per user and model (Admin API) and its projection.",
+    "Organization month-to-date Claude Code cost per user and per model (Admin API) and its projection.",
   fileName: "quotacast-organization.json",
   timeFrom: "now-30d",
   refresh: "5m",
@@ -33,16 +36,17 @@ export const organizationDashboard: DashboardSpec = {
     stat({
       title: "Month to date",
       description:
-        "Claude Code cost of the organization this month (the Admin API is at least an hour late).",
+        "Claude Code cost of the organization this month: the sum over users (the Admin API is at least an hour late).",
       w: 6,
       h: 5,
       unit: "currencyUSD",
       decimals: 2,
       thresholds: NEUTRAL_THRESHOLDS,
-      targets: [{ expr: `sum(quotacast_org_cost_usd{${I}})`, instant: true }],
+      targets: [{ expr: MONTH_TO_DATE, instant: true }],
     }),
     stat({
       title: "Projected end of month",
+      description: "Month to date extended to the end of the month at this month's daily pace.",
       w: 6,
       h: 5,
       unit: "currencyUSD",
@@ -63,6 +67,7 @@ export const organizationDashboard: DashboardSpec = {
     }),
     stat({
       title: "Projection / budget",
+      description: "Projected end-of-month cost as a share of the monthly budget: red from 100%.",
       w: 6,
       h: 5,
       unit: "percentunit",
@@ -77,6 +82,7 @@ export const organizationDashboard: DashboardSpec = {
     }),
     bargauge({
       title: "Month to date by user",
+      description: "Claude Code cost of each member this month (the bars add up to the month to date).",
       w: 12,
       h: 9,
       unit: "currencyUSD",
@@ -84,7 +90,7 @@ export const organizationDashboard: DashboardSpec = {
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [
         {
-          expr: `sort_desc(sum by (user) (quotacast_org_cost_usd{${I}}))`,
+          expr: `sort_desc(sum by (user) (quotacast_org_user_cost_usd{${I}}))`,
           legendFormat: "{{user}}",
           instant: true,
         },
@@ -92,6 +98,7 @@ export const organizationDashboard: DashboardSpec = {
     }),
     bargauge({
       title: "Month to date by model",
+      description: "Claude Code cost of each model this month (the bars add up to the month to date).",
       w: 12,
       h: 9,
       unit: "currencyUSD",
@@ -99,7 +106,7 @@ export const organizationDashboard: DashboardSpec = {
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [
         {
-          expr: `sort_desc(sum by (model) (quotacast_org_cost_usd{${I}}))`,
+          expr: `sort_desc(sum by (model) (quotacast_org_model_cost_usd{${I}}))`,
           legendFormat: "{{model}}",
           instant: true,
         },
@@ -108,7 +115,9 @@ export const organizationDashboard: DashboardSpec = {
     row("Over time"),
     timeseries({
       title: "Month to date and projection",
-      w: 12,
+      description:
+        "Month to date and its end-of-month projection over the month, with the budget as a dashed red line.",
+      w: 24,
       h: 9,
       unit: "currencyUSD",
       custom: LINES,
@@ -122,26 +131,9 @@ export const organizationDashboard: DashboardSpec = {
         },
       ],
       targets: [
-        { expr: `sum(quotacast_org_cost_usd{${I}})`, legendFormat: "month to date" },
+        { expr: MONTH_TO_DATE, legendFormat: "month to date" },
         { expr: `sum(quotacast_org_projected_cost_usd{${I}})`, legendFormat: "projection" },
         { expr: BUDGET, legendFormat: "budget" },
-      ],
-    }),
-    table({
-      title: "Cost per user and model",
-      w: 12,
-      h: 9,
-      unit: "currencyUSD",
-      decimals: 2,
-      targets: [
-        { expr: `sum by (user, model) (quotacast_org_cost_usd{${I}})`, instant: true, format: "table" },
-      ],
-      transformations: [
-        {
-          id: "organize",
-          options: { excludeByName: { Time: true }, renameByName: { Value: "month to date" } },
-        },
-        { id: "sortBy", options: { fields: {}, sort: [{ field: "month to date", desc: true }] } },
       ],
     }),
   ],

@@ -20,6 +20,11 @@ import {
 } from "./grafana";
 
 const I = 'instance=~"$instance"';
+/**
+ * Enough points for one per day over years: the step stays the queries' 1d minimum (a
+ * wider step would skip days of a daily increase).
+ */
+const DAILY_MAX_DATA_POINTS = 2000;
 
 /**
  * A daily increase that uses the recording rule where Prometheus evaluated it and computes
@@ -30,18 +35,16 @@ function dailyIncrease(rule: string, counter: string): string {
   return `${rule}{${I}} or increase(${counter}{${I}}[1d])`;
 }
 
-const WEEKLY_UTILIZATION = `quotacast_window_utilization_ratio{${I}, window=~"seven_day.*"}`;
-
 /**
- * The utilization a weekly window had when it reset: utilization only grows inside a window,
- * so the highest reading in its last 12 hours is its final value. Evaluated weekly, each bar
- * is the window that reset during the week before it. Where no reset time was recorded
- * (backfilled history has utilization only), the week's highest reading stands in for it.
+ * The final utilization of each weekly window, from the exporter's gauge of the last
+ * completed window (and the backfill's sample at each past reset). At each step, the
+ * window that reset within that step, if one did: one bar per window, never a partial
+ * week, whatever the step's alignment.
  */
 const FINAL_WEEKLY_UTILIZATION =
-  `max_over_time((max without (source) (${WEEKLY_UTILIZATION})` +
-  ` and (quotacast_window_resets_at_timestamp_seconds{${I}} - time() < 43200))[1w:5m])` +
-  ` or max without (source) (max_over_time(${WEEKLY_UTILIZATION}[1w]))`;
+  `last_over_time(quotacast_window_final_utilization_ratio{${I}, window=~"seven_day.*"}[$__interval])` +
+  ` and on (instance, job, window)` +
+  ` (time() - last_over_time(quotacast_window_final_reset_timestamp_seconds{${I}}[$__interval]) < $__interval_ms / 1000)`;
 
 /** Grafana transformations that sum an hourly series by a formatted local time (hour, weekday). */
 function sumByLocalTime(outputFormat: string): Json[] {
@@ -60,7 +63,16 @@ function sumByLocalTime(outputFormat: string): Json[] {
   ];
 }
 
-const HOURLY_MESSAGES = `sum(increase(quotacast_messages_total{${I}}[1h]))`;
+/**
+ * Responses in each step, stamped with the step's start (`offset -`: the bar at 09:00 counts
+ * 09:00-10:00, and the current hour is counted). The range is the step itself, so the steps
+ * tile the dashboard's range: nothing counted twice, nothing left out, whatever the step.
+ * The panels pin the step to one hour (`interval` 1h, `maxDataPoints` over the hours of a
+ * year) so each bar is one clock hour.
+ */
+const MESSAGES_PER_STEP = `sum(increase(quotacast_messages_total{${I}}[$__interval] offset -$__interval))`;
+/** Enough points for one per hour over a year: Grafana never widens the step past 1 h. */
+const HOURLY_MAX_DATA_POINTS = 9000;
 
 export const trendsDashboard: DashboardSpec = {
   uid: "quotacast-trends",
@@ -77,12 +89,13 @@ export const trendsDashboard: DashboardSpec = {
       title: "Daily API-equivalent cost by model",
       description: "One bar per day (UTC), drawn at the end of the day it counts.",
       w: 24,
+      maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 9,
       unit: "currencyUSD",
       custom: STACKED_BARS,
       targets: [
         {
-          expr: `sum by (model) (${dailyIncrease("quotacast:cost_usd:increase1d", "quotacast_cost_usd_total")})`,
+          expr: `sum by (model) (${dailyIncrease("instance_model:quotacast_cost_usd:increase1d", "quotacast_cost_usd_total")})`,
           legendFormat: "{{model}}",
           interval: "1d",
         },
@@ -90,14 +103,16 @@ export const trendsDashboard: DashboardSpec = {
     }),
     timeseries({
       title: "Daily tokens by model",
-      description: "Deduplicated tokens of every type (input, output, cache writes and reads) per day (UTC).",
+      description:
+        "Deduplicated tokens of every type (input, output, cache writes and reads) per day (UTC), drawn at the end of the day.",
       w: 24,
+      maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 9,
       unit: "short",
       custom: STACKED_BARS,
       targets: [
         {
-          expr: `sum by (model) (${dailyIncrease("quotacast:tokens:increase1d", "quotacast_tokens_total")})`,
+          expr: `sum by (model) (${dailyIncrease("instance_model_type:quotacast_tokens:increase1d", "quotacast_tokens_total")})`,
           legendFormat: "{{model}}",
           interval: "1d",
         },
@@ -106,6 +121,7 @@ export const trendsDashboard: DashboardSpec = {
     row("Week over week"),
     stat({
       title: "Last 7 days",
+      description: "API-equivalent cost of the last 7 days (168 hours up to now).",
       w: 4,
       h: 5,
       unit: "currencyUSD",
@@ -115,6 +131,7 @@ export const trendsDashboard: DashboardSpec = {
     }),
     stat({
       title: "The 7 days before",
+      description: "API-equivalent cost of the 7 days before the last 7.",
       w: 4,
       h: 5,
       unit: "currencyUSD",
@@ -143,6 +160,7 @@ export const trendsDashboard: DashboardSpec = {
     }),
     timeseries({
       title: "Rolling 7-day cost, this week and the week before",
+      description: "At each point, the cost of the 7 days before it, and the same a week earlier.",
       w: 12,
       h: 5,
       unit: "currencyUSD",
@@ -164,8 +182,9 @@ export const trendsDashboard: DashboardSpec = {
     timeseries({
       title: "Final utilization of each weekly window",
       description:
-        "Utilization each weekly window had reached when it reset (one bar per week). Where the reset time is unknown (backfilled history), the week's highest reading.",
+        "Utilization each weekly window had reached when it reset: one bar per window that reset, at the end of the week (Thursday 00:00 UTC) in which it reset.",
       w: 12,
+      maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 8,
       unit: "percentunit",
       min: 0,
@@ -202,13 +221,16 @@ export const trendsDashboard: DashboardSpec = {
     row("When and where"),
     barchart({
       title: "Activity by hour of day",
-      description: "Responses per hour of the day over the dashboard's range, in the browser's time zone.",
+      description:
+        "Responses in each hour of the day (09 = 09:00-10:00) over the dashboard's range, in the browser's time zone.",
       w: 8,
       h: 8,
       unit: "short",
       options: { xField: "Time" },
+      interval: "1h",
+      maxDataPoints: HOURLY_MAX_DATA_POINTS,
       transformations: sumByLocalTime("HH"),
-      targets: [{ expr: HOURLY_MESSAGES, interval: "1h", format: "table" }],
+      targets: [{ expr: MESSAGES_PER_STEP, interval: "1h", format: "table" }],
     }),
     barchart({
       title: "Activity by day of week",
@@ -217,8 +239,10 @@ export const trendsDashboard: DashboardSpec = {
       h: 8,
       unit: "short",
       options: { xField: "Time" },
+      interval: "1h",
+      maxDataPoints: HOURLY_MAX_DATA_POINTS,
       transformations: sumByLocalTime("E ddd"),
-      targets: [{ expr: HOURLY_MESSAGES, interval: "1h", format: "table" }],
+      targets: [{ expr: MESSAGES_PER_STEP, interval: "1h", format: "table" }],
     }),
     bargauge({
       title: "Top projects",

@@ -79,7 +79,7 @@ describeWithPrometheus(
           const scrapes = await instant(
             `count_over_time(up{job="quotacast",instance="${env.instance}"}[1m]) >= 5`,
           );
-          const rules = await instant("quotacast:window_utilization:max");
+          const rules = await instant("instance_window:quotacast_window_utilization_ratio:max");
           return scrapes.length > 0 && rules.length > 0 ? true : undefined;
         },
         60_000,
@@ -144,7 +144,7 @@ describeWithPrometheus(
     });
 
     it("raises the window alert for a window past 90%", async () => {
-      const critical = await instant("quotacast:window_utilization:max >= 0.9");
+      const critical = await instant("instance_window:quotacast_window_utilization_ratio:max >= 0.9");
       expect(critical.map((c) => c.metric.window)).toContain("five_hour");
       const alerts = await waitFor(
         "QuotacastWindowCritical to be pending or firing",

@@ -35,6 +35,7 @@ export function dashboardProblems(dashboard: JsonObject, provisionedUid: string)
     const gridPos = panel.gridPos as { x: number; w: number } | undefined;
     if (!gridPos || gridPos.x + gridPos.w > 24)
       problems.push(`panel '${String(panel.title)}' is outside the grid`);
+    problems.push(...panelTextProblems(panel, exprs));
   }
 
   const vars = variables(dashboard);
@@ -77,5 +78,27 @@ export function dashboardProblems(dashboard: JsonObject, provisionedUid: string)
       `the datasource variable defaults to '${String(current)}', not the provisioned '${provisionedUid}'`,
     );
   }
+  return problems;
+}
+
+/** Descriptions, per-hour units and legends that stay apart where overrides match by name. */
+function panelTextProblems(panel: JsonObject, exprs: string[]): string[] {
+  const problems: string[] = [];
+  const title = String(panel.title);
+  if (typeof panel.description !== "string" || panel.description.trim() === "")
+    problems.push(`panel '${title}' has no description`);
+  const defaults = ((panel.fieldConfig as JsonObject | undefined)?.defaults ?? {}) as JsonObject;
+  const unit = String(defaults.unit ?? "");
+  // `* 3600` turns a per-second value into a per-hour one.
+  if (exprs.some((e) => /\*\s*3600\b/.test(e)) && !unit.endsWith("/h"))
+    problems.push(`panel '${title}' shows a rate per hour with unit '${unit}', not a "/h" unit`);
+  const overrides = ((panel.fieldConfig as JsonObject | undefined)?.overrides ?? []) as JsonObject[];
+  const byName = overrides.some((o) => (o.matcher as JsonObject | undefined)?.id === "byName");
+  const legends = ((panel.targets as JsonObject[] | undefined) ?? []).map((t) =>
+    String(t.legendFormat ?? ""),
+  );
+  // A templated legend without the instance gives two exporters' series one name.
+  if (byName && legends.some((l) => l.includes("{{") && !l.includes("{{instance}}")))
+    problems.push(`panel '${title}' matches series by name but a legend lacks {{instance}}`);
   return problems;
 }

@@ -146,6 +146,24 @@ describe("the structural checks find what they look for", () => {
     );
   });
 
+  it("a panel without a description, a per-hour rate without /h, a legend without the instance", () => {
+    const broken = clone(base);
+    const [first, second, third] = allPanels(broken).filter((p) => p.type !== "row");
+    first.description = "";
+    (second.targets as JsonObject[])[0].expr = "quotacast_block_burn_rate_usd_per_second * 3600";
+    (second.fieldConfig as { defaults: JsonObject }).defaults.unit = "currencyUSD";
+    third.fieldConfig = {
+      defaults: {},
+      overrides: [{ matcher: { id: "byName", options: "q0.5" }, properties: [] }],
+    };
+    (third.targets as JsonObject[])[0].legendFormat = "q{{quantile}}";
+    expect(dashboardProblems(broken, PROVISIONED_DATASOURCE_UID)).toEqual([
+      `panel '${String(first.title)}' has no description`,
+      `panel '${String(second.title)}' shows a rate per hour with unit 'currencyUSD', not a "/h" unit`,
+      `panel '${String(third.title)}' matches series by name but a legend lacks {{instance}}`,
+    ]);
+  });
+
   it("a dashboard without the instance variable", () => {
     const broken = clone(base);
     const templating = broken.templating as { list: JsonObject[] };

@@ -29,10 +29,14 @@ export function promqlSyntaxErrors(expr: string): string[] {
   return errors;
 }
 
-/** Metric names (`quotacast_*`, `quotacast:*` and `up`) that an expression selects. */
+/**
+ * Metric names that an expression selects: `quotacast_*`, `up`, and recording rules
+ * (`quotacast:*`, `level:quotacast_*:operation`).
+ */
 export function metricNames(expr: string): string[] {
   const withoutStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  const names = withoutStrings.match(/\b(?:quotacast[_:][a-zA-Z0-9_:]*|up)\b/g) ?? [];
+  const names =
+    withoutStrings.match(/(?<![\w:])(?:[a-z][a-z0-9_]*:)?(?:quotacast[_:][a-zA-Z0-9_:]*|up\b)/g) ?? [];
   return [...new Set(names)];
 }
 

@@ -5,8 +5,9 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { findBinary, nameUnlessMissing } from "./binaries";
 import { REPO_ROOT, contractMetricNames, metricNames, promqlSyntaxErrors } from "./promql";
 import {
@@ -44,6 +45,25 @@ describe("promtool", () => {
   });
 
   itWithPromtool(
+    nameUnlessMissing(
+      "the rule files merged into one file still load (no group name twice)",
+      promtool,
+      "promtool",
+    ),
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-rules-"));
+      try {
+        const merged = path.join(dir, "merged.yml");
+        fs.writeFileSync(merged, stringifyYaml({ groups: mergedGroups() }));
+        const { status, output } = runPromtool(["check", "rules", merged]);
+        expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining("SUCCESS") });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  itWithPromtool(
     nameUnlessMissing("check config accepts prometheus.yml with its rule files", promtool, "promtool"),
     () => {
       const { status, output } = runPromtool(["check", "config", path.join("prometheus", "prometheus.yml")]);
@@ -52,6 +72,13 @@ describe("promtool", () => {
     },
   );
 });
+
+/** Every group of every rule file, in one list (as one merged rule file would hold them). */
+function mergedGroups(): unknown[] {
+  return ruleFilePaths().flatMap(
+    (file) => (parseYaml(fs.readFileSync(file, "utf8")) as { groups: unknown[] }).groups,
+  );
+}
 
 /** Alert names with a test that expects them to fire, and with one that expects silence. */
 function alertTestCoverage(files: RuleTestFile[]): { firing: Set<string>; silent: Set<string> } {
@@ -73,7 +100,10 @@ describe("rule unit tests cover every rule", () => {
   it("finds the alerts and recording rules", () => {
     expect(alerts.length).toBeGreaterThanOrEqual(12);
     expect(recordings.map((r) => r.record)).toEqual(
-      expect.arrayContaining(["quotacast:cost_usd:increase1d", "quotacast:window_utilization:max"]),
+      expect.arrayContaining([
+        "instance_model:quotacast_cost_usd:increase1d",
+        "instance_window:quotacast_window_utilization_ratio:max",
+      ]),
     );
   });
 
@@ -168,8 +198,38 @@ describe("rule expressions", () => {
     expect(unknown).toEqual([]);
   });
 
-  it("recording rule names follow level:metric[:operation]", () => {
-    for (const name of recorded) expect(name).toMatch(/^quotacast:[a-z0-9_]+(:[a-z0-9_]+)?$/);
+  it("no group name is used twice across the rule files", () => {
+    const names = mergedGroups().map((g) => (g as { name: string }).name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+
+  // The budgets are constants an operator edits (`vector(50)`), not computed from a metric.
+  const computed = recordings.filter((r) => path.basename(r.file) !== "quotacast-budgets.yml");
+
+  it("recording rules computed from metrics are named level:metric:operation", () => {
+    expect(computed.length).toBeGreaterThanOrEqual(4);
+    for (const rule of computed) {
+      expect(rule.record).toMatch(/^[a-z][a-z_]*:quotacast_[a-z0-9_]+:[a-z0-9_]+$/);
+    }
+  });
+
+  it("the level of each recording rule names the labels its result keeps (besides job)", () => {
+    const expected = new Map<string, string[]>();
+    for (const file of ruleTests) {
+      for (const group of file.tests) {
+        for (const test of group.promql_expr_test ?? []) {
+          for (const sample of (test.exp_samples ?? []) as Array<{ labels: string }>) {
+            const names = [...sample.labels.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)].map((m) => m[1]);
+            expected.set(test.expr, names.filter((n) => n !== "job").sort());
+          }
+        }
+      }
+    }
+    for (const rule of computed) {
+      const name = rule.record as string;
+      const level = name.split(":")[0].split("_").sort();
+      expect({ name, labels: expected.get(name) }).toEqual({ name, labels: level });
+    }
   });
 });
 

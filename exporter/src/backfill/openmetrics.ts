@@ -15,7 +15,14 @@
  * the first and last instants). Quiet hours write nothing: the file stays a fraction of the
  * transcripts it summarizes, and promtool has that much less to read.
  */
-import { costUsd, type PriceTable, type UsageEvent, type WindowReading } from "@quotacast/core";
+import {
+  completedOnly,
+  costUsd,
+  groupIntoWindows,
+  type PriceTable,
+  type UsageEvent,
+  type WindowReading,
+} from "@quotacast/core";
 import { TOKEN_TYPES } from "../metrics/registry";
 import { dayBoundariesBetween } from "./day-boundaries";
 
@@ -43,6 +50,14 @@ export const BACKFILL_FAMILIES = {
   utilization: {
     name: "quotacast_window_utilization_ratio",
     help: "Latest utilization of the window, 0-1 (may exceed 1), per source.",
+  },
+  finalUtilization: {
+    name: "quotacast_window_final_utilization_ratio",
+    help: "Final utilization of the window's last completed occurrence (its highest reading before it reset).",
+  },
+  finalReset: {
+    name: "quotacast_window_final_reset_timestamp_seconds",
+    help: "When the window's last completed occurrence reset (the time of quotacast_window_final_utilization_ratio).",
   },
 } as const;
 
@@ -246,6 +261,30 @@ function* utilizationLines(
   }
 }
 
+/**
+ * The live exporter's final-window gauges as they would have been at each past reset: one
+ * sample of each at the reset time of every completed occurrence in the readings.
+ */
+function* finalWindowLines(
+  input: BackfillInput,
+  extraLabels: Readonly<Record<string, string>>,
+): Generator<string> {
+  const sinceMs = input.sinceMs ?? -Infinity;
+  const completed = completedOnly(groupIntoWindows(input.readings), input.untilMs).filter(
+    (o) => o.resetsAtMs >= sinceMs && Number.isFinite(o.maxUtilizationRatio),
+  );
+  for (const [family, value] of [
+    [BACKFILL_FAMILIES.finalUtilization, (o: (typeof completed)[number]) => o.maxUtilizationRatio],
+    [BACKFILL_FAMILIES.finalReset, (o: (typeof completed)[number]) => o.resetsAtMs / 1000],
+  ] as const) {
+    yield* familyHeader(family.name, "gauge", family.help);
+    // groupIntoWindows sorts by window, then reset time: each series in time order.
+    for (const o of completed) {
+      yield `${family.name}${formatLabels({ window: o.window, ...extraLabels })} ${value(o)} ${formatTimestamp(o.resetsAtMs)}\n`;
+    }
+  }
+}
+
 /** The first instant worth a sample: the oldest event, or `sinceMs` when later. */
 function historyStartMs(input: BackfillInput): number | null {
   let first = Infinity;
@@ -275,5 +314,6 @@ export function* renderBackfill(input: BackfillInput): Generator<string> {
   }
   yield* familyHeader(BACKFILL_FAMILIES.utilization.name, "gauge", BACKFILL_FAMILIES.utilization.help);
   yield* chunked(utilizationLines(input, extraLabels));
+  yield* chunked(finalWindowLines(input, extraLabels));
   yield "# EOF\n";
 }

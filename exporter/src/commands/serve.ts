@@ -4,16 +4,17 @@
  * across restarts and a deleted transcript changes nothing.
  */
 import * as path from "node:path";
-import type { PollContext } from "@quotacast/core";
+import { ADMIN_SOURCE, type PollContext } from "@quotacast/core";
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from "../config";
 import { DatabaseError, defaultDbPath } from "../db/open";
 import { createApp } from "../http/app";
 import { listen, type RunningServer } from "../http/server";
 import { basicAuth, loadWebConfig, WebConfigError } from "../http/web-config";
 import { createMetricsRegistry } from "../metrics/registry";
-import { Scheduler } from "../schedule";
+import { longestCronGapMs, Scheduler } from "../schedule";
 import { createLogger, type Logger } from "../state/log";
 import { ExporterRuntime } from "../state/runtime";
+import { TRANSCRIPTS_SOURCE } from "../state/state";
 import { watchTree, type TreeWatch } from "../state/watch-tree";
 import { VERSION } from "../version";
 
@@ -76,6 +77,7 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
     throw err;
   }
 
+  for (const [source, ms] of pollIntervalsMs(runtime, config)) runtime.state.pollIntervalsMs.set(source, ms);
   const scheduler = new Scheduler(config.timezone, log);
   const manual = opts.manual === true;
   if (!manual) {
@@ -117,6 +119,20 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
       return stopping;
     },
   };
+}
+
+/**
+ * How long each source may normally go between polls: the transcripts their cron schedule;
+ * a rate-limit source its own interval, or the cron schedule that polls it when that is
+ * longer (the Admin API: hourly). What `quotacast_source_poll_interval_seconds` publishes.
+ */
+export function pollIntervalsMs(runtime: ExporterRuntime, config: ServeConfig): Map<string, number> {
+  const gap = (expression: string) => longestCronGapMs(expression, config.timezone);
+  const intervals = new Map([[TRANSCRIPTS_SOURCE, gap(config.transcriptsSchedule)]]);
+  for (const [source, ms] of runtime.sourceIntervalsMs()) {
+    intervals.set(source, Math.max(ms, gap(source === ADMIN_SOURCE ? config.adminSchedule : SOURCES_TICK)));
+  }
+  return intervals;
 }
 
 /** Refresh soon after a transcript changes (one directory watch each, set up without blocking). */

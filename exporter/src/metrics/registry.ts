@@ -282,6 +282,22 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.abandonedProbability)),
   });
   gauge({
+    name: "quotacast_window_final_utilization_ratio",
+    help: "Final utilization of the window's last completed occurrence (its highest reading before it reset).",
+    labelNames: ["window"],
+    collect: (g) => {
+      for (const [window, w] of state.lastCompletedWindows) g.set({ window }, w.finalUtilizationRatio);
+    },
+  });
+  gauge({
+    name: "quotacast_window_final_reset_timestamp_seconds",
+    help: "When the window's last completed occurrence reset (the time of quotacast_window_final_utilization_ratio).",
+    labelNames: ["window"],
+    collect: (g) => {
+      for (const [window, w] of state.lastCompletedWindows) g.set({ window }, w.resetsAtMs / 1000);
+    },
+  });
+  gauge({
     name: "quotacast_window_learned_limit_usd",
     help: "API-equivalent USD per 100% of the window.",
     labelNames: ["window", "bound"],
@@ -413,16 +429,18 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       if (e && e.used !== null) g.set({ currency: e.currency }, e.used);
     },
   });
+  // Two families, each summable on its own: one series per user, one per model.
   gauge({
-    name: "quotacast_org_cost_usd",
-    help: 'Organization month-to-date Claude Code cost (Admin API): per user with model="all", per model with user="all".',
-    labelNames: ["user", "model"],
-    collect: (g) => {
-      const org = state.orgUsage();
-      if (!org) return;
-      for (const u of org.perUser) g.set({ user: u.actor, model: "all" }, u.costUsd);
-      for (const m of org.perModel) g.set({ user: "all", model: m.model }, m.costUsd);
-    },
+    name: "quotacast_org_user_cost_usd",
+    help: "Organization month-to-date Claude Code cost per user (Admin API); sum() = the organization's total.",
+    labelNames: ["user"],
+    collect: (g) => state.orgUsage()?.perUser.forEach((u) => g.set({ user: u.actor }, u.costUsd)),
+  });
+  gauge({
+    name: "quotacast_org_model_cost_usd",
+    help: "Organization month-to-date Claude Code cost per model (Admin API); sum() = the organization's total.",
+    labelNames: ["model"],
+    collect: (g) => state.orgUsage()?.perModel.forEach((m) => g.set({ model: m.model }, m.costUsd)),
   });
   optionalGauge(
     registry,
@@ -460,6 +478,14 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
       state
         .statuses()
         .forEach((s) => s.lastSuccessMs !== null && g.set({ source: s.source }, s.lastSuccessMs / 1000)),
+  });
+  gauge({
+    name: "quotacast_source_poll_interval_seconds",
+    help: "Longest time between two scheduled polls of the source (its schedule and interval): what staleness is measured against.",
+    labelNames: ["source"],
+    collect: (g) => {
+      for (const [source, ms] of state.pollIntervalsMs) g.set({ source }, ms / 1000);
+    },
   });
   gauge({
     name: "quotacast_source_last_error_info",

@@ -16,6 +16,7 @@ import {
   type LimitSource,
   type LimitsConfig,
   type PollContext,
+  type WindowReading,
 } from "@quotacast/core";
 import { SqliteCounters, SqliteParams, SqliteSourceStates } from "../db/kv";
 import { IngestStopped, SqliteLedgerStore } from "../db/ledger-store";
@@ -37,6 +38,10 @@ import { refreshSummary } from "./summary";
 import { UsageTotals } from "./usage-totals";
 
 const DAY_MS = 86_400_000;
+/** How far back the last completed occurrence of each window is looked for (two weeks and a day). */
+const COMPLETED_LOOKBACK_MS = 15 * DAY_MS;
+/** Reset times are rounded to the minute: an occurrence counts as completed a minute after its reset. */
+const COMPLETION_SLACK_MS = 60_000;
 /** The admin job is hourly; a source due within this slack of the tick is polled at it. */
 const ADMIN_SLACK_MS = 5 * 60_000;
 
@@ -119,6 +124,8 @@ export class ExporterRuntime {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ownership: Ownership;
   private closing = false;
+  /** When to look for newly completed windows again (the next reset, or within the hour). */
+  private completedCheckAtMs = 0;
 
   /** Opens the database (throws DatabaseError when it must not be used) and loads the state. */
   constructor(private readonly opts: RuntimeOptions) {
@@ -210,6 +217,16 @@ export class ExporterRuntime {
 
   get enabledSources(): string[] {
     return this.sources.map((s) => s.name);
+  }
+
+  /** Each enabled rate-limit source's own poll interval (its configured one, else its default). */
+  sourceIntervalsMs(): Map<string, number> {
+    const config = this.pollContext.config;
+    const configured: Record<string, number | undefined> = {
+      oauth: config.oauth?.intervalMs,
+      admin: config.admin?.intervalMs,
+    };
+    return new Map(this.sources.map((s) => [s.name, configured[s.name] ?? s.defaultIntervalMs]));
   }
 
   /** Reads appended transcript bytes; the store's commits update the totals as they land. */
@@ -435,10 +452,34 @@ export class ExporterRuntime {
       );
       this.state.windowModels.clear();
       for (const [window, model] of models) this.state.windowModels.set(window, model);
+      await this.updateCompletedWindows(current, nowMs);
     } catch (err) {
       this.log("warn", "forecast failed", { error: err instanceof Error ? err.message : String(err) });
     }
     refreshSummary(this.state, nowMs);
+  }
+
+  /**
+   * Each window's last completed occurrence and its final utilization, looked up again
+   * only once a current window may have reset (or hourly), not on every change.
+   */
+  private async updateCompletedWindows(current: readonly WindowReading[], nowMs: number): Promise<void> {
+    if (nowMs < this.completedCheckAtMs) return;
+    for (const window of this.history.windowNames()) {
+      const completed = await this.history.completedWindows(window, nowMs, nowMs - COMPLETED_LOOKBACK_MS);
+      const last = completed.at(-1);
+      if (last) {
+        this.state.lastCompletedWindows.set(window, {
+          resetsAtMs: last.resetsAtMs,
+          finalUtilizationRatio: last.maxUtilizationRatio,
+        });
+      }
+    }
+    const nextChecks = current
+      .map((r) => r.resetsAtMs)
+      .filter((ms): ms is number => ms !== null && ms > nowMs)
+      .map((ms) => ms + COMPLETION_SLACK_MS);
+    this.completedCheckAtMs = Math.min(nowMs + 3600_000, ...nextChecks);
   }
 
   private saveCounters(): void {

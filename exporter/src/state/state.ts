@@ -31,10 +31,20 @@ export interface PersistedCounters {
   ingest_lines_skipped_total: CounterValues;
 }
 
+/** The last occurrence of a window that has reset, and the utilization it ended at. */
+export interface CompletedWindow {
+  resetsAtMs: number;
+  finalUtilizationRatio: number;
+}
+
 export class ExporterState {
   /** Enabled rate-limit sources by name, plus `transcripts`. */
   readonly sources = new Map<string, SourceRuntime>();
   readonly windowModels = new Map<string, WindowForecastEntry>();
+  /** Per window name, its last completed occurrence (from the stored history). */
+  readonly lastCompletedWindows = new Map<string, CompletedWindow>();
+  /** Per source, the longest time between two scheduled polls (set by `serve`). */
+  readonly pollIntervalsMs = new Map<string, number>();
   readonly counters: PersistedCounters;
   diagnostics: Diagnostics = {
     filesScanned: 0,

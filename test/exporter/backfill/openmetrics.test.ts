@@ -40,6 +40,10 @@ describe("renderBackfill", () => {
       "# TYPE quotacast_messages counter",
       expect.stringMatching(/^# HELP quotacast_window_utilization_ratio /),
       "# TYPE quotacast_window_utilization_ratio gauge",
+      expect.stringMatching(/^# HELP quotacast_window_final_utilization_ratio /),
+      "# TYPE quotacast_window_final_utilization_ratio gauge",
+      expect.stringMatching(/^# HELP quotacast_window_final_reset_timestamp_seconds /),
+      "# TYPE quotacast_window_final_reset_timestamp_seconds gauge",
     ]);
     expect(new Set(samples.map((s) => s.name))).toEqual(
       new Set(["quotacast_tokens_total", "quotacast_cost_usd_total", "quotacast_messages_total"]),
@@ -183,10 +187,37 @@ describe("renderBackfill", () => {
     ]);
   });
 
+  test("writes each completed window's final utilization once, at its reset, with the reset time", () => {
+    const resetA = FIRST_DAY_UTC + 5 * HOUR_MS;
+    const resetB = resetA + 5 * HOUR_MS;
+    const at = (observedAtMs: number, ratio: number, resetsAtMs: number, source = "oauth") => ({
+      ...reading(observedAtMs, ratio, "five_hour", source),
+      resetsAtMs,
+    });
+    const readings = [
+      at(resetA - 4 * HOUR_MS, 0.2, resetA),
+      at(resetA - HOUR_MS, 0.55, resetA + 20_000), // the API's jitter: the same window
+      at(resetA - 30 * 60_000, 0.5, resetA, "statusline"),
+      at(resetB - 3 * HOUR_MS, 0.4, resetB),
+      at(untilMs - HOUR_MS, 0.1, untilMs + HOUR_MS), // still open at --until: not final
+    ];
+    const out = parseExposition(render({ events: [], readings }));
+    const final = (name: string) =>
+      out.samples.filter((s) => s.name === name).map((s) => [s.labels.window, s.value, s.timestampMs]);
+    expect(final("quotacast_window_final_utilization_ratio")).toEqual([
+      ["five_hour", 0.55, resetA],
+      ["five_hour", 0.4, resetB],
+    ]);
+    expect(final("quotacast_window_final_reset_timestamp_seconds")).toEqual([
+      ["five_hour", resetA / 1000, resetA],
+      ["five_hour", resetB / 1000, resetB],
+    ]);
+  });
+
   test("an empty history is still a valid exposition", () => {
     const out = parseExposition(render({ events: [] }));
     expect(out.samples).toEqual([]);
-    expect(out.metadata).toHaveLength(8);
+    expect(out.metadata).toHaveLength(12);
   });
 
   test("counts no event at or after --until", () => {
