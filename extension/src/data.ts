@@ -24,7 +24,6 @@ import {
   recentSpendPrior,
   statuslineFeedPath,
   type Diagnostics,
-  type FilePort,
   type HttpPort,
   type LimitSource,
   type PollContext,
@@ -36,6 +35,7 @@ import {
   type UsageEvent,
 } from "@quotacast/core";
 import { FileLedgerStore } from "./ledger-store";
+import { IdleFiles } from "./idle-files";
 
 /** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
 export interface TextCache {
@@ -240,8 +240,10 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   try {
     const store = new FileLedgerStore(path.join(opts.supportPath, "ledger"), { nowMs });
     const configDirs = opts.configDirs ?? claudeConfigDirs({ env: env as NodeJS.ProcessEnv, homeDir });
-    const files = skipFilesOlderThan(nodeFiles, () => store.recentCutoffMs());
-    const ledger = new UsageLedger({ configDirs, store, prices, files });
+    const idleFiles = IdleFiles.load(path.join(opts.supportPath, "idle-files.json"), () => store.recentCutoffMs(), {
+      nowMs,
+    });
+    const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(nodeFiles) });
     const phasesMs: Record<string, number> = {};
     let mark = performance.now();
     const lap = (name: string) => {
@@ -250,6 +252,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       mark = t;
     };
     const [refresh, limits] = await Promise.all([ledger.refresh(), pollAll(localSources(), ctx)]);
+    await idleFiles.save();
     lap("ingest");
 
     const now = nowMs();
@@ -324,25 +327,6 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       },
     };
   }
-}
-
-/**
- * A FilePort that reports transcripts untouched since `sinceMs()` as absent. A line is never
- * written before its own timestamp, so such a file holds only events older than anything
- * the Summary shows (today, this week, the last 14 days): the menu bar never reads them,
- * and their cursors are dropped (their events stay, like those of a deleted file). A file
- * written to again is read from the start; dedup makes that harmless.
- */
-export function skipFilesOlderThan(files: FilePort, sinceMs: () => number): FilePort {
-  return {
-    listFiles: (dir, suffix) => files.listFiles(dir, suffix),
-    readRange: (file, start, end, into) => files.readRange(file, start, end, into),
-    readText: (file) => files.readText(file),
-    async stat(file) {
-      const identity = await files.stat(file);
-      return identity !== null && identity.mtimeMs < sinceMs() ? null : identity;
-    },
-  };
 }
 
 /** The first instant after `nowMs` whose calendar day in `timezone` differs (hour steps, then minutes). */

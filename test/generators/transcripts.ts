@@ -23,7 +23,10 @@ export interface GenerateOptions {
   days?: number;
   /** Number of projects (default scales with size, 3..24). */
   projects?: number;
-  /** Median size of a session file (default 100 KB); smaller gives more files for small tests. */
+  /**
+   * Median size of a session file (default 100 KB; real shape: 260 KB for main files, subagent
+   * files in proportion); smaller gives more files for the same bytes.
+   */
   medianFileBytes?: number;
   /** Share of responses written without `requestId` (default 0.05; 0 for none). */
   missingRequestIdRatio?: number;
@@ -243,7 +246,15 @@ function planFiles(rng: Rng, totalBytes: number, projectCount: number, medianByt
  * Code leaves in large histories), the rest log-normal (median ~140 KB, largest ~4 MB),
  * and sessions spawn subagents whose files hold about 40% of the lines.
  */
-function planRealFiles(rng: Rng, totalBytes: number, projectCount: number): FilePlan[] {
+const REAL_MAIN_MEDIAN_BYTES = 260_000;
+
+function planRealFiles(
+  rng: Rng,
+  totalBytes: number,
+  projectCount: number,
+  mainMedianBytes: number,
+): FilePlan[] {
+  const scaleMedian = mainMedianBytes / REAL_MAIN_MEDIAN_BYTES;
   const plans: FilePlan[] = [];
   let planned = 0;
   while (planned < totalBytes) {
@@ -255,11 +266,12 @@ function planRealFiles(rng: Rng, totalBytes: number, projectCount: number): File
       planned += plan.targetBytes;
       continue;
     }
-    const mainBytes = clamp(rng.logNormal(260_000, 1.25), 4_000, 4 * MB);
+    const mainBytes = clamp(rng.logNormal(mainMedianBytes, 1.25), 4_000, 4 * MB);
     const subagents: number[] = [];
     if (rng.chance(0.45)) {
       const count = rng.int(1, 5);
-      for (let i = 0; i < count; i++) subagents.push(clamp(rng.logNormal(140_000, 1.2), 3_000, 3 * MB));
+      for (let i = 0; i < count; i++)
+        subagents.push(clamp(rng.logNormal(140_000 * scaleMedian, 1.2), 3_000, 3 * MB));
     }
     const bytes = Math.min(totalBytes - planned, mainBytes + sum(subagents));
     const scale = bytes / (mainBytes + sum(subagents));
@@ -737,7 +749,7 @@ export function generateHistory(opts: GenerateOptions): GeneratedHistory {
   });
   const real = opts.shape === "real";
   const plans = real
-    ? planRealFiles(rng, totalBytes, projectCount)
+    ? planRealFiles(rng, totalBytes, projectCount, opts.medianFileBytes ?? REAL_MAIN_MEDIAN_BYTES)
     : planFiles(rng, totalBytes, projectCount, opts.medianFileBytes ?? 100_000);
   const files: string[] = [];
   let bytesWritten = 0;
