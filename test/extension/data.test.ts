@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dayEndsAtMs, loadSummary, parseSummary, summaryUrl, type TextCache } from "../../extension/src/data";
+import { IDLE_SWEEP_EVERY_MS } from "../../extension/src/idle-files";
 import {
   HOUR_MS,
   exporterSummary,
@@ -83,7 +84,7 @@ describe("local data", () => {
     expect(dayEndsAtMs(Date.UTC(2026, 10, 22, 23, 59, 30), "UTC")).toBe(Date.UTC(2026, 10, 23));
   });
 
-  it("never reads transcripts untouched for longer than the Summary looks back", async () => {
+  it("never reads, nor stats between sweeps, transcripts untouched for longer than the Summary looks back", async () => {
     const nowMs = Date.now();
     const old = writeTranscript(world, "-p-old", "s-old", [{ atMs: nowMs - 30 * 24 * HOUR_MS, output: 7 }]);
     const oldDate = new Date(nowMs - 30 * 24 * HOUR_MS);
@@ -98,11 +99,15 @@ describe("local data", () => {
     expect(first.stats.filesScanned).toBe(2);
     expect(first.summary?.today.totalTokens).toBe(300);
 
-    // Claude Code resumes the old session today: the whole file is read, today's line counted.
+    // An old transcript written to again (Claude Code resumes into a new file, so this is rare):
+    // idle files are not stat'ed between hourly sweeps; the next sweep reads the whole file and
+    // counts today's line once.
     writeTranscript(world, "-p-old", "s-old", [{ atMs: nowMs - 60_000, input: 1, output: 1 }]);
-    const resumed = await loadSummary(opts);
-    expect(resumed.stats.bytesRead).toBe(fs.statSync(old).size);
-    expect(resumed.summary?.today.totalTokens).toBe(302);
+    const withinTheHour = await loadSummary(opts);
+    expect(withinTheHour.stats.bytesRead).toBe(0);
+    const afterSweep = await loadSummary({ ...opts, nowMs: () => Date.now() + IDLE_SWEEP_EVERY_MS });
+    expect(afterSweep.stats.bytesRead).toBe(fs.statSync(old).size);
+    expect(afterSweep.summary?.today.totalTokens).toBe(302);
   });
 
   it("keeps counting from the stored cursors after a restart (a new process, an empty Cache)", async () => {

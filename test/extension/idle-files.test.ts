@@ -1,0 +1,78 @@
+/** Idle transcripts: reported absent, and between sweeps not even stat'ed. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { nodeFiles, type FilePort } from "@quotacast/core";
+import { IdleFiles } from "../../extension/src/idle-files";
+
+const DAY_MS = 86_400_000;
+const NOW_MS = Date.UTC(2026, 11, 2, 12);
+
+function statCounting(inner: FilePort): FilePort & { statted: string[] } {
+  const statted: string[] = [];
+  return {
+    statted,
+    listFiles: (dir, suffix) => inner.listFiles(dir, suffix),
+    readRange: (file, start, end, into) => inner.readRange(file, start, end, into),
+    readText: (file) => inner.readText(file),
+    stat: (file) => {
+      statted.push(path.basename(file));
+      return inner.stat(file);
+    },
+  };
+}
+
+let dir: string;
+let record: string;
+let oldFile: string;
+let recentFile: string;
+const sinceMs = () => NOW_MS - 16 * DAY_MS;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-idle-"));
+  record = path.join(dir, "support", "idle-files.json");
+  oldFile = path.join(dir, "old.jsonl");
+  recentFile = path.join(dir, "recent.jsonl");
+  fs.writeFileSync(oldFile, "{}\n");
+  fs.writeFileSync(recentFile, "{}\n");
+  fs.utimesSync(oldFile, new Date(NOW_MS - 30 * DAY_MS), new Date(NOW_MS - 30 * DAY_MS));
+  fs.utimesSync(recentFile, new Date(NOW_MS - DAY_MS), new Date(NOW_MS - DAY_MS));
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function run(atMs: number): Promise<{ statted: string[]; old: unknown; recent: unknown }> {
+  const counting = statCounting(nodeFiles);
+  const idle = IdleFiles.load(record, sinceMs, { nowMs: () => atMs });
+  const files = idle.wrap(counting);
+  const result = { old: await files.stat(oldFile), recent: await files.stat(recentFile) };
+  await idle.save();
+  return { statted: counting.statted, ...result };
+}
+
+test("a sweep stats every file and reports the idle one as absent", async () => {
+  const first = await run(NOW_MS);
+  expect(first.statted.sort()).toEqual(["old.jsonl", "recent.jsonl"]);
+  expect(first.old).toBeNull();
+  expect(first.recent).not.toBeNull();
+});
+
+test("between sweeps an idle file is not stat'ed; after the hour it is again", async () => {
+  await run(NOW_MS);
+  const warm = await run(NOW_MS + 10 * 60_000);
+  expect(warm.statted).toEqual(["recent.jsonl"]);
+  expect(warm.old).toBeNull();
+
+  // Written to again (a resumed file): seen at the next sweep.
+  fs.appendFileSync(oldFile, "{}\n");
+  const later = await run(NOW_MS + 61 * 60_000);
+  expect(later.statted.sort()).toEqual(["old.jsonl", "recent.jsonl"]);
+  expect(later.old).not.toBeNull();
+});
+
+test("an unreadable record means a sweep, never a skipped file", async () => {
+  fs.mkdirSync(path.dirname(record), { recursive: true });
+  fs.writeFileSync(record, "{not json");
+  const first = await run(NOW_MS);
+  expect(first.statted.sort()).toEqual(["old.jsonl", "recent.jsonl"]);
+});
