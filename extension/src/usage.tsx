@@ -1,7 +1,14 @@
 import type { ReactNode } from "react";
 import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
 import { getProgressIcon } from "@raycast/utils";
-import type { PeriodUsage, SessionUsage, SourceStatus, Summary, WindowSummary } from "@quotacast/core";
+import {
+  formatReserve,
+  type PeriodUsage,
+  type SessionUsage,
+  type SourceStatus,
+  type Summary,
+  type WindowSummary,
+} from "@quotacast/core";
 import type { LoadedSummary, ProblemKind } from "./data";
 import {
   blockText,
@@ -216,8 +223,14 @@ function WindowItem(props: {
                   />
                   <List.Item.Detail.Metadata.Label
                     title="Burn Rate"
-                    text={`${(f.burnRatioPerHour * 100).toFixed(1)}%/h`}
+                    text={f.burnRatioPerHour === null ? "not known yet" : `${(f.burnRatioPerHour * 100).toFixed(1)}%/h`}
                   />
+                  {f.reserveMs !== null ? (
+                    <List.Item.Detail.Metadata.Label
+                      title="Reserve (after reset: +, before: −)"
+                      text={formatReserve(f.reserveMs, w.reading.windowLengthMs)}
+                    />
+                  ) : null}
                   {f.paceRatio !== null ? (
                     <List.Item.Detail.Metadata.Label title="Pace" text={`${f.paceRatio.toFixed(2)}× even pace`} />
                   ) : null}

@@ -170,9 +170,26 @@ export async function forecastCurrentWindows(
       spendPrior: opts.spendPrior,
       ...(opts.warningLevelRatio !== undefined ? { warningLevelRatio: opts.warningLevelRatio } : {}),
     });
-    result.set(reading.window, { forecast, learnedLimit });
+    result.set(reading.window, { forecast: withinLimit(forecast), learnedLimit });
   }
   return result;
+}
+
+/**
+ * The forecast as users see it: a window cannot be used past 100%, so utilization at reset
+ * is capped there (or at the current value, when a source already reports more); how likely
+ * and when the limit is hit say the rest (`exhaustionProbability`, `exhaustionAtMs`).
+ */
+export function withinLimit(forecast: WindowForecast): WindowForecast {
+  const cap = Math.max(1, forecast.currentUtilizationRatio);
+  const capped = (ratio: number): number => Math.min(ratio, cap);
+  return {
+    ...forecast,
+    quantiles: forecast.quantiles.map((x) => ({ q: x.q, utilizationRatio: capped(x.utilizationRatio) })),
+    p10Ratio: capped(forecast.p10Ratio),
+    p50Ratio: capped(forecast.p50Ratio),
+    p90Ratio: capped(forecast.p90Ratio),
+  };
 }
 
 async function fittedFor(reading: WindowReading, opts: CurrentForecastOptions): Promise<FittedWindow | null> {

@@ -479,6 +479,8 @@ export function withCostStream(
     utilizationRatio: u,
     toDateRate: u / Math.max(sit.elapsedH, sit.windowLengthMs / HOUR_MS / 20),
     shortRate: recent / limitUsd / (shortSpanMs / HOUR_MS),
+    // The transcripts saw every cost of the span: the rate is known.
+    rateKnown: true,
     idleH: Math.min(idleH, sit.idleH),
   };
 }
@@ -645,9 +647,14 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
   const at = (q: number): number => quantiles.find((x) => x.q === q)?.utilizationRatio ?? u;
   const reachProbability = (level: number): number => (u >= level ? 1 : clamp(1 - dist.cdf(level - u), 0, 1));
   const exhaustionProbability = reachProbability(1);
-  const burn = sit.shortRate;
-  const projected = burn > 0 && u < 1 ? sit.nowMs + ((1 - u) / burn) * HOUR_MS : null;
-  const projectedExhaustionAtMs = projected !== null && projected <= input.resetsAtMs ? projected : null;
+  // Not known yet (one reading mid-window): no burn, no ETA, rather than a made-up history.
+  const burn = sit.rateKnown || u >= 1 ? sit.shortRate : null;
+  const expectedExhaustionAtMs =
+    u >= 1 ? sit.nowMs : burn !== null && burn > 0 ? sit.nowMs + ((1 - u) / burn) * HOUR_MS : null;
+  const projectedExhaustionAtMs =
+    expectedExhaustionAtMs !== null && expectedExhaustionAtMs <= input.resetsAtMs
+      ? expectedExhaustionAtMs
+      : null;
   return {
     window: input.window,
     atMs: input.nowMs,
@@ -660,10 +667,11 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
     exhaustionProbability,
     warningProbability: Math.max(reachProbability(warning), exhaustionProbability),
     warningLevelRatio: warning,
-    exhaustionAtMs: exhaustionInterval(dist, exhaustionProbability),
+    exhaustionAtMs: burn === null ? null : exhaustionInterval(dist, exhaustionProbability),
     burnRatioPerHour: burn,
     projectedExhaustionAtMs,
-    reserveMs: projectedExhaustionAtMs === null ? null : input.resetsAtMs - projectedExhaustionAtMs,
+    reserveMs:
+      burn === null ? null : reserveMs(expectedExhaustionAtMs, input.resetsAtMs, input.windowLengthMs),
     paceRatio: sit.elapsedFraction > 0 ? u / sit.elapsedFraction : null,
     abandonedProbability: sit.horizonH > 0 ? clamp(dist.cdf(0.005), 0, 1) : 1,
     pastWindows:
@@ -671,6 +679,21 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
       (input.pastWindows ?? []).filter((w) => w.windowLengthMs === input.windowLengthMs).length,
     method: "quotacast-1",
   };
+}
+
+/**
+ * The reserve: expected exhaustion at the current pace minus the reset. Positive: the window
+ * outlasts its reset by that much; negative: it runs out that long before its reset. With no
+ * exhaustion expected within one window length after the reset (no burn at all, or a slow
+ * one), it is capped at the window's length.
+ */
+export function reserveMs(
+  expectedExhaustionAtMs: number | null,
+  resetsAtMs: number,
+  windowLengthMs: number,
+): number {
+  if (expectedExhaustionAtMs === null) return windowLengthMs;
+  return Math.min(expectedExhaustionAtMs - resetsAtMs, windowLengthMs);
 }
 
 /**

@@ -92,6 +92,9 @@ export function utilizationAt(series: UtilizationSeries, atMs: number): number {
   return i < 0 ? 0 : series.ratios[i];
 }
 
+/** A rate needs readings over at least this share of its span (a quarter: 7.5 of 30 minutes). */
+const MIN_SEEN_SPAN_FRACTION = 0.25;
+
 /** What a forecaster sees at one moment of a window. Rates are utilization per hour. */
 export interface Situation {
   nowMs: number;
@@ -104,10 +107,16 @@ export interface Situation {
   elapsedFraction: number;
   /** u / elapsed time since the window started. */
   toDateRate: number;
-  /** Increase over the last tenth of the window (30 min of 5 h), per hour. */
+  /**
+   * Increase over the last tenth of the window (30 min of 5 h), per hour. Only what was seen
+   * counts: before the first reading utilization is unknown (not 0) unless that reading is
+   * 0. When too little was seen (see `rateKnown`), the to-date rate stands in.
+   */
   shortRate: number;
-  /** Increase over the last 30% of the window (90 min of 5 h), per hour. */
+  /** Increase over the last 30% of the window (90 min of 5 h), per hour; as shortRate. */
   longRate: number;
+  /** Whether shortRate rests on readings (or costs) seen over enough of its span. */
+  rateKnown: boolean;
   /** Time since utilization last increased (since the window start when it never did). */
   idleH: number;
   /** Readings visible at this moment. */
@@ -125,10 +134,19 @@ export function situationAt(
   const startMs = resetsAtMs - windowLengthMs;
   const elapsedMs = Math.max(nowMs - startMs, 60_000);
   const windowH = windowLengthMs / HOUR_MS;
-  const rateOver = (spanMs: number): number => {
+  const toDateRate = u / Math.max(elapsedMs / HOUR_MS, windowH / 20);
+  // Utilization is known from the first reading on, or from the window's start when the
+  // first reading says nothing was used yet: a first reading mid-window invents no history.
+  const knownFromMs =
+    idx < 0 ? nowMs : series.ratios[0] <= 0 ? startMs : Math.max(startMs, series.timesMs[0]);
+  const rateOver = (spanMs: number): number | null => {
     const span = Math.max(Math.min(spanMs, elapsedMs), 60_000);
-    return (u - utilizationAt(series, nowMs - span)) / (span / HOUR_MS);
+    const fromMs = Math.max(nowMs - span, knownFromMs);
+    if (nowMs - fromMs < span * MIN_SEEN_SPAN_FRACTION) return null;
+    return (u - utilizationAt(series, fromMs)) / ((nowMs - fromMs) / HOUR_MS);
   };
+  const shortRate = rateOver(windowLengthMs * 0.1);
+  const longRate = rateOver(windowLengthMs * 0.3);
   const lastUpMs = idx < 0 || u <= 0 ? startMs : series.lastIncreaseMs[idx];
   return {
     nowMs,
@@ -138,9 +156,10 @@ export function situationAt(
     elapsedH: elapsedMs / HOUR_MS,
     horizonH: Math.max(resetsAtMs - nowMs, 0) / HOUR_MS,
     elapsedFraction: Math.min(1, Math.max(0, elapsedMs / windowLengthMs)),
-    toDateRate: u / Math.max(elapsedMs / HOUR_MS, windowH / 20),
-    shortRate: Math.max(0, rateOver(windowLengthMs * 0.1)),
-    longRate: Math.max(0, rateOver(windowLengthMs * 0.3)),
+    toDateRate,
+    shortRate: Math.max(0, shortRate ?? toDateRate),
+    longRate: Math.max(0, longRate ?? shortRate ?? toDateRate),
+    rateKnown: shortRate !== null,
     idleH: Math.max(0, nowMs - Math.max(lastUpMs, startMs)) / HOUR_MS,
     visibleCount: idx + 1,
   };

@@ -30,11 +30,18 @@ export interface WindowForecast {
   warningLevelRatio: number;
   /** When 100% is reached, when more likely than not; null otherwise. */
   exhaustionAtMs: TimeInterval | null;
-  /** Utilization points per hour (fraction per hour), from the recent rate. */
-  burnRatioPerHour: number;
-  /** Linear projection of the time utilization reaches 100%; null when not before reset or no burn. */
+  /**
+   * Utilization (fraction) per hour over the recent span; null while not known yet (a first
+   * reading in the middle of a window says nothing about the rate before it).
+   */
+  burnRatioPerHour: number | null;
+  /** Linear projection of the time utilization reaches 100%; null when not before reset, no burn or burn unknown. */
   projectedExhaustionAtMs: number | null;
-  /** resetsAtMs - projectedExhaustionAtMs; positive = safe; null when no exhaustion projected. */
+  /**
+   * (expected exhaustion at the current burn) - resetsAtMs. Positive: the window outlasts its
+   * reset by that much; negative: it runs out that long before the reset. Capped at the
+   * window's length (also the value with no burn); null while the burn is not known.
+   */
   reserveMs: number | null;
   /** utilization / elapsed fraction of the window; > 1 means ahead of an even pace. */
   paceRatio: number | null;

@@ -11,6 +11,17 @@ export function formatDuration(ms: number): string {
   return `${minutes}m`;
 }
 
+/**
+ * A window's reserve (WindowForecast.reserveMs): `+1h20m` when the window outlasts its reset
+ * by that much, `-18m` when it runs out that long before; `+5h00m+` at the cap (no
+ * exhaustion expected within a window length after the reset); `?` while not known.
+ */
+export function formatReserve(reserveMs: number | null, windowLengthMs: number): string {
+  if (reserveMs === null) return "?";
+  const sign = reserveMs < 0 ? "-" : "+";
+  return `${sign}${formatDuration(Math.abs(reserveMs))}${reserveMs >= windowLengthMs ? "+" : ""}`;
+}
+
 /** `42%` from a ratio; one decimal under 10% so small values are not shown as 0%. */
 export function formatPercent(ratio: number): string {
   const pct = ratio * 100;

@@ -12,6 +12,7 @@ import {
   formatAge,
   formatDuration,
   formatPercent,
+  formatReserve,
   formatTokens,
   formatUsd,
   pollConfiguredSources,
@@ -148,9 +149,15 @@ function renderWindow(w: WindowSummary, nowMs: number): string {
   let text = `${windowLabel(r.window).padEnd(12)} ${formatPercent(r.utilizationRatio).padStart(5)}  ${reset}`;
   const f = w.forecast;
   if (f) {
-    text += `, at reset ${formatPercent(f.p50Ratio)} (${formatPercent(f.p10Ratio)}-${formatPercent(f.p90Ratio)})`;
-    if (f.exhaustionAtMs) text += `, limit in ~${formatDuration(f.exhaustionAtMs.p50Ms - nowMs)}`;
+    // When the limit is likely hit, when; otherwise where it ends (never above 100%).
+    text += f.exhaustionAtMs
+      ? `, limit in ~${formatDuration(f.exhaustionAtMs.p50Ms - nowMs)}`
+      : `, at reset ${formatPercent(f.p50Ratio)} (${formatPercent(f.p10Ratio)}-${formatPercent(f.p90Ratio)})`;
     text += `, ${formatPercent(f.exhaustionProbability)} chance of running out`;
+    text +=
+      f.reserveMs === null
+        ? ", burn not known yet"
+        : `, reserve ${formatReserve(f.reserveMs, r.windowLengthMs)}`;
   }
   return `${text}  [${r.source}, ${formatAge(nowMs - r.observedAtMs)}]`;
 }

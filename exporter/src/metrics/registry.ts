@@ -257,9 +257,12 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   );
   gauge({
     name: "quotacast_window_burn_rate_ratio_per_second",
-    help: "Recent burn rate (x 3600 x 100 = %/hour).",
+    help: "Recent burn rate (x 3600 x 100 = %/hour); absent while not known yet.",
     labelNames: ["window"],
-    collect: (g) => forecasts().forEach(([window, f]) => g.set({ window }, f.burnRatioPerHour / 3600)),
+    collect: (g) =>
+      forecasts().forEach(
+        ([window, f]) => f.burnRatioPerHour !== null && g.set({ window }, f.burnRatioPerHour / 3600),
+      ),
   });
   gauge({
     name: "quotacast_window_pace_ratio",
@@ -270,7 +273,9 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
   });
   gauge({
     name: "quotacast_window_reserve_seconds",
-    help: "Reset minus projected exhaustion (positive = safe); absent when none projected.",
+    help:
+      "Expected exhaustion at the current burn minus the reset: positive = the window outlasts its reset by that much, " +
+      "negative = runs out that long before it; capped at the window length; absent while the burn is not known.",
     labelNames: ["window"],
     collect: (g) =>
       forecasts().forEach(([window, f]) => f.reserveMs !== null && g.set({ window }, f.reserveMs / 1000)),

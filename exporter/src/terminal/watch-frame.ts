@@ -5,6 +5,7 @@
 import {
   formatAge,
   formatDuration,
+  formatReserve,
   formatPercent,
   formatTokens,
   formatUsd,
@@ -174,16 +175,19 @@ function paceSegments(w: WindowSummary, nowMs: number): Line {
     `${formatPercent((ratioPerHour * unit) / HOUR_MS)}/${perDay ? "day" : "h"}`;
   const hoursLeft = r.resetsAtMs === null ? null : Math.max(1 / 60, (r.resetsAtMs - nowMs) / HOUR_MS);
   const paceRatioPerHour = hoursLeft === null ? null : Math.max(0, 1 - r.utilizationRatio) / hoursLeft;
-  const tooFast = paceRatioPerHour !== null && f.burnRatioPerHour > paceRatioPerHour;
+  const burn = f.burnRatioPerHour;
+  const tooFast = paceRatioPerHour !== null && burn !== null && burn > paceRatioPerHour;
   const segments: Line = [
-    { text: `burn ${rate(f.burnRatioPerHour)}`, paint: tooFast ? "yellow" : undefined },
+    {
+      text: burn === null ? "burn not known yet" : `burn ${rate(burn)}`,
+      paint: tooFast ? "yellow" : undefined,
+    },
     { text: paceRatioPerHour === null ? "" : ` · pace to reset ${rate(paceRatioPerHour)}` },
   ];
   if (f.reserveMs !== null) {
-    const sign = f.reserveMs >= 0 ? "+" : "-";
     segments.push(
       { text: " · reserve " },
-      { text: `${sign}${formatDuration(Math.abs(f.reserveMs))}`, paint: f.reserveMs >= 0 ? "green" : "red" },
+      { text: formatReserve(f.reserveMs, r.windowLengthMs), paint: f.reserveMs >= 0 ? "green" : "red" },
     );
   }
   return segments;
