@@ -9,7 +9,7 @@
  */
 import type { Readable } from "node:stream";
 import { feedFilePath, type Env } from "../statusline/paths";
-import { nextFeed, readFeed, saveFeed, todayCostUsd } from "../statusline/feed";
+import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
 import { formatStatusLine } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
 
@@ -71,15 +71,7 @@ export async function renderStatusline(io: StatuslineIo, wrapped: string | null)
   try {
     const nowMs = io.nowMs();
     const file = feedFilePath(io.env);
-    const previous = readFeed(file);
-    const feed = payload ? nextFeed(previous, payload, nowMs) : previous;
-    if (payload && feed) {
-      try {
-        saveFeed(file, feed);
-      } catch {
-        // A read-only disk must not cost the user their status line.
-      }
-    }
+    const feed = payload ? await updateFeed(file, payload, nowMs) : readFeed(file);
     line = formatStatusLine(
       {
         modelName: modelNameOf(payload) ?? feed?.model?.displayName ?? null,

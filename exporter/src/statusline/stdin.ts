@@ -18,7 +18,8 @@ export function readStdinBounded(
     const finish = (value: Buffer | null) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      clearImmediate(arming);
+      if (timer !== undefined) clearTimeout(timer);
       input.removeListener("data", onData);
       input.removeListener("end", onEnd);
       input.removeListener("error", onError);
@@ -35,7 +36,12 @@ export function readStdinBounded(
     };
     const onEnd = () => finish(Buffer.concat(chunks));
     const onError = () => finish(null);
-    const timer = setTimeout(() => finish(null), timeoutMs);
+    // Counted from the event loop's first turn: a process starved for CPU at its start (many
+    // statuslines starting at once) has read input already written by then.
+    let timer: NodeJS.Timeout | undefined;
+    const arming = setImmediate(() => {
+      if (!done) timer = setTimeout(() => finish(null), timeoutMs);
+    });
     input.on("data", onData);
     input.on("end", onEnd);
     input.on("error", onError);
