@@ -16,7 +16,9 @@ export interface TreeWatch {
 export function watchTree(root: string, onChange: () => void, onError: (err: Error) => void): TreeWatch {
   if (process.platform !== "linux") {
     const watcher = fs.watch(root, { recursive: true, persistent: false }, onChange);
-    watcher.on("error", (err) => {
+    watcher.on("error", (err: NodeJS.ErrnoException) => {
+      // A symlink loop (a .jsonl linked to itself) is one entry the walk cannot follow: keep watching.
+      if (err.code === "ELOOP") return;
       onError(err);
       watcher.close();
     });

@@ -324,6 +324,46 @@ describe("background work", () => {
     }
   });
 
+  test("a .jsonl symlink to itself (ELOOP) does not stop the watch", async () => {
+    const dir = tempDir();
+    const configDir = path.join(dir, "claude");
+    appendTranscript(configDir, "-p", "s1", [
+      assistantLine({ id: "msg_l1", requestId: "req_l1", output: 5 }),
+    ]);
+    const logs: string[] = [];
+    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], watch: true }), {
+      manual: false,
+      log: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),
+    });
+    const messages = async () => sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total");
+    const waitForMessages = async (count: number): Promise<number> => {
+      const deadline = Date.now() + 20_000;
+      let seen = await messages();
+      while (seen < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = await messages();
+      }
+      return seen;
+    };
+    try {
+      expect(await messages()).toBe(1);
+      // The loop appears next to a transcript that then grows, in the same directory.
+      fs.symlinkSync("loop.jsonl", path.join(configDir, "projects", "-p", "loop.jsonl"));
+      appendTranscript(configDir, "-p", "s1", [
+        assistantLine({ id: "msg_l2", requestId: "req_l2", output: 5 }),
+      ]);
+      expect(await waitForMessages(2)).toBe(2);
+      // And the watch still sees what comes after.
+      appendTranscript(configDir, "-p", "s1", [
+        assistantLine({ id: "msg_l3", requestId: "req_l3", output: 5 }),
+      ]);
+      expect(await waitForMessages(3)).toBe(3);
+      expect(logs.filter((l) => l.includes("watch stopped"))).toEqual([]);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
   test("retention pruning deletes rate-limit readings older than --retention.days", async () => {
     const exporter = await startForTest(testConfig(tempDir(), { retentionDays: 10 }));
     try {
