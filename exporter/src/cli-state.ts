@@ -39,18 +39,21 @@ export interface CliStateOptions {
   onProgress?: (progress: RefreshProgress) => void;
 }
 
+/** Scan workers (one core left for the main thread) on machines with four cores or more. */
+function cliParallelism(): { parallel?: { threads: number } } {
+  const cores = defaultScanThreads();
+  return cores >= 4 ? { parallel: { threads: cores - 1 } } : {};
+}
+
 export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
   const db: Db = openDatabase(opts.dbPath ?? cliStatePath(configDirs), { integrityCheck: false });
   const dayTotals = new DayTotals(db);
   const store = new SqliteLedgerStore(db, dayTotals);
   return {
-    // A first run reads the whole history: in worker threads, one per core.
-    ledger: new UsageLedger({
-      configDirs,
-      store,
-      parallel: { threads: defaultScanThreads() },
-      onProgress: opts.onProgress,
-    }),
+    // A first run reads the whole history. Scan workers only pay off with cores to spare: on
+    // two cores the main thread (dedup, SQLite) is the bottleneck, and workers add their
+    // memory and the copying of results (bench/RESULTS.md, cli section).
+    ledger: new UsageLedger({ configDirs, store, ...cliParallelism(), onProgress: opts.onProgress }),
     store,
     dayTotals,
     history: new SqliteSnapshotHistory(db),

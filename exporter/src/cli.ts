@@ -1,8 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * quotacast's single entry point. Each command lives in `commands/<name>.ts` and is
  * loaded only when asked for, so `quotacast statusline` (run by Claude Code on every
- * update) pays for nothing but itself.
+ * update) pays for nothing but itself. The shebang's small young generation (2 MB
+ * semi-spaces) keeps a first scan's short-lived strings from growing the process by ~30 MB
+ * (bench/RESULTS.md, cli section).
  */
 
 // Node 22.1+: cache compiled code on disk between runs (a no-op where it does not exist).
