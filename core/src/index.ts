@@ -64,3 +64,4 @@ export * from "./forecast/current";
 // --- report (Summary builder)
 export * from "./report/build";
 export * from "./report/format";
+export * from "./report/pipeline";

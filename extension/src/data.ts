@@ -12,16 +12,14 @@ import * as path from "node:path";
 import {
   FileSnapshotHistory,
   UsageLedger,
-  buildSummary,
   bundledPriceTable,
   claudeConfigDirs,
-  costPoints,
+  collectSummary,
+  createHeaderFileSource,
   createStatuslineSource,
   dayKey,
-  forecastCurrentWindows,
   nodeFiles,
   pollAll,
-  recentSpendPrior,
   statuslineFeedPath,
   type Diagnostics,
   type HttpPort,
@@ -32,7 +30,6 @@ import {
   type SourceStatus,
   type StatePort,
   type Summary,
-  type UsageEvent,
 } from "@quotacast/core";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
@@ -90,7 +87,7 @@ export interface LoadOptions {
   configDirs?: string[];
   /** Statusline feed file; default `QUOTACAST_STATUSLINE_FILE` or `~/.local/share/quotacast/statusline.json`. */
   statuslineFeedFile?: string;
-  /** Warning level of the forecast (probability of reaching it). Default 0.75. */
+  /** Warning level of the forecast (probability of reaching it). Default core's (as the CLI and the exporter). */
   warningLevelRatio?: number;
   /** A cached Summary younger than this is reused while nothing changed. Default 5 minutes. */
   reuseCachedForMs?: number;
@@ -104,7 +101,6 @@ export interface LoadOptions {
 const LOCAL_CACHE_KEY = "quotacast-summary-local-v1";
 const EXPORTER_CACHE_KEY = "quotacast-summary-exporter-v1";
 const DEFAULT_REUSE_MS = 5 * 60_000;
-const DEFAULT_WARNING_LEVEL = 0.75;
 
 export async function loadSummary(opts: LoadOptions): Promise<LoadedSummary> {
   const exporterUrl = opts.exporterUrl?.trim();
@@ -230,7 +226,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       statusline: opts.statuslineFeedFile ? { feedFile: opts.statuslineFeedFile } : {},
       oauth: { enabled: false },
       admin: { enabled: false },
-      headerFile: { enabled: false },
+      headerFile: {},
     },
     platform: process.platform,
   };
@@ -246,72 +242,64 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(nodeFiles) });
     const phasesMs: Record<string, number> = {};
     let mark = performance.now();
-    const lap = (name: string) => {
-      const t = performance.now();
-      phasesMs[name] = t - mark;
-      mark = t;
-    };
-    const [refresh, limits] = await Promise.all([ledger.refresh(), pollAll(localSources(), ctx)]);
-    await idleFiles.save();
-    lap("ingest");
-
-    const now = nowMs();
-    const fingerprint = limitsFingerprint(limits.merged, limits.statuses);
     const cached = readLocalCache(opts.cache);
     const reuseForMs = opts.reuseCachedForMs ?? DEFAULT_REUSE_MS;
-    const stats = (reused: boolean): LoadStats => ({
-      reusedCachedSummary: reused,
+    let fingerprint = "";
+    const run = await collectSummary({
+      ledger: {
+        async refresh() {
+          const refresh = await ledger.refresh();
+          await idleFiles.save();
+          return refresh;
+        },
+        diagnostics: () => ledger.diagnostics(),
+      },
+      configDirs,
+      poll: () => pollAll(localSources(), ctx),
+      clock: ctx.clock,
+      history: new FileSnapshotHistory(fileState(path.join(opts.supportPath, "limits"))),
+      usage: store,
+      timezone,
+      prices,
+      ...(opts.warningLevelRatio !== undefined ? { warningLevelRatio: opts.warningLevelRatio } : {}),
+      diagnostics: (refresh) => carryDiagnostics(cached?.summary.diagnostics, refresh.diagnostics),
+      reuse: ({ refresh, polled, nowMs: now }) => {
+        fingerprint = limitsFingerprint(polled.merged, polled.statuses);
+        const reusable =
+          cached !== null &&
+          refresh.changes.length === 0 &&
+          now < cached.dayEndsAtMs &&
+          cached.limitsFingerprint === fingerprint &&
+          cached.summary.timezone === timezone &&
+          now - cached.summary.generatedAtMs < reuseForMs &&
+          now >= cached.summary.generatedAtMs;
+        return reusable ? cached.summary : null;
+      },
+      onStage: (stage) => {
+        const t = performance.now();
+        phasesMs[STAGE_PHASES[stage]] = (phasesMs[STAGE_PHASES[stage]] ?? 0) + t - mark;
+        mark = t;
+      },
+    });
+    const { summary, refresh } = run;
+    if (!run.reused) {
+      const record: LocalCacheRecord = {
+        summary,
+        limitsFingerprint: fingerprint,
+        dayEndsAtMs: dayEndsAtMs(summary.generatedAtMs, timezone),
+      };
+      opts.cache.set(LOCAL_CACHE_KEY, JSON.stringify(record));
+      phasesMs.summary += performance.now() - mark;
+    }
+    const stats: LoadStats = {
+      reusedCachedSummary: run.reused,
       filesScanned: refresh.filesScanned,
       bytesRead: refresh.bytesRead,
       changedEvents: refresh.changes.length,
       durationMs: performance.now() - startedMs,
       phasesMs,
-    });
-    if (
-      cached &&
-      refresh.changes.length === 0 &&
-      now < cached.dayEndsAtMs &&
-      cached.limitsFingerprint === fingerprint &&
-      cached.summary.timezone === timezone &&
-      now - cached.summary.generatedAtMs < reuseForMs &&
-      now >= cached.summary.generatedAtMs
-    ) {
-      return { ...base, summary: cached.summary, problem: null, stats: stats(true) };
-    }
-
-    const history = new FileSnapshotHistory(fileState(path.join(opts.supportPath, "limits")));
-    if (limits.merged) await history.append(limits.merged);
-    const costsSinceMs = store.recentCutoffMs();
-    const events = await store.recentEvents(costsSinceMs);
-    lap("history+recent");
-    const costs = costPoints(events, prices);
-    const forecasts = await forecastCurrentWindows(limits.merged?.windows ?? [], {
-      nowMs: now,
-      history,
-      costs,
-      costsSinceMs,
-      spendPrior: recentSpendPrior(costs, now, timezone),
-      warningLevelRatio: opts.warningLevelRatio ?? DEFAULT_WARNING_LEVEL,
-    });
-    lap("forecasts");
-    const summary = buildSummary({
-      nowMs: now,
-      timezone,
-      events,
-      prices,
-      limits: limits.merged,
-      sources: [...limits.statuses, transcriptStatus(configDirs, refresh.filesScanned, events, now)],
-      forecasts,
-      diagnostics: carryDiagnostics(cached?.summary.diagnostics, refresh.diagnostics),
-    });
-    const record: LocalCacheRecord = {
-      summary,
-      limitsFingerprint: fingerprint,
-      dayEndsAtMs: dayEndsAtMs(now, timezone),
     };
-    opts.cache.set(LOCAL_CACHE_KEY, JSON.stringify(record));
-    lap("summary");
-    return { ...base, summary, problem: null, stats: stats(false) };
+    return { ...base, summary, problem: null, stats };
   } catch (error) {
     // Never blank: the last good Summary stays, with what went wrong.
     return {
@@ -342,10 +330,19 @@ export function dayEndsAtMs(nowMs: number, timezone: string): number {
   return minute;
 }
 
-/** Local sources: the statusline feed only (no credentials, no network). */
+/** Local sources: the ones that read local files only (no credentials, no network). */
 function localSources(): LimitSource[] {
-  return [createStatuslineSource()];
+  return [createStatuslineSource(), createHeaderFileSource()];
 }
+
+/** The benchmark's phases: ingest + limits, history + recent events, forecasts, Summary. */
+const STAGE_PHASES = {
+  ingest: "ingest",
+  history: "history+recent",
+  events: "history+recent",
+  forecasts: "forecasts",
+  summary: "summary",
+} as const;
 
 function readLocalCache(cache: TextCache): LocalCacheRecord | null {
   const text = cache.get(LOCAL_CACHE_KEY);
@@ -365,35 +362,6 @@ function limitsFingerprint(merged: RateLimitSnapshot | null, statuses: SourceSta
     merged?.windows.map((w) => [w.window, w.utilizationRatio, w.resetsAtMs, w.observedAtMs]) ?? null,
     statuses.map((s) => [s.source, s.state, s.lastSuccessMs]),
   ]);
-}
-
-/** The transcripts are a source too: the Summary says whether any were found. */
-function transcriptStatus(
-  configDirs: string[],
-  filesScanned: number,
-  events: UsageEvent[],
-  nowMs: number,
-): SourceStatus {
-  const lastEventMs = events.reduce<number | null>(
-    (max, e) => (max === null || e.timestampMs > max ? e.timestampMs : max),
-    null,
-  );
-  if (configDirs.length === 0 || filesScanned === 0) {
-    return {
-      source: "transcripts",
-      state: "missing",
-      message: "no Claude Code transcripts found (~/.claude/projects or CLAUDE_CONFIG_DIR)",
-      lastSuccessMs: null,
-      lastErrorReason: "none",
-    };
-  }
-  return {
-    source: "transcripts",
-    state: "ok",
-    message: `${filesScanned} transcript files`,
-    lastSuccessMs: lastEventMs ?? nowMs,
-    lastErrorReason: "none",
-  };
 }
 
 /** Skipped-line counts add up across runs (each run reads only new bytes). */

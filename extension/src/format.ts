@@ -2,14 +2,15 @@
  * Pure formatting of the Summary for the menu bar and the quick look: text only, no
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
-import type {
-  BlockSummary,
-  PeriodUsage,
-  SessionUsage,
-  SourceStatus,
-  Summary,
-  WindowForecast,
-  WindowSummary,
+import {
+  HEADER_FILE_SOURCE,
+  type BlockSummary,
+  type PeriodUsage,
+  type SessionUsage,
+  type SourceStatus,
+  type Summary,
+  type WindowForecast,
+  type WindowSummary,
 } from "@quotacast/core";
 
 export type Level = "normal" | "warning" | "critical";
@@ -245,11 +246,10 @@ export function sourceStateText(status: SourceStatus, nowMs: number): string {
   return `${status.state}${age}`;
 }
 
-/** A source whose state asks the user to do something. */
+/** A source whose state asks the user to do something (an optional file that is absent does not). */
 export function needsAttention(status: SourceStatus): boolean {
-  return (
-    status.state === "missing" || status.state === "error" || status.state === "stale" || status.state === "backoff"
-  );
+  if (status.state === "missing") return status.source !== HEADER_FILE_SOURCE;
+  return status.state === "error" || status.state === "stale" || status.state === "backoff";
 }
 
 /** Unicode bar chart of daily cost (oldest first), as a markdown code block. */

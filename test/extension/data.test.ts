@@ -125,9 +125,13 @@ describe("local data", () => {
     expect(restarted.summary?.today.totalTokens).toBe(310);
   });
 
-  it("reads only local files: statusline and transcripts, never OAuth or the Keychain", async () => {
+  it("reads only local files: transcripts, statusline and header file, never OAuth or the Keychain", async () => {
     const loaded = await loadSummary({ supportPath: world.supportPath, cache: memoryCache() });
-    expect(loaded.summary?.sources.map((s) => s.source)).toEqual(["statusline", "transcripts"]);
+    expect(loaded.summary?.sources.map((s) => s.source)).toEqual([
+      "transcripts",
+      "statusline",
+      "header-file",
+    ]);
     expect(loaded.statuslineFeedFile).toBe(world.feedFile);
   });
 

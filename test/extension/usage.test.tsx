@@ -186,6 +186,6 @@ describe("quick look: empty history", () => {
     const chart = detailMarkdown(byTitle(r, ITEM, "Last 14 Days"));
     expect(chart.split("\n").filter((line) => /^\d\d-\d\d /.test(line))).toHaveLength(14);
     expect(chart).not.toContain("█");
-    expect(byTitle(r, ITEM, "Transcripts").props.accessories).toEqual([{ text: "missing" }]);
+    expect(byTitle(r, ITEM, "Transcripts").props.accessories).toEqual([{ text: "ok · just now" }]);
   });
 });

@@ -4,7 +4,7 @@
  * across restarts and a deleted transcript changes nothing.
  */
 import * as path from "node:path";
-import { ADMIN_SOURCE, type PollContext } from "@quotacast/core";
+import { ADMIN_SOURCE, TRANSCRIPTS_SOURCE, type PollContext } from "@quotacast/core";
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from "../config";
 import { DatabaseError, defaultDbPath } from "../db/open";
 import { createApp } from "../http/app";
@@ -14,7 +14,6 @@ import { createMetricsRegistry } from "../metrics/registry";
 import { longestCronGapMs, Scheduler } from "../schedule";
 import { createLogger, type Logger } from "../state/log";
 import { ExporterRuntime } from "../state/runtime";
-import { TRANSCRIPTS_SOURCE } from "../state/state";
 import { watchTree, type TreeWatch } from "../state/watch-tree";
 import { VERSION } from "../version";
 
@@ -63,6 +62,7 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
   let server: RunningServer;
   try {
     await runtime.loadLearned();
+    await runtime.summarize();
     const registry = createMetricsRegistry(runtime.state, {
       projects: config.metricsProjects,
       processMetrics: config.processMetrics,

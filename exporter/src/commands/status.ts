@@ -5,10 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import {
-  buildSummary,
   claudeConfigDirs,
-  costPoints,
-  forecastCurrentWindows,
+  collectSummary,
   formatAge,
   formatDuration,
   formatPercent,
@@ -16,7 +14,7 @@ import {
   formatTokens,
   formatUsd,
   pollConfiguredSources,
-  recentSpendPrior,
+  systemClock,
   windowLabel,
   type LimitsConfig,
   type PollAllResult,
@@ -58,12 +56,12 @@ export async function run(argv: string[]): Promise<number> {
     oauth: { enabled: values.oauth },
     admin: values.admin ? { enabled: true } : {},
   };
-  const summary = await collectSummary(configDirs, timezone, limitsConfig);
+  const summary = await summarizeStatus(configDirs, timezone, limitsConfig);
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderStatus(summary));
   return 0;
 }
 
-async function collectSummary(
+async function summarizeStatus(
   configDirs: string[],
   timezone: string,
   limits: LimitsConfig,
@@ -71,39 +69,41 @@ async function collectSummary(
   const progress = transcriptProgress();
   const state = openCliState(configDirs, { onProgress: progress.update });
   try {
-    const [, polled] = await Promise.all([
-      state.ledger.refresh().finally(progress.done),
-      pollConfiguredSources(createPollContext(limits)),
-    ]);
-    return await summarize(state, polled, timezone);
+    return await cliSummary(state, {
+      configDirs,
+      poll: () => pollConfiguredSources(createPollContext(limits)),
+      timezone,
+      onIngested: progress.done,
+    });
   } finally {
     state.close();
   }
 }
 
-/** The Summary from a refreshed CLI state and one round of polling (also the live view's). */
-export async function summarize(state: CliState, polled: PollAllResult, timezone: string): Promise<Summary> {
-  if (polled.merged) await state.history.append(polled.merged);
-  const nowMs = Date.now();
-  const events = await state.ledger.events();
-  const costs = costPoints(events);
-  const forecasts = await forecastCurrentWindows(polled.merged?.windows ?? [], {
-    nowMs,
+/** The Summary from the CLI's state through core's pipeline (also the live view's, with its own poller). */
+export async function cliSummary(
+  state: CliState,
+  opts: {
+    configDirs: readonly string[];
+    poll: () => Promise<PollAllResult>;
+    timezone: string;
+    /** Called when the transcripts have been read (the progress line goes). */
+    onIngested?: () => void;
+  },
+): Promise<Summary> {
+  const { summary } = await collectSummary({
+    ledger: {
+      refresh: () => state.ledger.refresh().finally(() => opts.onIngested?.()),
+      diagnostics: () => state.ledger.diagnostics(),
+    },
+    configDirs: opts.configDirs,
+    poll: opts.poll,
+    clock: systemClock,
     history: state.history,
-    costs,
-    costsSinceMs: costs[0]?.timestampMs ?? nowMs,
-    spendPrior: recentSpendPrior(costs, nowMs, timezone),
+    usage: { recentEvents: (sinceMs) => state.store.eventsSince(sinceMs) },
+    timezone: opts.timezone,
   });
-  return buildSummary({
-    nowMs,
-    timezone,
-    events,
-    limits: polled.merged,
-    sources: polled.statuses,
-    forecasts,
-    orgUsage: polled.orgUsage,
-    diagnostics: state.ledger.diagnostics(),
-  });
+  return summary;
 }
 
 export function renderStatus(summary: Summary): string {

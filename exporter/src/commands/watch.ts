@@ -15,7 +15,7 @@ import { openScreen } from "../terminal/screen";
 import { DEFAULT_THRESHOLDS } from "../terminal/levels";
 import { stdoutStyle } from "../terminal/style";
 import { watchFrame } from "../terminal/watch-frame";
-import { summarize } from "./status";
+import { cliSummary } from "./status";
 
 export interface WatchOptions {
   configDirs: string[];
@@ -70,8 +70,11 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     rebuilding = (async () => {
       const force = forceFiles ? FILE_SOURCES : new Set<string>();
       forceFiles = false;
-      const [, polled] = await Promise.all([state.ledger.refresh(), poller.poll(ctx, force)]);
-      summary = await summarize(state, polled, opts.timezone);
+      summary = await cliSummary(state, {
+        configDirs: opts.configDirs,
+        poll: () => poller.poll(ctx, force),
+        timezone: opts.timezone,
+      });
       updatedAtMs = Date.now();
       draw();
     })()

@@ -1,22 +1,19 @@
 /**
  * Forecasts for the exporter: a daily refit (per window: a model from completed windows
  * and the learned limit in USD; the spend prior from the transcripts; the last two saved
- * as learned parameters), and a cheap forecast of every open window after each refresh.
- * The wiring itself is core's (`forecastCurrentWindows`), shared with the CLI and Raycast.
+ * as learned parameters). The forecast of every open window after each refresh is core's
+ * Summary pipeline (`summarizeUsage`), fed with what the refit learned.
  */
 import {
   costPoints,
   fitWindow,
-  forecastCurrentWindows,
   recentSpendPrior,
   SPEND_PRIOR_SPAN_MS,
   type FittedWindow,
+  type LearnedForecasts,
   type LearnedLimit,
   type SpendPrior,
   type StatePort,
-  type UsageEvent,
-  type WindowForecastEntry,
-  type WindowReading,
 } from "@quotacast/core";
 import type { SqliteSnapshotHistory } from "../db/snapshot-history";
 import type { SqliteLedgerStore } from "../db/ledger-store";
@@ -78,24 +75,9 @@ export class Forecaster {
     return { windows: occurrencesByWindow.size, completed };
   }
 
-  /** A forecast for each open window (merged readings), from its readings so far and the recent costs. */
-  async forecast(
-    current: readonly WindowReading[],
-    recentEvents: readonly UsageEvent[],
-    nowMs: number,
-  ): Promise<Map<string, WindowForecastEntry>> {
-    const costs = costPoints(recentEvents);
-    const entries = await forecastCurrentWindows(current, {
-      nowMs,
-      history: this.history,
-      costs,
-      costsSinceMs: costs[0]?.timestampMs ?? nowMs,
-      spendPrior: this.spendPrior,
-      fitted: this.fittedWithSavedLimits(),
-    });
-    // Windows that never got a forecast (no future reset) are not shown as a model.
-    for (const [window, entry] of entries) if (!entry.forecast) entries.delete(window);
-    return entries;
+  /** What the last refit learned, for core's Summary pipeline (`summarizeUsage`). */
+  learned(): LearnedForecasts {
+    return { fitted: this.fittedWithSavedLimits(), spendPrior: this.spendPrior };
   }
 
   /** Fitted models, with limits learned by an earlier run for windows not refitted yet. */

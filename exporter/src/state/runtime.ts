@@ -11,6 +11,8 @@ import {
   nodeFiles,
   pollSource,
   sourceStatus,
+  transcriptsStatus,
+  TRANSCRIPTS_SOURCE,
   UsageLedger,
   type FilePort,
   type LimitSource,
@@ -33,7 +35,7 @@ import { createPollContext } from "../poll-context";
 import { Job } from "../schedule";
 import type { Logger } from "./log";
 import { Forecaster } from "./forecasts";
-import { ExporterState, isFailure, TRANSCRIPTS_SOURCE, type SourceRuntime } from "./state";
+import { ExporterState, isFailure, type SourceRuntime } from "./state";
 import { refreshSummary } from "./summary";
 import { UsageTotals } from "./usage-totals";
 
@@ -190,7 +192,6 @@ export class ExporterRuntime {
     this.pruneJob = new Job("prune", () => this.prune(), this.log);
     this.refitJob = new Job("refit", () => this.refit(), this.log);
     this.forecaster = new Forecaster(this.history, this.store, this.params, opts.timezone);
-    refreshSummary(this.state, Date.now());
   }
 
   /** Restores the learned parameters (call once after construction). */
@@ -241,11 +242,7 @@ export class ExporterRuntime {
         result.diagnostics.linesSkippedOther,
       );
       this.state.diagnostics = this.ledger.diagnostics();
-      const message =
-        result.filesScanned === 0
-          ? `no Claude Code transcripts yet in ${this.configDirs.join(", ") || "any config dir"}`
-          : "ok";
-      runtime.status = sourceStatus(TRANSCRIPTS_SOURCE, "ok", message, Date.now());
+      runtime.status = transcriptsStatus(this.configDirs, result.filesScanned, Date.now());
       this.state.dbProblem = null;
       if (result.changes.length > 0 || result.bytesRead > 0) {
         this.log("info", "transcripts refreshed", {
@@ -438,25 +435,23 @@ export class ExporterRuntime {
     }
   }
 
-  /** Saves the counters, forecasts the current windows and rebuilds the Summary. */
+  /** Saves the counters and rebuilds the Summary with its forecasts (core's pipeline). */
   private async afterChange(): Promise<void> {
     if (this.closing) return;
     this.saveCounters();
+    await this.summarize();
+  }
+
+  /** Rebuilds the Summary; a failure keeps the previous one and is logged. */
+  async summarize(): Promise<void> {
     const nowMs = Date.now();
     try {
       const current = mergeSnapshots(this.state.snapshots(), nowMs)?.windows ?? [];
-      const models = await this.forecaster.forecast(
-        current,
-        this.state.usage.recentEvents(nowMs - 8 * DAY_MS),
-        nowMs,
-      );
-      this.state.windowModels.clear();
-      for (const [window, model] of models) this.state.windowModels.set(window, model);
       await this.updateCompletedWindows(current, nowMs);
+      await refreshSummary(this.state, this.history, this.forecaster.learned(), nowMs);
     } catch (err) {
-      this.log("warn", "forecast failed", { error: err instanceof Error ? err.message : String(err) });
+      this.log("warn", "summary failed", { error: err instanceof Error ? err.message : String(err) });
     }
-    refreshSummary(this.state, nowMs);
   }
 
   /**

@@ -13,8 +13,6 @@ import type {
 import { labelKey, type CounterValues } from "../db/kv";
 import type { UsageTotals } from "./usage-totals";
 
-export const TRANSCRIPTS_SOURCE = "transcripts";
-
 export interface SourceRuntime {
   name: string;
   status: SourceStatus;

@@ -1,6 +1,6 @@
 /**
  * Running totals of everything the ledger holds: per model (the counters), per project,
- * per day and model (the daily API), plus the events of the Summary's last days. Built once by streaming the stored events, then kept exact by
+ * per day and model (the daily API), plus the events the Summary pipeline reads (`SUMMARY_EVENTS_SPAN_MS`). Built once by streaming the stored events, then kept exact by
  * applying each commit's (previous, current) pairs: subtract the replaced copy, add the new.
  */
 import {
@@ -8,7 +8,7 @@ import {
   costUsd,
   dayKey,
   periodFromModels,
-  SUMMARY_DAYS,
+  SUMMARY_EVENTS_SPAN_MS,
   totalTokens,
   type ModelUsage,
   type PeriodUsage,
@@ -32,9 +32,6 @@ export interface ModelTotals {
   /** Messages whose model has no price. */
   unpricedMessages: number;
 }
-
-/** The Summary reads only its last SUMMARY_DAYS days (plus a margin for time zones). */
-export const RECENT_EVENTS_MS = (SUMMARY_DAYS + 2) * 86_400_000;
 
 const NANO = 1e9;
 
@@ -75,7 +72,7 @@ export class UsageTotals {
   /** Events with `timestampMs >= sinceMs` among the recent ones. */
   recentEvents(sinceMs: number): UsageEvent[] {
     const out: UsageEvent[] = [];
-    const cutoffMs = this.nowMs() - RECENT_EVENTS_MS;
+    const cutoffMs = this.nowMs() - SUMMARY_EVENTS_SPAN_MS;
     for (const [key, event] of this.recent) {
       if (event.timestampMs < cutoffMs) this.recent.delete(key);
       else if (event.timestampMs >= sinceMs) out.push(event);
@@ -137,7 +134,7 @@ export class UsageTotals {
   }
 
   private remember(event: UsageEvent): void {
-    if (event.timestampMs >= this.nowMs() - RECENT_EVENTS_MS) this.recent.set(event.key, event);
+    if (event.timestampMs >= this.nowMs() - SUMMARY_EVENTS_SPAN_MS) this.recent.set(event.key, event);
   }
 }
 

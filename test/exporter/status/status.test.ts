@@ -89,9 +89,12 @@ test("--json prints the Summary, and totals stay when a transcript is deleted", 
   const first = JSON.parse((await capture(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);
   expect(first.today.inputTokens).toBe(100);
   expect(first.windows).toEqual([]);
-  expect(first.sources.map((s: { source: string }) => s.source)).toEqual(
-    expect.arrayContaining(["statusline", "oauth", "header-file", "admin"]),
-  );
+  // The enabled sources, as in /api/v1/summary: OAuth and Admin are opt-in.
+  expect(first.sources.map((s: { source: string }) => s.source)).toEqual([
+    "transcripts",
+    "statusline",
+    "header-file",
+  ]);
 
   fs.rmSync(file);
   const second = JSON.parse((await capture(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);

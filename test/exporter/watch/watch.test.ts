@@ -89,7 +89,7 @@ test("shows the 5-hour window, follows the feed, fits 80 columns, quits cleanly"
   const screen = await pane.waitFor((s) => /5-hour\s.*\b57%/.test(s), SCREEN_DEADLINE_MS);
   expect(screen).toMatch(/7-day\s.*\b23%/);
   expect(screen).toMatch(/resets (1h5\dm|2h00m) \(\d\d:\d\d\)/);
-  expect(screen).toMatch(/Sources\s+statusline ok/);
+  expect(screen).toMatch(/Sources\s+transcripts ok.*statusline ok/);
   // Lines tmux had to wrap would be joined here: none is wider than the terminal.
   for (const line of pane.capture({ joinWrapped: true }).split("\n"))
     expect(line.length).toBeLessThanOrEqual(80);
