@@ -27,24 +27,37 @@ const I = 'instance=~"$instance"';
 const DAILY_MAX_DATA_POINTS = 2000;
 
 /**
- * A daily increase that uses the recording rule where Prometheus evaluated it and computes
- * it from the counter elsewhere (backfilled history, or rules not loaded). Both sides carry
- * the same labels, so `or` never counts a day twice.
+ * How much a counter grew within each step, stamped with the step's start: its last value
+ * at the step's end (`offset -`: the bar at 09:00 counts 09:00-10:00, and the current hour
+ * or day is counted) minus its last value at the start. No extrapolation: increase() would
+ * scale a burst by the gaps of the backfill's sparse samples, and a partial current day by
+ * its edges. Every series has a sample at least at each midnight, hence the 2d lookback.
+ * The steps tile the dashboard's range (nothing counted twice or left out, whatever the
+ * step); a series that starts inside a step starts at 0, so it counts whole (`or`).
  */
-function dailyIncrease(rule: string, counter: string): string {
-  return `${rule}{${I}} or increase(${counter}{${I}}[1d])`;
+function growth(counter: string, by: string, endOffset: string, startOffset: string): string {
+  const at = (offset: string) => `sum${by} (last_over_time(${counter}{${I}}[2d]${offset}))`;
+  return `${at(endOffset)} - ${at(startOffset)} or ${at(endOffset)}`;
 }
+
+function growthPerStep(counter: string, by: string): string {
+  return growth(counter, by, " offset -$__interval", "");
+}
+
+const COST_LAST_7D = growth("quotacast_cost_usd_total", "", "", " offset 1w");
+const COST_7D_BEFORE = growth("quotacast_cost_usd_total", "", " offset 1w", " offset 2w");
 
 /**
  * The final utilization of each weekly window, from the exporter's gauge of the last
- * completed window (and the backfill's sample at each past reset). At each step, the
- * window that reset within that step, if one did: one bar per window, never a partial
- * week, whatever the step's alignment.
+ * completed window (and the backfill's sample at each past reset): at each step, the
+ * window that reset within the step that starts there (`offset -`), if one did. One bar
+ * per window, at the start of the week (Thursday 00:00 UTC, the 1w step's alignment) in
+ * which it reset; never a partial week, and the window that reset this week included.
  */
 const FINAL_WEEKLY_UTILIZATION =
-  `last_over_time(quotacast_window_final_utilization_ratio{${I}, window=~"seven_day.*"}[$__interval])` +
+  `last_over_time(quotacast_window_final_utilization_ratio{${I}, window=~"seven_day.*"}[$__interval] offset -$__interval)` +
   ` and on (instance, job, window)` +
-  ` (time() - last_over_time(quotacast_window_final_reset_timestamp_seconds{${I}}[$__interval]) < $__interval_ms / 1000)`;
+  ` (last_over_time(quotacast_window_final_reset_timestamp_seconds{${I}}[$__interval] offset -$__interval) - time() >= 0 < $__interval_ms / 1000)`;
 
 /** Grafana transformations that sum an hourly series by a formatted local time (hour, weekday). */
 function sumByLocalTime(outputFormat: string): Json[] {
@@ -64,13 +77,10 @@ function sumByLocalTime(outputFormat: string): Json[] {
 }
 
 /**
- * Responses in each step, stamped with the step's start (`offset -`: the bar at 09:00 counts
- * 09:00-10:00, and the current hour is counted). The range is the step itself, so the steps
- * tile the dashboard's range: nothing counted twice, nothing left out, whatever the step.
- * The panels pin the step to one hour (`interval` 1h, `maxDataPoints` over the hours of a
- * year) so each bar is one clock hour.
+ * Responses in each step (see growthPerStep). The activity panels pin the step to one hour
+ * (`interval` 1h, `maxDataPoints` over the hours of a year) so each bar is one clock hour.
  */
-const MESSAGES_PER_STEP = `sum(increase(quotacast_messages_total{${I}}[$__interval] offset -$__interval))`;
+const MESSAGES_PER_STEP = growthPerStep("quotacast_messages_total", "");
 /** Enough points for one per hour over a year: Grafana never widens the step past 1 h. */
 const HOURLY_MAX_DATA_POINTS = 9000;
 
@@ -87,7 +97,7 @@ export const trendsDashboard: DashboardSpec = {
     row("Daily"),
     timeseries({
       title: "Daily API-equivalent cost by model",
-      description: "One bar per day (UTC), drawn at the end of the day it counts.",
+      description: "One bar per day, drawn at the start of the day it counts (today's so far included).",
       w: 24,
       maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 9,
@@ -95,7 +105,7 @@ export const trendsDashboard: DashboardSpec = {
       custom: STACKED_BARS,
       targets: [
         {
-          expr: `sum by (model) (${dailyIncrease("instance_model:quotacast_cost_usd:increase1d", "quotacast_cost_usd_total")})`,
+          expr: growthPerStep("quotacast_cost_usd_total", " by (model)"),
           legendFormat: "{{model}}",
           interval: "1d",
         },
@@ -104,7 +114,7 @@ export const trendsDashboard: DashboardSpec = {
     timeseries({
       title: "Daily tokens by model",
       description:
-        "Deduplicated tokens of every type (input, output, cache writes and reads) per day (UTC), drawn at the end of the day.",
+        "Deduplicated tokens of every type (input, output, cache writes and reads) per day, drawn at the start of the day (today's so far included).",
       w: 24,
       maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 9,
@@ -112,7 +122,7 @@ export const trendsDashboard: DashboardSpec = {
       custom: STACKED_BARS,
       targets: [
         {
-          expr: `sum by (model) (${dailyIncrease("instance_model_type:quotacast_tokens:increase1d", "quotacast_tokens_total")})`,
+          expr: growthPerStep("quotacast_tokens_total", " by (model)"),
           legendFormat: "{{model}}",
           interval: "1d",
         },
@@ -127,7 +137,7 @@ export const trendsDashboard: DashboardSpec = {
       unit: "currencyUSD",
       decimals: 2,
       thresholds: NEUTRAL_THRESHOLDS,
-      targets: [{ expr: `sum(increase(quotacast_cost_usd_total{${I}}[1w]))`, instant: true }],
+      targets: [{ expr: COST_LAST_7D, instant: true }],
     }),
     stat({
       title: "The 7 days before",
@@ -137,7 +147,7 @@ export const trendsDashboard: DashboardSpec = {
       unit: "currencyUSD",
       decimals: 2,
       thresholds: NEUTRAL_THRESHOLDS,
-      targets: [{ expr: `sum(increase(quotacast_cost_usd_total{${I}}[1w] offset 1w))`, instant: true }],
+      targets: [{ expr: COST_7D_BEFORE, instant: true }],
     }),
     stat({
       title: "Change",
@@ -153,7 +163,7 @@ export const trendsDashboard: DashboardSpec = {
       ],
       targets: [
         {
-          expr: `sum(increase(quotacast_cost_usd_total{${I}}[1w])) / sum(increase(quotacast_cost_usd_total{${I}}[1w] offset 1w)) - 1`,
+          expr: `(${COST_LAST_7D}) / (${COST_7D_BEFORE}) - 1`,
           instant: true,
         },
       ],
@@ -167,12 +177,12 @@ export const trendsDashboard: DashboardSpec = {
       custom: LINES,
       targets: [
         {
-          expr: `sum(increase(quotacast_cost_usd_total{${I}}[1w]))`,
+          expr: COST_LAST_7D,
           legendFormat: "last 7 days",
           interval: "1h",
         },
         {
-          expr: `sum(increase(quotacast_cost_usd_total{${I}}[1w] offset 1w))`,
+          expr: COST_7D_BEFORE,
           legendFormat: "a week earlier",
           interval: "1h",
         },
@@ -182,7 +192,7 @@ export const trendsDashboard: DashboardSpec = {
     timeseries({
       title: "Final utilization of each weekly window",
       description:
-        "Utilization each weekly window had reached when it reset: one bar per window that reset, at the end of the week (Thursday 00:00 UTC) in which it reset.",
+        "Utilization each weekly window had reached when it reset: one bar per window, at the start of the week (Thursday 00:00 UTC) in which it reset.",
       w: 12,
       maxDataPoints: DAILY_MAX_DATA_POINTS,
       h: 8,
@@ -256,7 +266,7 @@ export const trendsDashboard: DashboardSpec = {
       thresholds: NEUTRAL_THRESHOLDS,
       targets: [
         {
-          expr: `topk(10, sum by (project) (increase(quotacast_project_cost_usd_total{${I}}[$__range])))`,
+          expr: `topk(10, ${growth("quotacast_project_cost_usd_total", " by (project)", "", " offset $__range")})`,
           legendFormat: "{{project}}",
           instant: true,
         },

@@ -23,12 +23,32 @@ export const SCRAPE_INTERVAL_SECONDS = 1;
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** One counted response, as the test knows it: what the panels must add up. */
+export interface TruthMessage {
+  timestampMs: number;
+  model: string;
+  totalTokens: number;
+}
+
+/** What the panels must show, known without the exporter or Prometheus. */
+export interface Truth {
+  /** Every counted response: the generated history's (deduplicated) and the live session's. */
+  messages: TruthMessage[];
+  /** Weekly windows that have reset, with the utilization they ended at. */
+  weeklyFinals: Array<{ resetsAtMs: number; utilizationRatio: number }>;
+  /** The five_hour utilization the fake OAuth API answers. */
+  fiveHourUtilizationRatio: number;
+  /** Month-to-date cost the fake Admin API has answered, per user and per model. */
+  orgCostUsd(): { byUser: Map<string, number>; byModel: Map<string, number> };
+}
+
 export interface Environment {
   prometheusUrl: string;
   exporterUrl: string;
   /** The `instance` label of the exporter's series (scraped and backfilled alike). */
   instance: string;
   startedAtMs: number;
+  truth: Truth;
   /** Output of the processes, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -58,12 +78,21 @@ export async function waitFor<T>(
   }
 }
 
+const RECENT_USAGE = {
+  input_tokens: 1200,
+  output_tokens: 800,
+  cache_creation_input_tokens: 5000,
+  cache_read_input_tokens: 40000,
+};
+const RECENT_MODEL = "claude-sonnet-4-5-20250929";
+const RECENT_MINUTES_AGO = [40, 25, 10];
+
 /** A session of three responses in the last hour, so a 5-hour block is active now. */
-function writeRecentSession(configDir: string, nowMs: number): void {
+function writeRecentSession(configDir: string, nowMs: number): TruthMessage[] {
   const sessionId = "e2e00000-0000-4000-8000-000000000001";
   const file = path.join(configDir, "projects", "-home-e2e-src-live", `${sessionId}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const lines = [40, 25, 10].map((minutesAgo, i) =>
+  const lines = RECENT_MINUTES_AGO.map((minutesAgo, i) =>
     JSON.stringify({
       parentUuid: null,
       isSidechain: false,
@@ -79,14 +108,9 @@ function writeRecentSession(configDir: string, nowMs: number): void {
         id: `msg_e2e_${i}`,
         type: "message",
         role: "assistant",
-        model: "claude-sonnet-4-5-20250929",
+        model: RECENT_MODEL,
         content: [{ type: "text", text: "done" }],
-        usage: {
-          input_tokens: 1200,
-          output_tokens: 800,
-          cache_creation_input_tokens: 5000,
-          cache_read_input_tokens: 40000,
-        },
+        usage: RECENT_USAGE,
       },
     }),
   );
@@ -97,6 +121,12 @@ function writeRecentSession(configDir: string, nowMs: number): void {
     '{"type":"assistant","message":{"model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":',
   );
   fs.writeFileSync(file, `${lines.join("\n")}\n`);
+  const totalTokens = Object.values(RECENT_USAGE).reduce((a, b) => a + b, 0);
+  return RECENT_MINUTES_AGO.map((minutesAgo) => ({
+    timestampMs: nowMs - minutesAgo * 60_000,
+    model: RECENT_MODEL,
+    totalTokens,
+  }));
 }
 
 /**
@@ -139,15 +169,21 @@ function pastReadings(events: readonly TruthEvent[], nowMs: number): WindowReadi
         reading("five_hour", Math.min(1, 0.05 * (i + 1)), e.timestampMs + 1000, resetsAtMs, 5 * HOUR_MS),
       );
   }
-  for (let week = 1; week <= 3; week++) {
-    const resetsAtMs = nowMs - (week - 1) * 7 * DAY_MS - 2 * DAY_MS;
-    const finalRatio = 0.5 + 0.1 * week;
+  for (const { resetsAtMs, utilizationRatio: finalRatio } of weeklyFinals(nowMs)) {
     for (let step = 0; step < 28; step++) {
       const observedAtMs = resetsAtMs - 7 * DAY_MS + (step + 1) * 6 * HOUR_MS;
       reading("seven_day", (finalRatio * (step + 1)) / 28, observedAtMs, resetsAtMs, 7 * DAY_MS);
     }
   }
   return readings;
+}
+
+/** Three weekly windows that reset 2, 9 and 16 days ago at 60%, 70% and 80%. */
+function weeklyFinals(nowMs: number): Truth["weeklyFinals"] {
+  return [1, 2, 3].map((week) => ({
+    resetsAtMs: nowMs - (week - 1) * 7 * DAY_MS - 2 * DAY_MS,
+    utilizationRatio: 0.5 + 0.1 * week,
+  }));
 }
 
 async function seedDatabase(dbPath: string, readings: WindowReading[]): Promise<void> {
@@ -188,34 +224,54 @@ function adminUsageRecord(date: string, email: string, model: string, cents: num
   };
 }
 
-async function startFakeAnthropic(): Promise<FakeAnthropicServer> {
+const FIVE_HOUR_UTILIZATION_PERCENT = 93.5;
+/** Each member's Claude Code day in the fake Admin API: user, model, cost in cents. */
+const ORG_DAY: Array<[string, string, number]> = [
+  ["alice@example.com", "claude-opus-4-5", 1200],
+  ["bob@example.com", "claude-sonnet-4-5", 300],
+];
+
+/** The fake API, and the days of the current month its Admin usage report has answered. */
+async function startFakeAnthropic(): Promise<{ server: FakeAnthropicServer; orgDays: Set<string> }> {
   const server = await FakeAnthropicServer.start();
+  const orgDays = new Set<string>();
   // The modern response shape, with the 5-hour window past the critical threshold.
   server.on("/api/oauth/usage", () => {
     const nowMs = Date.now();
     return {
       body: {
         ...modernUsageBody(nowMs),
-        five_hour: { utilization: 93.5, resets_at: apiIso(nowMs + 2 * HOUR_MS) },
+        five_hour: { utilization: FIVE_HOUR_UTILIZATION_PERCENT, resets_at: apiIso(nowMs + 2 * HOUR_MS) },
       },
     };
   });
   server.on("/api/oauth/profile", { body: profileBody() });
   server.on("/v1/organizations/usage_report/claude_code", (request: RecordedRequest) => {
     const date = request.query.starting_at;
+    orgDays.add(date);
     return {
       body: {
-        data: [
-          adminUsageRecord(date, "alice@example.com", "claude-opus-4-5", 1200),
-          adminUsageRecord(date, "bob@example.com", "claude-sonnet-4-5", 300),
-        ],
+        data: ORG_DAY.map(([email, model, cents]) => adminUsageRecord(date, email, model, cents)),
         has_more: false,
         next_page: null,
       },
     };
   });
   server.on("/v1/organizations/cost_report", { body: { data: [], has_more: false, next_page: null } });
-  return server;
+  return { server, orgDays };
+}
+
+/** What the fake Admin API answered for the current UTC month, summed per user and per model. */
+function orgCostUsd(orgDays: ReadonlySet<string>): ReturnType<Truth["orgCostUsd"]> {
+  const month = new Date().toISOString().slice(0, 7);
+  const days = [...orgDays].filter((d) => d.startsWith(month)).length;
+  const byUser = new Map<string, number>();
+  const byModel = new Map<string, number>();
+  for (const [email, model, cents] of ORG_DAY) {
+    byUser.set(email, (byUser.get(email) ?? 0) + (days * cents) / 100);
+    byModel.set(model, (byModel.get(model) ?? 0) + (days * cents) / 100);
+  }
+  return { byUser, byModel };
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): string {
@@ -291,7 +347,7 @@ export async function startEnvironment(opts: { prometheus: string; promtool: str
       endMs: nowMs - 4 * HOUR_MS,
       days: 28,
     });
-    writeRecentSession(configDir, nowMs);
+    const recent = writeRecentSession(configDir, nowMs);
     // The exporter reads the OAuth token from Claude Code's credentials file (never a real one here).
     fs.writeFileSync(
       path.join(configDir, ".credentials.json"),
@@ -338,7 +394,8 @@ export async function startEnvironment(opts: { prometheus: string; promtool: str
       env,
     );
 
-    server = await startFakeAnthropic();
+    const fake = await startFakeAnthropic();
+    server = fake.server;
     const exporter = new LoggedProcess(
       "exporter",
       process.execPath,
@@ -412,6 +469,19 @@ export async function startEnvironment(opts: { prometheus: string; promtool: str
       exporterUrl,
       instance,
       startedAtMs: nowMs,
+      truth: {
+        messages: [
+          ...history.events.map((e) => ({
+            timestampMs: e.timestampMs,
+            model: e.model,
+            totalTokens: e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens,
+          })),
+          ...recent,
+        ],
+        weeklyFinals: weeklyFinals(nowMs),
+        fiveHourUtilizationRatio: FIVE_HOUR_UTILIZATION_PERCENT / 100,
+        orgCostUsd: () => orgCostUsd(fake.orgDays),
+      },
       logs: () => processes.map((p) => p.log).join("\n"),
       stop,
     };

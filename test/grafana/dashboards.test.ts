@@ -11,10 +11,12 @@ import { DASHBOARD_SPECS, renderDashboards } from "../../scripts/dashboards/gene
 import { REPO_ROOT, contractMetricNames, metricNames, promqlSyntaxErrors } from "../prometheus/promql";
 import { loadRules } from "../prometheus/rule-files";
 import { dashboardProblems } from "./dashboard-checks";
+import { grafanaStepSeconds, grafanaSteps } from "./grafana-step";
 import {
   DASHBOARD_DIR,
   type JsonObject,
   allPanels,
+  durationSeconds,
   loadDashboards,
   panelQueries,
   relativeRangeSeconds,
@@ -105,8 +107,56 @@ describe.each(dashboards.map((d) => [d.fileName, d]))("%s", (_fileName, loaded) 
     expect(unfiltered).toEqual([]);
   });
 
+  it("no range query reads a fixed range shorter than a step Grafana can choose for it", () => {
+    const rangeSeconds = relativeRangeSeconds(String((dashboard.time as JsonObject).from));
+    const gaps: string[] = [];
+    for (const panel of allPanels(dashboard).filter((p) => p.type !== "row")) {
+      for (const target of (panel.targets as JsonObject[] | undefined) ?? []) {
+        if (target.instant === true) continue;
+        // Fixed ranges (`[1h]`, `[1d] offset 1w`); `$__interval` ranges follow the step.
+        const ranges = [...String(target.expr).matchAll(/\[(\d+[smhdwy])\]/g)].map((m) =>
+          durationSeconds(m[1]),
+        );
+        for (const step of grafanaSteps(panel, target, rangeSeconds)) {
+          for (const range of ranges.filter((r) => r < step)) {
+            gaps.push(
+              `${String(panel.title)}: [${range}s] at a ${step}s step skips ${step - range}s of every step`,
+            );
+          }
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
   it("has a time range the end-to-end test understands", () => {
     expect(relativeRangeSeconds(String((dashboard.time as JsonObject).from))).toBeGreaterThan(0);
+  });
+});
+
+describe("Grafana's step", () => {
+  const eightWeeks = 8 * 604800;
+
+  it("is 2 h for an hourly query in a third-width panel over 8 weeks (what Grafana chose)", () => {
+    expect(grafanaStepSeconds(eightWeeks, 600, undefined, "1h")).toBe(7200);
+  });
+
+  it("stays at the pinned 1 h when maxDataPoints covers every hour of the range", () => {
+    expect(grafanaStepSeconds(eightWeeks, 9000, "1h", "1h")).toBe(3600);
+  });
+
+  it("rises to range / 11000 whatever the settings", () => {
+    expect(grafanaStepSeconds(2 * 365 * 86400, 100000, "1h", "1h")).toBe(5734);
+  });
+
+  it("the activity panels allow only a 1 h step over the trends dashboard's range", () => {
+    const trends = dashboards.find((d) => d.fileName === "quotacast-trends.json") as { json: JsonObject };
+    const activity = allPanels(trends.json).filter((p) => String(p.title).startsWith("Activity by"));
+    expect(activity).toHaveLength(2);
+    for (const panel of activity) {
+      const target = (panel.targets as JsonObject[])[0];
+      expect(grafanaSteps(panel, target, eightWeeks)).toEqual([3600]);
+    }
   });
 });
 
