@@ -156,6 +156,10 @@ test("daily --json on a generated history equals the checkout's output; status r
   expect(parsed.daily.length).toBeGreaterThan(3);
   expect(parsed).toEqual(JSON.parse(checkout));
   expect(ok(run("quotacast", ["status"], userEnv(home)), "status")).toMatch(/\S/);
+  // bench forecast lives in its own file, loaded only by that command.
+  expect(ok(run("quotacast", ["bench", "--help"], userEnv(home)), "bench --help")).toMatch(
+    /^usage: quotacast bench/,
+  );
 });
 
 async function freePort(): Promise<number> {
