@@ -56,8 +56,9 @@ export function createApp(
 }
 
 /**
- * Rendered bodies per query, valid for one state version (the state's counter moves on
- * every change): repeated polls of `/api/v1/daily` cost a map lookup, not a serialization.
+ * Rendered bodies per query, valid for one version of the usage totals (which moves on every
+ * ledger commit, not on source polls): repeated polls of `/api/v1/daily` cost a map lookup,
+ * not a serialization.
  */
 class VersionedBodies {
   private version = -1;
@@ -100,7 +101,9 @@ function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express
       res.status(400).json({ error: `since must be a day (YYYY-MM-DD), got '${since}'` });
       return;
     }
-    const body = daily.body(state.version, sinceDay ?? "", () => JSON.stringify(state.usage.daily(sinceDay)));
+    const body = daily.body(state.usage.version, sinceDay ?? "", () =>
+      JSON.stringify(state.usage.daily(sinceDay)),
+    );
     res.writeHead(200, [
       "Content-Type",
       "application/json; charset=utf-8",

@@ -45,6 +45,8 @@ export class UsageTotals {
   readonly projectCostNanoUsd = new Map<string, number>();
   private readonly byDay = new Map<string, Map<string, ModelTotals>>();
   private readonly recent = new Map<string, UsageEvent>();
+  /** Moves with every change of the totals (what `/api/v1/daily` caches its body by). */
+  version = 0;
 
   constructor(
     readonly timezone: string,
@@ -54,11 +56,13 @@ export class UsageTotals {
 
   /** Adds one stored event (used while loading the ledger). */
   add(event: UsageEvent): void {
+    this.version++;
     this.accumulate(event, 1);
     this.remember(event);
   }
 
   apply(changes: readonly UsageChange[]): void {
+    this.version++;
     for (const { previous, current } of changes) {
       if (previous) {
         this.accumulate(previous, -1);
