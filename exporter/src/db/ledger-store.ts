@@ -78,7 +78,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   private readDataVersion(): number {
-    return this.db.pragma("data_version", { simple: true }) as number;
+    return this.statements.dataVersion.get() as number;
   }
 
   /** The keys written since empty, unless another connection has committed since (then unknown). */
@@ -98,6 +98,8 @@ export class SqliteLedgerStore implements LedgerStore {
       since: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE timestamp_ms >= ?`),
       count: db.prepare("SELECT count(*) AS n FROM ledger_events"),
       any: db.prepare("SELECT 1 FROM ledger_events LIMIT 1"),
+      // Prepared once: db.pragma() prepares a statement on every call (one per chunk read).
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
       models: db.prepare("SELECT DISTINCT model FROM ledger_events"),
       putEvent: db.prepare(
         `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ` +

@@ -147,6 +147,23 @@ describe("SqliteLedgerStore", () => {
     db.close();
   });
 
+  test("opened on an empty table, still sees (and reports as replaced) what another connection committed", async () => {
+    const file = path.join(tempDir(), "q.db");
+    const dbA = openDatabase(file);
+    const dbB = openDatabase(file);
+    const a = new SqliteLedgerStore(dbA);
+    const b = new SqliteLedgerStore(dbB);
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("mine", 1)] });
+    await b.commit({ cursors: [], removedCursorPaths: [], events: [event("theirs", 100)] });
+    expect((await a.getEvents(["theirs"])).get("theirs")?.outputTokens).toBe(100);
+    const seen: UsageChange[][] = [];
+    a.onCommit((changes) => seen.push(changes));
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("theirs", 200)] });
+    expect(seen[0].map((c) => c.previous?.outputTokens ?? null)).toEqual([100]);
+    dbA.close();
+    dbB.close();
+  });
+
   test("a commit that fails (disk full) writes nothing: no cursor without its events", async () => {
     const db = openDatabase(path.join(tempDir(), "q.db"));
     const store = new SqliteLedgerStore(db);
