@@ -107,7 +107,7 @@ describe("series for the dashboards and alerts", () => {
     const lastWeekly = Math.round((nowMs - 2 * DAY_MS) / 60_000) * 60_000;
     const weekBefore = lastWeekly - 7 * DAY_MS;
     const lastFiveHour = Math.round((nowMs - 3 * HOUR_MS) / 60_000) * 60_000;
-    await seed(config.dbPath, [
+    await seed(config.dbPath as string, [
       reading("seven_day", 0.3, weekBefore - 3 * DAY_MS, weekBefore),
       reading("seven_day", 0.7, weekBefore - DAY_MS, weekBefore),
       reading("seven_day", 0.2, lastWeekly - 5 * DAY_MS, lastWeekly),
