@@ -167,11 +167,15 @@ export async function bundlePackage(outdir: string): Promise<BundleOutput[]> {
   return [...outputsOf(result, outdir), script];
 }
 
-/** The manifest that goes in the tarball: the package's own, without what only the repo uses. */
-function publishedManifest(manifest: Manifest): Manifest {
+/**
+ * The manifest that goes in the tarball: the package's own, without what only the repo
+ * uses. Its bin is the bundle itself, so the bundle's shebang (Node flags) is what runs; the
+ * workspace's bin/quotacast.js shim exists only so npm can link it in a checkout before a build.
+ */
+export function publishedManifest(manifest: Manifest): Manifest {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { devDependencies, scripts, ...published } = manifest;
-  return { ...published, main: "dist/cli.js", files: ["dist", "bin"] };
+  return { ...published, main: "dist/cli.js", bin: { [manifest.name]: "dist/cli.js" }, files: ["dist"] };
 }
 
 /** Stages dist/package/ and packs it; returns the tarball's path. */
@@ -179,7 +183,6 @@ export async function buildPackage(): Promise<string> {
   const manifest = packageManifest();
   fs.rmSync(STAGE_DIR, { recursive: true, force: true });
   await bundlePackage(path.join(STAGE_DIR, "dist"));
-  fs.cpSync(path.join(EXPORTER, "bin"), path.join(STAGE_DIR, "bin"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE_DIR, "README.md"));
   fs.writeFileSync(
     path.join(STAGE_DIR, "package.json"),

@@ -10,6 +10,7 @@ import {
   bundlePackage,
   packageManifest,
   packageNameOf,
+  publishedManifest,
   workspaceNames,
   ROOT,
   type BundleOutput,
@@ -24,8 +25,11 @@ const output = (file: string) => {
   return found;
 };
 
+let outdir: string;
+
 beforeAll(async () => {
-  outputs = await bundlePackage(path.join(tempDir("quotacast-bundle-"), "dist"));
+  outdir = path.join(tempDir("quotacast-bundle-"), "dist");
+  outputs = await bundlePackage(outdir);
 });
 
 test("every bare import left in the bundle is a declared dependency, and every dependency is imported", () => {
@@ -56,6 +60,12 @@ test("one package named quotacast with the bin quotacast; no two workspaces shar
     workspaces: string[];
   };
   expect(workspaceNames().size).toBe(root.workspaces.length);
+});
+
+test("the published bin is the bundled CLI, run by its own shebang", () => {
+  expect(publishedManifest(packageManifest()).bin).toEqual({ quotacast: "dist/cli.js" });
+  expect(output("cli.js").inputs).toContain("exporter/dist/cli.js");
+  expect(fs.readFileSync(path.join(outdir, "cli.js"), "utf8")).toMatch(/^#!\/usr\/bin\/env (-S )?node/);
 });
 
 test("bench forecast has its own file, loaded only by that command", () => {
