@@ -3,6 +3,8 @@
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
 import {
+  formatDuration,
+  shortModelName,
   HEADER_FILE_SOURCE,
   type BlockSummary,
   type PeriodUsage,
@@ -26,7 +28,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = { warningRatio: 0.75, criticalRati
 export type TitleMode = "highest" | "both" | "cost" | "countdown" | "icon";
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 
 /** Thresholds from preference strings in percent; bad input falls back to the defaults. */
 export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {
@@ -81,14 +82,8 @@ export function formatTokens(tokens: number): string {
   return String(Math.round(tokens));
 }
 
-/** `45m`, `2h 05m`, `3d 4h`; negative durations read as 0m. Rounded first, so 59.9 min reads `1h 00m`. */
-export function formatDuration(ms: number): string {
-  const minutes = Math.round(Math.max(0, ms) / MINUTE_MS);
-  if (minutes < 60) return `${minutes}m`;
-  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
-  const hours = Math.round(ms / HOUR_MS);
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
+/** `45m`, `2h05m`, `3d4h`: the one countdown format of every front (core's formatDuration). */
+export { formatDuration };
 
 /** `just now`, `5m ago`, `2h 10m ago`. */
 export function formatAge(sinceMs: number, nowMs: number): string {
@@ -214,10 +209,8 @@ export function periodText(period: PeriodUsage): string {
   return `${formatUsd(period.costUsd)} · ${formatTokens(period.totalTokens)} tokens${model}`;
 }
 
-/** `claude-opus-4-5-20251101` -> `opus-4-5`. */
-export function shortModel(model: string): string {
-  return model.replace(/^claude-/, "").replace(/-\d{8}$/, "");
-}
+/** `claude-opus-4-5-20251101` -> `opus-4-5`: core's one naming of models. */
+export const shortModel = shortModelName;
 
 /** Claude Code's encoded cwd (`-Users-me-src-app`) -> its last segment (`app`). */
 export function projectName(project: string): string {

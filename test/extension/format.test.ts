@@ -63,12 +63,12 @@ function forecast(over: Partial<WindowForecast>): WindowForecast {
 describe("format", () => {
   it("formats durations, money and tokens", () => {
     expect(formatDuration(45 * 60_000)).toBe("45m");
-    expect(formatDuration(2 * HOUR_MS + 5 * 60_000)).toBe("2h 05m");
-    expect(formatDuration(HOUR_MS + 59.7 * 60_000)).toBe("2h 00m");
-    expect(formatDuration(3 * 24 * HOUR_MS + 4 * HOUR_MS)).toBe("3d 4h");
+    expect(formatDuration(2 * HOUR_MS + 5 * 60_000)).toBe("2h05m");
+    expect(formatDuration(HOUR_MS + 59.7 * 60_000)).toBe("2h00m");
+    expect(formatDuration(3 * 24 * HOUR_MS + 4 * HOUR_MS)).toBe("3d4h");
     expect(formatDuration(-5)).toBe("0m");
-    expect(formatDuration(59.8 * 60_000)).toBe("1h 00m");
-    expect(formatDuration(23 * HOUR_MS + 59.8 * 60_000)).toBe("1d 0h");
+    expect(formatDuration(59.8 * 60_000)).toBe("1h00m");
+    expect(formatDuration(23 * HOUR_MS + 59.8 * 60_000)).toBe("1d0h");
     expect(formatUsd(3.456)).toBe("$3.46");
     expect(formatUsd(1234.5)).toBe("$1,235");
     expect(formatTokens(1_250_000)).toBe("1.3M");
@@ -107,7 +107,7 @@ describe("format", () => {
       exhaustionProbability: 0.7,
       exhaustionAtMs: { p10Ms: NOW_MS + 40 * 60_000, p50Ms: NOW_MS + HOUR_MS, p90Ms: NOW_MS + 80 * 60_000 },
     });
-    expect(exhaustionText(f, NOW_MS)).toBe("limit in ~1h 00m (40m–1h 20m), 70% likely");
+    expect(exhaustionText(f, NOW_MS)).toBe("limit in ~1h00m (40m–1h20m), 70% likely");
   });
 
   it("builds each menu-bar title", () => {
@@ -118,7 +118,7 @@ describe("format", () => {
     expect(menuBarTitle(summary, "highest", NOW_MS)).toBe("7d 61%");
     expect(menuBarTitle(summary, "both", NOW_MS)).toBe("5h 42% · 7d 61%");
     expect(menuBarTitle(summary, "cost", NOW_MS)).toBe("$12.50");
-    expect(menuBarTitle(summary, "countdown", NOW_MS)).toBe("↻ 1h 30m");
+    expect(menuBarTitle(summary, "countdown", NOW_MS)).toBe("↻ 1h30m");
     expect(menuBarTitle(summary, "icon", NOW_MS)).toBe("");
     expect(menuBarTitle(null, "highest", NOW_MS)).toBe("Quotacast");
   });

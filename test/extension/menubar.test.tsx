@@ -95,7 +95,7 @@ describe("menu bar: normal usage (local data)", () => {
       expect.arrayContaining(["5-Hour", "Weekly", "Current 5-Hour Block", "Usage", "Sources"]),
     );
     const fiveHour = byTitle(r, ITEM, "40% used");
-    expect(fiveHour.props.subtitle).toMatch(/^resets in (1h 5\dm|2h 00m)$/);
+    expect(fiveHour.props.subtitle).toMatch(/^resets in (1h5\dm|2h00m)$/);
     expect(fiveHour.props.icon.tintColor).toBe(Color.Green);
     expect(hasTitle(r, ITEM, "22% used")).toBe(true);
     expect(byTitle(r, ITEM, /^Today: /).props.title).toContain(formatUsd(todayCost));

@@ -81,7 +81,7 @@ describe("quick look: normal usage", () => {
     expect(fiveHour.props.icon).toEqual({ kind: "progress", progress: 0.4, color: Color.Green });
     expect(fiveHour.props.accessories).toEqual([{ tag: { value: "40%", color: Color.Green } }]);
     expect(metadata(fiveHour).get("Utilization")).toEqual({ value: "40%", color: Color.Green });
-    expect(String(metadata(fiveHour).get("Resets"))).toMatch(/^\d\d:\d\d \(in (1h 5\dm|2h 00m)\)$/);
+    expect(String(metadata(fiveHour).get("Resets"))).toMatch(/^\d\d:\d\d \(in (1h5\dm|2h00m)\)$/);
     expect(byTitle(r, ITEM, "Weekly").props.icon.progress).toBeCloseTo(0.22);
 
     const chart = detailMarkdown(byTitle(r, ITEM, "Last 14 Days"));

@@ -22,6 +22,15 @@ export function formatReserve(reserveMs: number | null, windowLengthMs: number):
   return `${sign}${formatDuration(Math.abs(reserveMs))}${reserveMs >= windowLengthMs ? "+" : ""}`;
 }
 
+/**
+ * The one way a model is named to users (tables, status, statusline, live view, extension):
+ * `claude-opus-4-5-20251101` -> `opus-4-5` (ccusage's short form); other names unchanged.
+ */
+export function shortModelName(model: string): string {
+  const match = /^claude-(.+?)(?:-\d{8})?$/.exec(model);
+  return match ? match[1] : model;
+}
+
 /** `42%` from a ratio; one decimal under 10% so small values are not shown as 0%. */
 export function formatPercent(ratio: number): string {
   const pct = ratio * 100;

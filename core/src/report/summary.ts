@@ -21,6 +21,7 @@ export interface PeriodUsage extends TokenTotals {
   costUsd: number;
   /** Models seen in the period that have no price (cost excluded from `costUsd`). */
   unpricedModels: string[];
+  /** The model with the most tokens (not the costliest: an unpriced model has no cost to rank by). */
   topModel: string | null;
   models: ModelUsage[];
 }

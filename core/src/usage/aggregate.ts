@@ -64,6 +64,16 @@ export function periodUsage(
   return periodFromModels(label, [...byModel.values()]);
 }
 
+/**
+ * The model with the most tokens (the first in cost order on a tie). Not the costliest: a
+ * model without a price has no cost to rank by, and "mostly X" must not hide it behind $0.
+ */
+function mostTokens(models: readonly ModelUsage[]): ModelUsage | undefined {
+  let top: ModelUsage | undefined;
+  for (const m of models) if (top === undefined || m.totalTokens > top.totalTokens) top = m;
+  return top;
+}
+
 /** A PeriodUsage from its per-model rows, models ordered by cost, then tokens, then name. */
 export function periodFromModels(label: string, modelRows: ModelUsage[]): PeriodUsage {
   const models = [...modelRows].sort(
@@ -81,7 +91,7 @@ export function periodFromModels(label: string, modelRows: ModelUsage[]): Period
     ...totals,
     costUsd: periodCost,
     unpricedModels: models.filter((m) => m.costUsd === null).map((m) => m.model),
-    topModel: models[0]?.model ?? null,
+    topModel: mostTokens(models)?.model ?? null,
     models,
   };
 }

@@ -11,6 +11,7 @@ import {
   formatDuration,
   formatPercent,
   formatReserve,
+  shortModelName,
   formatTokens,
   formatUsd,
   pollConfiguredSources,
@@ -163,6 +164,13 @@ function renderWindow(w: WindowSummary, nowMs: number): string {
 }
 
 function renderPeriod(p: Summary["today"]): string {
-  const top = p.topModel ? `, mostly ${p.topModel}` : "";
-  return `${formatUsd(p.costUsd)}  ${formatTokens(p.totalTokens)} tokens${top}`;
+  return `${formatUsd(p.costUsd)}  ${formatTokens(p.totalTokens)} tokens${mostlyText(p)}`;
+}
+
+/** `, mostly glm-4.7 (99% of tokens, no price)`: the model with most tokens, priced or not. */
+function mostlyText(p: Summary["today"]): string {
+  const top = p.models.find((m) => m.model === p.topModel);
+  if (!top || p.totalTokens <= 0) return "";
+  const unpriced = top.costUsd === null ? ", no price" : "";
+  return `, mostly ${shortModelName(top.model)} (${formatPercent(top.totalTokens / p.totalTokens)} of tokens${unpriced})`;
 }

@@ -10,7 +10,7 @@
 import type { Readable } from "node:stream";
 import { feedFilePath, type Env } from "../statusline/paths";
 import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
-import { formatStatusLine } from "../statusline/render";
+import { formatStatusLine, shortModelName } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
 
 const HELP = `usage: quotacast statusline [install | uninstall | status]
@@ -56,10 +56,11 @@ function parsePayload(raw: Buffer | null): Record<string, unknown> | null {
 function modelNameOf(payload: Record<string, unknown> | null): string | null {
   const model = payload?.model as { display_name?: unknown; id?: unknown } | undefined;
   if (!model || typeof model !== "object") return null;
-  return typeof model.display_name === "string"
-    ? model.display_name
-    : typeof model.id === "string"
-      ? model.id
+  // The short id (`opus-4-5`), as every other front names models; the display name without one.
+  return typeof model.id === "string"
+    ? shortModelName(model.id)
+    : typeof model.display_name === "string"
+      ? model.display_name
       : null;
 }
 
@@ -74,7 +75,9 @@ export async function renderStatusline(io: StatuslineIo, wrapped: string | null)
     const feed = payload ? await updateFeed(file, payload, nowMs) : readFeed(file);
     line = formatStatusLine(
       {
-        modelName: modelNameOf(payload) ?? feed?.model?.displayName ?? null,
+        modelName:
+          modelNameOf(payload) ??
+          (feed?.model?.id ? shortModelName(feed.model.id) : (feed?.model?.displayName ?? null)),
         rateLimits: feed?.rateLimits ?? null,
         todayCostUsd: feed ? todayCostUsd(feed, nowMs) : null,
       },

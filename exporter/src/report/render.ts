@@ -1,5 +1,5 @@
 /** Human-readable tables for the report commands. */
-import type { Diagnostics, PeriodUsage } from "@quotacast/core";
+import { formatDuration as duration, type Diagnostics, type PeriodUsage } from "@quotacast/core";
 import { formatTokens, formatUsd, renderTable, shortModelName, type Column } from "./table";
 import type { BlockRow, SessionReport } from "./usage";
 import { totalsOf } from "./ccusage-json";
@@ -97,22 +97,16 @@ export function renderBlocksTable(blocks: BlockRow[], timezone: string, nowMs: n
     { header: "Block Start", align: "left" },
     { header: "Status", align: "left" },
     { header: "Models", align: "left" },
-    { header: "Input", align: "right" },
-    { header: "Output", align: "right" },
-    { header: "Total Tokens", align: "right" },
-    { header: "Cost (USD)", align: "right" },
+    ...TOKEN_COLUMNS,
   ];
+  const blank = (n: number): string[] => Array<string>(n).fill("");
   const rows: string[][] = [];
   for (const b of blocks) {
     if (b.kind === "gap") {
       rows.push([
         localTime(b.startMs, timezone),
         `(no activity until ${localTime(b.endMs, timezone)})`,
-        "",
-        "",
-        "",
-        "",
-        "",
+        ...blank(TOKEN_COLUMNS.length + 1),
       ]);
       continue;
     }
@@ -124,18 +118,14 @@ export function renderBlocksTable(blocks: BlockRow[], timezone: string, nowMs: n
       localTime(s.startMs, timezone),
       status,
       s.models.map((m) => `- ${shortModelName(m)}`).join("\n"),
-      formatTokens(b.tokens.inputTokens),
-      formatTokens(b.tokens.outputTokens),
-      formatTokens(b.tokens.totalTokens),
-      formatUsd(s.costUsd),
+      ...tokenCells(b.tokens, formatUsd(s.costUsd)),
     ]);
     if (s.isActive) {
       rows.push([
         "",
         `burn ${formatUsd(s.burnUsdPerHour)}/h, ${formatTokens(s.burnTokensPerMinute)} tok/min`,
         "projected at block end",
-        "",
-        "",
+        ...blank(TOKEN_COLUMNS.length - 2),
         formatTokens(s.projectedTokens),
         formatUsd(s.projectedCostUsd),
       ]);
@@ -178,12 +168,4 @@ export function localTime(ms: number, timezone: string): string {
     timeFormatters.set(timezone, fmt);
   }
   return fmt.format(ms);
-}
-
-function duration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  return days > 0 ? `${days}d ${hours}h` : `${hours}h ${String(rest).padStart(2, "0")}m`;
 }

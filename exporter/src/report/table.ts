@@ -70,8 +70,4 @@ export function formatUsd(n: number): string {
   return `$${n.toFixed(2)}`;
 }
 
-/** `claude-opus-4-5-20251101` -> `opus-4-5` (ccusage's short form); other names unchanged. */
-export function shortModelName(model: string): string {
-  const match = /^claude-(.+?)(?:-\d{8})?$/.exec(model);
-  return match ? match[1] : model;
-}
+export { shortModelName } from "@quotacast/core";

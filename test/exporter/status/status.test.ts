@@ -77,7 +77,7 @@ test("shows today's usage and each window with the source it came from", async (
   const atReset = Number(/5-hour.*at reset (\d+)%/.exec(stdout)?.[1]);
   expect(atReset).toBeGreaterThanOrEqual(55);
   expect(stdout).toMatch(/7-day\s+\d+%.*\[statusline, just now\]/);
-  expect(stdout).toMatch(/Today\s+\$\d+\.\d\d\s+4\.2K tokens, mostly claude-sonnet-4-5/);
+  expect(stdout).toMatch(/Today\s+\$\d+\.\d\d\s+4\.2K tokens, mostly sonnet-4-5 \(100% of tokens\)/);
   expect(stdout).toMatch(/Block\s+\$/);
 });
 

@@ -27,13 +27,13 @@ test("prints one status line and exits 0, also on garbage input", () => {
   const ok = runCli(JSON.stringify(statuslinePayload(Date.now(), { padToBytes: 20 * 1024 })), env);
   expect(ok.status).toBe(0);
   expect(ok.stdout.toString()).toMatch(
-    /^Opus 4\.5 \| 5h 42% \(2h1[34]m\) \| 7d 18% \(3d4h\) \| \$1\.50 today\n$/,
+    /^opus-4-5 \| 5h 42% \(2h1[34]m\) \| 7d 18% \(3d4h\) \| \$1\.50 today \(Claude Code\)\n$/,
   );
   expect(fs.existsSync(env.QUOTACAST_STATUSLINE_FILE)).toBe(true);
 
   const garbage = runCli(Buffer.from([0xff, 0x00, 0x7b]), env);
   expect(garbage.status).toBe(0);
-  expect(garbage.stdout.toString()).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  expect(garbage.stdout.toString()).toMatch(/^opus-4-5 \| 5h 42%/);
 });
 
 const HOT_PATH = [

@@ -1,10 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { createStatuslineSource, parseStatuslineFeed, type PollContext, nodeFiles } from "@quotacast/core";
+import {
+  createStatuslineSource,
+  formatDuration,
+  nodeFiles,
+  parseStatuslineFeed,
+  shortModelName,
+  type PollContext,
+} from "@quotacast/core";
 import { renderStatusline, run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
 import { readStdinBounded } from "../../../exporter/src/statusline/stdin";
-import { formatCountdown } from "../../../exporter/src/statusline/render";
+import {
+  formatCountdown,
+  shortModelName as statuslineModelName,
+} from "../../../exporter/src/statusline/render";
 import { encodeWrapped } from "../../../exporter/src/statusline/wrap";
 import { ManualClock, tempDir } from "../../fakes/ports";
 import { statuslinePayload } from "./payload";
@@ -27,13 +37,29 @@ function io(stdin: Readable, nowMs = NOW_MS): StatuslineIo & { output: string[] 
 const stdinOf = (value: unknown) =>
   Readable.from([Buffer.from(typeof value === "string" ? value : JSON.stringify(value))]);
 
+test("names models as every other front does (core's shortModelName)", () => {
+  for (const id of [
+    "claude-opus-4-5-20251101",
+    "claude-sonnet-4-5",
+    "glm-4.7",
+    "claude-haiku-4-5-20251001",
+    "<synthetic>",
+  ])
+    expect(statuslineModelName(id)).toBe(shortModelName(id));
+});
+
 beforeEach(() => {
   dir = tempDir();
   feedFile = path.join(dir, "data", "statusline.json");
 });
 
-test("formatCountdown", () => {
-  expect(formatCountdown(45 * 60_000 + 59_000)).toBe("45m");
+test("formatCountdown: core's formatDuration, rounded to the minute like every other front", () => {
+  expect(formatCountdown(45 * 60_000 + 29_000)).toBe("45m");
+  expect(formatCountdown(59 * 60_000 + 40_000)).toBe("1h00m");
+  for (let ms = -60_000; ms < 9 * 86_400_000; ms += 7_919_993)
+    expect(formatCountdown(ms)).toBe(formatDuration(ms));
+  for (const ms of [59 * 60_000 + 30_000, 3600_000 - 1, 86_400_000 - 30_000])
+    expect(formatCountdown(ms)).toBe(formatDuration(ms));
   expect(formatCountdown((2 * 60 + 13) * 60_000)).toBe("2h13m");
   expect(formatCountdown((3 * 24 + 4) * 3600_000 + 59 * 60_000)).toBe("3d4h");
   expect(formatCountdown(-5)).toBe("0m");
@@ -42,7 +68,9 @@ test("formatCountdown", () => {
 test("prints model, both windows with countdowns and today's cost, and saves the feed", async () => {
   const session = io(stdinOf(statuslinePayload(NOW_MS, { costUsd: 12.4 })));
   expect(await run([], session)).toBe(0);
-  expect(session.output.join("")).toBe("Opus 4.5 | 5h 42% (2h13m) | 7d 18% (3d4h) | $12.40 today\n");
+  expect(session.output.join("")).toBe(
+    "opus-4-5 | 5h 42% (2h14m) | 7d 18% (3d4h) | $12.40 today (Claude Code)\n",
+  );
 
   const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
   expect(feed).toMatchObject({
@@ -81,7 +109,9 @@ test("keeps the last valid rate limits when an update lacks them", async () => {
   const later = NOW_MS + 60_000;
   const session = io(stdinOf(statuslinePayload(later, { rateLimits: null, costUsd: 2 })), later);
   await run([], session);
-  expect(session.output.join("")).toBe("Opus 4.5 | 5h 42% (2h12m) | 7d 18% (3d3h) | $2.00 today\n");
+  expect(session.output.join("")).toBe(
+    "opus-4-5 | 5h 42% (2h13m) | 7d 18% (3d4h) | $2.00 today (Claude Code)\n",
+  );
   const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
   expect(feed.rateLimitsObservedAtMs).toBe(NOW_MS);
   expect(feed.updatedAtMs).toBe(later);
@@ -102,12 +132,12 @@ test("today's cost sums sessions seen today; a session spanning midnight counts 
   const session = io(stdinOf(statuslinePayload(NOW_MS, { sessionId: "new", costUsd: 2 })));
   await run([], session);
   // long: 4.25 - 3 = 1.25 today; new: 2; old: not seen today.
-  expect(session.output.join("")).toMatch(/\| \$3\.25 today\n$/);
+  expect(session.output.join("")).toMatch(/\| \$3\.25 today \(Claude Code\)\n$/);
 
   // A restarted process (its counter went down) keeps what was already counted.
   const restarted = io(stdinOf(statuslinePayload(NOW_MS, { sessionId: "new", costUsd: 0.5 })));
   await run([], restarted);
-  expect(restarted.output.join("")).toMatch(/\| \$3\.75 today\n$/);
+  expect(restarted.output.join("")).toMatch(/\| \$3\.75 today \(Claude Code\)\n$/);
 });
 
 test("a window whose reset has passed is not shown", async () => {
@@ -115,7 +145,7 @@ test("a window whose reset has passed is not shown", async () => {
   const later = NOW_MS + 3 * 3600_000;
   const session = io(stdinOf(statuslinePayload(later, { rateLimits: null })), later);
   await run([], session);
-  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 7d 18% \(3d1h\) \| \$1\.50 today\n$/);
+  expect(session.output.join("")).toMatch(/^opus-4-5 \| 7d 18% \(3d1h\) \| \$1\.50 today \(Claude Code\)\n$/);
 });
 
 test("malformed stdin: minimal line, exit 0, the feed is kept", async () => {
@@ -123,7 +153,7 @@ test("malformed stdin: minimal line, exit 0, the feed is kept", async () => {
   const before = fs.readFileSync(feedFile, "utf8");
   const session = io(stdinOf("{not json"));
   expect(await run([], session)).toBe(0);
-  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  expect(session.output.join("")).toMatch(/^opus-4-5 \| 5h 42%/);
   expect(fs.readFileSync(feedFile, "utf8")).toBe(before);
 
   const empty = io(stdinOf("[]"));
@@ -136,7 +166,7 @@ test("a garbage feed file is replaced, and an unwritable one does not break the 
   fs.writeFileSync(feedFile, "garbage");
   const session = io(stdinOf(statuslinePayload(NOW_MS)));
   await run([], session);
-  expect(session.output.join("")).toMatch(/^Opus 4\.5 \| 5h 42%/);
+  expect(session.output.join("")).toMatch(/^opus-4-5 \| 5h 42%/);
   expect(parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))).not.toBeNull();
 
   feedFile = path.join(dir, "a-file", "statusline.json");
@@ -144,7 +174,7 @@ test("a garbage feed file is replaced, and an unwritable one does not break the 
   const blocked = io(stdinOf(statuslinePayload(NOW_MS)));
   expect(await run([], blocked)).toBe(0);
   expect(blocked.output.join("")).toMatch(
-    /^Opus 4\.5 \| 5h 42% \(2h13m\) \| 7d 18% \(3d4h\) \| \$1\.50 today\n$/,
+    /^opus-4-5 \| 5h 42% \(2h14m\) \| 7d 18% \(3d4h\) \| \$1\.50 today \(Claude Code\)\n$/,
   );
 });
 
@@ -187,19 +217,19 @@ describe("wrapping the user's own statusline command", () => {
     const text = await renderStatusline(io(stdinOf(payload)), original);
     const [theirs, ours] = text.split("\n");
     expect(theirs).toBe(`theirs:${payload.slice(0, 12)}`);
-    expect(ours).toMatch(/^Opus 4\.5 \| 5h 42%/);
+    expect(ours).toMatch(/^opus-4-5 \| 5h 42%/);
   });
 
   test("the original travels base64url-encoded in argv", async () => {
     const session = io(stdinOf(statuslinePayload(NOW_MS)));
     await run(["--wrap", encodeWrapped("echo 'mine | \"quoted\"'")], session);
-    expect(session.output.join("")).toMatch(/^mine \| "quoted"\nOpus 4\.5/);
+    expect(session.output.join("")).toMatch(/^mine \| "quoted"\nopus-4-5/);
   });
 
   test("a wrapped command that hangs or fails costs at most its time bound", async () => {
     const hanging = await renderStatusline(io(stdinOf(statuslinePayload(NOW_MS))), "sleep 10");
-    expect(hanging).toMatch(/^Opus 4\.5/);
+    expect(hanging).toMatch(/^opus-4-5/);
     const failing = await renderStatusline(io(stdinOf(statuslinePayload(NOW_MS))), "exit 3");
-    expect(failing).toMatch(/^Opus 4\.5/);
+    expect(failing).toMatch(/^opus-4-5/);
   });
 });
