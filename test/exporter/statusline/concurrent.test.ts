@@ -42,7 +42,7 @@ test("50 concurrent runs with distinct sessions: all 50 kept, the feed parses, n
     sessions.map((sessionId, i) => statusline(feed, statuslinePayload(nowMs, { sessionId, costUsd: i + 1 }))),
   );
   for (const run of runs)
-    expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^Opus 4\.5 \| 5h 42%/) });
+    expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^opus-4-5 \| 5h 42%/) });
   JSON.parse(fs.readFileSync(feed, "utf8"));
   const saved = readFeed(feed);
   expect(Object.keys(saved?.sessions ?? {}).sort()).toEqual([...sessions].sort());
@@ -68,7 +68,7 @@ test("a lock held by a live update: the command still prints its line and exits 
   const lock = feedLockPath(feed);
   fs.writeFileSync(lock, `${process.pid} ${Date.now()}\n`);
   const run = await statusline(feed, statuslinePayload(Date.now(), { sessionId: "waiting" }));
-  expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^Opus 4\.5 \| 5h 42% .*\$1\.50 today\n$/) });
+  expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^opus-4-5 \| 5h 42% .*\$1\.50 today \(Claude Code\)\n$/) });
   expect(fs.existsSync(feed)).toBe(false);
   expect(fs.readdirSync(feedPendingDir(feed))).toHaveLength(1);
   // Not ours: left for its holder.
