@@ -8,7 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { RateLimitSnapshot, WindowReading } from "@quotacast/core";
+import { costUsd, type RateLimitSnapshot, type WindowReading } from "@quotacast/core";
 import { openDatabase } from "../../exporter/src/db/open";
 import { SqliteSnapshotHistory } from "../../exporter/src/db/snapshot-history";
 import { apiIso, modernUsageBody, profileBody } from "../fakes/anthropic-fixtures";
@@ -28,6 +28,8 @@ export interface TruthMessage {
   timestampMs: number;
   model: string;
   totalTokens: number;
+  /** API-equivalent cost by the bundled price table; null for an unpriced model. */
+  costUsd: number | null;
 }
 
 /** What the panels must show, known without the exporter or Prometheus. */
@@ -122,10 +124,20 @@ function writeRecentSession(configDir: string, nowMs: number): TruthMessage[] {
   );
   fs.writeFileSync(file, `${lines.join("\n")}\n`);
   const totalTokens = Object.values(RECENT_USAGE).reduce((a, b) => a + b, 0);
+  const cost = costUsd({
+    model: RECENT_MODEL,
+    inputTokens: RECENT_USAGE.input_tokens,
+    outputTokens: RECENT_USAGE.output_tokens,
+    cacheCreationTokens: RECENT_USAGE.cache_creation_input_tokens,
+    cacheCreation1hTokens: 0,
+    cacheReadTokens: RECENT_USAGE.cache_read_input_tokens,
+    speed: "standard",
+  });
   return RECENT_MINUTES_AGO.map((minutesAgo) => ({
     timestampMs: nowMs - minutesAgo * 60_000,
     model: RECENT_MODEL,
     totalTokens,
+    costUsd: cost,
   }));
 }
 
@@ -379,9 +391,14 @@ export async function startEnvironment(opts: { prometheus: string; promtool: str
     const openMetrics = path.join(tmp, "history.om");
     // The default step (5 min, Prometheus's lookback) as a user would run it; weekly blocks
     // because 2-hour ones (promtool's default) take ten times as long to write.
+    // Until now, as docs/backfill.md says when scraping begins right after: the default
+    // (3 hours ago) would leave the last hours to the first scrape, which has them only as
+    // one jump in the counters.
     const backfillArgs = [
       "backfill",
       ...shared,
+      "--until",
+      new Date(nowMs).toISOString(),
       "--label",
       "job=quotacast",
       "--label",
@@ -475,6 +492,7 @@ export async function startEnvironment(opts: { prometheus: string; promtool: str
             timestampMs: e.timestampMs,
             model: e.model,
             totalTokens: e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens,
+            costUsd: costUsd(e),
           })),
           ...recent,
         ],

@@ -25,6 +25,7 @@ import { loadRules } from "../prometheus/rule-files";
 import {
   EXPORTER_CLI,
   type Environment,
+  type TruthMessage,
   SCRAPE_INTERVAL_SECONDS,
   startEnvironment,
   waitFor,
@@ -400,8 +401,11 @@ describeWithPrometheus(
         }
       });
 
-      it("Weekly trends, daily tokens by model: each day's tokens of each model", async () => {
-        const panel = panelNamed(TRENDS, "Daily tokens by model");
+      it.each([
+        ["Daily tokens by model", (m: TruthMessage) => m.totalTokens],
+        ["Daily API-equivalent cost by model", (m: TruthMessage) => m.costUsd ?? 0],
+      ] as const)("Weekly trends, %s: each day's amount of each model", async (title, amount) => {
+        const panel = panelNamed(TRENDS, title);
         const nowSeconds = Math.floor(Date.now() / 1000);
         const queries = rangeQueries(
           dashboardNamed(TRENDS),
@@ -419,12 +423,12 @@ describeWithPrometheus(
             }
           const inRange = env.truth.messages.filter((m) => m.timestampMs / 1000 >= q.start);
           const expected = countBy(
-            inRange,
+            inRange.filter((m) => amount(m) !== 0),
             (m) => `${new Date(m.timestampMs).toISOString().slice(0, 10)} ${m.model}`,
-            (m) => m.totalTokens,
+            amount,
           );
           expect(expected.size).toBeGreaterThan(10);
-          expect(differences(shown, expected, (e) => 0.5 + 1e-4 * e)).toEqual([]);
+          expect(differences(shown, expected, (e) => 1e-6 + 1e-9 * e)).toEqual([]);
         }
       });
 
@@ -452,6 +456,23 @@ describeWithPrometheus(
             .filter(([, t]) => (t as number) >= q.start);
           expect(shown.sort()).toEqual(expected.sort());
         }
+      });
+
+      it("Weekly trends, last 7 days and the 7 days before: the cost of each week", async () => {
+        // The backfill's counters change on a 5-minute grid: a week starts at the grid point at or before it.
+        const nowMs = Date.now();
+        const gridMs = 5 * 60_000;
+        const weekStartMs = Math.floor((nowMs - WEEK_S * 1000) / gridMs) * gridMs;
+        const weekBeforeStartMs = weekStartMs - WEEK_S * 1000;
+        const costBetween = (fromMs: number, toMs: number) =>
+          env.truth.messages
+            .filter((m) => m.timestampMs >= fromMs && m.timestampMs < toMs)
+            .reduce((sum, m) => sum + (m.costUsd ?? 0), 0);
+        const last7 = await panelInstant(TRENDS, "Last 7 days");
+        const before7 = await panelInstant(TRENDS, "The 7 days before");
+        expect(costBetween(weekBeforeStartMs, weekStartMs)).toBeGreaterThan(0);
+        expect(last7.get("")).toBeCloseTo(costBetween(weekStartMs, nowMs + 1), 6);
+        expect(before7.get("")).toBeCloseTo(costBetween(weekBeforeStartMs, weekStartMs), 6);
       });
 
       it("Now, window utilization: the reading of the OAuth API", async () => {
