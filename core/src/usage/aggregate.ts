@@ -74,12 +74,35 @@ function mostTokens(models: readonly ModelUsage[]): ModelUsage | undefined {
   return top;
 }
 
+/** The one order of models in every front: cost, then tokens, descending (then name); no price counts as 0. */
+export function compareModels(
+  a: { model: string; costUsd: number | null; totalTokens: number },
+  b: { model: string; costUsd: number | null; totalTokens: number },
+): number {
+  return (
+    (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model)
+  );
+}
+
+/** Model names of a group of events (a session, a block) in the order of compareModels. */
+export class ModelRanking {
+  private readonly byModel = new Map<string, { model: string; costUsd: number; totalTokens: number }>();
+
+  add(model: string, costUsd: number | null, tokens: number): void {
+    let row = this.byModel.get(model);
+    if (!row) this.byModel.set(model, (row = { model, costUsd: 0, totalTokens: 0 }));
+    row.costUsd += costUsd ?? 0;
+    row.totalTokens += tokens;
+  }
+
+  names(): string[] {
+    return [...this.byModel.values()].sort(compareModels).map((row) => row.model);
+  }
+}
+
 /** A PeriodUsage from its per-model rows, models ordered by cost, then tokens, then name. */
 export function periodFromModels(label: string, modelRows: ModelUsage[]): PeriodUsage {
-  const models = [...modelRows].sort(
-    (a, b) =>
-      (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || a.model.localeCompare(b.model),
-  );
+  const models = [...modelRows].sort(compareModels);
   const totals = zeroTokenTotals();
   let periodCost = 0;
   for (const model of models) {
@@ -98,7 +121,7 @@ export function periodFromModels(label: string, modelRows: ModelUsage[]): Period
 
 /** Totals per session, most recently active first. */
 export function aggregateSessions(events: UsageEvent[], opts: UsageFilter): SessionUsage[] {
-  const sessions = new Map<string, SessionUsage & { modelSet: Set<string> }>();
+  const sessions = new Map<string, SessionUsage & { ranking: ModelRanking }>();
   for (const { event } of selectEvents(events, opts)) {
     const id = `${event.project}\u0000${event.sessionId}`;
     let session = sessions.get(id);
@@ -109,18 +132,19 @@ export function aggregateSessions(events: UsageEvent[], opts: UsageFilter): Sess
         lastActivityMs: event.timestampMs,
         costUsd: 0,
         models: [],
-        modelSet: new Set(),
+        ranking: new ModelRanking(),
         ...zeroTokenTotals(),
       };
       sessions.set(id, session);
     }
     addEventTokens(session, event);
-    session.costUsd += costUsd(event, opts.prices, { longContext: opts.longContext }) ?? 0;
+    const cost = costUsd(event, opts.prices, { longContext: opts.longContext });
+    session.costUsd += cost ?? 0;
     session.lastActivityMs = Math.max(session.lastActivityMs, event.timestampMs);
-    session.modelSet.add(event.model);
+    session.ranking.add(event.model, cost, totalTokens(event));
   }
   return [...sessions.values()]
-    .map(({ modelSet, ...session }) => ({ ...session, models: [...modelSet].sort() }))
+    .map(({ ranking, ...session }) => ({ ...session, models: ranking.names() }))
     .sort((a, b) => b.lastActivityMs - a.lastActivityMs);
 }
 

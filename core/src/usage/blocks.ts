@@ -1,6 +1,7 @@
 import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
 import type { BlockSummary } from "../report/summary";
+import { ModelRanking } from "./aggregate";
 
 export const BLOCK_LENGTH_MS = 5 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -52,11 +53,12 @@ function summarizeBlock(startMs: number, members: UsageEvent[], opts: BlockOptio
   const lastMs = members[members.length - 1].timestampMs;
   let cost = 0;
   let tokens = 0;
-  const models = new Set<string>();
+  const models = new ModelRanking();
   for (const event of members) {
-    cost += costUsd(event, opts.prices, { longContext: opts.longContext }) ?? 0;
+    const eventCost = costUsd(event, opts.prices, { longContext: opts.longContext });
+    cost += eventCost ?? 0;
     tokens += totalTokens(event);
-    models.add(event.model);
+    models.add(event.model, eventCost, totalTokens(event));
   }
   const isActive = opts.nowMs < endMs && opts.nowMs - lastMs < BLOCK_LENGTH_MS;
   // Burn over the span between the first and last event (ccusage); none for a single instant.
@@ -74,6 +76,6 @@ function summarizeBlock(startMs: number, members: UsageEvent[], opts: BlockOptio
     burnTokensPerMinute,
     projectedCostUsd: cost + (burnUsdPerHour / 60) * remainingMinutes,
     projectedTokens: tokens + burnTokensPerMinute * remainingMinutes,
-    models: [...models].sort(),
+    models: models.names(),
   };
 }
