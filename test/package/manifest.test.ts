@@ -63,7 +63,12 @@ test("one package named quotacast with the bin quotacast; no two workspaces shar
 });
 
 test("the published bin is the bundled CLI, run by its own shebang", () => {
-  expect(publishedManifest(packageManifest()).bin).toEqual({ quotacast: "dist/cli.js" });
+  const published = publishedManifest(packageManifest());
+  expect(published.bin).toEqual({ quotacast: "dist/cli.js" });
+  // The workspace refuses `npm pack -w exporter` (unbundled); the tarball has no scripts.
+  expect(packageManifest().scripts).toHaveProperty("prepack");
+  expect(published.scripts).toBeUndefined();
+  expect(published.devDependencies).toBeUndefined();
   expect(output("cli.js").inputs).toContain("exporter/dist/cli.js");
   expect(fs.readFileSync(path.join(outdir, "cli.js"), "utf8")).toMatch(/^#!\/usr\/bin\/env (-S )?node/);
 });
