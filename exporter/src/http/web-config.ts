@@ -19,8 +19,8 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
 import type { TLSSocket } from "node:tls";
-import * as bcrypt from "bcryptjs";
 import { parse as parseYaml } from "yaml";
+import { PasswordChecker, type PasswordCheckOptions } from "./password-check";
 
 export type ClientAuthType =
   | "NoClientCert"
@@ -386,21 +386,21 @@ export type Middleware = (
   next: (err?: unknown) => void,
 ) => void;
 
-/** Verified (user, hash, password) outcomes, keyed by a SHA-256 digest so no password is kept in memory. */
-class VerifiedCache {
-  private readonly entries = new Map<string, boolean>();
+/** Remembered outcomes, keyed by a SHA-256 digest so no password is kept in memory; the oldest goes first. */
+class OutcomeCache {
+  private readonly keys = new Set<string>();
   constructor(private readonly maxEntries: number) {}
 
-  get(key: string): boolean | undefined {
-    return this.entries.get(key);
+  has(key: string): boolean {
+    return this.keys.has(key);
   }
 
-  set(key: string, ok: boolean): void {
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+  add(key: string): void {
+    if (this.keys.size >= this.maxEntries) {
+      const oldest = this.keys.values().next().value;
+      if (oldest !== undefined) this.keys.delete(oldest);
     }
-    this.entries.set(key, ok);
+    this.keys.add(key);
   }
 }
 
@@ -416,6 +416,13 @@ function parseBasicAuthorization(header: string | undefined): { user: string; pa
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+function tooManyChecks(res: http.ServerResponse): void {
+  res.statusCode = 429;
+  res.setHeader("Retry-After", "1");
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.end("Too many password checks; retry later\n");
+}
+
 function unauthorized(res: http.ServerResponse): void {
   res.statusCode = 401;
   res.setHeader("WWW-Authenticate", 'Basic realm="quotacast"');
@@ -423,24 +430,29 @@ function unauthorized(res: http.ServerResponse): void {
   res.end("Unauthorized\n");
 }
 
-export interface BasicAuthOptions {
-  /** Remembered verifications (like exporter-toolkit's cache), so bcrypt does not run on every scrape. */
+export interface BasicAuthOptions extends PasswordCheckOptions {
+  /**
+   * Remembered verifications per outcome (like exporter-toolkit's cache), so bcrypt does
+   * not run on every scrape. Successes and failures are kept apart: a flood of wrong
+   * passwords never pushes out a valid credential.
+   */
   cacheEntries?: number;
-  /** bcrypt comparison (injectable to count calls in tests). */
-  compare?: (password: string, hash: string) => Promise<boolean>;
 }
 
 /**
  * Express-compatible middleware: when the web config has `basic_auth_users`, a request
  * without valid credentials gets 401 with `WWW-Authenticate`; otherwise it passes through.
+ * New credentials are checked by a `PasswordChecker` (a worker thread, bounded per
+ * second); when too many wait, the request gets 429 at once.
  */
 export function basicAuth(webConfig: WebConfig | null, opts: BasicAuthOptions = {}): Middleware {
   const users = webConfig?.basicAuthUsers ?? new Map<string, string>();
   if (users.size === 0) return (_req, _res, next) => next();
-  const cache = new VerifiedCache(opts.cacheEntries ?? 100);
-  const compare = opts.compare ?? ((password: string, hash: string) => bcrypt.compare(password, hash));
+  const valid = new OutcomeCache(opts.cacheEntries ?? 100);
+  const invalid = new OutcomeCache(opts.cacheEntries ?? 100);
+  const checker = new PasswordChecker(opts);
 
-  const verify = async (user: string, password: string): Promise<boolean> => {
+  const verify = async (user: string, password: string): Promise<boolean | "busy"> => {
     const hash = users.get(user);
     const key = createHash("sha256")
       .update(user)
@@ -449,11 +461,12 @@ export function basicAuth(webConfig: WebConfig | null, opts: BasicAuthOptions = 
       .update("\0")
       .update(password)
       .digest("hex");
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const matches = await compare(password, hash ?? DUMMY_HASH);
+    if (valid.has(key)) return true;
+    if (invalid.has(key)) return false;
+    const matches = await checker.check(password, hash ?? DUMMY_HASH);
+    if (matches === "busy") return "busy";
     const ok = hash !== undefined && matches;
-    cache.set(key, ok);
+    (ok ? valid : invalid).add(key);
     return ok;
   };
 
@@ -464,7 +477,7 @@ export function basicAuth(webConfig: WebConfig | null, opts: BasicAuthOptions = 
       return;
     }
     verify(credentials.user, credentials.password).then(
-      (ok) => (ok ? next() : unauthorized(res)),
+      (ok) => (ok === "busy" ? tooManyChecks(res) : ok ? next() : unauthorized(res)),
       (err: unknown) => next(err),
     );
   };
