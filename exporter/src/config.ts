@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validate as validateCron } from "node-cron";
 import { parse as parseYaml } from "yaml";
+import { registeredSources } from "@quotacast/core";
 
 export interface ServeConfig {
   listenAddress: string;
@@ -15,8 +16,8 @@ export interface ServeConfig {
   /** Empty = discover (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude). */
   claudeConfigDirs: string[];
   timezone: string;
-  oauth: boolean;
-  admin: boolean;
+  /** Whether each registered rate-limit source is polled, by source name (`--sources.<name>`). */
+  sources: Record<string, boolean>;
   anthropicBaseUrl: string | null;
   transcriptsSchedule: string;
   adminSchedule: string;
@@ -36,13 +37,15 @@ type Kind = "string" | "list" | "bool" | "int" | "cron" | "projects";
 interface Option {
   flag: string;
   key: keyof ServeConfig;
+  /** For `sources`: which source the flag switches. */
+  source?: string;
   kind: Kind;
   help: string;
 }
 
 export const DEFAULT_PROJECTS_CAP = 20;
 
-export const OPTIONS: Option[] = [
+const BASE_OPTIONS: Option[] = [
   {
     flag: "web.listen-address",
     key: "listenAddress",
@@ -78,18 +81,6 @@ export const OPTIONS: Option[] = [
     key: "timezone",
     kind: "string",
     help: "IANA time zone for calendar days (default: the system's)",
-  },
-  {
-    flag: "sources.oauth",
-    key: "oauth",
-    kind: "bool",
-    help: "poll Anthropic's OAuth usage endpoint with your Claude Code login (opt-in)",
-  },
-  {
-    flag: "sources.admin",
-    key: "admin",
-    kind: "bool",
-    help: "poll the Admin API with ANTHROPIC_ADMIN_KEY (opt-in, organizations)",
   },
   {
     flag: "anthropic.base-url",
@@ -153,6 +144,19 @@ export const OPTIONS: Option[] = [
   },
 ];
 
+/** Every serve setting: the fixed ones, with one `sources.<name>` per registered source after `timezone`. */
+export function serveOptions(): Option[] {
+  const sources: Option[] = registeredSources().map((d) => ({
+    flag: `sources.${d.name}`,
+    key: "sources",
+    source: d.name,
+    kind: "bool",
+    help: `poll ${d.description}${d.enabledByDefault ? " (default true)" : ""}`,
+  }));
+  const at = BASE_OPTIONS.findIndex((o) => o.flag === "timezone") + 1;
+  return [...BASE_OPTIONS.slice(0, at), ...sources, ...BASE_OPTIONS.slice(at)];
+}
+
 export function defaultConfig(): ServeConfig {
   return {
     listenAddress: "127.0.0.1:9847",
@@ -161,8 +165,7 @@ export function defaultConfig(): ServeConfig {
     configFile: null,
     claudeConfigDirs: [],
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
-    oauth: false,
-    admin: false,
+    sources: Object.fromEntries(registeredSources().map((d) => [d.name, d.enabledByDefault])),
     anthropicBaseUrl: null,
     transcriptsSchedule: "*/15 * * * * *",
     adminSchedule: "0 * * * *",
@@ -195,7 +198,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const configFile = stringValue(fromFlags.get("config.file") ?? fromEnv.get("config.file"));
   const fromFile = configFile ? readConfigFile(configFile) : new Map();
   const config = defaultConfig();
-  for (const option of OPTIONS) {
+  for (const option of serveOptions()) {
     const raw = fromFlags.get(option.flag) ?? fromEnv.get(option.flag) ?? fromFile.get(option.flag);
     if (raw !== undefined) assign(config, option, raw);
   }
@@ -204,7 +207,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
 }
 
 export function serveUsage(): string {
-  const lines = OPTIONS.map((o) => {
+  const lines = serveOptions().map((o) => {
     const value = o.kind === "bool" ? "" : o.kind === "projects" ? "[=N]" : "=VALUE";
     return `  --${(o.flag + value).padEnd(28)} ${o.help}\n  ${"".padEnd(30)} env ${envName(o.flag)}`;
   });
@@ -228,7 +231,7 @@ function readFlags(argv: string[]): RawValues | "help" {
     if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument '${arg}' (see --help)`);
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const option = OPTIONS.find((o) => o.flag === name);
+    const option = serveOptions().find((o) => o.flag === name);
     if (!option) throw new ConfigError(`unknown flag --${name} (see --help)`);
     let value: string | true;
     if (eq !== -1) value = arg.slice(eq + 1);
@@ -252,7 +255,7 @@ function readFlags(argv: string[]): RawValues | "help" {
 
 function readEnv(env: NodeJS.ProcessEnv): RawValues {
   const values: RawValues = new Map();
-  for (const option of OPTIONS) {
+  for (const option of serveOptions()) {
     const raw = env[envName(option.flag)];
     if (raw === undefined || raw.trim() === "") continue;
     values.set(option.flag, option.kind === "list" ? splitList(raw) : raw.trim());
@@ -283,7 +286,7 @@ function readConfigFile(file: string): RawValues {
   }
   const values: RawValues = new Map();
   for (const [key, value] of flatten(parsed as Record<string, unknown>, "")) {
-    const option = OPTIONS.find((o) => o.flag === key);
+    const option = serveOptions().find((o) => o.flag === key);
     if (!option) throw new ConfigError(`config file ${file}: unknown setting '${key}' (see --help)`);
     if (option.kind === "list")
       values.set(key, Array.isArray(value) ? value.map(String) : splitList(String(value)));
@@ -309,43 +312,44 @@ function assign(config: ServeConfig, option: Option, raw: string | string[] | tr
   const fail = (what: string): never => {
     throw new ConfigError(`--${option.flag} (${envName(option.flag)}): ${what}, got '${String(raw)}'`);
   };
-  const target = config as unknown as Record<string, unknown>;
+  const target = (option.source ? config.sources : config) as unknown as Record<string, unknown>;
+  const key = option.source ?? option.key;
   switch (option.kind) {
     case "list":
-      target[option.key] = (Array.isArray(raw) ? raw : [String(raw)]).filter((v) => v.trim() !== "");
+      target[key] = (Array.isArray(raw) ? raw : [String(raw)]).filter((v) => v.trim() !== "");
       return;
     case "bool": {
-      if (raw === true) target[option.key] = true;
-      else if (/^(true|1|yes|on)$/i.test(String(raw))) target[option.key] = true;
-      else if (/^(false|0|no|off)$/i.test(String(raw))) target[option.key] = false;
+      if (raw === true) target[key] = true;
+      else if (/^(true|1|yes|on)$/i.test(String(raw))) target[key] = true;
+      else if (/^(false|0|no|off)$/i.test(String(raw))) target[key] = false;
       else fail("expected true or false");
       return;
     }
     case "int": {
       const n = Number(raw);
       if (!Number.isInteger(n) || n <= 0) fail("expected a positive whole number");
-      target[option.key] = n;
+      target[key] = n;
       return;
     }
     case "projects": {
-      if (raw === true || /^(true|yes|on)$/i.test(String(raw))) target[option.key] = DEFAULT_PROJECTS_CAP;
-      else if (/^(false|no|off)$/i.test(String(raw))) target[option.key] = 0;
+      if (raw === true || /^(true|yes|on)$/i.test(String(raw))) target[key] = DEFAULT_PROJECTS_CAP;
+      else if (/^(false|no|off)$/i.test(String(raw))) target[key] = 0;
       else {
         const n = Number(raw);
         if (!Number.isInteger(n) || n < 0 || n > 1000) fail("expected a number of projects (0-1000)");
-        target[option.key] = n;
+        target[key] = n;
       }
       return;
     }
     case "cron": {
       const expr = String(raw).trim();
       if (!validateCron(expr)) fail("expected a cron expression (5 fields, or 6 with seconds first)");
-      target[option.key] = expr;
+      target[key] = expr;
       return;
     }
     default:
       if (raw === true) fail("expected a value");
-      target[option.key] = String(raw);
+      target[key] = String(raw);
   }
 }
 

@@ -15,12 +15,12 @@ import {
   bundledPriceTable,
   claudeConfigDirs,
   collectSummary,
-  createHeaderFileSource,
-  createStatuslineSource,
   dayKey,
   nodeFiles,
   pollAll,
   statuslineFeedPath,
+  statuslineSource,
+  headerFileSource,
   type Diagnostics,
   type HttpPort,
   type LimitSource,
@@ -222,12 +222,8 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     http: noHttp,
     env,
     homeDir,
-    config: {
-      statusline: opts.statuslineFeedFile ? { feedFile: opts.statuslineFeedFile } : {},
-      oauth: { enabled: false },
-      admin: { enabled: false },
-      headerFile: {},
-    },
+    // Only the local sources below are polled, so no other source needs switching off here.
+    config: { statusline: { feedFile: opts.statuslineFeedFile || undefined } },
     platform: process.platform,
   };
   const statuslineFeedFile = statuslineFeedPath(ctx);
@@ -330,9 +326,13 @@ export function dayEndsAtMs(nowMs: number, timezone: string): number {
   return minute;
 }
 
-/** Local sources: the ones that read local files only (no credentials, no network). */
+/**
+ * Local sources: the ones that read local files only (no credentials, no network). Named one by
+ * one, not filtered from core's registered list, so the bundle carries no OAuth, Admin API or
+ * credentials code; a source added to the list changes nothing here.
+ */
 function localSources(): LimitSource[] {
-  return [createStatuslineSource(), createHeaderFileSource()];
+  return [statuslineSource.create(), headerFileSource.create()];
 }
 
 /** The benchmark's phases: ingest + limits, history + recent events, forecasts, Summary. */

@@ -3,59 +3,33 @@
  * is enabled, a default poll interval, and `poll`, which never throws and says when it may
  * be polled next. Sources do I/O only through the ports in `io/ports.ts`.
  */
+import type { z } from "zod";
 import type { Clock, FilePort, HttpPort } from "../io/ports";
 import type { SourceStatus } from "../report/summary";
 import type { RateLimitSnapshot, SourceName } from "./snapshot";
 import type { OrgUsage } from "./admin/org-usage";
 import { redactSecrets } from "./redact";
+import type { StatuslineSourceConfig } from "./sources/statusline";
+import type { OAuthSourceConfig } from "./sources/oauth";
+import type { HeaderFileSourceConfig } from "./sources/header-file";
+import type { AdminSourceConfig } from "./sources/admin";
 
-export interface StatuslineSourceConfig {
+/** A source's section of `LimitsConfig`: `enabled` plus the options its schema declares. */
+export interface SourceConfig {
   enabled?: boolean;
-  /** Default `~/.local/share/quotacast/statusline.json` (env `QUOTACAST_STATUSLINE_FILE`). */
-  feedFile?: string;
-  /** A feed older than this is reported as stale. Default 30 minutes. */
-  staleAfterMs?: number;
+  [option: string]: unknown;
 }
 
-export interface OAuthSourceConfig {
-  /** Opt-in: reads the user's own Claude Code token. Default false. */
-  enabled?: boolean;
-  /** Default https://api.anthropic.com. */
-  baseUrl?: string;
-  /** Default `quotacast/<version>`. */
-  userAgent?: string;
-  /** Default 5 minutes. */
-  intervalMs?: number;
-  /** Default 15 s. */
-  timeoutMs?: number;
-  /** Also read /api/oauth/profile (plan, organization). Default true. */
-  fetchProfile?: boolean;
-}
-
-export interface HeaderFileSourceConfig {
-  enabled?: boolean;
-  /** Default `<config dir>/usage-limits.json`. */
-  path?: string;
-  staleAfterMs?: number;
-}
-
-export interface AdminSourceConfig {
-  /** Default: enabled when an admin key is configured (env `ANTHROPIC_ADMIN_KEY`). */
-  enabled?: boolean;
-  apiKey?: string;
-  baseUrl?: string;
-  /** Default 5 minutes (the data is at least an hour late anyway). */
-  intervalMs?: number;
-  timeoutMs?: number;
-  /** Only count these users (email addresses); default everyone. */
-  userEmails?: string[];
-}
-
+/**
+ * Each registered source's section, by its `configKey`. The four built-in ones are named
+ * for their types; any other registered source fits the index signature.
+ */
 export interface LimitsConfig {
   statusline?: StatuslineSourceConfig;
   oauth?: OAuthSourceConfig;
   headerFile?: HeaderFileSourceConfig;
   admin?: AdminSourceConfig;
+  [configKey: string]: SourceConfig | undefined;
 }
 
 export interface PollContext {
@@ -91,6 +65,26 @@ export interface LimitSource {
   isEnabled(ctx: PollContext): boolean;
   /** Never throws: every failure becomes a status. */
   poll(ctx: PollContext): Promise<PollResult>;
+}
+
+/**
+ * What a source module exports, as node_exporter's `registerCollector` takes: its name,
+ * its default, its options (a schema, which also gives their type) and its factory.
+ * Registered in one list (`sources/index.ts`); config, flags, the exporter and
+ * `/api/v1/summary` derive from that list.
+ */
+export interface SourceDefinition<Options extends SourceConfig = SourceConfig> {
+  name: SourceName;
+  /** Its section of `LimitsConfig` (camelCase of the name). */
+  configKey: string;
+  /** A noun phrase for `--help`: "Anthropic's OAuth usage endpoint (...; opt-in)". */
+  description: string;
+  /** Whether `quotacast serve` polls it unless told otherwise (`--sources.<name>`). */
+  enabledByDefault: boolean;
+  /** Its section of `LimitsConfig`; unknown keys are dropped. */
+  options: z.ZodType<Options>;
+  /** A fresh instance (each keeps its own backoff state). */
+  create(): LimitSource;
 }
 
 /** The bounded set documented on `SourceStatus.lastErrorReason`. */

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { transientPlaceOf } from "@quotacast/core";
-import { ConfigError, OPTIONS, parseServeArgs } from "../config";
+import { ConfigError, parseServeArgs, serveOptions } from "../config";
 import { installService, showServiceStatus, uninstallService, type ServiceContext } from "../service/manager";
 import { serviceEnvironment, type ServiceSpec } from "../service/render";
 import { nodeRunner } from "../service/runner";
@@ -100,7 +100,9 @@ export async function run(
     // Checked now, with the flags alone, so a typo fails here and not in a restart loop.
     if (parseServeArgs(serveArgs, {}).help) throw new ConfigError("--help is not a serve flag for a service");
   } catch (err) {
-    const known = OPTIONS.map((o) => `--${o.flag}`).join(", ");
+    const known = serveOptions()
+      .map((o) => `--${o.flag}`)
+      .join(", ");
     process.stderr.write(`quotacast service: ${(err as Error).message}\nserve flags: ${known}\n`);
     return 2;
   }

@@ -14,11 +14,14 @@ import {
   shortModelName,
   formatTokens,
   formatUsd,
+  limitsConfigFor,
   pollConfiguredSources,
   systemClock,
+  registeredSources,
   windowLabel,
   type LimitsConfig,
   type PollAllResult,
+  type SourceDefinition,
   type Summary,
   type WindowSummary,
 } from "@quotacast/core";
@@ -26,14 +29,18 @@ import { createPollContext } from "../poll-context";
 import { openCliState, type CliState } from "../cli-state";
 import { transcriptProgress } from "../terminal/progress";
 
-const HELP = `usage: quotacast status [options]
+/** Opt-in sources (off by default) get `--<name>`: one per registered source. */
+const optInSources = (): SourceDefinition[] => registeredSources().filter((d) => !d.enabledByDefault);
+
+function help(): string {
+  const sourceLines = optInSources().map((d) => `  --${d.name.padEnd(21)} also ask ${d.description}\n`);
+  return `usage: quotacast status [options]
 
   --json                 print the Summary as JSON (the shape of GET /api/v1/summary)
   --timezone ZONE        IANA time zone for days (default: this machine's)
   --config-dir DIR       Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)
-  --oauth                also ask Anthropic's OAuth usage endpoint (reads your Claude Code token; opt-in)
-  --admin                also ask the Admin API (needs ANTHROPIC_ADMIN_KEY)
-`;
+${sourceLines.join("")}`;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,21 +49,27 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       timezone: { type: "string" },
       "config-dir": { type: "string", multiple: true },
-      oauth: { type: "boolean", default: false },
-      admin: { type: "boolean", default: false },
+      ...Object.fromEntries(
+        optInSources().map((d) => [d.name, { type: "boolean" as const, default: false }]),
+      ),
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(help());
     return 0;
   }
   const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const configDirs = values["config-dir"] ?? claudeConfigDirs();
-  const limitsConfig: LimitsConfig = {
-    oauth: { enabled: values.oauth },
-    admin: values.admin ? { enabled: true } : {},
-  };
+  // A flag turns its source on; otherwise each source keeps its own default.
+  const limitsConfig: LimitsConfig = limitsConfigFor(
+    Object.fromEntries(
+      optInSources().map((d) => [
+        d.name,
+        (values as Record<string, unknown>)[d.name] === true ? true : undefined,
+      ]),
+    ),
+  );
   const summary = await summarizeStatus(configDirs, timezone, limitsConfig);
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderStatus(summary));
   return 0;

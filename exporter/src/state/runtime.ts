@@ -7,6 +7,7 @@ import {
   ADMIN_SOURCE,
   candidateConfigDirs,
   createSources,
+  limitsConfigFor,
   mergeSnapshots,
   nodeFiles,
   pollSource,
@@ -52,8 +53,8 @@ export interface RuntimeOptions {
   /** Empty: Claude Code's own dirs (CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude). */
   claudeConfigDirs: string[];
   timezone: string;
-  oauth: boolean;
-  admin: boolean;
+  /** Whether each registered rate-limit source is polled, by source name. */
+  sources: Readonly<Record<string, boolean>>;
   anthropicBaseUrl: string | null;
   retentionDays: number;
   env?: NodeJS.ProcessEnv;
@@ -487,15 +488,9 @@ export class ExporterRuntime {
   }
 }
 
-export function limitsConfig(
-  opts: Pick<RuntimeOptions, "oauth" | "admin" | "anthropicBaseUrl">,
-): LimitsConfig {
+/** Every registered source's section; `--anthropic.base-url` goes to the sources that take a `baseUrl`. */
+export function limitsConfig(opts: Pick<RuntimeOptions, "sources" | "anthropicBaseUrl">): LimitsConfig {
   const baseUrl = opts.anthropicBaseUrl ? { baseUrl: opts.anthropicBaseUrl } : {};
-  return {
-    statusline: {},
-    headerFile: {},
-    oauth: { enabled: opts.oauth, ...baseUrl },
-    // Hourly: the Admin API's data is at least an hour late anyway.
-    admin: { enabled: opts.admin, intervalMs: 3600_000, ...baseUrl },
-  };
+  // Hourly: the Admin API's data is at least an hour late anyway (its own job polls it).
+  return limitsConfigFor(opts.sources, baseUrl, { admin: { intervalMs: 3600_000 } });
 }

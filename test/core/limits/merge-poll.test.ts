@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  SOURCE_FACTORIES,
+  registeredSources,
   nodeHttp,
   createSources,
   mergeSnapshots,
@@ -95,7 +95,7 @@ describe("pollAll", () => {
   afterAll(() => server.close());
 
   test("one list of sources; a throwing source does not break the others", async () => {
-    expect(SOURCE_FACTORIES.map((f) => f().name)).toEqual(["statusline", "oauth", "header-file", "admin"]);
+    expect(registeredSources().map((d) => d.name)).toEqual(["statusline", "oauth", "header-file", "admin"]);
     const broken: LimitSource = {
       name: "broken",
       description: "throws",

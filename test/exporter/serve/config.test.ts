@@ -6,7 +6,7 @@ import {
   parseListenAddress,
   parseServeArgs,
   serveUsage,
-  OPTIONS,
+  serveOptions,
   envName,
 } from "../../../exporter/src/config";
 import { tempDir } from "./helpers";
@@ -22,8 +22,8 @@ describe("serve configuration", () => {
     const config = parse([]);
     expect(config).toEqual({ ...defaultConfig() });
     expect(config.listenAddress).toBe("127.0.0.1:9847");
-    expect(config.oauth).toBe(false);
-    expect(config.admin).toBe(false);
+    expect(config.sources.oauth).toBe(false);
+    expect(config.sources.admin).toBe(false);
     expect(config.metricsProjects).toBe(0);
     expect(config.retentionDays).toBe(180);
   });
@@ -57,7 +57,7 @@ describe("serve configuration", () => {
     expect(config.timezone).toBe("Europe/Paris"); // env over file
     expect(config.retentionDays).toBe(90); // flag over env
     expect(config.claudeConfigDirs).toEqual(["/a", "/b"]); // repeatable flag
-    expect(config.oauth).toBe(true); // file
+    expect(config.sources.oauth).toBe(true); // file
     expect(config.configFile).toBe(file);
   });
 
@@ -66,15 +66,15 @@ describe("serve configuration", () => {
     fs.writeFileSync(file, JSON.stringify({ "metrics.projects": 5, "sources.admin": "true" }));
     const config = parse([`--config.file=${file}`], { QUOTACAST_CLAUDE_CONFIG_DIR: "/x, /y" });
     expect(config.metricsProjects).toBe(5);
-    expect(config.admin).toBe(true);
+    expect(config.sources.admin).toBe(true);
     expect(config.claudeConfigDirs).toEqual(["/x", "/y"]);
   });
 
   test("--metrics.projects alone means the default cap; booleans take =false", () => {
     expect(parse(["--metrics.projects"]).metricsProjects).toBe(20);
     expect(parse(["--metrics.projects", "7"]).metricsProjects).toBe(7);
-    expect(parse(["--metrics.projects", "--sources.oauth"]).oauth).toBe(true);
-    expect(parse(["--sources.oauth=false"], { QUOTACAST_SOURCES_OAUTH: "true" }).oauth).toBe(false);
+    expect(parse(["--metrics.projects", "--sources.oauth"]).sources.oauth).toBe(true);
+    expect(parse(["--sources.oauth=false"], { QUOTACAST_SOURCES_OAUTH: "true" }).sources.oauth).toBe(false);
   });
 
   test("bad input gets a clear message naming the setting", () => {
@@ -96,7 +96,7 @@ describe("serve configuration", () => {
   test("--help lists every flag with its environment variable", () => {
     expect(parseServeArgs(["--help"], {})).toEqual({ help: true });
     const text = serveUsage();
-    for (const option of OPTIONS) {
+    for (const option of serveOptions()) {
       expect(text).toContain(`--${option.flag}`);
       expect(text).toContain(envName(option.flag));
     }

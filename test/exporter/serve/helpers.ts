@@ -23,6 +23,7 @@ export function testConfig(dir: string, overrides: Partial<ServeConfig> = {}): S
     refitSchedule: "0 0 1 1 *",
     watch: false,
     ...overrides,
+    sources: { ...defaultConfig().sources, ...overrides.sources },
   };
 }
 

@@ -125,7 +125,10 @@ describe("promtool check metrics", () => {
           sessions: {},
         }),
       );
-      const config = limitsConfig({ oauth: true, admin: true, anthropicBaseUrl: server.baseUrl });
+      const config = limitsConfig({
+        sources: { oauth: true, admin: true },
+        anthropicBaseUrl: server.baseUrl,
+      });
       config.admin = { ...config.admin, apiKey: "sk-ant-admin01-not-real", timeoutMs: 2000 };
       const ctx: PollContext = {
         clock: systemClock,
@@ -139,8 +142,7 @@ describe("promtool check metrics", () => {
       const exporter = await startForTest(
         testConfig(home, {
           claudeConfigDirs: [claudeDir],
-          oauth: true,
-          admin: true,
+          sources: { oauth: true, admin: true },
           metricsProjects: 5,
           processMetrics: true,
         }),

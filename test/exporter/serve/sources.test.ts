@@ -36,7 +36,7 @@ function homeWithCredentials(): { home: string; ctx: PollContext } {
       },
     }),
   );
-  const config = limitsConfig({ oauth: true, admin: false, anthropicBaseUrl: server.baseUrl });
+  const config = limitsConfig({ sources: { oauth: true, admin: false }, anthropicBaseUrl: server.baseUrl });
   config.oauth = { ...config.oauth, timeoutMs: 400 };
   const ctx: PollContext = {
     clock: systemClock,
@@ -53,7 +53,7 @@ function homeWithCredentials(): { home: string; ctx: PollContext } {
 async function start(): Promise<{ exporter: RunningExporter; logs: string[] }> {
   const { home, ctx } = homeWithCredentials();
   const logs: string[] = [];
-  const exporter = await startForTest(testConfig(home, { oauth: true }), {
+  const exporter = await startForTest(testConfig(home, { sources: { oauth: true } }), {
     homeDir: home,
     pollContext: ctx,
     log: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),
@@ -173,7 +173,7 @@ describe("rate-limit sources in the exporter", () => {
       .on(USAGE, [{ body: modernUsageBody(Date.now()) }, { status: 500 }])
       .on(PROFILE, { body: profileBody() });
     const { home, ctx } = homeWithCredentials();
-    const config = testConfig(home, { oauth: true });
+    const config = testConfig(home, { sources: { oauth: true } });
     let exporter = await startForTest(config, { homeDir: home, pollContext: ctx });
     await exporter.runtime.pollNow("oauth");
     await exporter.runtime.pollNow("oauth");

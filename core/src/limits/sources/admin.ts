@@ -4,7 +4,14 @@
  * from the config or `ANTHROPIC_ADMIN_KEY` and is sent only to the configured base URL.
  */
 import type { HttpResponse } from "../../io/ports";
-import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "../source";
+import { z } from "zod";
+import {
+  sourceStatus,
+  type LimitSource,
+  type PollContext,
+  type PollResult,
+  type SourceDefinition,
+} from "../source";
 import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
 import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
 import { tokenFingerprint } from "../oauth/credentials";
@@ -28,6 +35,19 @@ const DAY_MS = 24 * 3600_000;
 /** Days older than this are final: fetched once, then served from memory. */
 const FINAL_AFTER_MS = 2 * DAY_MS;
 const MAX_PAGES = 100;
+
+export const adminSourceOptions = z.object({
+  /** Default: enabled when an admin key is configured (env `ANTHROPIC_ADMIN_KEY`). */
+  enabled: z.boolean().optional(),
+  apiKey: z.string().optional(),
+  baseUrl: z.string().optional(),
+  /** Default 5 minutes (the data is at least an hour late anyway). */
+  intervalMs: z.number().optional(),
+  timeoutMs: z.number().optional(),
+  /** Only count these users (email addresses); default everyone. */
+  userEmails: z.array(z.string()).optional(),
+});
+export type AdminSourceConfig = z.infer<typeof adminSourceOptions>;
 
 export const ADMIN_MESSAGES = {
   unauthorized: "admin key rejected (HTTP 401): check ANTHROPIC_ADMIN_KEY",
@@ -220,3 +240,12 @@ export function createAdminSource(): LimitSource {
     },
   };
 }
+
+export const adminSource: SourceDefinition<AdminSourceConfig> = {
+  name: ADMIN_SOURCE,
+  configKey: "admin",
+  description: "the Admin API with ANTHROPIC_ADMIN_KEY (opt-in, organizations)",
+  enabledByDefault: false,
+  options: adminSourceOptions,
+  create: createAdminSource,
+};

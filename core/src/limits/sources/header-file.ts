@@ -4,13 +4,22 @@
  */
 import * as path from "node:path";
 import { isCurrentReading } from "../snapshot";
-import { sourceStatus, type LimitSource, type PollContext } from "../source";
+import { z } from "zod";
+import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseHeaderFile } from "../header-file";
 import { claudeHomeDir } from "../oauth/credentials";
 
 export const HEADER_FILE_SOURCE = "header-file";
 export const HEADER_FILE_DEFAULT_INTERVAL_MS = 15_000;
 const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
+
+export const headerFileSourceOptions = z.object({
+  enabled: z.boolean().optional(),
+  /** Default `<config dir>/usage-limits.json`. */
+  path: z.string().optional(),
+  staleAfterMs: z.number().optional(),
+});
+export type HeaderFileSourceConfig = z.infer<typeof headerFileSourceOptions>;
 
 export function headerFilePath(ctx: Pick<PollContext, "env" | "homeDir" | "config">): string {
   return ctx.config.headerFile?.path ?? path.join(claudeHomeDir(ctx.env, ctx.homeDir), "usage-limits.json");
@@ -69,3 +78,12 @@ export function createHeaderFileSource(): LimitSource {
     },
   };
 }
+
+export const headerFileSource: SourceDefinition<HeaderFileSourceConfig> = {
+  name: HEADER_FILE_SOURCE,
+  configKey: "headerFile",
+  description: "rate-limit headers saved by a BudMon-style interceptor (~/.claude/usage-limits.json)",
+  enabledByDefault: true,
+  options: headerFileSourceOptions,
+  create: createHeaderFileSource,
+};

@@ -1,23 +1,62 @@
 /**
- * The one list of rate-limit sources, like node_exporter's collectors. Adding a source
- * means one new file and one line here. Each call creates fresh instances (each keeps its
- * own backoff state), so a front creates them once and polls them for its whole life.
+ * The one list of rate-limit sources, like node_exporter's collectors: adding a source
+ * means one new file (exporting a `SourceDefinition`) and one `registerSource` line here.
+ * Config, flags (`serve --sources.<name>`, `status --<name>`), the exporter's runtime and
+ * `/api/v1/summary` derive from this list.
  */
-import type { LimitSource } from "../source";
-import { createStatuslineSource } from "./statusline";
-import { createOAuthSource } from "./oauth";
-import { createHeaderFileSource } from "./header-file";
-import { createAdminSource } from "./admin";
+import type { LimitSource, LimitsConfig, SourceConfig, SourceDefinition } from "../source";
+import { statuslineSource } from "./statusline";
+import { oauthSource } from "./oauth";
+import { headerFileSource } from "./header-file";
+import { adminSource } from "./admin";
 
-export const SOURCE_FACTORIES: ReadonlyArray<() => LimitSource> = [
-  createStatuslineSource,
-  createOAuthSource,
-  createHeaderFileSource,
-  createAdminSource,
-];
+const REGISTERED: SourceDefinition[] = [];
 
-export function createSources(): LimitSource[] {
-  return SOURCE_FACTORIES.map((create) => create());
+/** Adds a source to the list (in registration order). A name is registered once. */
+export function registerSource<O extends SourceConfig>(definition: SourceDefinition<O>): void {
+  if (REGISTERED.some((d) => d.name === definition.name || d.configKey === definition.configKey))
+    throw new Error(`rate-limit source '${definition.name}' is already registered`);
+  REGISTERED.push(definition as SourceDefinition);
 }
 
-export { createStatuslineSource, createOAuthSource, createHeaderFileSource, createAdminSource };
+registerSource(statuslineSource);
+registerSource(oauthSource);
+registerSource(headerFileSource);
+registerSource(adminSource);
+
+export function registeredSources(): readonly SourceDefinition[] {
+  return REGISTERED;
+}
+
+/**
+ * Fresh instances of every registered source (each keeps its own backoff state), so a front
+ * creates them once and polls them for its whole life.
+ */
+export function createSources(): LimitSource[] {
+  return REGISTERED.map((d) => d.create());
+}
+
+/**
+ * A `LimitsConfig` with one section per registered source, each through the source's
+ * schema: `enabled` by source name (a source left out keeps its own default), `common`
+ * options offered to every source (each keeps only those it declares, e.g. `baseUrl`),
+ * and options by config key.
+ */
+export function limitsConfigFor(
+  enabled: Readonly<Record<string, boolean | undefined>>,
+  common: Readonly<Record<string, unknown>> = {},
+  byConfigKey: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): LimitsConfig {
+  const config: LimitsConfig = {};
+  for (const d of REGISTERED) {
+    const on = enabled[d.name];
+    const section = { ...common, ...byConfigKey[d.configKey], ...(on === undefined ? {} : { enabled: on }) };
+    config[d.configKey] = d.options.parse(section);
+  }
+  return config;
+}
+
+export { createStatuslineSource } from "./statusline";
+export { createOAuthSource } from "./oauth";
+export { createHeaderFileSource } from "./header-file";
+export { createAdminSource } from "./admin";

@@ -4,7 +4,14 @@
  * After 401/403 it stops calling until the token changes (compared by an in-memory digest).
  */
 import type { PlanInfo, RateLimitSnapshot } from "../snapshot";
-import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "../source";
+import { z } from "zod";
+import {
+  sourceStatus,
+  type LimitSource,
+  type PollContext,
+  type PollResult,
+  type SourceDefinition,
+} from "../source";
 import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
 import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
 import { readCredentials, tokenFingerprint, type OAuthCredentials } from "../oauth/credentials";
@@ -17,6 +24,22 @@ export const OAUTH_DEFAULT_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Profile data (plan, tier) changes rarely. */
 const PROFILE_INTERVAL_MS = 6 * 3600_000;
+
+export const oauthSourceOptions = z.object({
+  /** Opt-in: reads the user's own Claude Code token. Default false. */
+  enabled: z.boolean().optional(),
+  /** Default https://api.anthropic.com. */
+  baseUrl: z.string().optional(),
+  /** Default `quotacast/<version>`. */
+  userAgent: z.string().optional(),
+  /** Default 5 minutes. */
+  intervalMs: z.number().optional(),
+  /** Default 15 s. */
+  timeoutMs: z.number().optional(),
+  /** Also read /api/oauth/profile (plan, organization). Default true. */
+  fetchProfile: z.boolean().optional(),
+});
+export type OAuthSourceConfig = z.infer<typeof oauthSourceOptions>;
 
 export const OAUTH_MESSAGES = {
   expired: "Claude Code login expired: run claude to log in again",
@@ -195,3 +218,12 @@ export function createOAuthSource(): LimitSource {
     },
   };
 }
+
+export const oauthSource: SourceDefinition<OAuthSourceConfig> = {
+  name: OAUTH_SOURCE,
+  configKey: "oauth",
+  description: "Anthropic's OAuth usage endpoint with your Claude Code login (opt-in)",
+  enabledByDefault: false,
+  options: oauthSourceOptions,
+  create: createOAuthSource,
+};

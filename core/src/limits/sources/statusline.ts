@@ -4,12 +4,22 @@
  */
 import * as path from "node:path";
 import { isCurrentReading } from "../snapshot";
-import { sourceStatus, type LimitSource, type PollContext } from "../source";
+import { z } from "zod";
+import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseStatuslineFeed, statuslineRateLimitsToReadings } from "../statusline-feed";
 
 export const STATUSLINE_SOURCE = "statusline";
 export const STATUSLINE_DEFAULT_INTERVAL_MS = 15_000;
 const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
+
+export const statuslineSourceOptions = z.object({
+  enabled: z.boolean().optional(),
+  /** Default `~/.local/share/quotacast/statusline.json` (env `QUOTACAST_STATUSLINE_FILE`). */
+  feedFile: z.string().optional(),
+  /** A feed older than this is reported as stale. Default 30 minutes. */
+  staleAfterMs: z.number().optional(),
+});
+export type StatuslineSourceConfig = z.infer<typeof statuslineSourceOptions>;
 
 /**
  * Feed file path: `QUOTACAST_STATUSLINE_FILE`, the config, or
@@ -105,3 +115,12 @@ export function createStatuslineSource(): LimitSource {
     },
   };
 }
+
+export const statuslineSource: SourceDefinition<StatuslineSourceConfig> = {
+  name: STATUSLINE_SOURCE,
+  configKey: "statusline",
+  description: "Claude Code's statusline feed, saved by `quotacast statusline` (no credentials)",
+  enabledByDefault: true,
+  options: statuslineSourceOptions,
+  create: createStatuslineSource,
+};
