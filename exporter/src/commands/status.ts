@@ -14,33 +14,25 @@ import {
   shortModelName,
   formatTokens,
   formatUsd,
-  limitsConfigFor,
   pollConfiguredSources,
   systemClock,
-  registeredSources,
   windowLabel,
   type LimitsConfig,
   type PollAllResult,
-  type SourceDefinition,
   type Summary,
   type WindowSummary,
 } from "@quotacast/core";
 import { createPollContext } from "../poll-context";
+import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { openCliState, type CliState } from "../cli-state";
 import { transcriptProgress } from "../terminal/progress";
 
-/** Opt-in sources (off by default) get `--<name>`: one per registered source. */
-const optInSources = (): SourceDefinition[] => registeredSources().filter((d) => !d.enabledByDefault);
-
-function help(): string {
-  const sourceLines = optInSources().map((d) => `  --${d.name.padEnd(21)} also ask ${d.description}\n`);
-  return `usage: quotacast status [options]
+const help = (): string => `usage: quotacast status [options]
 
   --json                 print the Summary as JSON (the shape of GET /api/v1/summary)
   --timezone ZONE        IANA time zone for days (default: this machine's)
   --config-dir DIR       Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)
-${sourceLines.join("")}`;
-}
+${sourceFlagsHelp("  ", 20)}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -49,9 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       timezone: { type: "string" },
       "config-dir": { type: "string", multiple: true },
-      ...Object.fromEntries(
-        optInSources().map((d) => [d.name, { type: "boolean" as const, default: false }]),
-      ),
+      ...sourceFlagOptions(),
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -61,15 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const configDirs = values["config-dir"] ?? claudeConfigDirs();
-  // A flag turns its source on; otherwise each source keeps its own default.
-  const limitsConfig: LimitsConfig = limitsConfigFor(
-    Object.fromEntries(
-      optInSources().map((d) => [
-        d.name,
-        (values as Record<string, unknown>)[d.name] === true ? true : undefined,
-      ]),
-    ),
-  );
+  const limitsConfig = limitsConfigFromFlags(values);
   const summary = await summarizeStatus(configDirs, timezone, limitsConfig);
   process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderStatus(summary));
   return 0;

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { DuePoller, claudeConfigDirs, type LimitsConfig, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
 import { createPollContext } from "../poll-context";
+import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { feedFilePath } from "../statusline/paths";
 import { openScreen } from "../terminal/screen";
 import { DEFAULT_THRESHOLDS } from "../terminal/levels";
@@ -137,7 +138,7 @@ function watchDir(dir: string, recursive: boolean, onChange: () => void): fs.FSW
   }
 }
 
-const HELP = `usage: quotacast watch [options]
+const help = (): string => `usage: quotacast watch [options]
 
 A full-screen live view of every rate-limit window (bar, forecast at reset with its 80%
 range, countdown, chance of running out, burn against pace, reserve), the active 5-hour
@@ -145,9 +146,7 @@ block, today's cost by model and each source's state. Keys: q quit, r refresh.
 
   -z, --timezone ZONE    IANA time zone for days (default: this machine's)
       --config-dir DIR   Claude config dir (repeatable)
-      --oauth            also ask Anthropic's OAuth usage endpoint (opt-in)
-      --admin            also ask the Admin API (needs ANTHROPIC_ADMIN_KEY)
-      --no-color         no colour (also NO_COLOR=1)
+${sourceFlagsHelp("      ", 16)}      --no-color         no colour (also NO_COLOR=1)
   -h, --help             this help
 `;
 
@@ -157,20 +156,19 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       timezone: { type: "string", short: "z" },
       "config-dir": { type: "string", multiple: true },
-      oauth: { type: "boolean", default: false },
-      admin: { type: "boolean", default: false },
+      ...sourceFlagOptions(),
       "no-color": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(help());
     return 0;
   }
   return runWatch({
     configDirs: values["config-dir"] ?? claudeConfigDirs(),
     timezone: values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-    limits: { oauth: { enabled: values.oauth }, admin: values.admin ? { enabled: true } : {} },
+    limits: limitsConfigFromFlags(values),
     focus: "all",
     noColor: values["no-color"],
   });

@@ -61,7 +61,7 @@ async function start(): Promise<Started> {
       },
     }),
   );
-  const config = limitsConfig({ oauth: true, admin: true, anthropicBaseUrl: anthropic.baseUrl });
+  const config = limitsConfig({ sources: { oauth: true, admin: true }, anthropicBaseUrl: anthropic.baseUrl });
   config.oauth = { ...config.oauth, timeoutMs: 2000 };
   const ctx: PollContext = {
     clock: systemClock,
@@ -73,7 +73,7 @@ async function start(): Promise<Started> {
     version: "test",
   };
   const logs: string[] = [];
-  const exporter = await startForTest(testConfig(dir, { oauth: true, admin: true }), {
+  const exporter = await startForTest(testConfig(dir, { sources: { oauth: true, admin: true } }), {
     homeDir: dir,
     pollContext: ctx,
     // The real logger (with its redaction), writing into the test.
