@@ -3,16 +3,16 @@
  * (this one file, plus one `registerSource(fixtureSource)` line). It reports one window at a
  * fixed utilization, resetting an hour after each poll.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "@quotacast/core";
 
 export const FIXTURE_SOURCE = "fixture";
 export const FIXTURE_WINDOW = "fixture_window";
 
 const fixtureSourceOptions = z.object({
-  enabled: z.boolean().optional(),
+  enabled: z.optional(z.boolean()),
   /** What the window reads, 0-1. Default 0.42. */
-  utilizationRatio: z.number().min(0).optional(),
+  utilizationRatio: z.optional(z.number().check(z.minimum(0))),
 });
 type FixtureSourceConfig = z.infer<typeof fixtureSourceOptions>;
 

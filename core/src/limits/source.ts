@@ -3,7 +3,6 @@
  * is enabled, a default poll interval, and `poll`, which never throws and says when it may
  * be polled next. Sources do I/O only through the ports in `io/ports.ts`.
  */
-import type { z } from "zod";
 import type { Clock, FilePort, HttpPort } from "../io/ports";
 import type { SourceStatus } from "../report/summary";
 import type { RateLimitSnapshot, SourceName } from "./snapshot";
@@ -81,8 +80,8 @@ export interface SourceDefinition<Options extends SourceConfig = SourceConfig> {
   description: string;
   /** Whether `quotacast serve` polls it unless told otherwise (`--sources.<name>`). */
   enabledByDefault: boolean;
-  /** Its section of `LimitsConfig`; unknown keys are dropped. */
-  options: z.ZodType<Options>;
+  /** The schema of its section of `LimitsConfig` (zod): throws on a bad value, drops unknown keys. */
+  options: { parse(section: unknown): Options };
   /** A fresh instance (each keeps its own backoff state). */
   create(): LimitSource;
 }

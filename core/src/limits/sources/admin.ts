@@ -4,7 +4,7 @@
  * from the config or `ANTHROPIC_ADMIN_KEY` and is sent only to the configured base URL.
  */
 import type { HttpResponse } from "../../io/ports";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   sourceStatus,
   type LimitSource,
@@ -38,14 +38,14 @@ const MAX_PAGES = 100;
 
 export const adminSourceOptions = z.object({
   /** Default: enabled when an admin key is configured (env `ANTHROPIC_ADMIN_KEY`). */
-  enabled: z.boolean().optional(),
-  apiKey: z.string().optional(),
-  baseUrl: z.string().optional(),
+  enabled: z.optional(z.boolean()),
+  apiKey: z.optional(z.string()),
+  baseUrl: z.optional(z.string()),
   /** Default 5 minutes (the data is at least an hour late anyway). */
-  intervalMs: z.number().optional(),
-  timeoutMs: z.number().optional(),
+  intervalMs: z.optional(z.number()),
+  timeoutMs: z.optional(z.number()),
   /** Only count these users (email addresses); default everyone. */
-  userEmails: z.array(z.string()).optional(),
+  userEmails: z.optional(z.array(z.string())),
 });
 export type AdminSourceConfig = z.infer<typeof adminSourceOptions>;
 

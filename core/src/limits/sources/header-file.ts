@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { isCurrentReading } from "../snapshot";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseHeaderFile } from "../header-file";
 import { claudeHomeDir } from "../oauth/credentials";
@@ -14,10 +14,10 @@ export const HEADER_FILE_DEFAULT_INTERVAL_MS = 15_000;
 const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 
 export const headerFileSourceOptions = z.object({
-  enabled: z.boolean().optional(),
+  enabled: z.optional(z.boolean()),
   /** Default `<config dir>/usage-limits.json`. */
-  path: z.string().optional(),
-  staleAfterMs: z.number().optional(),
+  path: z.optional(z.string()),
+  staleAfterMs: z.optional(z.number()),
 });
 export type HeaderFileSourceConfig = z.infer<typeof headerFileSourceOptions>;
 

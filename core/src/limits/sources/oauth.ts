@@ -4,7 +4,7 @@
  * After 401/403 it stops calling until the token changes (compared by an in-memory digest).
  */
 import type { PlanInfo, RateLimitSnapshot } from "../snapshot";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   sourceStatus,
   type LimitSource,
@@ -27,17 +27,17 @@ const PROFILE_INTERVAL_MS = 6 * 3600_000;
 
 export const oauthSourceOptions = z.object({
   /** Opt-in: reads the user's own Claude Code token. Default false. */
-  enabled: z.boolean().optional(),
+  enabled: z.optional(z.boolean()),
   /** Default https://api.anthropic.com. */
-  baseUrl: z.string().optional(),
+  baseUrl: z.optional(z.string()),
   /** Default `quotacast/<version>`. */
-  userAgent: z.string().optional(),
+  userAgent: z.optional(z.string()),
   /** Default 5 minutes. */
-  intervalMs: z.number().optional(),
+  intervalMs: z.optional(z.number()),
   /** Default 15 s. */
-  timeoutMs: z.number().optional(),
+  timeoutMs: z.optional(z.number()),
   /** Also read /api/oauth/profile (plan, organization). Default true. */
-  fetchProfile: z.boolean().optional(),
+  fetchProfile: z.optional(z.boolean()),
 });
 export type OAuthSourceConfig = z.infer<typeof oauthSourceOptions>;
 

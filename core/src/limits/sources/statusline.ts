@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { isCurrentReading } from "../snapshot";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseStatuslineFeed, statuslineRateLimitsToReadings } from "../statusline-feed";
 
@@ -13,11 +13,11 @@ export const STATUSLINE_DEFAULT_INTERVAL_MS = 15_000;
 const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 
 export const statuslineSourceOptions = z.object({
-  enabled: z.boolean().optional(),
+  enabled: z.optional(z.boolean()),
   /** Default `~/.local/share/quotacast/statusline.json` (env `QUOTACAST_STATUSLINE_FILE`). */
-  feedFile: z.string().optional(),
+  feedFile: z.optional(z.string()),
   /** A feed older than this is reported as stale. Default 30 minutes. */
-  staleAfterMs: z.number().optional(),
+  staleAfterMs: z.optional(z.number()),
 });
 export type StatuslineSourceConfig = z.infer<typeof statuslineSourceOptions>;
 
