@@ -46,7 +46,7 @@ async function cliSummary(): Promise<Summary> {
 
 async function exporterSummary(): Promise<Summary> {
   const exporter = await startForTest(
-    testConfig(workDir, { claudeConfigDirs: [config.configDir], oauth: false, admin: false }),
+    testConfig(workDir, { claudeConfigDirs: [config.configDir], sources: { oauth: false, admin: false } }),
     { env: process.env },
   );
   try {
