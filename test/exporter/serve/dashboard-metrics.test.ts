@@ -44,7 +44,10 @@ async function seed(dbPath: string, readings: WindowReading[]): Promise<void> {
 }
 
 function pollContext(home: string): PollContext {
-  const config = limitsConfig({ oauth: true, admin: true, anthropicBaseUrl: "http://127.0.0.1:9" });
+  const config = limitsConfig({
+    sources: { oauth: true, admin: true },
+    anthropicBaseUrl: "http://127.0.0.1:9",
+  });
   config.admin = { ...config.admin, apiKey: "sk-ant-admin01-not-real" };
   return {
     clock: systemClock,
@@ -62,8 +65,7 @@ describe("series for the dashboards and alerts", () => {
     const home = tempDir();
     const exporter = await startForTest(
       testConfig(home, {
-        oauth: true,
-        admin: true,
+        sources: { oauth: true, admin: true },
         transcriptsSchedule: "*/15 * * * * *",
         adminSchedule: "0 * * * *",
       }),
@@ -86,10 +88,13 @@ describe("series for the dashboards and alerts", () => {
 
   it("an admin schedule every 6 hours makes the admin interval 6 hours", async () => {
     const home = tempDir();
-    const exporter = await startForTest(testConfig(home, { admin: true, adminSchedule: "0 */6 * * *" }), {
-      homeDir: home,
-      pollContext: pollContext(home),
-    });
+    const exporter = await startForTest(
+      testConfig(home, { sources: { admin: true }, adminSchedule: "0 */6 * * *" }),
+      {
+        homeDir: home,
+        pollContext: pollContext(home),
+      },
+    );
     try {
       const all = samples(await scrape(exporter.url));
       expect(all.get(seriesKey("quotacast_source_poll_interval_seconds", { source: "admin" }))).toBe(
