@@ -26,7 +26,7 @@ const EXPORTER = path.join(ROOT, "exporter");
 const STAGE_DIR = path.join(ROOT, "dist", "package");
 export const PACKAGES_DIR = path.join(ROOT, "dist", "packages");
 
-export interface Manifest {
+interface Manifest {
   name: string;
   version: string;
   dependencies?: Record<string, string>;
@@ -136,7 +136,7 @@ const statuslineHotPathOnly: esbuild.Plugin = {
 };
 
 /** The statusline command as one file that needs nothing but Node (no dependency, no other file). */
-export async function bundleStatuslineScript(outfile: string): Promise<BundleOutput> {
+async function bundleStatuslineScript(outfile: string): Promise<BundleOutput> {
   const result = await esbuild.build({
     ...COMMON,
     entryPoints: [compiled("exporter/dist/statusline/script.js")],
@@ -179,7 +179,7 @@ export function publishedManifest(manifest: Manifest): Manifest {
 }
 
 /** Stages dist/package/ and packs it; returns the tarball's path. */
-export async function buildPackage(): Promise<string> {
+async function buildPackage(): Promise<string> {
   const manifest = packageManifest();
   fs.rmSync(STAGE_DIR, { recursive: true, force: true });
   await bundlePackage(path.join(STAGE_DIR, "dist"));

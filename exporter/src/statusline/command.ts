@@ -15,7 +15,7 @@ import {
 import { writeFileAtomic } from "./atomic-write";
 import { installedScriptPath, settingsFilePath, STATUSLINE_SCRIPT_FILE, type Env } from "./paths";
 
-export const nodeProbe: CommandProbe = {
+const nodeProbe: CommandProbe = {
   isExecutable: (file) => accessible(file, fs.constants.X_OK),
   isReadable: (file) => accessible(file, fs.constants.R_OK),
 };
@@ -30,11 +30,11 @@ function accessible(file: string, mode: number): boolean {
 }
 
 /** The bundled script shipped next to this code (the package's dist/, or exporter/dist/statusline after `npm run build`). */
-export function bundledScriptPath(): string {
+function bundledScriptPath(): string {
   return path.join(__dirname, STATUSLINE_SCRIPT_FILE);
 }
 
-export interface PrepareOptions {
+interface PrepareOptions {
   env: Env;
   /** The script to copy; default the one shipped with this quotacast. */
   scriptSource?: string;
