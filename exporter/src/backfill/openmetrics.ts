@@ -8,12 +8,12 @@
  * every local midnight gets a sample, so `increase(x[1d])` evaluated at a day's end is
  * that day's total with no extrapolation.
  *
- * Only the samples Prometheus needs are written: on the step grid, a series gets a sample
- * where its value changes and one step either side of each change (so a rate over any
- * window sees the flat stretch before and after a burst, and the last value stays visible
- * for a lookback delta of one step), plus the pinned instants (midnights, their 1 ms copies,
- * the first and last instants). Quiet hours write nothing: the file stays a fraction of the
- * transcripts it summarizes, and promtool has that much less to read.
+ * Only the samples Prometheus needs are written: a series gets every step-grid sample
+ * within an hour of one of its changes (so `increase` over any window of up to an hour on
+ * the grid has samples at both ends and needs no extrapolation), plus the pinned instants
+ * (midnights, their 1 ms copies, the first and last instants) that make day windows exact.
+ * Stretches more than an hour from any change write nothing: the file stays a fraction of
+ * the transcripts it summarizes, and promtool has that much less to read.
  */
 import {
   completedOnly,
@@ -216,10 +216,28 @@ export function pinnedPoints(points: readonly SamplePoint[], timezone: string): 
   );
 }
 
-/** Whether point `i` of a series is written (see the file comment). */
-function isNeeded(s: CounterSeries, pinned: readonly boolean[], i: number): boolean {
-  const changedAt = (j: number) => j > s.startIndex && j < s.values.length && s.values[j] !== s.values[j - 1];
-  return i === s.startIndex || pinned[i] || changedAt(i) || changedAt(i + 1) || changedAt(i - 1);
+/** Around each change, samples are kept this far either side (the longest exact window). */
+export const DENSE_AROUND_CHANGE_MS = 3_600_000;
+
+/** Which points of a series are written (see the file comment). */
+function neededPoints(
+  s: CounterSeries,
+  points: readonly SamplePoint[],
+  pinned: readonly boolean[],
+): boolean[] {
+  const changes: number[] = [];
+  for (let j = s.startIndex + 1; j < points.length; j++) {
+    if (s.values[j] !== s.values[j - 1]) changes.push(points[j].atMs);
+  }
+  const needed = pinned.slice();
+  needed[s.startIndex] = true;
+  let next = 0; // first change not more than the padding before point i
+  for (let i = s.startIndex; i < points.length; i++) {
+    const atMs = points[i].atMs;
+    while (next < changes.length && changes[next] < atMs - DENSE_AROUND_CHANGE_MS) next++;
+    if (next < changes.length && changes[next] <= atMs + DENSE_AROUND_CHANGE_MS) needed[i] = true;
+  }
+  return needed;
 }
 
 function* counterLines(
@@ -231,8 +249,9 @@ function* counterLines(
 ): Generator<string> {
   for (const s of series) {
     const prefix = `${sampleName}${formatLabels({ ...s.labels, ...extraLabels })} `;
+    const needed = neededPoints(s, points, pinned);
     for (let i = s.startIndex; i < points.length; i++) {
-      if (isNeeded(s, pinned, i)) yield `${prefix}${s.values[i]} ${formatTimestamp(points[i].atMs)}\n`;
+      if (needed[i]) yield `${prefix}${s.values[i]} ${formatTimestamp(points[i].atMs)}\n`;
     }
   }
 }
