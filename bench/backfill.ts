@@ -90,8 +90,8 @@ function main(): void {
       `| quotacast + promtool | ${fmtMs(total)} | < ${TARGET_TOTAL_MS / 1000} s | ${ok(total < TARGET_TOTAL_MS)} |`,
       `| OpenMetrics file | ${(omBytes / 1e6).toFixed(1)} MB, ${omLines.toLocaleString("en-US")} lines (${((omBytes / manifest.bytesWritten) * 100).toFixed(1)}% of the transcripts' ${(manifest.bytesWritten / 1e6).toFixed(0)} MB) | smaller than the transcripts | ${ok(omBytes < manifest.bytesWritten)} |`,
       "",
-      "Samples are written where a series changes on the 5-minute grid, one step either side, and at every " +
-        "local midnight (plus a copy 1 ms later): quiet hours write nothing.",
+      "Samples are written on the 5-minute grid within an hour of a change of the series, and at every " +
+        "local midnight (plus a copy 1 ms later): longer quiet stretches write nothing.",
     ];
     const section = lines.join("\n");
     writeResultsSection("backfill", section);
