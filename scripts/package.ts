@@ -12,6 +12,7 @@
  *   cli.js                    the CLI, core inlined
  *   bench.js                  `quotacast bench forecast` (forecast evaluation), loaded only by that command
  *   scan-worker.js            the transcript scan worker thread (core/src/ingest/scan-pool.ts)
+ *   bcrypt-worker.js          basic auth's bcrypt worker thread (exporter/src/http/password-check.ts)
  *   quotacast-statusline.cjs  the statusline command, self-contained (install copies it to the data dir)
  */
 import { execFileSync } from "node:child_process";
@@ -155,6 +156,7 @@ export async function bundlePackage(outdir: string): Promise<BundleOutput[]> {
     cli: compiled("exporter/dist/cli.js"),
     bench: compiled("exporter/dist/commands/bench.js"),
     "scan-worker": compiled("core/dist/ingest/scan-worker.js"),
+    "bcrypt-worker": compiled("exporter/dist/http/bcrypt-worker.js"),
   };
   const result = await esbuild.build({
     ...COMMON,

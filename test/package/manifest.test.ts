@@ -85,6 +85,11 @@ test("the scan worker sits next to the CLI (core starts it from __dirname)", () 
   expect(output("scan-worker.js").inputs).toContain("core/dist/ingest/scan-worker.js");
 });
 
+test("the bcrypt worker sits next to the CLI (basic auth starts it from __dirname)", () => {
+  expect(output("bcrypt-worker.js").inputs).toContain("exporter/dist/http/bcrypt-worker.js");
+  expect(output("bcrypt-worker.js").externals).toEqual(["bcryptjs"]);
+});
+
 test("the statusline script is one file needing nothing but Node: no dependency, no core, no install code", () => {
   const script = output(STATUSLINE_SCRIPT_FILE);
   expect(script.externals).toEqual([]);
