@@ -29,17 +29,23 @@ import { transcriptProgress } from "../terminal/progress";
 
 const help = (): string => `usage: quotacast status [options]
 
-  --json                 print the Summary as JSON (the shape of GET /api/v1/summary)
-  --timezone ZONE        IANA time zone for days (default: this machine's)
-  --config-dir DIR       Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)
-${sourceFlagsHelp("  ", 20)}`;
+Today, this week, the active 5-hour block with its burn rate, and every rate-limit window
+with its source and age.
+
+options:
+  -j, --json             print the Summary as JSON (the shape of GET /api/v1/summary)
+  -z, --timezone ZONE    IANA time zone for days (default: this machine's)
+      --config-dir DIR   Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR,
+                         ~/.config/claude, ~/.claude)
+${sourceFlagsHelp("      ", 16)}  -h, --help             this help
+`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      json: { type: "boolean", default: false },
-      timezone: { type: "string" },
+      json: { type: "boolean", short: "j", default: false },
+      timezone: { type: "string", short: "z" },
       "config-dir": { type: "string", multiple: true },
       ...sourceFlagOptions(),
       help: { type: "boolean", short: "h", default: false },

@@ -67,6 +67,16 @@ test("quotacast help <command> is <command> --help, for every command, in one fo
   }
 });
 
+test("the report commands and status share their flags' spelling (-j, -z)", async () => {
+  for (const command of ["daily", "status"]) {
+    const { stdout } = await quotacast(command, "--help");
+    expect(stdout).toMatch(/\n {2}-j, --json +\S/);
+    expect(stdout).toMatch(/\n {2}-z, --timezone ZONE +\S/);
+    expect(stdout).toMatch(/\noptions:\n/);
+    expect(stdout).toMatch(/\n {2}-h, --help +this help\n/);
+  }
+});
+
 test("help for a command that does not exist fails", async () => {
   const result = await quotacast("help", "nope");
   expect(result.code).toBe(2);
