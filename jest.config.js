@@ -17,6 +17,7 @@ module.exports = {
   },
   moduleNameMapper: {
     "^@quotacast/core$": "<rootDir>/core/src/index.ts",
+    "^@quotacast/core/dist/(.*)$": "<rootDir>/core/src/$1",
     "^@quotacast/core/(.*)$": "<rootDir>/core/src/$1",
   },
   setupFiles: ["<rootDir>/test/setup/isolated-home.ts"],

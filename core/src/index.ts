@@ -6,6 +6,7 @@ export * from "./limits/snapshot";
 export * from "./forecast/types";
 export * from "./report/summary";
 export * from "./io/ports";
+export * from "./time";
 
 // --- ingest, pricing, usage (transcripts)
 export * from "./ingest/discover";

@@ -3,9 +3,15 @@
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
 import {
-  formatDuration,
-  shortModelName,
   HEADER_FILE_SOURCE,
+  MINUTE_MS,
+  formatAge,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  windowLabel,
   type BlockSummary,
   type PeriodUsage,
   type SessionUsage,
@@ -26,8 +32,6 @@ export interface Thresholds {
 export const DEFAULT_THRESHOLDS: Thresholds = { warningRatio: 0.75, criticalRatio: 0.9 };
 
 export type TitleMode = "highest" | "both" | "cost" | "countdown" | "icon";
-
-const MINUTE_MS = 60_000;
 
 /** Thresholds from preference strings in percent; bad input falls back to the defaults. */
 export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {
@@ -65,65 +69,11 @@ function worse(a: Level, b: Level): Level {
   return rank[a] >= rank[b] ? a : b;
 }
 
-export function formatPercent(ratio: number): string {
-  return `${Math.round(ratio * 100)}%`;
-}
-
-export function formatUsd(usd: number): string {
-  if (usd >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
-  if (usd >= 100) return `$${usd.toFixed(0)}`;
-  return `$${usd.toFixed(2)}`;
-}
-
-export function formatTokens(tokens: number): string {
-  if (tokens >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
-  if (tokens >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
-  if (tokens >= 1e3) return `${(tokens / 1e3).toFixed(1)}k`;
-  return String(Math.round(tokens));
-}
-
-/** `45m`, `2h05m`, `3d4h`: the one countdown format of every front (core's formatDuration). */
-export { formatDuration };
-
-/** `just now`, `5m ago`, `2h 10m ago`. */
-export function formatAge(sinceMs: number, nowMs: number): string {
-  const age = nowMs - sinceMs;
-  return age < MINUTE_MS ? "just now" : `${formatDuration(age)} ago`;
-}
-
-/** Local clock time, `14:05`, in the Summary's time zone. */
-export function formatClock(ms: number, timezone: string): string {
-  try {
-    return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: timezone }).format(ms);
-  } catch {
-    return new Date(ms).toISOString().slice(11, 16);
-  }
-}
-
-const WINDOW_LABELS: Record<string, string> = {
-  five_hour: "5-Hour",
-  seven_day: "Weekly",
-  seven_day_opus: "Weekly Opus",
-  seven_day_sonnet: "Weekly Sonnet",
-  seven_day_oauth_apps: "Weekly OAuth Apps",
-  seven_day_cowork: "Weekly Cowork",
-};
-
-export function windowLabel(w: WindowSummary): string {
-  if (w.reading.scopeModel) return `Weekly ${w.reading.scopeModel.displayName}`;
-  const known = WINDOW_LABELS[w.reading.window];
-  if (known) return known;
-  return w.reading.window
-    .split("_")
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join(" ");
-}
-
 /** Short label for the menu-bar title: `5h`, `7d`, `7d Opus`. */
 export function windowShortLabel(w: WindowSummary): string {
   if (w.reading.window === "five_hour") return "5h";
   if (w.reading.window === "seven_day") return "7d";
-  return windowLabel(w).replace(/^Weekly/, "7d");
+  return windowLabel(w.reading.window, w.reading.scopeModel).replace(/^7-day/, "7d");
 }
 
 export function highestWindow(summary: Summary): WindowSummary | null {
@@ -205,12 +155,9 @@ export function blockText(block: BlockSummary): string {
 }
 
 export function periodText(period: PeriodUsage): string {
-  const model = period.topModel ? ` · ${shortModel(period.topModel)}` : "";
+  const model = period.topModel ? ` · ${shortModelName(period.topModel)}` : "";
   return `${formatUsd(period.costUsd)} · ${formatTokens(period.totalTokens)} tokens${model}`;
 }
-
-/** `claude-opus-4-5-20251101` -> `opus-4-5`: core's one naming of models. */
-export const shortModel = shortModelName;
 
 /** Claude Code's encoded cwd (`-Users-me-src-app`) -> its last segment (`app`). */
 export function projectName(project: string): string {
@@ -235,7 +182,7 @@ export function sourceTitle(status: SourceStatus): string {
 
 /** `ok · updated 3m ago`, `stale · 40m old`, `missing`. */
 export function sourceStateText(status: SourceStatus, nowMs: number): string {
-  const age = status.lastSuccessMs === null ? "" : ` · ${formatAge(status.lastSuccessMs, nowMs)}`;
+  const age = status.lastSuccessMs === null ? "" : ` · ${formatAge(nowMs - status.lastSuccessMs)}`;
   return `${status.state}${age}`;
 }
 
@@ -263,7 +210,7 @@ export function costBarChart(days: readonly PeriodUsage[], width = 24): string {
 export function summaryText(summary: Summary, nowMs: number): string {
   const lines: string[] = [];
   for (const w of summary.windows) {
-    let line = `${windowLabel(w)}: ${formatPercent(w.reading.utilizationRatio)}, ${resetText(w, nowMs)}`;
+    let line = `${windowLabel(w.reading.window, w.reading.scopeModel)}: ${formatPercent(w.reading.utilizationRatio)}, ${resetText(w, nowMs)}`;
     if (w.forecast) line += `, ${forecastText(w.forecast)}`;
     const exhaustion = exhaustionText(w.forecast, nowMs);
     if (exhaustion) line += `, ${exhaustion}`;
@@ -272,7 +219,7 @@ export function summaryText(summary: Summary, nowMs: number): string {
   if (summary.activeBlock) lines.push(`Current block: ${blockText(summary.activeBlock)}`);
   lines.push(`Today: ${periodText(summary.today)}`);
   lines.push(`This week: ${periodText(summary.thisWeek)}`);
-  lines.push(`As of ${formatAge(summary.generatedAtMs, nowMs)}`);
+  lines.push(`As of ${formatAge(nowMs - summary.generatedAtMs)}`);
   return lines.join("\n");
 }
 

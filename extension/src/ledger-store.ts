@@ -17,12 +17,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "@quotacast/core";
+import { DAY_MS, type FileCursor, type LedgerCommit, type LedgerStore, type UsageEvent } from "@quotacast/core";
 
 export const LEDGER_STORE_VERSION = 1;
 const DEFAULT_SHARDS = 32;
 const DEFAULT_RECENT_DAYS = 16;
-const DAY_MS = 24 * 3600_000;
 
 export interface FileLedgerStoreOptions {
   /** Number of event shards (fixed once the store exists; a different value starts over). */

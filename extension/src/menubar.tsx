@@ -12,13 +12,11 @@ import {
 } from "@raycast/api";
 import type { Summary } from "@quotacast/core";
 import type { LoadedSummary } from "./data";
+import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacast/core";
 import {
   blockText,
   exhaustionText,
   forecastText,
-  formatAge,
-  formatDuration,
-  formatPercent,
   isStale,
   levelOf,
   menuBarTitle,
@@ -31,7 +29,6 @@ import {
   sourceTitle,
   summaryLevel,
   summaryText,
-  windowLabel,
   type Level,
   type Thresholds,
 } from "./format";
@@ -52,7 +49,7 @@ export default function MenuBarCommand() {
     <MenuBarExtra
       icon={{ source: Icon.Gauge, tintColor: level ? levelColor(level) : Color.SecondaryText }}
       title={title}
-      tooltip={summary ? `Claude usage, ${formatAge(summary.generatedAtMs, nowMs)}` : "Claude usage"}
+      tooltip={summary ? `Claude usage, ${formatAge(nowMs - summary.generatedAtMs)}` : "Claude usage"}
       isLoading={isLoading}
     >
       <ProblemSection loaded={loaded} isLoading={isLoading} nowMs={nowMs} />
@@ -113,9 +110,11 @@ function ProblemSection(props: { loaded: LoadedSummary | undefined; isLoading: b
   const items: { title: string; tooltip?: string }[] = [];
   if (loaded.problem) {
     items.push({ title: problemTitle(loaded), tooltip: loaded.problem.message });
-    items.push({ title: summary ? `Showing data from ${formatAge(summary.generatedAtMs, nowMs)}` : "No earlier data" });
+    items.push({
+      title: summary ? `Showing data from ${formatAge(nowMs - summary.generatedAtMs)}` : "No earlier data",
+    });
   } else if (summary && isStale(summary, nowMs)) {
-    items.push({ title: `Data is ${formatAge(summary.generatedAtMs, nowMs)}` });
+    items.push({ title: `Data is ${formatAge(nowMs - summary.generatedAtMs)}` });
   }
   if (items.length === 0) return null;
   return (
@@ -152,7 +151,10 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
         const exhaustion = exhaustionText(w.forecast, nowMs);
         const level = levelOf(w.reading.utilizationRatio, thresholds);
         return (
-          <MenuBarExtra.Section key={`${w.reading.window}:${w.reading.scopeModel?.id ?? ""}`} title={windowLabel(w)}>
+          <MenuBarExtra.Section
+            key={`${w.reading.window}:${w.reading.scopeModel?.id ?? ""}`}
+            title={windowLabel(w.reading.window, w.reading.scopeModel)}
+          >
             <MenuBarExtra.Item
               title={`${formatPercent(w.reading.utilizationRatio)} used`}
               subtitle={resetText(w, nowMs) + readingAgeText(w, nowMs)}

@@ -2,7 +2,15 @@ import type { ReactNode } from "react";
 import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
 import { getProgressIcon } from "@raycast/utils";
 import {
+  formatAge,
+  formatClock,
+  formatDuration,
+  formatPercent,
   formatReserve,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  windowLabel,
   type PeriodUsage,
   type SessionUsage,
   type SourceStatus,
@@ -15,12 +23,6 @@ import {
   costBarChart,
   exhaustionText,
   forecastText,
-  formatAge,
-  formatClock,
-  formatDuration,
-  formatPercent,
-  formatTokens,
-  formatUsd,
   levelOf,
   needsAttention,
   periodText,
@@ -29,11 +31,9 @@ import {
   readingAgeText,
   resetText,
   sessionText,
-  shortModel,
   sourceStateText,
   sourceTitle,
   summaryText,
-  windowLabel,
   type Thresholds,
 } from "./format";
 import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
@@ -65,7 +65,7 @@ export default function UsageCommand() {
                 markdown={[
                   `**${loaded.problem.message}**`,
                   summary
-                    ? `Showing the data from ${formatAge(summary.generatedAtMs, nowMs)}.`
+                    ? `Showing the data from ${formatAge(nowMs - summary.generatedAtMs)}.`
                     : "No earlier data to show.",
                   loaded.origin === "exporter"
                     ? "Check that `quotacast serve` is running and that the **Exporter URL** preference points at it, or clear the preference to read local data."
@@ -185,7 +185,7 @@ function WindowItem(props: {
   const age = readingAgeText(w, nowMs);
   return (
     <List.Item
-      title={windowLabel(w)}
+      title={windowLabel(w.reading.window, w.reading.scopeModel)}
       icon={getProgressIcon(Math.min(1, ratio), color)}
       accessories={[
         ...(age ? [{ icon: Icon.Clock, text: age.replace(/^ · /, "") }] : []),
@@ -194,7 +194,7 @@ function WindowItem(props: {
       detail={
         <List.Item.Detail
           markdown={[
-            `## ${windowLabel(w)}: ${formatPercent(ratio)}`,
+            `## ${windowLabel(w.reading.window, w.reading.scopeModel)}: ${formatPercent(ratio)}`,
             resetText(w, nowMs),
             f ? forecastText(f) : "No forecast yet.",
             exhaustion ? `**${exhaustion}**` : "",
@@ -248,7 +248,7 @@ function WindowItem(props: {
               <List.Item.Detail.Metadata.Separator />
               <List.Item.Detail.Metadata.Label
                 title="Source"
-                text={`${w.reading.source}, ${formatAge(w.reading.observedAtMs, nowMs)}`}
+                text={`${w.reading.source}, ${formatAge(nowMs - w.reading.observedAtMs)}`}
               />
             </List.Item.Detail.Metadata>
           }
@@ -279,11 +279,11 @@ function PeriodItem(props: { title: string; period: PeriodUsage; actions: ReactN
               <List.Item.Detail.Metadata.Label title="Output" text={formatTokens(p.outputTokens)} />
               <List.Item.Detail.Metadata.Label title="Cache Write" text={formatTokens(p.cacheCreationTokens)} />
               <List.Item.Detail.Metadata.Label title="Cache Read" text={formatTokens(p.cacheReadTokens)} />
-              <List.Item.Detail.Metadata.Label title="Top Model" text={p.topModel ? shortModel(p.topModel) : "—"} />
+              <List.Item.Detail.Metadata.Label title="Top Model" text={p.topModel ? shortModelName(p.topModel) : "—"} />
               {p.models.length > 0 ? (
                 <List.Item.Detail.Metadata.TagList title="Models">
                   {p.models.map((m) => (
-                    <List.Item.Detail.Metadata.TagList.Item key={m.model} text={shortModel(m.model)} />
+                    <List.Item.Detail.Metadata.TagList.Item key={m.model} text={shortModelName(m.model)} />
                   ))}
                 </List.Item.Detail.Metadata.TagList>
               ) : null}
@@ -298,7 +298,7 @@ function PeriodItem(props: { title: string; period: PeriodUsage; actions: ReactN
 
 function SessionItem(props: { s: SessionUsage; timezone: string; actions: ReactNode }) {
   const { s, timezone } = props;
-  const models = s.models.map(shortModel).join(", ");
+  const models = s.models.map(shortModelName).join(", ");
   return (
     <List.Item
       title={projectName(s.project)}
@@ -379,6 +379,6 @@ function blockMarkdown(summary: Summary, nowMs: number): string {
     "## Current 5-Hour Block",
     blockText(block),
     `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone)})`,
-    block.models.length > 0 ? `Models: ${block.models.map(shortModel).join(", ")}` : "",
+    block.models.length > 0 ? `Models: ${block.models.map(shortModelName).join(", ")}` : "",
   ].join("\n\n");
 }

@@ -3,9 +3,8 @@ jest.mock("@raycast/utils", () => require("./raycast-utils-mock"), { virtual: tr
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundledPriceTable, costUsd, type UsageEvent } from "@quotacast/core";
+import { bundledPriceTable, costUsd, formatUsd, type UsageEvent } from "@quotacast/core";
 import MenuBarCommand from "../../extension/src/menubar";
-import { formatUsd } from "../../extension/src/format";
 import { Clipboard, Color, launchCommand, mockRaycast, open, openExtensionPreferences } from "./raycast-mock";
 import {
   FIVE_HOURS_MS,
@@ -92,7 +91,7 @@ describe("menu bar: normal usage (local data)", () => {
     expect(menu(r).title).toBe("5h 40%");
     expect(menu(r).icon).toEqual({ source: "Gauge", tintColor: Color.Green });
     expect(titles(r, SECTION)).toEqual(
-      expect.arrayContaining(["5-Hour", "Weekly", "Current 5-Hour Block", "Usage", "Sources"]),
+      expect.arrayContaining(["5-hour", "7-day", "Current 5-Hour Block", "Usage", "Sources"]),
     );
     const fiveHour = byTitle(r, ITEM, "40% used");
     expect(fiveHour.props.subtitle).toMatch(/^resets in (1h5\dm|2h00m)$/);
@@ -116,7 +115,7 @@ describe("menu bar: normal usage (local data)", () => {
     expect(manifest.commands.map((c: { name: string }) => c.name)).toContain("usage");
 
     await byTitle(r, ITEM, "Copy Summary").props.onAction();
-    expect(Clipboard.copy).toHaveBeenCalledWith(expect.stringContaining("5-Hour: 40%"));
+    expect(Clipboard.copy).toHaveBeenCalledWith(expect.stringContaining("5-hour: 40%"));
 
     await byTitle(r, ITEM, "Open Preferences").props.onAction();
     expect(openExtensionPreferences).toHaveBeenCalled();

@@ -77,12 +77,12 @@ describe("quick look: normal usage", () => {
     expect(list(r).isLoading).toBe(false);
     expect(titles(r, SECTION)).toEqual(["Windows", "Usage", "Sessions Today", "Sources"]);
 
-    const fiveHour = byTitle(r, ITEM, "5-Hour");
+    const fiveHour = byTitle(r, ITEM, "5-hour");
     expect(fiveHour.props.icon).toEqual({ kind: "progress", progress: 0.4, color: Color.Green });
     expect(fiveHour.props.accessories).toEqual([{ tag: { value: "40%", color: Color.Green } }]);
     expect(metadata(fiveHour).get("Utilization")).toEqual({ value: "40%", color: Color.Green });
     expect(String(metadata(fiveHour).get("Resets"))).toMatch(/^\d\d:\d\d \(in (1h5\dm|2h00m)\)$/);
-    expect(byTitle(r, ITEM, "Weekly").props.icon.progress).toBeCloseTo(0.22);
+    expect(byTitle(r, ITEM, "7-day").props.icon.progress).toBeCloseTo(0.22);
 
     const chart = detailMarkdown(byTitle(r, ITEM, "Last 14 Days"));
     const bars = chart.split("\n").filter((line) => /^\d\d-\d\d /.test(line));
@@ -99,7 +99,7 @@ describe("quick look: normal usage", () => {
     const site = sessionItems.find((i) => i.props.title === "site");
     expect(site?.props.subtitle).toBe("opus-4-5");
     expect(metadata(site as ReactTestInstance).get("Project")).toBe("-Users-me-src-site");
-    expect(String(metadata(site as ReactTestInstance).get("Tokens"))).toMatch(/^\$0\.\d\d · 1\.2k tokens$/);
+    expect(String(metadata(site as ReactTestInstance).get("Tokens"))).toMatch(/^\$0\.\d\d · 1\.2K tokens$/);
 
     const today = byTitle(r, ITEM, "Today");
     expect(metadata(today).get("Top Model")).toBe("sonnet-4-5");
@@ -111,7 +111,7 @@ describe("quick look: normal usage", () => {
     mockRaycast.reset(world.supportPath, { grafanaUrl: "http://127.0.0.1:3000/d/now" });
     writeFeed(world, { fiveHourPercent: 10, observedAtMs: Date.now() });
     const r = await renderCommand(UsageCommand);
-    const item = byTitle(r, ITEM, "5-Hour");
+    const item = byTitle(r, ITEM, "5-hour");
     expect(actionTitles(item)).toContain("Open Grafana Dashboard");
     const browser = nodes(r, "Action.OpenInBrowser")[0];
     expect(browser.props.url).toBe("http://127.0.0.1:3000/d/now");
@@ -131,14 +131,14 @@ describe("quick look: warning and exhaustion", () => {
     });
 
     const r = await renderCommand(UsageCommand);
-    const fiveHour = byTitle(r, ITEM, "5-Hour");
+    const fiveHour = byTitle(r, ITEM, "5-hour");
     expect(fiveHour.props.icon).toEqual({ kind: "progress", progress: 0.8, color: Color.Yellow });
     const meta = metadata(fiveHour);
     expect(meta.get("Exhaustion")).toEqual({ value: expect.stringMatching(/^limit in ~/), color: Color.Red });
     expect(String(meta.get("80% Interval"))).toMatch(/^\d+%–\d+%$/);
     expect(Number(String(meta.get("Forecast at Reset")).replace("%", ""))).toBeGreaterThanOrEqual(80);
     expect(detailMarkdown(fiveHour)).toMatch(/\*\*limit in ~/);
-    expect(byTitle(r, ITEM, "Weekly").props.icon.color).toBe(Color.Red);
+    expect(byTitle(r, ITEM, "7-day").props.icon.color).toBe(Color.Red);
   });
 });
 

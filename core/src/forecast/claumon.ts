@@ -11,7 +11,8 @@
  * - cold start: no forecast until 2 completed windows exist.
  */
 import { createRng, gammaDraw } from "./random";
-import { HOUR_MS, toSeries, type CompletedWindow, type UtilizationPoint } from "./series";
+import { HOUR_MS } from "../time";
+import { toSeries, type CompletedWindow, type UtilizationPoint } from "./series";
 import { mean, olsSlope, quantileSorted, variance } from "./stats";
 
 export const CLAUMON_PATHS = 500;

@@ -3,6 +3,7 @@
  * local cost stream: the one wiring that the exporter (which fits daily and caches) and
  * the CLI and Raycast extension (which fit on the spot) share.
  */
+import { DAY_MS } from "../time";
 import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { SAME_WINDOW_TOLERANCE_MS, type SnapshotHistory, type WindowOccurrence } from "../limits/history";
 import type { WindowName, WindowReading } from "../limits/snapshot";
@@ -14,7 +15,7 @@ import { buildSpendPrior, type SpendPrior } from "./transcript-prior";
 import type { LearnedLimit, WindowForecast } from "./types";
 
 /** How far back the hour-of-week spend prior looks. */
-export const SPEND_PRIOR_SPAN_MS = 28 * 86_400_000;
+export const SPEND_PRIOR_SPAN_MS = 28 * DAY_MS;
 
 export interface FittedWindow {
   model: FittedForecastModel;

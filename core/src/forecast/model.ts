@@ -15,9 +15,8 @@
  */
 import type { WindowName } from "../limits/snapshot";
 import type { LearnedLimit, UtilizationQuantile, WindowForecast } from "./types";
+import { DAY_MS, HOUR_MS } from "../time";
 import {
-  DAY_MS,
-  HOUR_MS,
   closedPauseDurationsH,
   situationAt,
   toSeries,

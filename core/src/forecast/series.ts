@@ -5,8 +5,7 @@
 import type { WindowOccurrence } from "../limits/history";
 import type { WindowName } from "../limits/snapshot";
 
-export const HOUR_MS = 3600_000;
-export const DAY_MS = 24 * HOUR_MS;
+import { HOUR_MS } from "../time";
 
 /** One utilization reading (a WindowReading has these two fields). */
 export interface UtilizationPoint {

@@ -13,7 +13,8 @@ import {
   type IncrementDistribution,
 } from "./model";
 import { buildSpendPrior } from "./transcript-prior";
-import { HOUR_MS, toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
+import { HOUR_MS } from "../time";
+import { toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
 import { mean, normalQuantile, quantileSorted, variance } from "./stats";
 import type { LearnedLimit } from "./types";
 

@@ -4,7 +4,8 @@
  * Hour-of-week means are shrunk toward hour-of-day means, themselves toward the overall
  * mean, so a few weeks of history give a usable profile.
  */
-import { DAY_MS, HOUR_MS, type CostPoint } from "./series";
+import { DAY_MS, HOUR_MS } from "../time";
+import type { CostPoint } from "./series";
 import { mean, variance } from "./stats";
 
 export interface SpendPrior {

@@ -12,10 +12,10 @@ import { aggregateSessions, periodUsage } from "../usage/aggregate";
 import { activeBlock, BLOCK_LENGTH_MS } from "../usage/blocks";
 import { DEFAULT_WEEK_STARTS_ON } from "../usage/aggregate";
 import { dayKey, weekStartKey, type Weekday } from "../usage/daykey";
+import { DAY_MS } from "../time";
 import type { Diagnostics, PeriodUsage, SourceStatus, Summary, WindowSummary } from "./summary";
 
 export const SUMMARY_DAYS = 14;
-const DAY_MS = 86_400_000;
 
 export interface SummaryInput {
   nowMs: number;

@@ -1,4 +1,11 @@
-/** Plain-text formatting shared by every front (CLI, statusline, extension). Pure. */
+/**
+ * Plain-text formatting shared by every front (CLI, watch, report tables, statusline,
+ * extension, exporter): the one definition of each. Pure, and no import, so the statusline
+ * script can load this file alone.
+ */
+
+/** `compact` for glances (`12.3K`, `$1,234`); `exact` for report tables (`12,345`, `$1234.56`, as ccusage). */
+export type NumberStyle = "compact" | "exact";
 
 /** `2h13m`, `3d4h`, `45m`, `0m`; negative durations are formatted as 0. */
 export function formatDuration(ms: number): string {
@@ -37,15 +44,18 @@ export function formatPercent(ratio: number): string {
   return pct > 0 && pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
 }
 
-/** `$12.40`, `$1,234`; null (unknown price) as `n/a`. */
-export function formatUsd(usd: number | null): string {
+/** `$12.40`, `$1,234` (exact: `$1234.56`); null (unknown price) as `n/a`. */
+export function formatUsd(usd: number | null, style: NumberStyle = "compact"): string {
   if (usd === null) return "n/a";
-  if (Math.abs(usd) >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
+  if (style === "compact" && Math.abs(usd) >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`;
   return `$${usd.toFixed(2)}`;
 }
 
-/** `950`, `12.3K`, `4.56M`, `1.2B`. */
-export function formatTokens(tokens: number): string {
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** `950`, `12.3K`, `4.56M`, `1.2B` (exact: `12,345,678`). */
+export function formatTokens(tokens: number, style: NumberStyle = "compact"): string {
+  if (style === "exact") return integer.format(tokens);
   const abs = Math.abs(tokens);
   if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
   if (abs >= 1e6) return `${(tokens / 1e6).toFixed(2)}M`;
@@ -67,7 +77,43 @@ const WINDOW_LABELS: Record<string, string> = {
   seven_day_cowork: "7-day Cowork",
 };
 
-/** A human label for a window name; unknown buckets keep a tidied version of their name. */
-export function windowLabel(window: string): string {
+/**
+ * A human label for a window name (`7-day Opus`); a window scoped to a model says which
+ * (`7-day Opus 4.5`); unknown buckets keep a tidied version of their name.
+ */
+export function windowLabel(window: string, scopeModel?: { displayName: string } | null): string {
+  if (scopeModel) return `7-day ${scopeModel.displayName}`;
   return WINDOW_LABELS[window] ?? window.replace(/_/g, " ");
+}
+
+const clockFormatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+
+/** `16:45` within 20 hours of `nowMs`, `Sat 09:00` further away; in `timezone` (empty: this machine's). */
+export function formatClock(ms: number, timezone: string, nowMs = ms): string {
+  let formatters = clockFormatters.get(timezone);
+  if (!formatters) {
+    if (!isTimeZone(timezone)) return new Date(ms).toISOString().slice(11, 16); // unknown zone: UTC
+    const zone = timezone || undefined;
+    formatters = {
+      time: new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }),
+      day: new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "short" }),
+    };
+    clockFormatters.set(timezone, formatters);
+  }
+  const time = formatters.time.format(ms);
+  return Math.abs(ms - nowMs) < 20 * 3_600_000 ? time : `${formatters.day.format(ms)} ${time}`;
+}
+
+function isTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone || undefined });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -22,7 +22,7 @@ import {
   type WindowForecastEntry,
 } from "../forecast/current";
 import type { SpendPrior } from "../forecast/transcript-prior";
-import { DAY_MS } from "../forecast/series";
+import { DAY_MS } from "../time";
 import { buildSummary, SUMMARY_DAYS } from "./build";
 import type { Diagnostics, SourceStatus, Summary } from "./summary";
 

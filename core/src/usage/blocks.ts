@@ -1,10 +1,10 @@
+import { HOUR_MS } from "../time";
 import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
 import type { BlockSummary } from "../report/summary";
 import { ModelRanking } from "./aggregate";
 
 export const BLOCK_LENGTH_MS = 5 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
 
 export interface BlockOptions {
   nowMs: number;

@@ -4,10 +4,8 @@
  * same that `aggregateByPeriod` groups by.
  */
 
-import { dayKey as localDayKey } from "@quotacast/core";
+import { DAY_MS, dayKey as localDayKey, MINUTE_MS } from "@quotacast/core";
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 3600_000;
 /** UTC offsets range from -12 h to +14 h: every local midnight lies within this of UTC midnight. */
 const MAX_OFFSET_MS = 15 * 3600_000;
 

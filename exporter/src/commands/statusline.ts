@@ -10,7 +10,8 @@
 import type { Readable } from "node:stream";
 import { feedFilePath, type Env } from "../statusline/paths";
 import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
-import { formatStatusLine, shortModelName } from "../statusline/render";
+import { shortModelName } from "@quotacast/core/dist/report/format";
+import { formatStatusLine } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
 
 const HELP = `usage: quotacast statusline [install | uninstall | status]

@@ -1,6 +1,15 @@
 /** Human-readable tables for the report commands. */
-import { formatDuration as duration, type Diagnostics, type PeriodUsage } from "@quotacast/core";
-import { formatTokens, formatUsd, renderTable, shortModelName, type Column } from "./table";
+import {
+  formatDuration,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  type Diagnostics,
+  type PeriodUsage,
+} from "@quotacast/core";
+import { renderTable, type Column } from "./table";
+
+// Tables show exact figures (`12,345`, `$1234.56`), as ccusage's do.
 import type { BlockRow, SessionReport } from "./usage";
 import { totalsOf } from "./ccusage-json";
 
@@ -24,11 +33,11 @@ function tokenCells(
   cost: string,
 ): string[] {
   return [
-    formatTokens(p.inputTokens),
-    formatTokens(p.outputTokens),
-    formatTokens(p.cacheCreationTokens),
-    formatTokens(p.cacheReadTokens),
-    formatTokens(p.totalTokens),
+    formatTokens(p.inputTokens, "exact"),
+    formatTokens(p.outputTokens, "exact"),
+    formatTokens(p.cacheCreationTokens, "exact"),
+    formatTokens(p.cacheReadTokens, "exact"),
+    formatTokens(p.totalTokens, "exact"),
     cost,
   ];
 }
@@ -42,7 +51,7 @@ function breakdownRows(p: PeriodUsage, leading: number): string[][] {
   return p.models.map((m) => [
     ...Array<string>(leading - 1).fill(""),
     `  └ ${shortModelName(m.model)}`,
-    ...tokenCells(m, m.costUsd === null ? "unknown" : formatUsd(m.costUsd)),
+    ...tokenCells(m, m.costUsd === null ? "unknown" : formatUsd(m.costUsd, "exact")),
   ]);
 }
 
@@ -59,11 +68,11 @@ export function renderPeriodTable(
   ];
   const rows: string[][] = [];
   for (const p of periods) {
-    rows.push([p.period, modelList(p), ...tokenCells(p, formatUsd(p.costUsd))]);
+    rows.push([p.period, modelList(p), ...tokenCells(p, formatUsd(p.costUsd, "exact"))]);
     if (breakdown) rows.push(...breakdownRows(p, 2));
   }
   const totals = totalsOf(periods);
-  return `${title}\n\n${renderTable(columns, { rows, footer: [["Total", "", ...tokenCells(totals, formatUsd(totals.totalCost))]] })}`;
+  return `${title}\n\n${renderTable(columns, { rows, footer: [["Total", "", ...tokenCells(totals, formatUsd(totals.totalCost, "exact"))]] })}`;
 }
 
 export function renderSessionTable(sessions: SessionReport[], timezone: string, breakdown: boolean): string {
@@ -81,14 +90,14 @@ export function renderSessionTable(sessions: SessionReport[], timezone: string, 
       s.project,
       localTime(s.lastActivityMs, timezone),
       modelList(s.usage),
-      ...tokenCells(s.usage, formatUsd(s.usage.costUsd)),
+      ...tokenCells(s.usage, formatUsd(s.usage.costUsd, "exact")),
     ]);
     if (breakdown) rows.push(...breakdownRows(s.usage, 4));
   }
   const totals = totalsOf(sessions.map((s) => s.usage));
   return `Usage by session\n\n${renderTable(columns, {
     rows,
-    footer: [["Total", "", "", "", ...tokenCells(totals, formatUsd(totals.totalCost))]],
+    footer: [["Total", "", "", "", ...tokenCells(totals, formatUsd(totals.totalCost, "exact"))]],
   })}`;
 }
 
@@ -112,22 +121,22 @@ export function renderBlocksTable(blocks: BlockRow[], timezone: string, nowMs: n
     }
     const s = b.summary;
     const status = s.isActive
-      ? `ACTIVE, ${duration(s.endMs - nowMs)} left`
-      : duration(b.lastEventMs - s.startMs);
+      ? `ACTIVE, ${formatDuration(s.endMs - nowMs)} left`
+      : formatDuration(b.lastEventMs - s.startMs);
     rows.push([
       localTime(s.startMs, timezone),
       status,
       s.models.map((m) => `- ${shortModelName(m)}`).join("\n"),
-      ...tokenCells(b.tokens, formatUsd(s.costUsd)),
+      ...tokenCells(b.tokens, formatUsd(s.costUsd, "exact")),
     ]);
     if (s.isActive) {
       rows.push([
         "",
-        `burn ${formatUsd(s.burnUsdPerHour)}/h, ${formatTokens(s.burnTokensPerMinute)} tok/min`,
+        `burn ${formatUsd(s.burnUsdPerHour, "exact")}/h, ${formatTokens(s.burnTokensPerMinute, "exact")} tok/min`,
         "projected at block end",
         ...blank(TOKEN_COLUMNS.length - 2),
-        formatTokens(s.projectedTokens),
-        formatUsd(s.projectedCostUsd),
+        formatTokens(s.projectedTokens, "exact"),
+        formatUsd(s.projectedCostUsd, "exact"),
       ]);
     }
   }

@@ -59,15 +59,3 @@ function formatLine(cells: readonly string[], columns: readonly Column[], widths
     .map((cell, i) => (columns[i].align === "right" ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
     .join(GAP);
 }
-
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-export function formatTokens(n: number): string {
-  return integer.format(n);
-}
-
-export function formatUsd(n: number): string {
-  return `$${n.toFixed(2)}`;
-}
-
-export { shortModelName } from "@quotacast/core";

@@ -8,6 +8,7 @@ import {
   candidateConfigDirs,
   createSources,
   limitsConfigFor,
+  DAY_MS,
   mergeSnapshots,
   nodeFiles,
   pollSource,
@@ -40,7 +41,6 @@ import { ExporterState, isFailure, type SourceRuntime } from "./state";
 import { refreshSummary } from "./summary";
 import { UsageTotals } from "./usage-totals";
 
-const DAY_MS = 86_400_000;
 /** How far back the last completed occurrence of each window is looked for (two weeks and a day). */
 const COMPLETED_LOOKBACK_MS = 15 * DAY_MS;
 /** Reset times are rounded to the minute: an occurrence counts as completed a minute after its reset. */

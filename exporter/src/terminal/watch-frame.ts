@@ -3,12 +3,16 @@
  * the layout is tested without a terminal. `screen.ts` draws it; `commands/watch.ts` feeds it.
  */
 import {
+  DAY_MS,
+  HOUR_MS,
   formatAge,
+  formatClock,
   formatDuration,
   formatReserve,
   formatPercent,
   formatTokens,
   formatUsd,
+  shortModelName,
   windowLabel,
   type Summary,
   type WindowSummary,
@@ -16,7 +20,6 @@ import {
 import { barCells, barSegments, type BarCell } from "./bar";
 import { fitLine, type Line, type Paint } from "./line";
 import { levelOf, levelPaint, type Thresholds } from "./levels";
-import { formatClock, shortModelName } from "./text";
 
 export interface FrameOptions {
   nowMs: number;
@@ -28,9 +31,6 @@ export interface FrameOptions {
   /** When the Summary was last rebuilt (the header says how fresh the screen is). */
   updatedAtMs: number;
 }
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** The whole screen: at most `rows` lines, none wider than `columns`. */
 export function watchFrame(summary: Summary, opts: FrameOptions): Line[] {

@@ -46,19 +46,34 @@ const HOT_PATH = [
   "exporter/src/private-files.ts",
 ];
 
-test.each(HOT_PATH)("%s imports only node built-ins, its own helpers, and types", (file) => {
-  const source = fs.readFileSync(path.join(ROOT, file), "utf8");
-  const imports = [...source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+"([^"]+)";/gms)].map((m) => ({
-    typeOnly: Boolean(m[1]),
-    specifier: m[2],
-  }));
-  expect(imports.length).toBeGreaterThan(0);
-  for (const { typeOnly, specifier } of imports) {
-    const target = path.resolve(path.dirname(path.join(ROOT, file)), specifier) + ".ts";
-    const allowed =
-      typeOnly || specifier.startsWith("node:") || HOT_PATH.map((f) => path.join(ROOT, f)).includes(target);
-    expect({ specifier, allowed }).toEqual({ specifier, allowed: true });
-  }
-  // Lazily loaded modules (install, wrap) are required inside functions only.
-  expect(source).not.toMatch(/^const .* = require\(/m);
+/** Core's format module, loaded alone (never core's index): it imports nothing. */
+const CORE_FORMAT = "@quotacast/core/dist/report/format";
+
+test("core's format module, on the hot path, imports nothing", () => {
+  const source = fs.readFileSync(path.join(ROOT, "core/src/report/format.ts"), "utf8");
+  expect(source).not.toMatch(/^import\s/m);
+  expect(source).not.toMatch(/require\(/);
 });
+
+test.each(HOT_PATH)(
+  "%s imports only node built-ins, its own helpers, core's format module, and types",
+  (file) => {
+    const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const imports = [...source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+"([^"]+)";/gms)].map((m) => ({
+      typeOnly: Boolean(m[1]),
+      specifier: m[2],
+    }));
+    expect(imports.length).toBeGreaterThan(0);
+    for (const { typeOnly, specifier } of imports) {
+      const target = path.resolve(path.dirname(path.join(ROOT, file)), specifier) + ".ts";
+      const allowed =
+        typeOnly ||
+        specifier.startsWith("node:") ||
+        specifier === CORE_FORMAT ||
+        HOT_PATH.map((f) => path.join(ROOT, f)).includes(target);
+      expect({ specifier, allowed }).toEqual({ specifier, allowed: true });
+    }
+    // Lazily loaded modules (install, wrap) are required inside functions only.
+    expect(source).not.toMatch(/^const .* = require\(/m);
+  },
+);

@@ -1,20 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import {
-  createStatuslineSource,
-  formatDuration,
-  nodeFiles,
-  parseStatuslineFeed,
-  shortModelName,
-  type PollContext,
-} from "@quotacast/core";
+import { createStatuslineSource, nodeFiles, parseStatuslineFeed, type PollContext } from "@quotacast/core";
 import { renderStatusline, run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
 import { readStdinBounded } from "../../../exporter/src/statusline/stdin";
-import {
-  formatCountdown,
-  shortModelName as statuslineModelName,
-} from "../../../exporter/src/statusline/render";
 import { encodeWrapped } from "../../../exporter/src/statusline/wrap";
 import { ManualClock, tempDir } from "../../fakes/ports";
 import { statuslinePayload } from "./payload";
@@ -37,32 +26,9 @@ function io(stdin: Readable, nowMs = NOW_MS): StatuslineIo & { output: string[] 
 const stdinOf = (value: unknown) =>
   Readable.from([Buffer.from(typeof value === "string" ? value : JSON.stringify(value))]);
 
-test("names models as every other front does (core's shortModelName)", () => {
-  for (const id of [
-    "claude-opus-4-5-20251101",
-    "claude-sonnet-4-5",
-    "glm-4.7",
-    "claude-haiku-4-5-20251001",
-    "<synthetic>",
-  ])
-    expect(statuslineModelName(id)).toBe(shortModelName(id));
-});
-
 beforeEach(() => {
   dir = tempDir();
   feedFile = path.join(dir, "data", "statusline.json");
-});
-
-test("formatCountdown: core's formatDuration, rounded to the minute like every other front", () => {
-  expect(formatCountdown(45 * 60_000 + 29_000)).toBe("45m");
-  expect(formatCountdown(59 * 60_000 + 40_000)).toBe("1h00m");
-  for (let ms = -60_000; ms < 9 * 86_400_000; ms += 7_919_993)
-    expect(formatCountdown(ms)).toBe(formatDuration(ms));
-  for (const ms of [59 * 60_000 + 30_000, 3600_000 - 1, 86_400_000 - 30_000])
-    expect(formatCountdown(ms)).toBe(formatDuration(ms));
-  expect(formatCountdown((2 * 60 + 13) * 60_000)).toBe("2h13m");
-  expect(formatCountdown((3 * 24 + 4) * 3600_000 + 59 * 60_000)).toBe("3d4h");
-  expect(formatCountdown(-5)).toBe("0m");
 });
 
 test("prints model, both windows with countdowns and today's cost, and saves the feed", async () => {

@@ -3,6 +3,7 @@
  * per user and per model, cost report totals, and an end-of-month projection. Parsing and
  * projection are pure; amounts arrive in CENTS and leave in USD.
  */
+import { DAY_MS } from "../../time";
 import { finiteNumber, isRecord, stringOrNull } from "../units";
 
 export interface OrgUserUsage {
@@ -243,8 +244,6 @@ export function samplesFromDays(
   }
   return samples;
 }
-
-const DAY_MS = 24 * 3600_000;
 
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

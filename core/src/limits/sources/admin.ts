@@ -3,6 +3,7 @@
  * per model, the cost report total, and an end-of-month projection. The admin key comes
  * from the config or `ANTHROPIC_ADMIN_KEY` and is sent only to the configured base URL.
  */
+import { DAY_MS } from "../../time";
 import type { HttpResponse } from "../../io/ports";
 import * as z from "zod/mini";
 import {
@@ -31,7 +32,6 @@ import { DEFAULT_ANTHROPIC_BASE_URL } from "./oauth";
 export const ADMIN_SOURCE = "admin";
 export const ADMIN_DEFAULT_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DAY_MS = 24 * 3600_000;
 /** Days older than this are final: fetched once, then served from memory. */
 const FINAL_AFTER_MS = 2 * DAY_MS;
 const MAX_PAGES = 100;
