@@ -48,7 +48,9 @@ test("50 concurrent runs with distinct sessions: all 50 kept, the feed parses, n
   expect(Object.keys(saved?.sessions ?? {}).sort()).toEqual([...sessions].sort());
   expect(Object.values(saved!.sessions).reduce((sum, s) => sum + s.costUsd, 0)).toBe((50 * 51) / 2);
   expect(fs.existsSync(feedLockPath(feed))).toBe(false);
-  expect(fs.readdirSync(feedPendingDir(feed))).toEqual([]);
+  // Updates that had to wait (if any) were all merged.
+  const pending = feedPendingDir(feed);
+  expect(fs.existsSync(pending) ? fs.readdirSync(pending) : []).toEqual([]);
 }, 120_000);
 
 test("a lock left by a process that died is broken; the update is saved", async () => {
@@ -68,7 +70,10 @@ test("a lock held by a live update: the command still prints its line and exits 
   const lock = feedLockPath(feed);
   fs.writeFileSync(lock, `${process.pid} ${Date.now()}\n`);
   const run = await statusline(feed, statuslinePayload(Date.now(), { sessionId: "waiting" }));
-  expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^opus-4-5 \| 5h 42% .*\$1\.50 today \(Claude Code\)\n$/) });
+  expect(run).toEqual({
+    code: 0,
+    stdout: expect.stringMatching(/^opus-4-5 \| 5h 42% .*\$1\.50 today \(Claude Code\)\n$/),
+  });
   expect(fs.existsSync(feed)).toBe(false);
   expect(fs.readdirSync(feedPendingDir(feed))).toHaveLength(1);
   // Not ours: left for its holder.
