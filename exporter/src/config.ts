@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { validate as validateCron } from "node-cron";
 import { parse as parseYaml } from "yaml";
 import { registeredSources } from "@quotacast/core";
+import { parseCommandArgs, UsageError } from "./args";
 
 export interface ServeConfig {
   listenAddress: string;
@@ -179,7 +180,8 @@ export function defaultConfig(): ServeConfig {
   };
 }
 
-export class ConfigError extends Error {
+/** A bad setting (flag, environment or config file): a usage error, exit code 2. */
+export class ConfigError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
@@ -223,31 +225,50 @@ export function envName(flag: string): string {
   return `QUOTACAST_${flag.toUpperCase().replace(/[.-]/g, "_")}`;
 }
 
+/**
+ * Flags through the shared argv parser. Non-strict, since booleans also take `=true`/`=false`
+ * and `--metrics.projects` an optional number: its tokens are checked here against the options.
+ */
 function readFlags(argv: string[]): RawValues | "help" {
+  const options = serveOptions();
+  const { tokens } = parseCommandArgs({
+    args: argv,
+    options: {
+      help: { type: "boolean", short: "h" },
+      ...Object.fromEntries(
+        options.map((o) => [
+          o.flag,
+          { type: o.kind === "bool" || o.kind === "projects" ? ("boolean" as const) : ("string" as const) },
+        ]),
+      ),
+    },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const values: RawValues = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return "help";
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument '${arg}' (see --help)`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const option = serveOptions().find((o) => o.flag === name);
-    if (!option) throw new ConfigError(`unknown flag --${name} (see --help)`);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind === "option-terminator") throw new ConfigError("unexpected argument '--' (see --help)");
+    if (token.kind === "positional")
+      throw new ConfigError(`unexpected argument '${token.value}' (see --help)`);
+    if (token.name === "help") return "help";
+    const option = options.find((o) => o.flag === token.name);
+    if (!option) throw new ConfigError(`unknown flag ${token.rawName} (see --help)`);
     let value: string | true;
-    if (eq !== -1) value = arg.slice(eq + 1);
+    const next = tokens[i + 1];
+    if (token.value !== undefined) value = token.value;
     else if (option.kind === "bool") value = true;
-    else if (option.kind === "projects" && (argv[i + 1] === undefined || !/^\d+$/.test(argv[i + 1])))
-      value = true;
-    else {
-      const next = argv[++i];
-      if (next === undefined) throw new ConfigError(`--${name} needs a value`);
-      value = next;
-    }
+    else if (option.kind === "projects") {
+      const count = next?.kind === "positional" && /^\d+$/.test(next.value) ? next.value : undefined;
+      if (count !== undefined) i++;
+      value = count ?? true;
+    } else throw new ConfigError(`--${option.flag} needs a value`);
     if (option.kind === "list") {
-      const list = (values.get(name) as string[] | undefined) ?? [];
-      values.set(name, [...list, String(value)]);
+      const list = (values.get(option.flag) as string[] | undefined) ?? [];
+      values.set(option.flag, [...list, String(value)]);
     } else {
-      values.set(name, value);
+      values.set(option.flag, value);
     }
   }
   return values;

@@ -3,7 +3,7 @@
  * `promtool tsdb create-blocks-from openmetrics`, so Prometheus has the months before the
  * exporter was first scraped. See docs/backfill.md.
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "../args";
 import { assertTimezone } from "../backfill/day-boundaries";
 import { parseDurationMs, parseInstantMs, parseLabels } from "../backfill/args";
 import { MIN_STEP_MS, renderBackfill } from "../backfill/openmetrics";
@@ -67,7 +67,7 @@ function serveSettings(values: Record<string, unknown>) {
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCommandArgs({
       args: argv,
       options: {
         output: { type: "string", short: "o" },

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "../args";
 import {
   SYNTHETIC_REGIMES,
   UsageLedger,
@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let args;
   try {
-    args = parseArgs({
+    args = parseCommandArgs({
       args: rest,
       options: {
         dataset: { type: "string" },

@@ -3,7 +3,6 @@
  * local Claude Code transcripts, as tables or as ccusage 20-compatible JSON (docs/cli.md).
  */
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
 import {
   aggregateByPeriod,
   claudeConfigDirs,
@@ -19,6 +18,7 @@ import {
   sessionReportJson,
   type PeriodKind,
 } from "../report/ccusage-json";
+import { parseCommandArgs, UsageError } from "../args";
 import { openCliState } from "../cli-state";
 import { transcriptProgress } from "../terminal/progress";
 import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
@@ -59,8 +59,6 @@ options:
   -h, --help               this help
 `;
 }
-
-class UsageError extends Error {}
 
 interface ReportOptions {
   kind: ReportKind;
@@ -180,9 +178,8 @@ function unpriced(rows: PeriodUsage[]): string[] {
 }
 
 function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv): ReportOptions | "help" {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args: attachDashValues(argv, VALUE_FLAGS),
-    strict: true,
     options: {
       json: { type: "boolean", short: "j" },
       since: { type: "string", short: "s" },

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { transientPlaceOf } from "@quotacast/core";
+import { parseCommandArgs } from "../args";
 import { ConfigError, parseServeArgs, serveOptions } from "../config";
 import { installService, showServiceStatus, uninstallService, type ServiceContext } from "../service/manager";
 import { serviceEnvironment, type ServiceSpec } from "../service/render";
@@ -69,17 +70,31 @@ export async function run(
   overrides: Partial<ServiceContext> & { cliPath?: string } = {},
 ): Promise<number> {
   const { cliPath: givenCliPath, ...ctxOverrides } = overrides;
+  // Everything after `--` is serve's, checked below by serve's own parser.
   const separator = argv.indexOf("--");
   const own = separator === -1 ? argv : argv.slice(0, separator);
   const serveFlags = separator === -1 ? [] : argv.slice(separator + 1);
-  const [subcommand, ...rest] = own;
-  if (subcommand === undefined || subcommand === "--help" || subcommand === "-h" || rest.includes("--help")) {
-    process.stdout.write(USAGE);
-    return subcommand === undefined ? 2 : 0;
+  let parsed;
+  try {
+    parsed = parseCommandArgs({
+      args: own,
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    process.stderr.write(`quotacast service: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
   }
-  const unknown = rest.filter((a) => a !== "--dry-run");
-  if (!["install", "uninstall", "status"].includes(subcommand) || unknown.length > 0) {
-    process.stderr.write(`quotacast service: unexpected '${[subcommand, ...unknown].join(" ")}'\n\n${USAGE}`);
+  const [subcommand, ...extra] = parsed.positionals;
+  if (subcommand === undefined || parsed.values.help) {
+    process.stdout.write(USAGE);
+    return subcommand === undefined && !parsed.values.help ? 2 : 0;
+  }
+  if (!["install", "uninstall", "status"].includes(subcommand) || extra.length > 0) {
+    process.stderr.write(`quotacast service: unexpected '${[subcommand, ...extra].join(" ")}'\n\n${USAGE}`);
     return 2;
   }
   const ctx: ServiceContext = {
@@ -88,7 +103,7 @@ export async function run(
     uid: process.getuid?.() ?? 0,
     env: process.env,
     runner: nodeRunner,
-    dryRun: rest.includes("--dry-run"),
+    dryRun: parsed.values["dry-run"],
     out: (text) => process.stdout.write(text),
     ...ctxOverrides,
   };

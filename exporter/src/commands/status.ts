@@ -3,7 +3,6 @@
  * every rate-limit window from whichever sources are configured, each with its source
  * and age.
  */
-import { parseArgs } from "node:util";
 import {
   claudeConfigDirs,
   collectSummary,
@@ -22,6 +21,7 @@ import {
   type Summary,
   type WindowSummary,
 } from "@quotacast/core";
+import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { openCliState, type CliState } from "../cli-state";
@@ -40,8 +40,12 @@ options:
 ${sourceFlagsHelp("      ", 16)}  -h, --help             this help
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+export function run(argv: string[]): Promise<number> {
+  return withUsage("status", help, () => runParsed(argv));
+}
+
+async function runParsed(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs({
     args: argv,
     options: {
       json: { type: "boolean", short: "j", default: false },

@@ -13,6 +13,7 @@ import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
 import { shortModelName } from "@quotacast/core/dist/report/format";
 import { formatStatusLine } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
+import { parseCommandArgs, UsageError, withUsage } from "../args";
 
 const HELP = `usage: quotacast statusline [install | uninstall | status]
 
@@ -97,45 +98,70 @@ export async function renderStatusline(io: StatuslineIo, wrapped: string | null)
   }
 }
 
+const OPTIONS = {
+  wrap: { type: "string" },
+  command: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * Lenient (unknown options ignored): Claude Code runs the bare command on every update, and
+ * an option this version does not know must never cost the user their status line.
+ */
+function looseArgs(argv: string[]) {
+  return parseCommandArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false });
+}
+
 export function wrappedFromArgv(argv: string[]): string | null {
-  const at = argv.indexOf("--wrap");
-  if (at === -1 || !argv[at + 1]) return null;
+  const encoded = looseArgs(argv).values.wrap;
+  if (typeof encoded !== "string" || encoded === "") return null;
   try {
-    return Buffer.from(argv[at + 1], "base64url").toString("utf8");
+    return Buffer.from(encoded, "base64url").toString("utf8");
   } catch {
     return null;
   }
 }
 
 export async function run(argv: string[], io: StatuslineIo = processIo()): Promise<number> {
-  const [sub] = argv;
-  if (sub === "--help" || sub === "-h" || sub === "help") {
+  const loose = looseArgs(argv);
+  const [sub] = loose.positionals;
+  if (loose.values.help === true || sub === "help") {
     io.write(HELP);
     return 0;
   }
-  if (sub === "install" || sub === "uninstall") {
-    const install = require("../statusline/install") as typeof import("../statusline/install");
-    if (sub === "uninstall") return report(io, install.uninstallStatusline({ env: io.env }));
-    const commandAt = argv.indexOf("--command");
-    let command = commandAt !== -1 && argv[commandAt + 1] ? argv[commandAt + 1] : null;
-    let note: string | null = null;
-    if (command === null) {
-      const { prepareStatuslineCommand } =
-        require("../statusline/command") as typeof import("../statusline/command");
-      const plan = prepareStatuslineCommand({ env: io.env, scriptSource: io.statuslineScript });
-      if (!plan.ok) return report(io, { ok: false, message: `${plan.problem}: ${plan.fix}` });
-      ({ command, note } = plan);
-    }
-    const outcome = install.installStatusline({ env: io.env, command });
-    return report(io, note === null ? outcome : { ...outcome, message: `${outcome.message}\nnote: ${note}` });
+  if (sub === "install" || sub === "uninstall" || sub === "status") {
+    // The subcommands a user types: strict, an unknown option is a usage error (exit 2).
+    return withUsage(
+      "statusline",
+      () => HELP,
+      () => runSubcommand(sub, argv, io),
+    );
   }
-  if (sub === "status") return statuslineStatus(io);
   try {
     io.write(`${await renderStatusline(io, wrappedFromArgv(argv))}\n`);
   } catch {
     io.write("quotacast\n");
   }
   return 0;
+}
+
+function runSubcommand(sub: "install" | "uninstall" | "status", argv: string[], io: StatuslineIo): number {
+  const { values, positionals } = parseCommandArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  if (positionals.length > 1) throw new UsageError(`unexpected '${positionals.slice(1).join(" ")}'`);
+  if (sub === "status") return statuslineStatus(io);
+  const install = require("../statusline/install") as typeof import("../statusline/install");
+  if (sub === "uninstall") return report(io, install.uninstallStatusline({ env: io.env }));
+  let command = values.command || null;
+  let note: string | null = null;
+  if (command === null) {
+    const { prepareStatuslineCommand } =
+      require("../statusline/command") as typeof import("../statusline/command");
+    const plan = prepareStatuslineCommand({ env: io.env, scriptSource: io.statuslineScript });
+    if (!plan.ok) return report(io, { ok: false, message: `${plan.problem}: ${plan.fix}` });
+    ({ command, note } = plan);
+  }
+  const outcome = install.installStatusline({ env: io.env, command });
+  return report(io, note === null ? outcome : { ...outcome, message: `${outcome.message}\nnote: ${note}` });
 }
 
 function report(io: StatuslineIo, outcome: { ok: boolean; message: string }): number {

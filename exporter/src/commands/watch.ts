@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { DuePoller, claudeConfigDirs, type LimitsConfig, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
+import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { feedFilePath } from "../statusline/paths";
@@ -150,8 +150,12 @@ ${sourceFlagsHelp("      ", 16)}      --no-color         no colour (also NO_COLO
   -h, --help             this help
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+export function run(argv: string[]): Promise<number> {
+  return withUsage("watch", help, () => runParsed(argv));
+}
+
+async function runParsed(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs({
     args: argv,
     options: {
       timezone: { type: "string", short: "z" },

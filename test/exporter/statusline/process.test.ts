@@ -44,6 +44,7 @@ const HOT_PATH = [
   "exporter/src/statusline/stdin.ts",
   "exporter/src/statusline/atomic-write.ts",
   "exporter/src/private-files.ts",
+  "exporter/src/args.ts",
 ];
 
 /** Core's format module, loaded alone (never core's index): it imports nothing. */
