@@ -6,26 +6,21 @@
 import {
   claudeConfigDirs,
   collectSummary,
-  formatAge,
-  formatDuration,
-  formatPercent,
-  formatReserve,
-  shortModelName,
-  formatTokens,
-  formatUsd,
   pollConfiguredSources,
   systemClock,
-  windowLabel,
   type LimitsConfig,
   type PollAllResult,
   type Summary,
-  type WindowSummary,
 } from "@quotacast/core";
 import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { openCliState, type CliState } from "../cli-state";
+import { DEFAULT_THRESHOLDS, type Thresholds } from "../terminal/levels";
+import { paintLine } from "../terminal/line";
 import { transcriptProgress } from "../terminal/progress";
+import { statusView } from "../terminal/status-view";
+import { createStyle, stdoutStyle, terminalColumns, type Style } from "../terminal/style";
 
 const help = (): string => `usage: quotacast status [options]
 
@@ -34,7 +29,9 @@ with its source and age.
 
 options:
   -j, --json             print the Summary as JSON (the shape of GET /api/v1/summary)
+  -w, --watch            the full-screen live view (same as \`quotacast watch\`)
   -z, --timezone ZONE    IANA time zone for days (default: this machine's)
+      --no-color         no colour (also NO_COLOR=1; never when piped)
       --config-dir DIR   Claude config dir (repeatable; default: CLAUDE_CONFIG_DIR,
                          ~/.config/claude, ~/.claude)
 ${sourceFlagsHelp("      ", 16)}  -h, --help             this help
@@ -50,6 +47,8 @@ async function runParsed(argv: string[]): Promise<number> {
     options: {
       json: { type: "boolean", short: "j", default: false },
       timezone: { type: "string", short: "z" },
+      watch: { type: "boolean", short: "w", default: false },
+      "no-color": { type: "boolean", default: false },
       "config-dir": { type: "string", multiple: true },
       ...sourceFlagOptions(),
       help: { type: "boolean", short: "h", default: false },
@@ -62,8 +61,26 @@ async function runParsed(argv: string[]): Promise<number> {
   const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const configDirs = values["config-dir"] ?? claudeConfigDirs();
   const limitsConfig = limitsConfigFromFlags(values);
+  if (values.watch) {
+    // Loaded only here: watch imports this module for the Summary.
+    const { runWatch } = require("./watch") as typeof import("./watch");
+    return runWatch({
+      configDirs,
+      timezone,
+      limits: limitsConfig,
+      focus: "all",
+      noColor: values["no-color"],
+    });
+  }
   const summary = await summarizeStatus(configDirs, timezone, limitsConfig);
-  process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderStatus(summary));
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(summary, null, 2)}\n`
+      : renderStatus(summary, {
+          columns: terminalColumns(),
+          style: stdoutStyle({ noColor: values["no-color"] }),
+        }),
+  );
   return 0;
 }
 
@@ -112,70 +129,16 @@ export async function cliSummary(
   return summary;
 }
 
-export function renderStatus(summary: Summary): string {
-  const now = summary.generatedAtMs;
-  const lines: string[] = [];
-  lines.push("Rate limits");
-  if (summary.windows.length === 0) {
-    lines.push("  no rate-limit data yet: run `quotacast statusline install` (or pass --oauth)");
-  }
-  for (const w of summary.windows) lines.push(`  ${renderWindow(w, now)}`);
-  lines.push("");
-  lines.push(`Today       ${renderPeriod(summary.today)}`);
-  lines.push(`This week   ${renderPeriod(summary.thisWeek)}`);
-  const block = summary.activeBlock;
-  lines.push(
-    block
-      ? `Block       ${formatUsd(block.costUsd)} ${formatTokens(block.totalTokens)} tokens, burn ${formatUsd(block.burnUsdPerHour)}/h, ` +
-          `projected ${formatUsd(block.projectedCostUsd)} at block end (in ${formatDuration(block.endMs - now)})`
-      : "Block       no active 5-hour block",
-  );
-  lines.push("");
-  lines.push("Sources");
-  for (const s of summary.sources) {
-    const age = s.lastSuccessMs === null ? "" : ` (${formatAge(now - s.lastSuccessMs)})`;
-    const message = s.message && s.message !== s.state ? `: ${s.message}` : "";
-    lines.push(`  ${s.source.padEnd(12)} ${s.state}${age}${message}`);
-  }
-  const d = summary.diagnostics;
-  const skipped = d.linesSkippedInvalidJson + d.linesSkippedOther;
-  if (skipped > 0 || d.filesUnreadable > 0 || d.unknownModels.length > 0) {
-    lines.push("");
-    lines.push(
-      `Notes       ${skipped} transcript lines skipped, ${d.filesUnreadable} files unreadable` +
-        (d.unknownModels.length ? `; no price for ${d.unknownModels.join(", ")}` : ""),
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function renderWindow(w: WindowSummary, nowMs: number): string {
-  const r = w.reading;
-  const reset = r.resetsAtMs === null ? "reset unknown" : `resets in ${formatDuration(r.resetsAtMs - nowMs)}`;
-  let text = `${windowLabel(r.window).padEnd(12)} ${formatPercent(r.utilizationRatio).padStart(5)}  ${reset}`;
-  const f = w.forecast;
-  if (f) {
-    // When the limit is likely hit, when; otherwise where it ends (never above 100%).
-    text += f.exhaustionAtMs
-      ? `, limit in ~${formatDuration(f.exhaustionAtMs.p50Ms - nowMs)}`
-      : `, at reset ${formatPercent(f.p50Ratio)} (${formatPercent(f.p10Ratio)}-${formatPercent(f.p90Ratio)})`;
-    text += `, ${formatPercent(f.exhaustionProbability)} chance of running out`;
-    text +=
-      f.reserveMs === null
-        ? ", burn not known yet"
-        : `, reserve ${formatReserve(f.reserveMs, r.windowLengthMs)}`;
-  }
-  return `${text}  [${r.source}, ${formatAge(nowMs - r.observedAtMs)}]`;
-}
-
-function renderPeriod(p: Summary["today"]): string {
-  return `${formatUsd(p.costUsd)}  ${formatTokens(p.totalTokens)} tokens${mostlyText(p)}`;
-}
-
-/** `, mostly glm-4.7 (99% of tokens, no price)`: the model with most tokens, priced or not. */
-function mostlyText(p: Summary["today"]): string {
-  const top = p.models.find((m) => m.model === p.topModel);
-  if (!top || p.totalTokens <= 0) return "";
-  const unpriced = top.costUsd === null ? ", no price" : "";
-  return `, mostly ${shortModelName(top.model)} (${formatPercent(top.totalTokens / p.totalTokens)} of tokens${unpriced})`;
+/** The status screen as text: coloured when `style` says so, cut to `columns`. */
+export function renderStatus(
+  summary: Summary,
+  opts: { columns?: number; style?: Style; thresholds?: Thresholds } = {},
+): string {
+  const lines = statusView(summary, {
+    nowMs: summary.generatedAtMs,
+    columns: opts.columns ?? 100,
+    thresholds: opts.thresholds ?? DEFAULT_THRESHOLDS,
+  });
+  const style = opts.style ?? createStyle(false);
+  return lines.map((line) => paintLine(line, style).trimEnd()).join("\n") + "\n";
 }

@@ -49,7 +49,7 @@ describe("a model without a price", () => {
     }
   });
 
-  it("is what `status` says today is mostly, by its share of tokens, not hidden behind $0.00", () => {
+  it("is shown by `status` with its share of the tokens, not hidden behind $0.00", () => {
     const today = periodUsage(
       "2026-11-20",
       lines.map((l) => {
@@ -92,7 +92,9 @@ describe("a model without a price", () => {
         unknownModels: ["glm-4.7"],
       },
     } as unknown as Parameters<typeof renderStatus>[0]);
-    expect(text).toMatch(/Today\s+\$0\.00\s+1\.00M tokens, mostly glm-4\.7 \(100% of tokens, no price\)/);
+    expect(text).toMatch(
+      /Today\s+\$0\.00 · 1\.00M tokens · sonnet-4-5 \$0\.00 \(0\.\d%\) · glm-4\.7 no price \(100%\)/,
+    );
   });
 });
 

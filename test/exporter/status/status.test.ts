@@ -71,13 +71,15 @@ test("shows today's usage and each window with the source it came from", async (
     runStatus(["--config-dir", config.configDir, "--timezone", "UTC"]),
   );
   expect(code).toBe(0);
+  // Piped: no colour at all; the bar, the reset countdown and clock, and where the reading came from.
+  expect(stdout).not.toMatch(new RegExp(String.fromCharCode(27)));
   expect(stdout).toMatch(
-    /5-hour\s+55%\s+resets in (2h59m|3h00m), at reset (\d+)%.*\[header-file, just now\]/,
+    /5-hour\s+[█▒┃░]+\s+55%\s+resets (2h59m|3h00m) \(\d\d:\d\d\)\s+\[header-file, just now\]/,
   );
-  const atReset = Number(/5-hour.*at reset (\d+)%/.exec(stdout)?.[1]);
+  const atReset = Number(/\n\s+(?:at reset ~(\d+)%|limit ~)/.exec(stdout)?.[1] ?? "100");
   expect(atReset).toBeGreaterThanOrEqual(55);
-  expect(stdout).toMatch(/7-day\s+\d+%.*\[statusline, just now\]/);
-  expect(stdout).toMatch(/Today\s+\$\d+\.\d\d\s+4\.2K tokens, mostly sonnet-4-5 \(100% of tokens\)/);
+  expect(stdout).toMatch(/7-day\s+[█▒┃░]+\s+\d+%.*\[statusline, just now\]/);
+  expect(stdout).toMatch(/Today\s+\$\d+\.\d\d · 4\.2K tokens · sonnet-4-5 \$\d+\.\d\d \(100%\)/);
   expect(stdout).toMatch(/Block\s+\$/);
 });
 

@@ -1,68 +1,10 @@
 /** The live view's layout, without a terminal: widths, heights, and what each line says. */
-import { FIVE_HOURS_MS, SEVEN_DAYS_MS, type Summary, type WindowSummary } from "@quotacast/core";
+import { FIVE_HOURS_MS, SEVEN_DAYS_MS, type Summary } from "@quotacast/core";
 import { barCells } from "../../../exporter/src/terminal/bar";
 import { plainText } from "../../../exporter/src/terminal/line";
 import { DEFAULT_THRESHOLDS } from "../../../exporter/src/terminal/levels";
 import { watchFrame } from "../../../exporter/src/terminal/watch-frame";
-import { exporterSummary } from "../../extension/fixtures";
-
-const NOW_MS = Date.UTC(2026, 11, 2, 12, 0);
-
-function windowSummary(window: string, ratio: number, lengthMs: number, withForecast = true): WindowSummary {
-  const resetsAtMs = NOW_MS + lengthMs / 2;
-  return {
-    reading: {
-      window,
-      utilizationRatio: ratio,
-      resetsAtMs,
-      windowLengthMs: lengthMs,
-      status: "allowed",
-      source: "statusline",
-      observedAtMs: NOW_MS - 30_000,
-    },
-    learnedLimit: null,
-    forecast: withForecast
-      ? {
-          window,
-          atMs: NOW_MS,
-          resetsAtMs,
-          currentUtilizationRatio: ratio,
-          quantiles: [],
-          p10Ratio: ratio + 0.1,
-          p50Ratio: ratio + 0.2,
-          p90Ratio: ratio + 0.3,
-          exhaustionProbability: 0.6,
-          warningProbability: 0.8,
-          warningLevelRatio: 0.8,
-          exhaustionAtMs: { p10Ms: NOW_MS + 3_600_000, p50Ms: NOW_MS + 5_400_000, p90Ms: NOW_MS + 7_200_000 },
-          burnRatioPerHour: 0.2,
-          projectedExhaustionAtMs: null,
-          reserveMs: -1_800_000,
-          paceRatio: 1.2,
-          abandonedProbability: 0.1,
-          pastWindows: 3,
-          method: "test",
-        }
-      : null,
-  };
-}
-
-function summaryWith(windows: WindowSummary[]): Summary {
-  return exporterSummary(NOW_MS, {
-    windows,
-    plan: { subscriptionType: "max", rateLimitTier: "default_claude_max_20x" },
-    organization: { monthToDateUsd: 1234.4, projectedMonthUsd: 3000 },
-    sources: [
-      {
-        source: "statusline",
-        state: "ok",
-        message: "",
-        lastSuccessMs: NOW_MS - 5_000,
-        lastErrorReason: "none",
-      },
-    ],
-  });
-}
+import { NOW_MS, summaryWith, windowSummary } from "./summary-fixture";
 
 const frame = (summary: Summary, columns: number, rows: number, focus: "all" | "block" = "all") =>
   watchFrame(summary, {
@@ -103,7 +45,7 @@ test("says burn against pace, reserve, the chance of running out, plan, organiza
   expect(text).toMatch(/burn 480%\/day/);
   expect(text).toMatch(/limit ~13:30 \(in 1h30m\) · 60% chance of running out/);
   expect(text).not.toMatch(/1[0-9]{2}%/);
-  expect(text).toContain("Org      $1,234 this month · projected $3,000 by month end");
+  expect(text).toContain("Organization $1,234 this month · projected $3,000 by month end");
   expect(text).toContain("! 7-day at 93%");
   expect(text).toContain("! 5-hour likely runs out in 1h30m, before its reset");
 });
