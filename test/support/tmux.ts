@@ -5,16 +5,21 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 export interface PaneInfo {
   dead: boolean;
   deadStatus: number | null;
   alternateScreen: boolean;
-  cursorVisible: boolean;
 }
 
 export class TmuxPane {
   private readonly socket = `quotacast-test-${randomUUID().slice(0, 8)}`;
+
+  /** Every byte the program wrote to the terminal, as tmux received it. */
+  readonly outputFile = path.join(os.tmpdir(), `${this.socket}.out`);
 
   constructor(command: string, opts: { columns?: number; rows?: number; env?: Record<string, string> } = {}) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
@@ -27,7 +32,9 @@ export class TmuxPane {
       String(opts.columns ?? 80),
       "-y",
       String(opts.rows ?? 24),
-      `env ${env.join(" ")} ${command}`,
+      // script(1) records every byte the program writes (tmux's pipe-pane can lose the last
+      // ones when the pane dies) and exits with the program's status.
+      `env ${env.join(" ")} script --quiet --flush --return --command ${shellQuote(command)} ${shellQuote(this.outputFile)}`,
       ";",
       "set-option",
       "-t",
@@ -50,13 +57,23 @@ export class TmuxPane {
     this.tmux("send-keys", "-t", "t", ...keys);
   }
 
+  /** What the program wrote so far (escape sequences included). */
+  output(): string {
+    try {
+      return fs.readFileSync(this.outputFile, "utf8");
+    } catch {
+      return "";
+    }
+  }
+
   info(): PaneInfo {
-    const [dead, alternate, cursor, status, signal] = this.tmux(
+    // Not the cursor flag: tmux resets it when it marks a pane dead, whatever the program left.
+    const [dead, alternate, status, signal] = this.tmux(
       "display-message",
       "-p",
       "-t",
       "t",
-      "#{pane_dead}|#{alternate_on}|#{cursor_flag}|#{pane_dead_status}|#{pane_dead_signal}",
+      "#{pane_dead}|#{alternate_on}|#{pane_dead_status}|#{pane_dead_signal}",
     )
       .trim()
       .split("|");
@@ -65,7 +82,6 @@ export class TmuxPane {
       // tmux 3.3 leaves the status empty for a clean exit and sets the signal for a kill.
       deadStatus: dead !== "1" || signal ? null : Number(status || "0"),
       alternateScreen: alternate === "1",
-      cursorVisible: cursor === "1",
     };
   }
 
@@ -83,6 +99,7 @@ export class TmuxPane {
   kill(): void {
     try {
       this.tmux("kill-server");
+      fs.rmSync(this.outputFile, { force: true });
     } catch {
       // Already gone.
     }

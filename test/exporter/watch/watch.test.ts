@@ -16,6 +16,9 @@ const ROOT = path.resolve(__dirname, "../../..");
 const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 /** The issue's bar: the screen answers within 2 s of a start or a change. */
 const SCREEN_DEADLINE_MS = 2_000;
+const CURSOR_HIDE = `${String.fromCharCode(27)}[?25l`;
+const CURSOR_SHOW = `${String.fromCharCode(27)}[?25h`;
+const ALT_SCREEN_OFF = `${String.fromCharCode(27)}[?1049l`;
 /** An SGR sequence (colour or attribute), as tmux reports painted cells. */
 const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`);
 
@@ -103,7 +106,12 @@ test("shows the 5-hour window, follows the feed, fits 80 columns, quits cleanly"
   const info = pane.info();
   expect(info.deadStatus).toBe(0);
   expect(info.alternateScreen).toBe(false);
-  expect(info.cursorVisible).toBe(true);
+  // The cursor hidden on start is shown again, after leaving the alternate screen (tmux pipes
+  // the last bytes out shortly after the pane dies).
+  await pane.waitFor(() => pane.output().includes(ALT_SCREEN_OFF), SCREEN_DEADLINE_MS);
+  const written = pane.output();
+  expect(written.lastIndexOf(CURSOR_SHOW)).toBeGreaterThan(written.lastIndexOf(CURSOR_HIDE));
+  expect(written.lastIndexOf(CURSOR_SHOW)).toBeGreaterThan(written.lastIndexOf(ALT_SCREEN_OFF));
 });
 
 test("NO_COLOR draws the same screen without any colour", async () => {
