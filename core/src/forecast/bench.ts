@@ -428,7 +428,8 @@ export interface CostDatasetOptions {
 /**
  * Windows as Claude Code's would be: a window starts at the first event after the previous
  * one reset (floored to the hour) and lasts its length; utilization = cumulative cost in the
- * window / limit, polled every 2 minutes in whole percents. Costs are kept per minute.
+ * window / limit, polled every 2 minutes in whole percents. Costs are kept per minute,
+ * each labelled with the end of its minute (when all of it has been spent).
  */
 export function windowsFromCosts(costs: readonly CostPoint[], opts: CostDatasetOptions): BenchWindow[] {
   const pollMs = opts.pollMs ?? POLL_MS;
@@ -445,10 +446,12 @@ export function windowsFromCosts(costs: readonly CostPoint[], opts: CostDatasetO
     const inWindow: CostPoint[] = [];
     while (i < events.length && events[i].timestampMs < resetsAtMs) inWindow.push(events[i++]);
     if (resetsAtMs > nowMs) break;
+    // Each minute's costs are labelled with the minute's END: a forecast at a whole minute
+    // sees only costs already spent, never the next 60 s (a label at the start flattered it).
     const perMinute = new Map<number, number>();
     for (const e of inWindow) {
-      const minute = Math.floor(e.timestampMs / 60_000) * 60_000;
-      perMinute.set(minute, (perMinute.get(minute) ?? 0) + e.costUsd);
+      const minuteEnd = Math.floor(e.timestampMs / 60_000) * 60_000 + 60_000;
+      perMinute.set(minuteEnd, (perMinute.get(minuteEnd) ?? 0) + e.costUsd);
     }
     const minuteCosts = [...perMinute.entries()]
       .sort((a, b) => a[0] - b[0])

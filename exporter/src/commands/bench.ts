@@ -366,7 +366,9 @@ const NOTES = `## The quotacast model (core/src/forecast/model.ts)
   5-hour windows start at the first event after the previous reset (floored to the hour), 7-day
   windows likewise; utilization = cumulative API-equivalent cost / limit (7-day: 10 x the limit),
   polled every 2 min in whole percents, not capped; each window keeps its per-minute costs, which
-  quotacast uses (with a limit learned from the training windows) and the others ignore.
+  quotacast uses (with a limit learned from the training windows) and the others ignore. Each
+  minute's costs are labelled with the minute's end, so a forecast at a whole minute sees only
+  what was already spent (labelled with its start, it saw the next 60 s).
   \`npm run bench:forecast\` builds them from three generated histories (seeds 7, 3, 11; 26 weeks,
   600 MB each, limit 10 USD): ~500 five-hour and 26 weekly windows each.
 - ETA MAE: mean |predicted - actual| time of first reaching 100%, over points where both happen later.`;

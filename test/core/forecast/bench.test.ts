@@ -112,6 +112,16 @@ describe("benchmark protocol", () => {
     expect(windows[1].resetsAtMs).toBe(Date.UTC(2026, 9, 5, 20));
     expect(windows[1].finalUtilizationRatio).toBeCloseTo(0.1, 12);
   });
+
+  it("labels each minute's costs with the minute's end: a forecast sees no cost not yet spent", () => {
+    const t0 = Date.UTC(2026, 9, 5, 9, 17, 40);
+    const costs: CostPoint[] = [
+      { timestampMs: t0, costUsd: 2 },
+      { timestampMs: t0 + 10_000, costUsd: 1 },
+    ];
+    const [window] = windowsFromCosts(costs, { windowLengthMs: 5 * H, limitUsd: 10, nowMs: t0 + 6 * H });
+    expect(window.costs).toEqual([{ timestampMs: Date.UTC(2026, 9, 5, 9, 18), costUsd: 3 }]);
+  });
 });
 
 describe("spend prior from the transcript history", () => {
