@@ -17,8 +17,8 @@ module.exports = {
   },
   moduleNameMapper: {
     "^@quotacast/core$": "<rootDir>/core/src/index.ts",
-    "^@quotacast/core/dist/(.*)$": "<rootDir>/core/src/$1",
     "^@quotacast/core/(.*)$": "<rootDir>/core/src/$1",
+    "^@quotacast/forecast-eval$": "<rootDir>/forecast-eval/src/index.ts",
   },
   setupFiles: ["<rootDir>/test/setup/isolated-home.ts"],
   testTimeout: 60000,

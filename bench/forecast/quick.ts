@@ -8,7 +8,7 @@ import {
   syntheticWindows,
   parseBenchDataset,
   type SyntheticRegime,
-} from "@quotacast/core";
+} from "@quotacast/forecast-eval";
 import * as fs from "node:fs";
 
 const args = process.argv.slice(2);

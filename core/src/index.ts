@@ -1,68 +1,158 @@
-// Public face of @quotacast/core. Each area owns its section; keep them in this order.
+// Public face of @quotacast/core ("."): every name another workspace imports from it, listed
+// explicitly, name by name. Narrower entry points for bundles: package.json `exports`.
 
 // --- shared types and I/O ports
-export * from "./ingest/usage-event";
-export * from "./limits/snapshot";
-export * from "./forecast/types";
-export * from "./report/summary";
-export * from "./io/ports";
-export * from "./time";
+export { totalTokens, type UsageEvent } from "./ingest/usage-event";
+export {
+  FIVE_HOURS_MS,
+  isCurrentReading,
+  type RateLimitSnapshot,
+  SEVEN_DAYS_MS,
+  type WindowName,
+  type WindowReading,
+  type WindowStatus,
+} from "./limits/snapshot";
+export { type LearnedLimit, type WindowForecast } from "./forecast/types";
+export { type Summary, type WindowSummary } from "./report/summary";
+export {
+  type Clock,
+  type FilePort,
+  type HttpPort,
+  type HttpResponse,
+  type StatePort,
+  systemClock,
+} from "./io/ports";
+export { nodeFiles, nodeHttp } from "./io/node";
+export { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
 
 // --- ingest, pricing, usage (transcripts)
-export * from "./ingest/discover";
-export * from "./ingest/store";
-export * from "./ingest/ledger";
-export * from "./ingest/parse";
-export * from "./ingest/dedup";
-export * from "./ingest/reader";
-export * from "./ingest/file-scan";
-export { defaultScanThreads, DEFAULT_PARALLEL_MIN_BYTES, type ParallelScanOptions } from "./ingest/scan-pool";
-export * from "./pricing/price";
-export * from "./usage/aggregate";
-export * from "./usage/blocks";
-export { nodeFiles, nodeHttp } from "./io/node";
+export { candidateConfigDirs, claudeConfigDirs, projectsDir, transcriptOrigin } from "./ingest/discover";
+export { type FileCursor, type LedgerCommit, type LedgerStore, MemoryLedgerStore } from "./ingest/store";
+export { type Diagnostics, type RefreshProgress, type UsageChange, UsageLedger } from "./ingest/ledger";
+export { parseUsageLine } from "./ingest/parse";
+export { isBetterCopy, keepBestCopies } from "./ingest/dedup";
+export { type ScanSink, scanUsageLines } from "./ingest/reader";
+export { defaultScanThreads } from "./ingest/scan-pool";
+export { type PriceTable } from "./pricing/table";
+export { bundledPriceTable, costUsd, findModelPrice, refreshPriceTable } from "./pricing/price";
+export { dayKey, normalizeDayKey, weekStartKey } from "./usage/daykey";
+export {
+  addEventTokens,
+  addTokenTotals,
+  aggregateByPeriod,
+  aggregateSessions,
+  DEFAULT_WEEK_STARTS_ON,
+  type ModelUsage,
+  type Period,
+  periodFromModels,
+  type PeriodUsage,
+  periodUsage,
+  type TokenTotals,
+  zeroTokenTotals,
+} from "./usage/aggregate";
+export { BLOCK_LENGTH_MS, type BlockSummary, buildBlocks } from "./usage/blocks";
+export { costPoints } from "./usage/cost-points";
 
 // --- limits (rate-limit sources, snapshot history)
-export * from "./limits/history";
-export * from "./limits/file-history";
-export * from "./limits/source";
+export {
+  completedOnly,
+  DEFAULT_HISTORY_RETENTION_MS,
+  groupIntoWindows,
+  occurrenceKey,
+  type ReadingQuery,
+  roundResetToMinute,
+  SAME_WINDOW_TOLERANCE_MS,
+  type SnapshotHistory,
+  type WindowOccurrence,
+} from "./limits/history";
+export { FileSnapshotHistory } from "./limits/file-history";
+export {
+  type LimitsConfig,
+  type LimitSource,
+  type PollContext,
+  type PollResult,
+  type SourceDefinition,
+  type SourceStatus,
+  sourceStatus,
+} from "./limits/source";
 export { redactSecrets } from "./limits/redact";
-export * from "./limits/backoff";
-export * from "./limits/merge";
-export * from "./limits/poll";
-export * from "./limits/statusline-feed";
+export { nextAfterFailure, parseRetryAfterMs } from "./limits/backoff";
+export { mergeSnapshots, mergeWindows } from "./limits/merge";
+export { DuePoller, pollAll, type PollAllResult, pollSource } from "./limits/poll";
+export {
+  parseStatuslineFeed,
+  type RawStatuslineRateLimits,
+  type StatuslineFeed,
+  type StatuslineSessionCost,
+} from "./limits/statusline-feed";
 export {
   checkStatuslineCommand,
-  planStatuslineCommand,
-  transientPlaceOf,
   type CommandProbe,
+  planStatuslineCommand,
   type StatuslineCommandCheck,
   type StatuslineCommandPlan,
+  transientPlaceOf,
 } from "./limits/statusline-command";
-export * from "./limits/header-file";
-export * from "./limits/oauth/parse";
-export * from "./limits/oauth/credentials";
-export * from "./limits/admin/org-usage";
-export * from "./limits/sources";
-export * from "./limits/sources/statusline";
-export * from "./limits/sources/oauth";
-export * from "./limits/sources/header-file";
-export * from "./limits/sources/admin";
+export { parseHeaderFile } from "./limits/header-file";
+export { limitWindowName, parseProfileBody, parseUsageBody, usageToReadings } from "./limits/oauth/parse";
+export { keychainServiceName, parseCredentialsText } from "./limits/oauth/credentials";
+export { type OrgUsage, projectMonthEnd, samplesFromDays } from "./limits/admin/org-usage";
+export {
+  createSources,
+  limitsConfigFor,
+  pollConfiguredSources,
+  registeredSources,
+  registerSource,
+} from "./limits/sources";
+export { createStatuslineSource } from "./limits/sources/statusline";
+export { createOAuthSource, OAUTH_DEFAULT_INTERVAL_MS } from "./limits/sources/oauth";
+export { createHeaderFileSource } from "./limits/sources/header-file";
+export { ADMIN_SOURCE, createAdminSource } from "./limits/sources/admin";
 
-// --- forecast
-export * from "./forecast/series";
-export * from "./forecast/random";
-export { normalCdf, normalQuantile } from "./forecast/stats";
-export * from "./forecast/model";
-export * from "./forecast/learned-limit";
-export * from "./forecast/transcript-prior";
-export * from "./forecast/claumon";
-export * from "./forecast/strategies";
-export * from "./forecast/score";
-export * from "./forecast/bench";
-export * from "./forecast/current";
+// --- forecast (the model; its evaluation lives in forecast-eval/)
+export {
+  type CompletedWindow,
+  completedWindowOf,
+  type CostPoint,
+  type UtilizationPoint,
+} from "./forecast/series";
+export { createRng, exponentialDraw, normalDraw } from "./forecast/random";
+export { normalQuantile } from "./forecast/stats";
+export {
+  FAN_QUANTILES,
+  fitForecastModel,
+  type ForecastInput,
+  forecastWindow,
+  forecastWindows,
+} from "./forecast/model";
+export { learnLimit, learnLimitFromWindows, limitSegments } from "./forecast/learned-limit";
+export { buildSpendPrior, expectedSpendUsd, type SpendPrior } from "./forecast/transcript-prior";
+export {
+  type FittedWindow,
+  fitWindow,
+  forecastCurrentWindows,
+  recentSpendPrior,
+  SPEND_PRIOR_SPAN_MS,
+  type WindowForecastEntry,
+} from "./forecast/current";
 
-// --- report (Summary builder)
-export * from "./report/build";
-export * from "./report/format";
-export * from "./report/pipeline";
+// --- report (Summary builder, formatting)
+export {
+  collectSummary,
+  type LearnedForecasts,
+  summarizeUsage,
+  SUMMARY_EVENTS_SPAN_MS,
+  TRANSCRIPTS_SOURCE,
+  transcriptsStatus,
+} from "./report/pipeline";
+export {
+  formatAge,
+  formatClock,
+  formatDuration,
+  formatPercent,
+  formatReserve,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  windowLabel,
+} from "./report/format";

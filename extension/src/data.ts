@@ -9,28 +9,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { dayKey } from "@quotacast/core/usage";
+import { UsageLedger, claudeConfigDirs, type Diagnostics } from "@quotacast/core/ingest";
+import { nodeFiles, type HttpPort, type StatePort } from "@quotacast/core/io";
 import {
   FileSnapshotHistory,
-  UsageLedger,
-  bundledPriceTable,
-  claudeConfigDirs,
-  collectSummary,
-  dayKey,
-  nodeFiles,
   pollAll,
-  statuslineFeedPath,
-  statuslineSource,
-  headerFileSource,
-  type Diagnostics,
-  type HttpPort,
   type LimitSource,
   type PollContext,
-  type PriceTable,
   type RateLimitSnapshot,
   type SourceStatus,
-  type StatePort,
-  type Summary,
-} from "@quotacast/core";
+} from "@quotacast/core/limits";
+import { statuslineFeedPath, statuslineSource } from "@quotacast/core/limits/sources/statusline";
+import { headerFileSource } from "@quotacast/core/limits/sources/header-file";
+import { bundledPriceTable, type PriceTable } from "@quotacast/core/pricing";
+import { collectSummary, type Summary } from "@quotacast/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
 

@@ -2,9 +2,9 @@
  * Pure formatting of the Summary for the menu bar and the quick look: text only, no
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
+import { HEADER_FILE_SOURCE } from "@quotacast/core/limits/sources/header-file";
+import { MINUTE_MS } from "@quotacast/core/time";
 import {
-  HEADER_FILE_SOURCE,
-  MINUTE_MS,
   formatAge,
   formatDuration,
   formatPercent,
@@ -19,7 +19,7 @@ import {
   type Summary,
   type WindowForecast,
   type WindowSummary,
-} from "@quotacast/core";
+} from "@quotacast/core/report";
 
 export type Level = "normal" | "warning" | "critical";
 

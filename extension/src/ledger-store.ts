@@ -17,7 +17,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DAY_MS, type FileCursor, type LedgerCommit, type LedgerStore, type UsageEvent } from "@quotacast/core";
+import { DAY_MS } from "@quotacast/core/time";
+import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "@quotacast/core/ingest";
 
 export const LEDGER_STORE_VERSION = 1;
 const DEFAULT_SHARDS = 32;

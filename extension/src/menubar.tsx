@@ -10,7 +10,7 @@ import {
   openExtensionPreferences,
   showHUD,
 } from "@raycast/api";
-import type { Summary } from "@quotacast/core";
+import type { Summary } from "@quotacast/core/report";
 import type { LoadedSummary } from "./data";
 import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacast/core";
 import {

@@ -16,7 +16,7 @@ import {
   type SourceStatus,
   type Summary,
   type WindowSummary,
-} from "@quotacast/core";
+} from "@quotacast/core/report";
 import type { LoadedSummary, ProblemKind } from "./data";
 import {
   blockText,

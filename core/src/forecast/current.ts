@@ -4,10 +4,8 @@
  * the CLI and Raycast extension (which fit on the spot) share.
  */
 import { DAY_MS } from "../time";
-import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { SAME_WINDOW_TOLERANCE_MS, type SnapshotHistory, type WindowOccurrence } from "../limits/history";
 import type { WindowName, WindowReading } from "../limits/snapshot";
-import { costUsd, type PriceTable } from "../pricing/price";
 import { learnLimit, limitSegments } from "./learned-limit";
 import { fitForecastModel, forecastWindow, type FittedForecastModel } from "./model";
 import { completedWindowOf, type CostPoint } from "./series";
@@ -25,13 +23,6 @@ export interface FittedWindow {
 export interface WindowForecastEntry {
   forecast: WindowForecast | null;
   learnedLimit: LearnedLimit | null;
-}
-
-/** API-equivalent cost per event, oldest first (unpriced models count as 0). */
-export function costPoints(events: readonly UsageEvent[], prices?: PriceTable): CostPoint[] {
-  return events
-    .map((e) => ({ timestampMs: e.timestampMs, costUsd: costUsd(e, prices) ?? 0, tokens: totalTokens(e) }))
-    .sort((a, b) => a.timestampMs - b.timestampMs);
 }
 
 /** The points in [fromMs, toMs] of a sorted array (binary search, no scan of the rest). */
@@ -127,7 +118,7 @@ export async function occurrenceReadings(
 export interface CurrentForecastOptions {
   nowMs: number;
   history: SnapshotHistory;
-  /** Sorted cost points (costPoints) covering at least the open windows. */
+  /** Sorted cost points (usage's costPoints) covering at least the open windows. */
   costs: readonly CostPoint[];
   /** Where `costs` begin. */
   costsSinceMs: number;

@@ -37,6 +37,15 @@ export function candidateConfigDirs(env: NodeJS.ProcessEnv, home: string): strin
   return [path.resolve(xdgBase, "claude"), path.resolve(home, ".claude")];
 }
 
+/** Claude Code's own config dir: the first entry of CLAUDE_CONFIG_DIR, else `~/.claude`. */
+export function claudeHomeDir(env: Readonly<Record<string, string | undefined>>, home: string): string {
+  const first = (env.CLAUDE_CONFIG_DIR ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .find((s) => s !== "");
+  return first ? path.resolve(expandHome(first, home)) : path.join(home, ".claude");
+}
+
 /** `projects/` under a config dir: where transcripts live. */
 export function projectsDir(configDir: string): string {
   return path.join(configDir, "projects");

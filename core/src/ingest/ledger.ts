@@ -1,4 +1,3 @@
-import type { Diagnostics } from "../report/summary";
 import { systemClock, type Clock, type FileIdentity, type FilePort } from "../io/ports";
 import { nodeFiles } from "../io/node";
 import { bundledPriceTable, findModelPrice, type PriceTable } from "../pricing/price";
@@ -21,8 +20,14 @@ import {
 import { MemoryLedgerStore, type FileCursor, type LedgerStore } from "./store";
 import type { UsageEvent } from "./usage-event";
 
-/** What an ingest noticed but did not count; the same shape the Summary shows. */
-export type IngestDiagnostics = Diagnostics;
+/** What an ingest noticed but did not count (the Summary shows it as is). */
+export interface Diagnostics {
+  filesScanned: number;
+  linesSkippedInvalidJson: number;
+  linesSkippedOther: number;
+  filesUnreadable: number;
+  unknownModels: string[];
+}
 
 /** One counted message that is new or replaced by a larger copy. */
 export interface UsageChange {
@@ -37,7 +42,7 @@ export interface RefreshResult {
   filesScanned: number;
   bytesRead: number;
   /** Counts of this refresh only; `UsageLedger.diagnostics()` has the running totals. */
-  diagnostics: IngestDiagnostics;
+  diagnostics: Diagnostics;
 }
 
 export interface UsageLedgerOptions {
@@ -95,7 +100,7 @@ export class UsageLedger {
   private scratch: Buffer | null = null;
   private cursors: Map<string, FileCursor> | null = null;
   private readonly modelNames = new Map<string, string>();
-  private readonly totals: IngestDiagnostics = emptyDiagnostics();
+  private readonly totals: Diagnostics = emptyDiagnostics();
   private running: Promise<RefreshResult> | null = null;
 
   constructor(opts: UsageLedgerOptions) {
@@ -135,7 +140,7 @@ export class UsageLedger {
    * the latest refresh's (a file unreadable on every refresh is one file, not one per
    * refresh); `unknownModels` covers every stored event, also those of earlier runs.
    */
-  diagnostics(): IngestDiagnostics {
+  diagnostics(): Diagnostics {
     return { ...this.totals, unknownModels: [...this.totals.unknownModels] };
   }
 
@@ -324,13 +329,13 @@ export class UsageLedger {
     return events;
   }
 
-  private noteModel(model: string, diagnostics: IngestDiagnostics): void {
+  private noteModel(model: string, diagnostics: Diagnostics): void {
     if (model === SYNTHETIC_MODEL || diagnostics.unknownModels.includes(model)) return;
     if (model === UNKNOWN_MODEL || findModelPrice(model, this.prices) === null)
       diagnostics.unknownModels.push(model);
   }
 
-  private addToTotals(run: IngestDiagnostics): void {
+  private addToTotals(run: Diagnostics): void {
     this.totals.filesScanned = run.filesScanned;
     this.totals.linesSkippedInvalidJson += run.linesSkippedInvalidJson;
     this.totals.linesSkippedOther += run.linesSkippedOther;
@@ -383,7 +388,7 @@ function bytesToRead(file: FileWork): number {
   return file.identity.sizeBytes - file.startOffset;
 }
 
-function emptyDiagnostics(): IngestDiagnostics {
+function emptyDiagnostics(): Diagnostics {
   return {
     filesScanned: 0,
     linesSkippedInvalidJson: 0,

@@ -5,8 +5,7 @@
  * it has the shape of one (`invalid_request_error`), never free text from the server.
  */
 import type { HttpResponse } from "../io/ports";
-import type { ErrorReason } from "./source";
-import type { SourceState } from "../report/summary";
+import type { ErrorReason, SourceState } from "./source";
 import { isRecord, stringOrNull } from "./units";
 import { redactSecrets } from "./redact";
 

@@ -1,13 +1,17 @@
 /**
- * Polling every source once: what the CLI's `status` and the Summary builder call. One
+ * Polling a list of sources once: what the CLI's `status` and the Summary builder call. One
  * source's failure never affects another's (each poll is isolated and never throws).
  */
-import type { SourceStatus } from "../report/summary";
 import type { RateLimitSnapshot } from "./snapshot";
 import type { OrgUsage } from "./admin/org-usage";
-import { sourceStatus, type LimitSource, type PollContext, type PollResult } from "./source";
+import {
+  sourceStatus,
+  type LimitSource,
+  type PollContext,
+  type PollResult,
+  type SourceStatus,
+} from "./source";
 import { mergeSnapshots } from "./merge";
-import { createSources } from "./sources";
 
 export interface PollAllResult {
   /** Per source, in list order. */
@@ -51,11 +55,6 @@ function combineResults(results: PollAllResult["results"], nowMs: number): PollA
   };
 }
 
-/** One-shot: creates the registered sources, polls them once, merges. For `quotacast status`. */
-export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> {
-  return pollAll(createSources(), ctx);
-}
-
 /**
  * For a front that refreshes often (the live terminal view): each source is polled again only
  * once its last result says it is due, or when the caller forces it (its file just changed),
@@ -64,7 +63,7 @@ export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> 
 export class DuePoller {
   private readonly last = new Map<LimitSource, PollResult>();
 
-  constructor(private readonly sources: readonly LimitSource[] = createSources()) {}
+  constructor(private readonly sources: readonly LimitSource[]) {}
 
   async poll(ctx: PollContext, force: ReadonlySet<string> = new Set()): Promise<PollAllResult> {
     const nowMs = ctx.clock.nowMs();

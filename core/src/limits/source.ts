@@ -4,7 +4,6 @@
  * be polled next. Sources do I/O only through the ports in `io/ports.ts`.
  */
 import type { Clock, FilePort, HttpPort } from "../io/ports";
-import type { SourceStatus } from "../report/summary";
 import type { RateLimitSnapshot, SourceName } from "./snapshot";
 import type { OrgUsage } from "./admin/org-usage";
 import { redactSecrets } from "./redact";
@@ -12,6 +11,18 @@ import type { StatuslineSourceConfig } from "./sources/statusline";
 import type { OAuthSourceConfig } from "./sources/oauth";
 import type { HeaderFileSourceConfig } from "./sources/header-file";
 import type { AdminSourceConfig } from "./sources/admin";
+
+export type SourceState = "ok" | "disabled" | "missing" | "error" | "backoff" | "stale";
+
+export interface SourceStatus {
+  source: SourceName;
+  state: SourceState;
+  /** What the user should know or do ("run claude to log in again"). */
+  message: string;
+  lastSuccessMs: number | null;
+  /** Bounded set: `auth_expired`, `forbidden`, `scope`, `rate_limited`, `server_error`, `timeout`, `bad_response`, `no_credentials`, `none`. */
+  lastErrorReason: string;
+}
 
 /** A source's section of `LimitsConfig`: `enabled` plus the options its schema declares. */
 export interface SourceConfig {

@@ -3,9 +3,11 @@
  * read (events, the merged rate-limit snapshot, source statuses, forecasts) and gets the
  * view model back; nothing here does I/O.
  */
+import type { Diagnostics } from "../ingest/ledger";
 import type { UsageEvent } from "../ingest/usage-event";
 import type { RateLimitSnapshot } from "../limits/snapshot";
 import type { OrgUsage } from "../limits/admin/org-usage";
+import type { SourceStatus } from "../limits/source";
 import type { LearnedLimit, WindowForecast } from "../forecast/types";
 import type { PriceTable } from "../pricing/price";
 import { aggregateSessions, periodUsage } from "../usage/aggregate";
@@ -13,7 +15,7 @@ import { activeBlock, BLOCK_LENGTH_MS } from "../usage/blocks";
 import { DEFAULT_WEEK_STARTS_ON } from "../usage/aggregate";
 import { dayKey, weekStartKey, type Weekday } from "../usage/daykey";
 import { DAY_MS } from "../time";
-import type { Diagnostics, PeriodUsage, SourceStatus, Summary, WindowSummary } from "./summary";
+import type { Summary, WindowSummary } from "./summary";
 
 export const SUMMARY_DAYS = 14;
 
@@ -84,11 +86,6 @@ function windowSummaries(input: SummaryInput): WindowSummary[] {
     const f = input.forecasts?.get(reading.window);
     return { reading, forecast: f?.forecast ?? null, learnedLimit: f?.learnedLimit ?? null };
   });
-}
-
-/** An empty period, for fronts that need a Summary before any data arrived. */
-export function emptyPeriod(label: string): PeriodUsage {
-  return periodUsage(label, []);
 }
 
 /** Calendar arithmetic on `YYYY-MM-DD` labels (no time zone involved). */

@@ -6,16 +6,16 @@
  * store, the poll context, the snapshot history and a reader of recent events.
  */
 import type { UsageEvent } from "../ingest/usage-event";
-import type { RefreshResult, UsageLedger } from "../ingest/ledger";
+import type { Diagnostics, RefreshResult, UsageLedger } from "../ingest/ledger";
 import type { SnapshotHistory } from "../limits/history";
 import type { RateLimitSnapshot } from "../limits/snapshot";
-import { sourceStatus } from "../limits/source";
+import { sourceStatus, type SourceStatus } from "../limits/source";
 import type { PollAllResult } from "../limits/poll";
 import type { OrgUsage } from "../limits/admin/org-usage";
 import type { Clock } from "../io/ports";
 import type { PriceTable } from "../pricing/price";
+import { costPoints } from "../usage/cost-points";
 import {
-  costPoints,
   forecastCurrentWindows,
   recentSpendPrior,
   type FittedWindow,
@@ -24,7 +24,7 @@ import {
 import type { SpendPrior } from "../forecast/transcript-prior";
 import { DAY_MS } from "../time";
 import { buildSummary, SUMMARY_DAYS } from "./build";
-import type { Diagnostics, SourceStatus, Summary } from "./summary";
+import type { Summary } from "./summary";
 
 /** The name under which the transcripts appear among the Summary's sources. */
 export const TRANSCRIPTS_SOURCE = "transcripts";

@@ -1,9 +1,42 @@
 import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
-import type { ModelUsage, PeriodUsage, SessionUsage, TokenTotals } from "../report/summary";
 import { dayKey, normalizeDayKey, weekStartKey, type Weekday } from "./daykey";
 
 export { dayKey, weekStartKey, normalizeDayKey, type Weekday } from "./daykey";
+
+export interface TokenTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+}
+
+export interface PeriodUsage extends TokenTotals {
+  /** Label: `2026-11-22` (day), `2026-11-16` (week start), `2026-11` (month). */
+  period: string;
+  /** API-equivalent cost of the priced models. */
+  costUsd: number;
+  /** Models seen in the period that have no price (cost excluded from `costUsd`). */
+  unpricedModels: string[];
+  /** The model with the most tokens (not the costliest: an unpriced model has no cost to rank by). */
+  topModel: string | null;
+  models: ModelUsage[];
+}
+
+export interface ModelUsage extends TokenTotals {
+  model: string;
+  /** Null when the model has no known price. */
+  costUsd: number | null;
+}
+
+export interface SessionUsage extends TokenTotals {
+  sessionId: string;
+  project: string;
+  lastActivityMs: number;
+  costUsd: number;
+  models: string[];
+}
 
 export type Period = "day" | "week" | "month";
 

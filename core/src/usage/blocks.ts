@@ -1,10 +1,24 @@
 import { HOUR_MS } from "../time";
 import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
-import type { BlockSummary } from "../report/summary";
 import { ModelRanking } from "./aggregate";
 
 export const BLOCK_LENGTH_MS = 5 * 60 * 60 * 1000;
+
+export interface BlockSummary {
+  startMs: number;
+  endMs: number;
+  isActive: boolean;
+  costUsd: number;
+  totalTokens: number;
+  /** Over the block's active span. */
+  burnUsdPerHour: number;
+  burnTokensPerMinute: number;
+  /** Cost at block end if the current burn rate holds. */
+  projectedCostUsd: number;
+  projectedTokens: number;
+  models: string[];
+}
 
 export interface BlockOptions {
   nowMs: number;

@@ -1,32 +1,20 @@
 /**
  * `quotacast bench forecast`: scores every forecasting strategy side by side on datasets in
  * the reference JSON format (claumon's), on the synthetic regimes, or on windows rebuilt
- * from a transcript directory. The math lives in core (forecast/bench.ts); this file reads
- * and writes files.
+ * from a transcript directory. The math lives in the forecast-eval workspace (loaded here on
+ * demand, never by core or the other commands); this file reads and writes files.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseCommandArgs } from "../args";
-import {
-  SYNTHETIC_REGIMES,
-  UsageLedger,
-  benchSegmentsMarkdown,
-  benchTableMarkdown,
-  costUsd,
-  forecastWindows,
-  latencyFixture,
-  headline,
-  parseBenchDataset,
-  runForecastBench,
-  syntheticWindows,
-  toBenchDataset,
-  totalTokens,
-  windowsFromCosts,
-  type BenchResult,
-  type BenchWindow,
-  type CostPoint,
-} from "@quotacast/core";
+import { UsageLedger, costUsd, forecastWindows, totalTokens, type CostPoint } from "@quotacast/core";
+import type { BenchResult, BenchWindow } from "@quotacast/forecast-eval";
+
+/** The evaluation module, loaded on first use (it is not part of core; no other command loads it). */
+function evaluation(): typeof import("@quotacast/forecast-eval") {
+  return require("@quotacast/forecast-eval") as typeof import("@quotacast/forecast-eval");
+}
 
 const USAGE = `usage: quotacast bench forecast [options]
 
@@ -94,12 +82,12 @@ export async function run(argv: string[]): Promise<number> {
   if (args.dataset) {
     let parsed;
     try {
-      parsed = parseBenchDataset(JSON.parse(fs.readFileSync(args.dataset, "utf8")));
+      parsed = evaluation().parseBenchDataset(JSON.parse(fs.readFileSync(args.dataset, "utf8")));
     } catch (err) {
       process.stderr.write(`quotacast bench forecast: ${args.dataset}: ${(err as Error).message}\n`);
       return 1;
     }
-    const result = runForecastBench(parsed.name, parsed.windows, protocol, undefined, Date.now);
+    const result = evaluation().runForecastBench(parsed.name, parsed.windows, protocol, undefined, Date.now);
     printResults([result], args.json);
     return 0;
   }
@@ -128,20 +116,29 @@ export async function run(argv: string[]): Promise<number> {
     const costs = await transcriptCosts(configDir);
     const base = path.basename(path.resolve(configDir)) || "transcripts";
     const datasets: Array<{ name: string; windows: BenchWindow[] }> = [
-      { name: `${base}-5h`, windows: windowsFromCosts(costs, { windowLengthMs: 5 * 3600_000, limitUsd }) },
+      {
+        name: `${base}-5h`,
+        windows: evaluation().windowsFromCosts(costs, { windowLengthMs: 5 * 3600_000, limitUsd }),
+      },
       {
         name: `${base}-7d`,
-        windows: windowsFromCosts(costs, { windowLengthMs: 7 * 24 * 3600_000, limitUsd: weeklyLimitUsd }),
+        windows: evaluation().windowsFromCosts(costs, {
+          windowLengthMs: 7 * 24 * 3600_000,
+          limitUsd: weeklyLimitUsd,
+        }),
       },
     ];
     if (args["save-dataset"]) {
       fs.mkdirSync(args["save-dataset"], { recursive: true });
       for (const d of datasets)
-        writeJson(path.join(args["save-dataset"], `${d.name}.json`), toBenchDataset(d.name, d.windows));
+        writeJson(
+          path.join(args["save-dataset"], `${d.name}.json`),
+          evaluation().toBenchDataset(d.name, d.windows),
+        );
     }
     const results = datasets
       .filter((d) => d.windows.length >= 3)
-      .map((d) => runForecastBench(d.name, d.windows, protocol, undefined, Date.now));
+      .map((d) => evaluation().runForecastBench(d.name, d.windows, protocol, undefined, Date.now));
     if (results.length === 0) {
       process.stderr.write("quotacast bench forecast: fewer than 3 completed windows in these transcripts\n");
       return 1;
@@ -155,17 +152,19 @@ export async function run(argv: string[]): Promise<number> {
   fs.mkdirSync(dataDir, { recursive: true });
   const runs: Array<{ loso: BenchResult; temporal: BenchResult }> = [];
   const syntheticNames = new Set<string>();
-  for (const regime of SYNTHETIC_REGIMES) {
-    const windows = syntheticWindows(regime, { windows: 60, seed: 1 });
+  for (const regime of evaluation().SYNTHETIC_REGIMES) {
+    const windows = evaluation().syntheticWindows(regime, { windows: 60, seed: 1 });
     const name = `synthetic-${regime}`;
     syntheticNames.add(`${name}.json`);
-    writeJson(path.join(dataDir, `${name}.json`), toBenchDataset(name, windows));
+    writeJson(path.join(dataDir, `${name}.json`), evaluation().toBenchDataset(name, windows));
     runs.push(benchBoth(name, windows));
     process.stderr.write(`${name}: done\n`);
   }
   for (const file of fs.readdirSync(dataDir).sort()) {
     if (!file.endsWith(".json") || syntheticNames.has(file)) continue;
-    const parsed = parseBenchDataset(JSON.parse(fs.readFileSync(path.join(dataDir, file), "utf8")));
+    const parsed = evaluation().parseBenchDataset(
+      JSON.parse(fs.readFileSync(path.join(dataDir, file), "utf8")),
+    );
     runs.push(benchBoth(parsed.name, parsed.windows));
     process.stderr.write(`${parsed.name}: done\n`);
   }
@@ -182,8 +181,8 @@ export async function run(argv: string[]): Promise<number> {
 
 function benchBoth(name: string, windows: BenchWindow[]): { loso: BenchResult; temporal: BenchResult } {
   return {
-    loso: runForecastBench(name, windows, "loso", undefined, Date.now),
-    temporal: runForecastBench(name, windows, "temporal", undefined, Date.now),
+    loso: evaluation().runForecastBench(name, windows, "loso", undefined, Date.now),
+    temporal: evaluation().runForecastBench(name, windows, "temporal", undefined, Date.now),
   };
 }
 
@@ -237,14 +236,14 @@ function printResults(
   }
   for (const r of results) {
     process.stdout.write(
-      `\n## ${r.dataset} (${r.protocol}, ${r.windows} windows)\n\n${benchTableMarkdown(r)}\n\n${benchSegmentsMarkdown(r)}\n`,
+      `\n## ${r.dataset} (${r.protocol}, ${r.windows} windows)\n\n${evaluation().benchTableMarkdown(r)}\n\n${evaluation().benchSegmentsMarkdown(r)}\n`,
     );
   }
 }
 
 /** Median wall and CPU time of forecasting all windows of the latency fixture, after warm-up. */
 function measureLatency(): { wallMs: number; cpuMs: number } {
-  const inputs = latencyFixture();
+  const inputs = evaluation().latencyFixture();
   for (let k = 0; k < 5; k++) forecastWindows(inputs);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -281,7 +280,7 @@ function renderReport(
     "|---|---|---|---|---|---|---|",
   ];
   for (const r of runs) {
-    const h = headline(r.loso);
+    const h = evaluation().headline(r.loso);
     const cold = r.loso.strategies.find((s) => s.name === "quotacast-cold");
     lines.push(
       `| ${r.loso.dataset} | ${h.ours.toFixed(4)} | ${h.bestOther} | ${h.bestOtherCrps.toFixed(4)} | ${(100 * h.improvement).toFixed(1)}% | ${(100 * h.coverage80).toFixed(1)}% | ${cold ? (100 * cold.overall.coverage80).toFixed(1) + "%" : "-"} |`,
@@ -312,9 +311,9 @@ function renderReport(
         "",
         `## ${res.dataset}: ${res.protocol === "loso" ? "leave-one-session-out" : "temporal holdout 60/40"} (${res.windows} windows)`,
         "",
-        benchTableMarkdown(res),
+        evaluation().benchTableMarkdown(res),
         "",
-        benchSegmentsMarkdown(res),
+        evaluation().benchSegmentsMarkdown(res),
         "",
         `Time (fit + forecasts, all folds): ${timing}.`,
       );

@@ -10,7 +10,7 @@
 import type { Readable } from "node:stream";
 import { feedFilePath, type Env } from "../statusline/paths";
 import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
-import { shortModelName } from "@quotacast/core/dist/report/format";
+import { shortModelName } from "@quotacast/core/report/format";
 import { formatStatusLine } from "../statusline/render";
 import { readStdinBounded } from "../statusline/stdin";
 import { parseCommandArgs, UsageError, withUsage } from "../args";

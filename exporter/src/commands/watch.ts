@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DuePoller, claudeConfigDirs, type LimitsConfig, type Summary } from "@quotacast/core";
+import { DuePoller, claudeConfigDirs, createSources, type LimitsConfig, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
 import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
@@ -39,7 +39,7 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     return 2;
   }
   const state = openCliState(opts.configDirs);
-  const poller = new DuePoller();
+  const poller = new DuePoller(createSources());
   const ctx = createPollContext(opts.limits);
   const screen = await openScreen(stdoutStyle({ noColor: opts.noColor }));
   let summary: Summary | null = null;

@@ -5,7 +5,7 @@
  */
 import type { RawStatuslineRateLimits } from "@quotacast/core";
 // core's format module alone (no core index): the statusline runs on every Claude Code update.
-import { formatDuration, formatUsd } from "@quotacast/core/dist/report/format";
+import { formatDuration, formatUsd } from "@quotacast/core/report/format";
 
 function windowPart(label: string, value: unknown, nowMs: number): string | null {
   if (typeof value !== "object" || value === null) return null;

@@ -3,15 +3,13 @@ import {
   buildSpendPrior,
   completedWindowOf,
   groupIntoWindows,
-  SYNTHETIC_REGIMES,
   createRng,
   fitForecastModel,
   forecastWindow,
   forecastWindows,
-  latencyFixture,
-  syntheticWindows,
   type ForecastInput,
 } from "@quotacast/core";
+import { SYNTHETIC_REGIMES, latencyFixture, syntheticWindows } from "@quotacast/forecast-eval";
 
 const FIVE_H = 5 * 3600_000;
 

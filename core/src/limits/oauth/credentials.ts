@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { claudeHomeDir } from "../../ingest/discover";
 import type { PollContext } from "../source";
 import { finiteNumber, isRecord, stringOrNull } from "../units";
 
@@ -22,21 +23,6 @@ export interface OAuthCredentials {
 export type CredentialsResult =
   | { ok: true; credentials: OAuthCredentials }
   | { ok: false; problem: "missing" | "malformed"; message: string };
-
-function expandHome(entry: string, home: string): string {
-  if (entry === "~") return home;
-  if (entry.startsWith("~/") || entry.startsWith("~\\")) return path.join(home, entry.slice(2));
-  return entry;
-}
-
-/** Claude Code's own config dir: the first entry of CLAUDE_CONFIG_DIR, else `~/.claude`. */
-export function claudeHomeDir(env: PollContext["env"], home: string): string {
-  const first = (env.CLAUDE_CONFIG_DIR ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .find((s) => s !== "");
-  return first ? path.resolve(expandHome(first, home)) : path.join(home, ".claude");
-}
 
 /**
  * Keychain service name. Claude Code suffixes `-` + the first 8 hex digits of

@@ -7,7 +7,7 @@ import { isCurrentReading } from "../snapshot";
 import * as z from "zod/mini";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseHeaderFile } from "../header-file";
-import { claudeHomeDir } from "../oauth/credentials";
+import { claudeHomeDir } from "../../ingest/discover";
 
 export const HEADER_FILE_SOURCE = "header-file";
 export const HEADER_FILE_DEFAULT_INTERVAL_MS = 15_000;

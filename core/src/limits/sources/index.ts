@@ -4,7 +4,8 @@
  * Config, flags (`serve --sources.<name>`, `status --<name>`), the exporter's runtime and
  * `/api/v1/summary` derive from this list.
  */
-import type { LimitSource, LimitsConfig, SourceConfig, SourceDefinition } from "../source";
+import type { LimitSource, LimitsConfig, PollContext, SourceConfig, SourceDefinition } from "../source";
+import { pollAll, type PollAllResult } from "../poll";
 import { statuslineSource } from "./statusline";
 import { oauthSource } from "./oauth";
 import { headerFileSource } from "./header-file";
@@ -60,3 +61,8 @@ export { createStatuslineSource } from "./statusline";
 export { createOAuthSource } from "./oauth";
 export { createHeaderFileSource } from "./header-file";
 export { createAdminSource } from "./admin";
+
+/** One-shot: creates the registered sources, polls them once, merges. For `quotacast status`. */
+export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> {
+  return pollAll(createSources(), ctx);
+}

@@ -1,21 +1,23 @@
 import {
-  ALL_STRATEGIES,
-  QUANTILE_GRID,
   buildSpendPrior,
   createRng,
-  crpsFromQuantiles,
-  crpsFromSamples,
   expectedSpendUsd,
   normalDraw,
   normalQuantile,
+  type CostPoint,
+} from "@quotacast/core";
+import {
+  ALL_STRATEGIES,
+  QUANTILE_GRID,
+  crpsFromQuantiles,
+  crpsFromSamples,
   parseBenchDataset,
   pinballLoss,
   runForecastBench,
   syntheticWindows,
   toBenchDataset,
   windowsFromCosts,
-  type CostPoint,
-} from "@quotacast/core";
+} from "@quotacast/forecast-eval";
 
 const H = 3600_000;
 

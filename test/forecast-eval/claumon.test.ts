@@ -3,13 +3,8 @@
  * the prior, the last 30 minutes give the observed rate, precision weighting blends them;
  * no forecast before two completed windows; ETA only when most paths cross 100%.
  */
-import {
-  claumonForecast,
-  claumonRate,
-  fitClaumon,
-  protocolPoints,
-  type CompletedWindow,
-} from "@quotacast/core";
+import type { CompletedWindow } from "@quotacast/core";
+import { claumonForecast, claumonRate, fitClaumon, protocolPoints } from "@quotacast/forecast-eval";
 
 const H = 3600_000;
 const FIVE_H = 5 * H;

@@ -2,9 +2,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { syntheticWindows, toBenchDataset } from "@quotacast/core";
-import { run } from "../../../exporter/src/commands/bench";
-import { generateHistory } from "../../generators/transcripts";
+import { syntheticWindows, toBenchDataset } from "@quotacast/forecast-eval";
+import { run } from "../../exporter/src/commands/bench";
+import { generateHistory } from "../generators/transcripts";
 
 async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";

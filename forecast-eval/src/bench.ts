@@ -5,14 +5,21 @@
  * regimes and the dataset built from a transcript cost stream. Pure: the CLI does the I/O.
  */
 import { protocolPoints } from "./claumon";
-import { learnLimitFromWindows } from "./learned-limit";
-import { createRng, exponentialDraw, gammaDraw, normalDraw, type Rng } from "./random";
+import {
+  type CompletedWindow,
+  type CostPoint,
+  createRng,
+  exponentialDraw,
+  type ForecastInput,
+  gammaDraw,
+  learnLimitFromWindows,
+  normalDraw,
+  quantileSorted,
+  type Rng,
+} from "@quotacast/core/forecast";
+import { HOUR_MS } from "@quotacast/core/time";
 import { scorePoint, summarize, type ScoreSummary, type ScoredPoint } from "./score";
-import { HOUR_MS } from "../time";
-import type { CompletedWindow, CostPoint } from "./series";
-import { quantileSorted } from "./stats";
 import { ALL_STRATEGIES, type FitContext, type Strategy } from "./strategies";
-import type { ForecastInput } from "./model";
 
 // ---------------------------------------------------------------- dataset format
 

@@ -10,10 +10,18 @@
  *   ETA = first crossing of 100%, only when fewer than half the paths never cross;
  * - cold start: no forecast until 2 completed windows exist.
  */
-import { createRng, gammaDraw } from "./random";
-import { HOUR_MS } from "../time";
-import { toSeries, type CompletedWindow, type UtilizationPoint } from "./series";
-import { mean, olsSlope, quantileSorted, variance } from "./stats";
+import {
+  type CompletedWindow,
+  createRng,
+  gammaDraw,
+  mean,
+  olsSlope,
+  quantileSorted,
+  toSeries,
+  type UtilizationPoint,
+  variance,
+} from "@quotacast/core/forecast";
+import { HOUR_MS } from "@quotacast/core/time";
 
 export const CLAUMON_PATHS = 500;
 export const CLAUMON_STEP_MS = 5 * 60_000;

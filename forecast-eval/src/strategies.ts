@@ -5,18 +5,24 @@
  */
 import { claumonForecast, fitClaumon } from "./claumon";
 import {
-  fitForecastModel,
-  incrementDistribution,
+  buildSpendPrior,
+  type CompletedWindow,
+  type CostPoint,
   exhaustionInterval,
+  fitForecastModel,
   type FittedForecastModel,
   type ForecastInput,
   type IncrementDistribution,
-} from "./model";
-import { buildSpendPrior } from "./transcript-prior";
-import { HOUR_MS } from "../time";
-import { toSeries, type CompletedWindow, type CostPoint, type UtilizationPoint } from "./series";
-import { mean, normalQuantile, quantileSorted, variance } from "./stats";
-import type { LearnedLimit } from "./types";
+  incrementDistribution,
+  type LearnedLimit,
+  mean,
+  normalQuantile,
+  quantileSorted,
+  toSeries,
+  type UtilizationPoint,
+  variance,
+} from "@quotacast/core/forecast";
+import { HOUR_MS } from "@quotacast/core/time";
 
 /** 0.01 .. 0.99: CRPS = 2 x the mean pinball loss over these levels (exact for point forecasts). */
 export const QUANTILE_GRID: readonly number[] = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);

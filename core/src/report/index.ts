@@ -1,0 +1,21 @@
+// "@quotacast/core/report": the Summary view model (its parts come from the layers that
+// produce them) and its builder.
+export { buildSummary } from "./build";
+export { collectSummary } from "./pipeline";
+export {
+  formatAge,
+  formatClock,
+  formatDuration,
+  formatPercent,
+  formatReserve,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  windowLabel,
+} from "./format";
+export type { Summary, WindowSummary } from "./summary";
+export type { Diagnostics } from "../ingest/ledger";
+export type { SourceStatus } from "../limits/source";
+export type { WindowForecast } from "../forecast/types";
+export type { PeriodUsage, SessionUsage } from "../usage/aggregate";
+export type { BlockSummary } from "../usage/blocks";
