@@ -48,7 +48,7 @@ const HOT_PATH = [
 ];
 
 /** Core's format module, loaded alone (never core's index): it imports nothing. */
-const CORE_FORMAT = "@quotacast/core/dist/report/format";
+const CORE_FORMAT = "@quotacast/core/report/format";
 
 test("core's format module, on the hot path, imports nothing", () => {
   const source = fs.readFileSync(path.join(ROOT, "core/src/report/format.ts"), "utf8");
