@@ -1,7 +1,7 @@
 /**
- * The routes scraped and polled often (`/metrics`, `/api/v1/summary`, `/api/v1/windows`,
- * `/healthz`), answered with plain `http` calls from bodies and headers prepared when the
- * state changed: no express routing, no per-request serialization.
+ * The handlers of the routes scraped and polled often (`/metrics`, `/api/v1/summary`,
+ * `/api/v1/windows`, `/healthz`), routed by express (app.ts), answering with plain `http`
+ * calls from bodies and headers prepared when the state changed: no per-request serialization.
  */
 import type * as http from "node:http";
 import { MetricsExposition, responseHeaders, type RenderedMetrics } from "../metrics/exposition";
@@ -49,30 +49,6 @@ export class HotRoutes {
     private readonly state: ExporterState,
     private readonly exposition: MetricsExposition,
   ) {}
-
-  /**
-   * Answers `req` when its URL is exactly one of the hot paths (GET); false otherwise, for
-   * express to route (other paths, HEAD, query strings, trailing slashes).
-   */
-  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-    if (req.method !== "GET") return false;
-    switch (req.url) {
-      case "/metrics":
-        this.metrics(req, res);
-        return true;
-      case "/api/v1/summary":
-        this.summaryJson(res);
-        return true;
-      case "/api/v1/windows":
-        this.windowsJson(res);
-        return true;
-      case "/healthz":
-        this.healthz(res);
-        return true;
-      default:
-        return false;
-    }
-  }
 
   metrics(req: http.IncomingMessage, res: http.ServerResponse): void {
     const gzip = acceptsGzip(req.headers["accept-encoding"]);
