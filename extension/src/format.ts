@@ -5,13 +5,6 @@
 import { HEADER_FILE_SOURCE } from "@quotacast/core/limits/sources/header-file";
 import { MINUTE_MS } from "@quotacast/core/time";
 import {
-  formatAge,
-  formatDuration,
-  formatPercent,
-  formatTokens,
-  formatUsd,
-  shortModelName,
-  windowLabel,
   type BlockSummary,
   type PeriodUsage,
   type SessionUsage,
@@ -20,6 +13,15 @@ import {
   type WindowForecast,
   type WindowSummary,
 } from "@quotacast/core/report";
+import {
+  formatAge,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  formatUsd,
+  shortModelName,
+  windowLabel,
+} from "@quotacast/core/report/format";
 
 export type Level = "normal" | "warning" | "critical";
 

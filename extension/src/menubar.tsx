@@ -12,7 +12,7 @@ import {
 } from "@raycast/api";
 import type { Summary } from "@quotacast/core/report";
 import type { LoadedSummary } from "./data";
-import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacast/core/report";
+import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacast/core/report/format";
 import {
   blockText,
   exhaustionText,

@@ -2,6 +2,13 @@ import type { ReactNode } from "react";
 import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
 import { getProgressIcon } from "@raycast/utils";
 import {
+  type PeriodUsage,
+  type SessionUsage,
+  type SourceStatus,
+  type Summary,
+  type WindowSummary,
+} from "@quotacast/core/report";
+import {
   formatAge,
   formatClock,
   formatDuration,
@@ -11,12 +18,7 @@ import {
   formatUsd,
   shortModelName,
   windowLabel,
-  type PeriodUsage,
-  type SessionUsage,
-  type SourceStatus,
-  type Summary,
-  type WindowSummary,
-} from "@quotacast/core/report";
+} from "@quotacast/core/report/format";
 import type { LoadedSummary, ProblemKind } from "./data";
 import {
   blockText,

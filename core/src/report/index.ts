@@ -1,18 +1,7 @@
 // "@quotacast/core/report": the Summary view model (its parts come from the layers that
-// produce them) and its builder.
+// produce them) and its builder. Formatters: "@quotacast/core/report/format".
 export { buildSummary } from "./build";
 export { collectSummary } from "./pipeline";
-export {
-  formatAge,
-  formatClock,
-  formatDuration,
-  formatPercent,
-  formatReserve,
-  formatTokens,
-  formatUsd,
-  shortModelName,
-  windowLabel,
-} from "./format";
 export type { Summary, WindowSummary } from "./summary";
 export type { Diagnostics } from "../ingest/ledger";
 export type { SourceStatus } from "../limits/source";
