@@ -9,9 +9,26 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 /** Bad command-line input: the command prints it with its usage and exits 2. */
 export class UsageError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  /** What to do instead (the projects there are, a valid zone), printed under the message. */
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/** The zone, when it is an IANA time zone this Node knows; a UsageError otherwise. */
+export function checkTimezone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    throw new UsageError(
+      `unknown time zone '${zone}'`,
+      "use an IANA name such as UTC, Europe/Paris or America/New_York",
+    );
   }
 }
 
@@ -38,7 +55,7 @@ export async function withUsage(
     return await body();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    stderr(`quotacast ${command}: ${err.message}\n\n${usage()}`);
+    stderr(`quotacast ${command}: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ""}\n${usage()}`);
     return err.exitCode;
   }
 }

@@ -18,10 +18,19 @@ import {
   sessionReportJson,
   type PeriodKind,
 } from "../report/ccusage-json";
-import { parseCommandArgs, UsageError } from "../args";
+import { checkTimezone, parseCommandArgs, UsageError, withUsage } from "../args";
 import { openCliState } from "../cli-state";
 import { transcriptProgress } from "../terminal/progress";
-import { renderBlocksTable, renderNotes, renderPeriodTable, renderSessionTable } from "../report/render";
+import { createStyle, stdoutStyle, terminalColumns, type Style } from "../terminal/style";
+import {
+  FULL_WIDTH,
+  renderBlocksTable,
+  renderNotes,
+  renderPeriodTable,
+  renderSessionTable,
+  type TableLayout,
+} from "../report/render";
+import type { TablePaint } from "../report/table";
 import { blockRows, filterEvents, periodsFromDayTotals, sessionReports } from "../report/usage";
 
 export const REPORT_KINDS = ["daily", "weekly", "monthly", "session", "blocks"] as const;
@@ -33,6 +42,10 @@ export interface ReportIo {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   nowMs(): number;
+  /** The terminal's width when stdout is one; null or absent when piped (tables are then not cut). */
+  columns?: number | null;
+  /** Colour for tables: on a terminal, unless NO_COLOR or --no-color (absent: none). */
+  style?: Style;
 }
 
 const processIo: ReportIo = {
@@ -40,7 +53,12 @@ const processIo: ReportIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   nowMs: () => Date.now(),
+  columns: process.stdout.isTTY ? terminalColumns() : null,
+  style: stdoutStyle(),
 };
+
+/** Width of a `--compact` table when neither a terminal nor COLUMNS says (ccusage's habit). */
+const COMPACT_WIDTH = 80;
 
 function usage(kind: string): string {
   return `usage: quotacast ${kind} [options]
@@ -54,6 +72,14 @@ options:
   -z, --timezone ZONE      IANA zone of the calendar days (default: this machine's)
   -p, --project NAME       only this project (directory name under projects/)
   -b, --breakdown          per-model rows under each row
+      --compact            rounded figures, no cache columns, fits 80 columns
+      --no-color           no colour (also NO_COLOR=1; never when piped)${
+        kind === "blocks"
+          ? `
+  -a, --active             only the active block
+      --live               the live view of the active block (full screen)`
+          : ""
+      }
       --config-dir DIR     Claude config dir, repeatable (default: CLAUDE_CONFIG_DIR,
                            ~/.config/claude, ~/.claude)
   -h, --help               this help
@@ -69,6 +95,12 @@ interface ReportOptions {
   project?: string;
   breakdown: boolean;
   configDirs: string[];
+  compact: boolean;
+  /** blocks: only the active one. */
+  active: boolean;
+  /** blocks: the live view instead of a table. */
+  live: boolean;
+  noColor: boolean;
 }
 
 export async function run(argv: string[], io: ReportIo = processIo): Promise<number> {
@@ -77,17 +109,29 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
     io.stderr(`quotacast: unknown report '${kind ?? ""}' (expected ${REPORT_KINDS.join(", ")})\n`);
     return 2;
   }
-  let opts: ReportOptions | "help";
-  try {
-    opts = parseOptions(kind, rest, io.env);
-  } catch (error) {
-    const message = errorMessage(error);
-    io.stderr(`quotacast ${kind}: ${message}\n\n${usage(kind)}`);
-    return 2;
-  }
+  return withUsage(
+    kind,
+    () => usage(kind),
+    () => runReport(kind, rest, io),
+    io.stderr,
+  );
+}
+
+async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promise<number> {
+  const opts = parseOptions(kind, rest, io.env);
   if (opts === "help") {
     io.stdout(usage(kind));
     return 0;
+  }
+  if (opts.live) {
+    const { runWatch } = require("./watch") as typeof import("./watch");
+    return runWatch({
+      configDirs: opts.configDirs,
+      timezone: opts.timezone,
+      limits: {},
+      focus: "block",
+      noColor: false,
+    });
   }
   if (opts.configDirs.length === 0) {
     io.stderr(
@@ -109,14 +153,25 @@ export async function run(argv: string[], io: ReportIo = processIo): Promise<num
       state.dayTotals.ensureZone(opts.timezone, () => state.store.iterateEvents());
       await state.ledger.refresh().finally(progress.done);
       const rows = state.dayTotals.rows(opts.timezone, opts.sinceDay, opts.untilDay);
+      const unknownProject = projectProblem(
+        opts,
+        state.dayTotals.rows(opts.timezone).map((r) => r.project),
+      );
+      if (unknownProject) throw unknownProject;
       const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
       const periods = periodsFromDayTotals(rows, { period, project: opts.project });
-      io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics()));
+      io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics(), tableFit(opts, io)));
       return 0;
     }
     await state.ledger.refresh().finally(progress.done);
-    const events = filterEvents(await state.ledger.events(), opts);
-    io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs()));
+    const all = await state.ledger.events();
+    const unknownProject = projectProblem(
+      opts,
+      all.map((e) => e.project),
+    );
+    if (unknownProject) throw unknownProject;
+    const events = filterEvents(all, opts);
+    io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs(), tableFit(opts, io)));
     return 0;
   } finally {
     state.close();
@@ -134,29 +189,43 @@ function renderReport(
   events: UsageEvent[],
   diagnostics: Diagnostics,
   nowMs: number,
+  fit: TableFit,
 ): string {
   if (!opts.json && events.length === 0) return noUsage(opts, diagnostics);
   if (opts.kind === "session") {
     const sessions = sessionReports(events);
     if (opts.json) return json(sessionReportJson(sessions, diagnostics));
     return (
-      renderSessionTable(sessions, opts.timezone, opts.breakdown) +
+      fitTable(opts, fit, (layout) => renderSessionTable(sessions, opts.timezone, opts.breakdown, layout)) +
       "\n" +
       renderNotes(unpriced(sessions.map((s) => s.usage)), diagnostics)
     );
   }
   if (opts.kind === "blocks") {
-    const rows = blockRows(events, nowMs);
+    const all = blockRows(events, nowMs);
+    const rows = opts.active ? all.filter((r) => r.kind === "block" && r.summary.isActive) : all;
     if (opts.json) return json(blocksReportJson(rows, nowMs, diagnostics));
+    if (opts.active && rows.length === 0) return "No active 5-hour block.\n";
     const models = [...new Set(rows.flatMap((r) => (r.kind === "block" ? r.summary.models : [])))];
     const unknown = diagnostics.unknownModels.filter((m) => models.includes(m));
-    return renderBlocksTable(rows, opts.timezone, nowMs) + "\n" + renderNotes(unknown, diagnostics);
+    const table = fitTable(opts, fit, (layout) => renderBlocksTable(rows, opts.timezone, nowMs, layout));
+    return table + "\n" + renderNotes(unknown, diagnostics);
   }
   const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
-  return renderPeriods(opts, aggregateByPeriod(events, { period, timezone: opts.timezone }), diagnostics);
+  return renderPeriods(
+    opts,
+    aggregateByPeriod(events, { period, timezone: opts.timezone }),
+    diagnostics,
+    fit,
+  );
 }
 
-function renderPeriods(opts: ReportOptions, periods: PeriodUsage[], diagnostics: Diagnostics): string {
+function renderPeriods(
+  opts: ReportOptions,
+  periods: PeriodUsage[],
+  diagnostics: Diagnostics,
+  fit: TableFit,
+): string {
   if (!opts.json && periods.length === 0) return noUsage(opts, diagnostics);
   const kind = opts.kind as PeriodKind;
   if (opts.json) return json(periodReportJson(kind, periods, diagnostics));
@@ -167,10 +236,46 @@ function renderPeriods(opts: ReportOptions, periods: PeriodUsage[], diagnostics:
   }[kind];
   const label = { daily: "Date", weekly: "Week", monthly: "Month" }[kind];
   return (
-    renderPeriodTable(title, label, periods, opts.breakdown) +
+    fitTable(opts, fit, (layout) => renderPeriodTable(title, label, periods, opts.breakdown, layout)) +
     "\n" +
     renderNotes(unpriced(periods), diagnostics)
   );
+}
+
+/** The width tables must fit (the terminal's, else COLUMNS, else none; 80 with --compact) and their colours. */
+function tableFit(opts: ReportOptions, io: ReportIo): TableFit {
+  const fromEnv = Number(io.env.COLUMNS);
+  const known = io.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : null);
+  const style = opts.noColor || !io.style ? createStyle(false) : io.style;
+  return {
+    maxWidth: known ?? (opts.compact ? COMPACT_WIDTH : Infinity),
+    paint: { header: (text) => style.bold(style.cyan(text)), footer: (text) => style.yellow(text) },
+  };
+}
+
+/** The full table when it fits; otherwise (or with --compact) the compact one, cut to the width. */
+/** The width a table must fit and its colours. */
+interface TableFit {
+  maxWidth: number;
+  paint: TablePaint;
+}
+
+function fitTable(opts: ReportOptions, fit: TableFit, render: (layout: TableLayout) => string): string {
+  if (!opts.compact) {
+    const plain = render(FULL_WIDTH);
+    if (Math.max(...plain.split("\n").map((l) => l.length)) <= fit.maxWidth)
+      return render({ ...FULL_WIDTH, paint: fit.paint });
+  }
+  return render({ compact: true, maxWidth: fit.maxWidth, paint: fit.paint });
+}
+
+/** `--project` naming no project there is: the error, with the projects to choose from. */
+function projectProblem(opts: ReportOptions, projects: readonly string[]): UsageError | null {
+  if (opts.project === undefined) return null;
+  const known = [...new Set(projects)].sort();
+  if (known.includes(opts.project)) return null;
+  const hint = known.length > 0 ? `projects: ${known.join(", ")}` : "no usage has been read yet";
+  return new UsageError(`no project '${opts.project}'`, hint);
 }
 
 function unpriced(rows: PeriodUsage[]): string[] {
@@ -187,13 +292,18 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
       timezone: { type: "string", short: "z" },
       project: { type: "string", short: "p" },
       breakdown: { type: "boolean", short: "b" },
+      compact: { type: "boolean" },
+      "no-color": { type: "boolean" },
+      ...(kind === "blocks"
+        ? { active: { type: "boolean" as const, short: "a" }, live: { type: "boolean" as const } }
+        : {}),
       "config-dir": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return "help";
   const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  assertTimezone(timezone);
+  checkTimezone(timezone);
   const sinceDay = optionalDay("--since", values.since);
   const untilDay = optionalDay("--until", values.until);
   if (sinceDay !== undefined && untilDay !== undefined && sinceDay > untilDay) {
@@ -207,6 +317,10 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
     timezone,
     project: values.project,
     breakdown: values.breakdown ?? false,
+    compact: values.compact ?? false,
+    active: (values as { active?: boolean }).active ?? false,
+    live: (values as { live?: boolean }).live ?? false,
+    noColor: values["no-color"] ?? false,
     configDirs: values["config-dir"] ?? claudeConfigDirs({ env, homeDir: env.HOME || undefined }),
   };
 }
@@ -218,14 +332,6 @@ function optionalDay(flag: string, value: string | undefined): string | undefine
     throw new UsageError(`${flag} '${value}' is not a day (use YYYYMMDD or YYYY-MM-DD)`);
   }
   return day;
-}
-
-function assertTimezone(timezone: string): void {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-  } catch {
-    throw new UsageError(`unknown time zone '${timezone}' (use an IANA name such as UTC or Europe/Paris)`);
-  }
 }
 
 const VALUE_FLAGS = new Set([
@@ -256,11 +362,6 @@ export function attachDashValues(argv: readonly string[], valueFlags: ReadonlySe
     }
   }
   return out;
-}
-
-function errorMessage(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
-  return String(error);
 }
 
 function isReportKind(kind: string | undefined): kind is ReportKind {

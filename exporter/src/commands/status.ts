@@ -12,7 +12,7 @@ import {
   type PollAllResult,
   type Summary,
 } from "@quotacast/core";
-import { parseCommandArgs, withUsage } from "../args";
+import { checkTimezone, parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { openCliState, type CliState } from "../cli-state";
@@ -58,7 +58,7 @@ async function runParsed(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return 0;
   }
-  const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const configDirs = values["config-dir"] ?? claudeConfigDirs();
   const limitsConfig = limitsConfigFromFlags(values);
   if (values.watch) {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuePoller, claudeConfigDirs, createSources, type LimitsConfig, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
-import { parseCommandArgs, withUsage } from "../args";
+import { checkTimezone, parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
 import { feedFilePath } from "../statusline/paths";
@@ -171,7 +171,7 @@ async function runParsed(argv: string[]): Promise<number> {
   }
   return runWatch({
     configDirs: values["config-dir"] ?? claudeConfigDirs(),
-    timezone: values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timezone: checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
     limits: limitsConfigFromFlags(values),
     focus: "all",
     noColor: values["no-color"],

@@ -7,20 +7,39 @@ import {
   type Diagnostics,
   type PeriodUsage,
 } from "@quotacast/core";
-import { renderTable, type Column } from "./table";
+import { renderTable, type Column, type TablePaint } from "./table";
 
 // Tables show exact figures (`12,345`, `$1234.56`), as ccusage's do.
 import type { BlockRow, SessionReport } from "./usage";
 import { totalsOf } from "./ccusage-json";
 
-const TOKEN_COLUMNS: Column[] = [
-  { header: "Input", align: "right" },
-  { header: "Output", align: "right" },
-  { header: "Cache Create", align: "right" },
-  { header: "Cache Read", align: "right" },
-  { header: "Total Tokens", align: "right" },
-  { header: "Cost (USD)", align: "right" },
-];
+/**
+ * How a table is laid out: `compact` (ccusage's --compact) shows rounded figures and leaves the
+ * cache columns out; `maxWidth` is the terminal's width (columns are dropped to fit it).
+ */
+export interface TableLayout {
+  compact: boolean;
+  maxWidth: number;
+  /** Header and totals colour on a terminal. */
+  paint?: TablePaint;
+}
+
+export const FULL_WIDTH: TableLayout = { compact: false, maxWidth: Infinity };
+
+/** The token columns; in order of what goes first when the table is too wide: the cache, input, output. */
+function tokenColumns(layout: TableLayout): Column[] {
+  const cache: Column[] = [
+    { header: "Cache Create", align: "right", drop: 6 },
+    { header: "Cache Read", align: "right", drop: 5 },
+  ];
+  return [
+    { header: "Input", align: "right", drop: 3 },
+    { header: "Output", align: "right", drop: 2 },
+    ...(layout.compact ? [] : cache),
+    { header: layout.compact ? "Total" : "Total Tokens", align: "right" },
+    { header: layout.compact ? "Cost" : "Cost (USD)", align: "right" },
+  ];
+}
 
 function tokenCells(
   p: {
@@ -30,28 +49,28 @@ function tokenCells(
     cacheReadTokens: number;
     totalTokens: number;
   },
-  cost: string,
+  costUsd: number | null,
+  layout: TableLayout,
 ): string[] {
-  return [
-    formatTokens(p.inputTokens, "exact"),
-    formatTokens(p.outputTokens, "exact"),
-    formatTokens(p.cacheCreationTokens, "exact"),
-    formatTokens(p.cacheReadTokens, "exact"),
-    formatTokens(p.totalTokens, "exact"),
-    cost,
-  ];
+  const tokens = (n: number) => formatTokens(n, layout.compact ? "compact" : "exact");
+  const cost = costUsd === null ? "unknown" : formatUsd(costUsd, layout.compact ? "compact" : "exact");
+  const cache = layout.compact ? [] : [tokens(p.cacheCreationTokens), tokens(p.cacheReadTokens)];
+  return [tokens(p.inputTokens), tokens(p.outputTokens), ...cache, tokens(p.totalTokens), cost];
 }
 
-function modelList(p: PeriodUsage): string {
-  return p.models.map((m) => `- ${shortModelName(m.model)}`).join("\n");
+function modelList(p: PeriodUsage, layout: TableLayout): string {
+  const names = p.models.map((m) => shortModelName(m.model));
+  return layout.compact ? names.join(", ") : names.map((name) => `- ${name}`).join("\n");
 }
+
+const MODELS_COLUMN: Column = { header: "Models", align: "left", drop: 4, shrink: true };
 
 /** Per-model sub-rows under a row (`--breakdown`). */
-function breakdownRows(p: PeriodUsage, leading: number): string[][] {
+function breakdownRows(p: PeriodUsage, leading: number, layout: TableLayout): string[][] {
   return p.models.map((m) => [
     ...Array<string>(leading - 1).fill(""),
     `  └ ${shortModelName(m.model)}`,
-    ...tokenCells(m, m.costUsd === null ? "unknown" : formatUsd(m.costUsd, "exact")),
+    ...tokenCells(m, m.costUsd, layout),
   ]);
 }
 
@@ -60,28 +79,31 @@ export function renderPeriodTable(
   label: string,
   periods: PeriodUsage[],
   breakdown: boolean,
+  layout: TableLayout = FULL_WIDTH,
 ): string {
-  const columns: Column[] = [
-    { header: label, align: "left" },
-    { header: "Models", align: "left" },
-    ...TOKEN_COLUMNS,
-  ];
+  const columns: Column[] = [{ header: label, align: "left" }, MODELS_COLUMN, ...tokenColumns(layout)];
   const rows: string[][] = [];
   for (const p of periods) {
-    rows.push([p.period, modelList(p), ...tokenCells(p, formatUsd(p.costUsd, "exact"))]);
-    if (breakdown) rows.push(...breakdownRows(p, 2));
+    rows.push([p.period, modelList(p, layout), ...tokenCells(p, p.costUsd, layout)]);
+    if (breakdown) rows.push(...breakdownRows(p, 2, layout));
   }
   const totals = totalsOf(periods);
-  return `${title}\n\n${renderTable(columns, { rows, footer: [["Total", "", ...tokenCells(totals, formatUsd(totals.totalCost, "exact"))]] })}`;
+  const footer = [["Total", "", ...tokenCells(totals, totals.totalCost, layout)]];
+  return `${title}\n\n${renderTable(columns, { rows, footer }, layout.maxWidth, layout.paint)}`;
 }
 
-export function renderSessionTable(sessions: SessionReport[], timezone: string, breakdown: boolean): string {
+export function renderSessionTable(
+  sessions: SessionReport[],
+  timezone: string,
+  breakdown: boolean,
+  layout: TableLayout = FULL_WIDTH,
+): string {
   const columns: Column[] = [
-    { header: "Session", align: "left" },
-    { header: "Project", align: "left" },
-    { header: "Last Activity", align: "left" },
-    { header: "Models", align: "left" },
-    ...TOKEN_COLUMNS,
+    { header: "Session", align: "left", drop: 1 },
+    { header: "Project", align: "left", shrink: "keep-end" },
+    { header: "Last Activity", align: "left", drop: 7 },
+    MODELS_COLUMN,
+    ...tokenColumns(layout),
   ];
   const rows: string[][] = [];
   for (const s of sessions) {
@@ -89,33 +111,39 @@ export function renderSessionTable(sessions: SessionReport[], timezone: string, 
       s.sessionId.slice(0, 8),
       s.project,
       localTime(s.lastActivityMs, timezone),
-      modelList(s.usage),
-      ...tokenCells(s.usage, formatUsd(s.usage.costUsd, "exact")),
+      modelList(s.usage, layout),
+      ...tokenCells(s.usage, s.usage.costUsd, layout),
     ]);
-    if (breakdown) rows.push(...breakdownRows(s.usage, 4));
+    if (breakdown) rows.push(...breakdownRows(s.usage, 4, layout));
   }
   const totals = totalsOf(sessions.map((s) => s.usage));
-  return `Usage by session\n\n${renderTable(columns, {
-    rows,
-    footer: [["Total", "", "", "", ...tokenCells(totals, formatUsd(totals.totalCost, "exact"))]],
-  })}`;
+  const footer = [["Total", "", "", "", ...tokenCells(totals, totals.totalCost, layout)]];
+  return `Usage by session\n\n${renderTable(columns, { rows, footer }, layout.maxWidth, layout.paint)}`;
 }
 
-export function renderBlocksTable(blocks: BlockRow[], timezone: string, nowMs: number): string {
+export function renderBlocksTable(
+  blocks: BlockRow[],
+  timezone: string,
+  nowMs: number,
+  layout: TableLayout = FULL_WIDTH,
+): string {
+  const tokenCols = tokenColumns(layout);
   const columns: Column[] = [
     { header: "Block Start", align: "left" },
-    { header: "Status", align: "left" },
-    { header: "Models", align: "left" },
-    ...TOKEN_COLUMNS,
+    { header: "Status", align: "left", shrink: true },
+    { ...MODELS_COLUMN },
+    ...tokenCols,
   ];
   const blank = (n: number): string[] => Array<string>(n).fill("");
+  const tokens = (n: number) => formatTokens(n, layout.compact ? "compact" : "exact");
+  const usd = (n: number) => formatUsd(n, layout.compact ? "compact" : "exact");
   const rows: string[][] = [];
   for (const b of blocks) {
     if (b.kind === "gap") {
       rows.push([
         localTime(b.startMs, timezone),
         `(no activity until ${localTime(b.endMs, timezone)})`,
-        ...blank(TOKEN_COLUMNS.length + 1),
+        ...blank(tokenCols.length + 1),
       ]);
       continue;
     }
@@ -123,24 +151,26 @@ export function renderBlocksTable(blocks: BlockRow[], timezone: string, nowMs: n
     const status = s.isActive
       ? `ACTIVE, ${formatDuration(s.endMs - nowMs)} left`
       : formatDuration(b.lastEventMs - s.startMs);
+    const models = s.models.map((m) => shortModelName(m));
     rows.push([
       localTime(s.startMs, timezone),
       status,
-      s.models.map((m) => `- ${shortModelName(m)}`).join("\n"),
-      ...tokenCells(b.tokens, formatUsd(s.costUsd, "exact")),
+      layout.compact ? models.join(", ") : models.map((m) => `- ${m}`).join("\n"),
+      ...tokenCells(b.tokens, s.costUsd, layout),
     ]);
     if (s.isActive) {
+      // The projection at block end, in the Total and Cost columns; the burn says why.
       rows.push([
         "",
-        `burn ${formatUsd(s.burnUsdPerHour, "exact")}/h, ${formatTokens(s.burnTokensPerMinute, "exact")} tok/min`,
-        "projected at block end",
-        ...blank(TOKEN_COLUMNS.length - 2),
-        formatTokens(s.projectedTokens, "exact"),
-        formatUsd(s.projectedCostUsd, "exact"),
+        `projected at block end (burn ${usd(s.burnUsdPerHour)}/h, ${tokens(s.burnTokensPerMinute)} tok/min)`,
+        "",
+        ...blank(tokenCols.length - 2),
+        tokens(s.projectedTokens),
+        usd(s.projectedCostUsd),
       ]);
     }
   }
-  return `5-hour blocks\n\n${renderTable(columns, { rows })}`;
+  return `5-hour blocks\n\n${renderTable(columns, { rows }, layout.maxWidth, layout.paint)}`;
 }
 
 /** Notes under a table: unknown models and skipped lines, so nothing is dropped silently. */
