@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dayKey } from "@quotacast/core/usage";
-import { UsageLedger, claudeConfigDirs, type Diagnostics } from "@quotacast/core/ingest";
+import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "@quotacast/core/ingest";
 import { nodeFiles, type HttpPort, type StatePort } from "@quotacast/core/io";
 import {
   FileSnapshotHistory,
@@ -51,6 +51,12 @@ export interface LoadedSummary {
   /** Where the statusline feed is expected (local mode), for the setup hints. */
   statuslineFeedFile: string | null;
   exporterUrl: string | null;
+  /** Local mode: whether the feed file exists (installed and written once); null with an exporter. */
+  statuslineFeedExists: boolean | null;
+  /** Local mode: the Claude config directories looked at (for the empty state); empty with an exporter. */
+  configDirsLookedAt: string[];
+  /** Local mode: those of them that hold transcripts (`projects/`). */
+  configDirsFound: string[];
   /** How this run went, for the benchmark and diagnostics. */
   stats: LoadStats;
 }
@@ -118,7 +124,14 @@ async function loadFromExporter(exporterUrl: string, opts: LoadOptions): Promise
     changedEvents: 0,
     durationMs: performance.now() - startedMs,
   });
-  const base = { origin: "exporter" as const, statuslineFeedFile: null, exporterUrl };
+  const base = {
+    origin: "exporter" as const,
+    statuslineFeedFile: null,
+    statuslineFeedExists: null,
+    exporterUrl,
+    configDirsLookedAt: [],
+    configDirsFound: [],
+  };
   let response: { status: number; text: string };
   try {
     response = await fetchText(url, opts.exporterTimeoutMs ?? 5000);
@@ -220,11 +233,23 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     platform: process.platform,
   };
   const statuslineFeedFile = statuslineFeedPath(ctx);
-  const base = { origin: "local" as const, statuslineFeedFile, exporterUrl: null };
+  // A configured list (the preference) is used as given; otherwise discovered like Claude Code does.
+  const configDirsLookedAt = opts.configDirs ?? candidateConfigDirs(env as NodeJS.ProcessEnv, homeDir);
+  const configDirs =
+    configDirsLookedAt.length === 0
+      ? []
+      : claudeConfigDirs({ env: { CLAUDE_CONFIG_DIR: configDirsLookedAt.join(",") }, homeDir });
+  const base = {
+    origin: "local" as const,
+    statuslineFeedFile,
+    statuslineFeedExists: fs.existsSync(statuslineFeedFile),
+    exporterUrl: null,
+    configDirsLookedAt,
+    configDirsFound: configDirs,
+  };
 
   try {
     const store = new FileLedgerStore(path.join(opts.supportPath, "ledger"), { nowMs });
-    const configDirs = opts.configDirs ?? claudeConfigDirs({ env: env as NodeJS.ProcessEnv, homeDir });
     const idleFiles = IdleFiles.load(path.join(opts.supportPath, "idle-files.json"), () => store.recentCutoffMs(), {
       nowMs,
     });

@@ -3,6 +3,8 @@
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
 import { HEADER_FILE_SOURCE } from "@quotacast/core/limits/sources/header-file";
+import { STATUSLINE_SOURCE } from "@quotacast/core/limits/sources/statusline";
+import type { ExtraUsage, PlanInfo } from "@quotacast/core/limits";
 import { MINUTE_MS } from "@quotacast/core/time";
 import {
   type BlockSummary,
@@ -15,6 +17,7 @@ import {
 } from "@quotacast/core/report";
 import {
   formatAge,
+  formatClock,
   formatDuration,
   formatPercent,
   formatTokens,
@@ -33,7 +36,18 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { warningRatio: 0.75, criticalRatio: 0.9 };
 
-export type TitleMode = "highest" | "both" | "cost" | "countdown" | "icon";
+/** The `menuBarTitle` preference's values. */
+export type TitleMode = "highest" | "five_hour" | "seven_day" | "both" | "cost" | "countdown" | "icon";
+
+/** How a window's percent reads in the title (the `titleShows` and `titleCountdown` preferences). */
+export interface TitleOptions {
+  shows?: "used" | "remaining";
+  /** Adds the time to the window's reset: `5h 42% · 2h13m`. */
+  countdown?: boolean;
+}
+
+/** A reading older than this shows its age (the statusline feed updates only while Claude Code runs). */
+export const READING_STALE_AFTER_MS = 10 * MINUTE_MS;
 
 /** Thresholds from preference strings in percent; bad input falls back to the defaults. */
 export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {
@@ -98,7 +112,7 @@ export function resetText(w: WindowSummary, nowMs: number): string {
 }
 
 /** ` · 40m old` when the reading is older than `staleAfterMs`, else empty: old data shows its age. */
-export function readingAgeText(w: WindowSummary, nowMs: number, staleAfterMs = 10 * MINUTE_MS): string {
+export function readingAgeText(w: WindowSummary, nowMs: number, staleAfterMs = READING_STALE_AFTER_MS): string {
   const ageMs = nowMs - w.reading.observedAtMs;
   return ageMs > staleAfterMs ? ` · ${formatDuration(ageMs)} old` : "";
 }
@@ -121,22 +135,42 @@ export function exhaustionText(forecast: WindowForecast | null, nowMs: number): 
   return `limit in ~${formatDuration(at.p50Ms - nowMs)}${interval}, ${formatPercent(forecast.exhaustionProbability)} likely`;
 }
 
+/** `42%` used, or `58% left` with `shows: "remaining"`; then ` · 2h13m` to the reset with `countdown`. */
+export function titlePercent(w: WindowSummary, nowMs: number, opts: TitleOptions = {}): string {
+  const ratio = w.reading.utilizationRatio;
+  let text = opts.shows === "remaining" ? `${formatPercent(Math.max(0, 1 - ratio))} left` : formatPercent(ratio);
+  if (opts.countdown && w.reading.resetsAtMs !== null) text += ` · ${formatDuration(w.reading.resetsAtMs - nowMs)}`;
+  return text;
+}
+
+/** The windows the title shows for a mode (none for cost, countdown and icon). */
+export function titleWindows(summary: Summary, mode: TitleMode): WindowSummary[] {
+  switch (mode) {
+    case "five_hour":
+    case "seven_day":
+      return [findWindow(summary, mode)].filter((w): w is WindowSummary => w !== null);
+    case "both":
+      return ["five_hour", "seven_day"]
+        .map((name) => findWindow(summary, name))
+        .filter((w): w is WindowSummary => w !== null);
+    case "highest": {
+      const highest = highestWindow(summary);
+      return highest ? [highest] : [];
+    }
+    default:
+      return [];
+  }
+}
+
 /** The menu-bar title for the chosen mode; an explicit hint when there is nothing to show. */
-export function menuBarTitle(summary: Summary | null, mode: TitleMode, nowMs: number): string {
+export function menuBarTitle(summary: Summary | null, mode: TitleMode, nowMs: number, opts: TitleOptions = {}): string {
   if (mode === "icon") return "";
   if (!summary) return "Quotacast";
-  const highest = highestWindow(summary);
   switch (mode) {
     case "cost":
       return formatUsd(summary.today.costUsd);
-    case "both": {
-      const parts = ["five_hour", "seven_day"]
-        .map((name) => findWindow(summary, name))
-        .filter((w): w is WindowSummary => w !== null)
-        .map((w) => `${windowShortLabel(w)} ${formatPercent(w.reading.utilizationRatio)}`);
-      return parts.length > 0 ? parts.join(" · ") : formatUsd(summary.today.costUsd);
-    }
     case "countdown": {
+      const highest = highestWindow(summary);
       if (!highest) return formatUsd(summary.today.costUsd);
       const exhaustionMs = highest.forecast?.exhaustionAtMs?.p50Ms;
       if (exhaustionMs !== undefined) return `⚠ ${formatDuration(exhaustionMs - nowMs)}`;
@@ -144,12 +178,26 @@ export function menuBarTitle(summary: Summary | null, mode: TitleMode, nowMs: nu
         ? formatPercent(highest.reading.utilizationRatio)
         : `↻ ${formatDuration(highest.reading.resetsAtMs - nowMs)}`;
     }
-    case "highest":
-    default:
-      return highest
-        ? `${windowShortLabel(highest)} ${formatPercent(highest.reading.utilizationRatio)}`
-        : formatUsd(summary.today.costUsd);
+    default: {
+      const parts = titleWindows(summary, mode).map((w) => `${windowShortLabel(w)} ${titlePercent(w, nowMs, opts)}`);
+      return parts.length > 0 ? parts.join(" · ") : formatUsd(summary.today.costUsd);
+    }
   }
+}
+
+/**
+ * How old what the title shows is, when older than `staleAfterMs` (else null): the oldest of the
+ * Summary and the readings in the title. A 40-minute-old feed must not read as the current 60%.
+ */
+export function titleAgeMs(
+  summary: Summary,
+  mode: TitleMode,
+  nowMs: number,
+  staleAfterMs = READING_STALE_AFTER_MS,
+): number | null {
+  const times = [summary.generatedAtMs, ...titleWindows(summary, mode).map((w) => w.reading.observedAtMs)];
+  const ageMs = nowMs - Math.min(...times);
+  return ageMs > staleAfterMs ? ageMs : null;
 }
 
 export function blockText(block: BlockSummary): string {
@@ -232,4 +280,65 @@ export function isStale(summary: Summary, nowMs: number, staleAfterMs = 10 * MIN
 
 export function rateLimitSourceMissing(summary: Summary): boolean {
   return summary.windows.length === 0;
+}
+
+/** `Max 20x`, `Pro`: the plan as a source reported it; null when none did. */
+export function planText(plan: PlanInfo | null): string | null {
+  if (!plan?.subscriptionType && !plan?.rateLimitTier) return null;
+  const type = (plan.subscriptionType ?? plan.rateLimitTier ?? "").replace(/^(default_)?claude_/, "").split("_")[0];
+  const name = type.charAt(0).toUpperCase() + type.slice(1);
+  const multiplier = /_(\d+x)$/.exec(plan.rateLimitTier ?? "")?.[1];
+  return multiplier ? `${name} ${multiplier}` : name;
+}
+
+/** `$12.30 of $50.00 this month (25%)`, `off`; null when no source reported extra usage. */
+export function extraUsageText(extra: ExtraUsage | null): string | null {
+  if (!extra) return null;
+  if (!extra.isEnabled) return "off";
+  const money = (amount: number): string =>
+    extra.currency.toUpperCase() === "USD" ? formatUsd(amount, "exact") : `${amount.toFixed(2)} ${extra.currency}`;
+  const used = extra.used === null ? "unknown" : money(extra.used);
+  if (extra.monthlyLimit === null) return `${used} this month, no monthly limit`;
+  const share = extra.utilizationRatio === null ? "" : ` (${formatPercent(extra.utilizationRatio)})`;
+  return `${used} of ${money(extra.monthlyLimit)} this month${share}`;
+}
+
+/** One row per model of a period, costliest first: `opus-4-5`, `$3.20 · 1.2M tokens` (`no price` when unpriced). */
+export function modelCostRows(period: PeriodUsage): { model: string; title: string; text: string }[] {
+  return [...period.models]
+    .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.totalTokens - a.totalTokens)
+    .map((m) => ({
+      model: m.model,
+      title: shortModelName(m.model),
+      text: `${m.costUsd === null ? "no price" : formatUsd(m.costUsd)} · ${formatTokens(m.totalTokens)} tokens`,
+    }));
+}
+
+/**
+ * What the statusline feed asks of the user when no window is shown: `install` when there is no
+ * feed at all, `stale` when it is installed but its readings are older than their windows (the
+ * fix is to use Claude Code, not to install it again), null otherwise.
+ */
+export function feedSetupNeed(summary: Summary, feedFileExists: boolean | null): "install" | "stale" | null {
+  if (summary.windows.length > 0) return null;
+  if (feedFileExists !== null) return feedFileExists ? "stale" : "install";
+  const feed = summary.sources.find((s) => s.source === STATUSLINE_SOURCE);
+  if (!feed) return "install";
+  return feed.state === "missing" && feed.lastSuccessMs === null ? "install" : "stale";
+}
+
+/** `Statusline feed: no reading since 14:02 (3h10m ago): use Claude Code to refresh it`. */
+export function staleFeedText(summary: Summary, nowMs: number, locale?: string): string {
+  const feed = summary.sources.find((s) => s.source === STATUSLINE_SOURCE);
+  const since = feed?.lastSuccessMs;
+  const when =
+    since === null || since === undefined
+      ? "no rate limits yet"
+      : `last reading ${formatClock(since, summary.timezone, nowMs, locale)} (${formatAge(nowMs - since)})`;
+  return `Statusline feed installed, ${when}: use Claude Code to refresh it`;
+}
+
+/** The user's own locale for clock times (never a fixed one). */
+export function userLocale(): string {
+  return Intl.DateTimeFormat().resolvedOptions().locale;
 }

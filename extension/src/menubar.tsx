@@ -16,45 +16,57 @@ import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacas
 import {
   blockText,
   exhaustionText,
+  extraUsageText,
+  feedSetupNeed,
   forecastText,
   isStale,
   levelOf,
   menuBarTitle,
   needsAttention,
   periodText,
-  rateLimitSourceMissing,
+  planText,
   readingAgeText,
   resetText,
   sourceStateText,
   sourceTitle,
+  staleFeedText,
   summaryLevel,
   summaryText,
+  titleAgeMs,
+  userLocale,
   type Level,
   type Thresholds,
 } from "./format";
-import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
+import { CLAUDE_USAGE_URL, STATUSLINE_INSTALL_COMMAND, iconTint, levelColor } from "./ui";
 import { useSummary } from "./use-summary";
 
 export default function MenuBarCommand() {
   const { loaded, isLoading, revalidate, preferences, thresholds } = useSummary();
   const nowMs = Date.now();
   const summary = loaded?.summary ?? null;
-  const level: Level | null = summary ? summaryLevel(summary, thresholds) : null;
-  let title = menuBarTitle(summary, preferences.menuBarTitle ?? "highest", nowMs);
-  if (summary && title !== "" && (loaded?.problem || isStale(summary, nowMs))) {
-    title += ` (${formatDuration(nowMs - summary.generatedAtMs)} old)`;
+  const noData = loaded ? noClaudeData(loaded) : false;
+  const level: Level | null = summary && !noData ? summaryLevel(summary, thresholds) : null;
+  const mode = preferences.menuBarTitle ?? "highest";
+  let title = menuBarTitle(summary, mode, nowMs, {
+    shows: preferences.titleShows,
+    countdown: preferences.titleCountdown,
+  });
+  if (summary && title !== "") {
+    const ageMs = loaded?.problem ? nowMs - summary.generatedAtMs : titleAgeMs(summary, mode, nowMs);
+    if (ageMs !== null) title += ` (${formatDuration(ageMs)} old)`;
   }
 
   return (
     <MenuBarExtra
-      icon={{ source: Icon.Gauge, tintColor: level ? levelColor(level) : Color.SecondaryText }}
+      icon={{ source: Icon.Gauge, tintColor: iconTint(level, preferences.monochromeIcon === true) }}
       title={title}
       tooltip={summary ? `Claude usage, ${formatAge(nowMs - summary.generatedAtMs)}` : "Claude usage"}
       isLoading={isLoading}
     >
       <ProblemSection loaded={loaded} isLoading={isLoading} nowMs={nowMs} />
+      {loaded && noData ? <NoDataSection loaded={loaded} /> : null}
       {summary ? <SummarySections summary={summary} thresholds={thresholds} nowMs={nowMs} /> : null}
-      {summary && rateLimitSourceMissing(summary) ? <SetupSection loaded={loaded} /> : null}
+      {summary && loaded ? <SetupSection loaded={loaded} summary={summary} nowMs={nowMs} /> : null}
       <MenuBarExtra.Section>
         <MenuBarExtra.Item
           title="Open Quick Look"
@@ -62,6 +74,7 @@ export default function MenuBarCommand() {
           shortcut={Keyboard.Shortcut.Common.Open}
           onAction={openQuickLook}
         />
+        <MenuBarExtra.Item title="Open Claude.ai Usage" icon={Icon.Globe} onAction={() => open(CLAUDE_USAGE_URL)} />
         {preferences.grafanaUrl?.trim() ? (
           <MenuBarExtra.Item
             title="Open Grafana Dashboard"
@@ -192,6 +205,16 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
           icon={Icon.Calendar}
           onAction={openQuickLook}
         />
+        {extraUsageText(summary.extraUsage) ? (
+          <MenuBarExtra.Item
+            title={`Extra Usage: ${extraUsageText(summary.extraUsage)}`}
+            icon={Icon.CreditCard}
+            onAction={() => open(CLAUDE_USAGE_URL)}
+          />
+        ) : null}
+        {planText(summary.plan) ? (
+          <MenuBarExtra.Item title={`Plan: ${planText(summary.plan)}`} icon={Icon.Person} onAction={openQuickLook} />
+        ) : null}
       </MenuBarExtra.Section>
       <MenuBarExtra.Section title="Sources">
         {summary.sources.map((s) => (
@@ -209,14 +232,53 @@ function SummarySections(props: { summary: Summary; thresholds: Thresholds; nowM
   );
 }
 
-function SetupSection(props: { loaded: LoadedSummary | undefined }) {
-  const exporter = props.loaded?.origin === "exporter";
+/**
+ * Local Claude Code data was expected and none was found: say where it was looked for (Raycast
+ * does not see a CLAUDE_CONFIG_DIR set in the shell) and how to point the extension at it.
+ */
+export function noClaudeData(loaded: LoadedSummary): boolean {
+  const summary = loaded.summary;
+  return (
+    loaded.origin === "local" &&
+    loaded.configDirsFound.length === 0 &&
+    (summary === null || summary.windows.length === 0)
+  );
+}
+
+function NoDataSection(props: { loaded: LoadedSummary }) {
+  const dirs = props.loaded.configDirsLookedAt;
+  return (
+    <MenuBarExtra.Section title="No Claude Code Data">
+      <MenuBarExtra.Item
+        title={`Looked in ${dirs.length > 0 ? dirs.join(", ") : "no directory"}`}
+        icon={{ source: Icon.MagnifyingGlass, tintColor: Color.Orange }}
+        onAction={openExtensionPreferences}
+      />
+      <MenuBarExtra.Item
+        title="Set the Claude Config Directory in Preferences"
+        icon={Icon.Folder}
+        onAction={openExtensionPreferences}
+      />
+    </MenuBarExtra.Section>
+  );
+}
+
+function SetupSection(props: { loaded: LoadedSummary; summary: Summary; nowMs: number }) {
+  const need = feedSetupNeed(props.summary, props.loaded.statuslineFeedExists);
+  if (need === null) return null;
+  const exporter = props.loaded.origin === "exporter";
   return (
     <MenuBarExtra.Section title="No Rate-Limit Source">
       {exporter ? (
         <MenuBarExtra.Item
           title="The exporter has no rate limits yet: enable a source on it"
           icon={{ source: Icon.Info, tintColor: Color.Orange }}
+        />
+      ) : need === "stale" ? (
+        <MenuBarExtra.Item
+          title={staleFeedText(props.summary, props.nowMs, userLocale())}
+          icon={{ source: Icon.Clock, tintColor: Color.Orange }}
+          onAction={openQuickLook}
         />
       ) : (
         <MenuBarExtra.Item

@@ -24,21 +24,27 @@ import {
   blockText,
   costBarChart,
   exhaustionText,
+  extraUsageText,
+  feedSetupNeed,
   forecastText,
   levelOf,
+  modelCostRows,
   needsAttention,
   periodText,
+  planText,
   projectName,
-  rateLimitSourceMissing,
   readingAgeText,
   resetText,
   sessionText,
   sourceStateText,
   sourceTitle,
+  staleFeedText,
   summaryText,
+  userLocale,
   type Thresholds,
 } from "./format";
-import { STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
+import { noClaudeData } from "./menubar";
+import { CLAUDE_USAGE_URL, STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
 import { useSummary, type QuotacastPreferences } from "./use-summary";
 
 const PROBLEM_TITLES: Record<ProblemKind, string> = {
@@ -56,7 +62,7 @@ export default function UsageCommand() {
   );
 
   return (
-    <List isLoading={isLoading} isShowingDetail navigationTitle="Claude Usage" searchBarPlaceholder="Filter usage">
+    <List isLoading={isLoading} isShowingDetail searchBarPlaceholder="Filter usage">
       {loaded?.problem ? (
         <List.Section title="Problem">
           <List.Item
@@ -79,6 +85,7 @@ export default function UsageCommand() {
           />
         </List.Section>
       ) : null}
+      {loaded && noClaudeData(loaded) ? <NoDataSection loaded={loaded} actions={actions} /> : null}
       {summary ? (
         <>
           <List.Section title="Windows">
@@ -112,6 +119,9 @@ export default function UsageCommand() {
               actions={actions()}
             />
           </List.Section>
+          <ModelSection title="Today by Model" period={summary.today} actions={actions()} />
+          <ModelSection title="This Week by Model" period={summary.thisWeek} actions={actions()} />
+          <AccountSection summary={summary} actions={actions()} />
           <List.Section title="Sessions Today" subtitle={String(summary.sessionsToday.length)}>
             {summary.sessionsToday.length === 0 ? (
               <List.Item
@@ -126,8 +136,9 @@ export default function UsageCommand() {
               ))
             )}
           </List.Section>
-          {rateLimitSourceMissing(summary) || summary.sources.some(needsAttention) ? (
-            <SetupSection loaded={loaded} actions={actions} />
+          {loaded &&
+          (feedSetupNeed(summary, loaded.statuslineFeedExists) !== null || summary.sources.some(needsAttention)) ? (
+            <SetupSection loaded={loaded} summary={summary} nowMs={nowMs} actions={actions} />
           ) : null}
           <List.Section title="Sources">
             {summary.sources.map((s) => (
@@ -136,7 +147,7 @@ export default function UsageCommand() {
           </List.Section>
         </>
       ) : !isLoading ? (
-        <SetupSection loaded={loaded} actions={actions} />
+        <SetupSection loaded={loaded} summary={null} nowMs={nowMs} actions={actions} />
       ) : null}
     </List>
   );
@@ -166,6 +177,7 @@ function CommonActions(props: {
           shortcut={Keyboard.Shortcut.Common.Copy}
         />
       ) : null}
+      <Action.OpenInBrowser title="Open Claude.ai Usage" url={CLAUDE_USAGE_URL} />
       {grafanaUrl ? <Action.OpenInBrowser title="Open Grafana Dashboard" url={grafanaUrl} /> : null}
       <Action title="Open Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
     </ActionPanel>
@@ -209,7 +221,7 @@ function WindowItem(props: {
                 text={
                   w.reading.resetsAtMs === null
                     ? "unknown"
-                    : `${formatClock(w.reading.resetsAtMs, timezone)} (in ${formatDuration(w.reading.resetsAtMs - nowMs)})`
+                    : `${formatClock(w.reading.resetsAtMs, timezone, nowMs, userLocale())} (in ${formatDuration(w.reading.resetsAtMs - nowMs)})`
                 }
               />
               {f ? (
@@ -315,7 +327,10 @@ function SessionItem(props: { s: SessionUsage; timezone: string; actions: ReactN
               <List.Item.Detail.Metadata.Label title="Models" text={models || "—"} />
               <List.Item.Detail.Metadata.Label title="Cost" text={formatUsd(s.costUsd)} />
               <List.Item.Detail.Metadata.Label title="Tokens" text={sessionText(s)} />
-              <List.Item.Detail.Metadata.Label title="Last Activity" text={formatClock(s.lastActivityMs, timezone)} />
+              <List.Item.Detail.Metadata.Label
+                title="Last Activity"
+                text={formatClock(s.lastActivityMs, timezone, Date.now(), userLocale())}
+              />
               <List.Item.Detail.Metadata.Label title="Session" text={s.sessionId} />
             </List.Item.Detail.Metadata>
           }
@@ -339,8 +354,84 @@ function SourceItem(props: { s: SourceStatus; nowMs: number; actions: ReactNode 
   );
 }
 
-function SetupSection(props: { loaded: LoadedSummary | undefined; actions: (extra?: ReactNode) => ReactNode }) {
+function ModelSection(props: { title: string; period: PeriodUsage; actions: ReactNode }) {
+  const rows = modelCostRows(props.period);
+  if (rows.length === 0) return null;
+  return (
+    <List.Section title={props.title}>
+      {rows.map((row) => (
+        <List.Item
+          key={row.model}
+          title={row.title}
+          icon={Icon.Stars}
+          accessories={[{ text: row.text }]}
+          detail={<List.Item.Detail markdown={`## ${row.title}\n\n${props.title}: ${row.text}\n\n\`${row.model}\``} />}
+          actions={props.actions}
+        />
+      ))}
+    </List.Section>
+  );
+}
+
+/** The plan and extra-usage credits, when a source reported them (OAuth through an exporter, the header file). */
+function AccountSection(props: { summary: Summary; actions: ReactNode }) {
+  const plan = planText(props.summary.plan);
+  const extra = extraUsageText(props.summary.extraUsage);
+  if (!plan && !extra) return null;
+  return (
+    <List.Section title="Account">
+      {plan ? (
+        <List.Item
+          title="Plan"
+          icon={Icon.Person}
+          accessories={[{ text: plan }]}
+          detail={<List.Item.Detail markdown={`## Plan\n\n${plan}`} />}
+          actions={props.actions}
+        />
+      ) : null}
+      {extra ? (
+        <List.Item
+          title="Extra Usage"
+          icon={Icon.CreditCard}
+          accessories={[{ text: extra }]}
+          detail={<List.Item.Detail markdown={`## Extra Usage\n\n${extra}`} />}
+          actions={props.actions}
+        />
+      ) : null}
+    </List.Section>
+  );
+}
+
+function NoDataSection(props: { loaded: LoadedSummary; actions: (extra?: ReactNode) => ReactNode }) {
+  const dirs = props.loaded.configDirsLookedAt;
+  const markdown = [
+    "## No Claude Code Data Found",
+    "Claude Code's transcripts were looked for in:",
+    dirs.length > 0 ? dirs.map((d) => `- \`${d}/projects\``).join("\n") : "_no directory_",
+    "If Claude Code keeps its data elsewhere (a `CLAUDE_CONFIG_DIR` set in your shell: Raycast does not read the shell's environment), set **Claude Config Directory** in the preferences.",
+  ].join("\n\n");
+  return (
+    <List.Section title="No Claude Code Data">
+      <List.Item
+        title="No Claude Code Data Found"
+        icon={{ source: Icon.MagnifyingGlass, tintColor: Color.Orange }}
+        detail={<List.Item.Detail markdown={markdown} />}
+        actions={props.actions(
+          <Action title="Set Claude Config Directory" icon={Icon.Gear} onAction={openExtensionPreferences} />,
+        )}
+      />
+    </List.Section>
+  );
+}
+
+function SetupSection(props: {
+  loaded: LoadedSummary | undefined;
+  summary: Summary | null;
+  nowMs: number;
+  actions: (extra?: ReactNode) => ReactNode;
+}) {
   const feedFile = props.loaded?.statuslineFeedFile ?? "~/.local/share/quotacast/statusline.json";
+  const need = props.summary ? feedSetupNeed(props.summary, props.loaded?.statuslineFeedExists ?? null) : "install";
   const statusline = [
     "## Enable the Statusline Feed",
     "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials. With the `quotacast` command installed (`npm install -g quotacast`, see its README), run:",
@@ -354,14 +445,27 @@ function SetupSection(props: { loaded: LoadedSummary | undefined; actions: (extr
   ].join("\n\n");
   return (
     <List.Section title="Setup">
-      <List.Item
-        title="Enable the Statusline Feed"
-        icon={{ source: Icon.Info, tintColor: Color.Orange }}
-        detail={<List.Item.Detail markdown={statusline} />}
-        actions={props.actions(
-          <Action.CopyToClipboard title="Copy Install Command" content={STATUSLINE_INSTALL_COMMAND} />,
-        )}
-      />
+      {need === "stale" && props.summary ? (
+        <List.Item
+          title="Statusline Feed Is Stale"
+          icon={{ source: Icon.Clock, tintColor: Color.Orange }}
+          detail={
+            <List.Item.Detail
+              markdown={`## Statusline Feed Is Stale\n\n${staleFeedText(props.summary, props.nowMs, userLocale())}.\n\nThe feed at \`${feedFile}\` is written while Claude Code runs; its last windows have reset since.`}
+            />
+          }
+          actions={props.actions()}
+        />
+      ) : (
+        <List.Item
+          title="Enable the Statusline Feed"
+          icon={{ source: Icon.Info, tintColor: Color.Orange }}
+          detail={<List.Item.Detail markdown={statusline} />}
+          actions={props.actions(
+            <Action.CopyToClipboard title="Copy Install Command" content={STATUSLINE_INSTALL_COMMAND} />,
+          )}
+        />
+      )}
       <List.Item
         title="Connect an Exporter"
         icon={Icon.Link}
@@ -380,7 +484,7 @@ function blockMarkdown(summary: Summary, nowMs: number): string {
   return [
     "## Current 5-Hour Block",
     blockText(block),
-    `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone)})`,
+    `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone, nowMs, userLocale())})`,
     block.models.length > 0 ? `Models: ${block.models.map(shortModelName).join(", ")}` : "",
   ].join("\n\n");
 }

@@ -135,7 +135,7 @@ describe("local data", () => {
     expect(loaded.statuslineFeedFile).toBe(world.feedFile);
   });
 
-  it("a window that has already reset is not shown", async () => {
+  it("a window that has reset since its reading shows 0% from its reset (issue 17: it used to vanish)", async () => {
     const nowMs = Date.now();
     writeFeed(world, {
       fiveHourPercent: 90,
@@ -143,7 +143,14 @@ describe("local data", () => {
       observedAtMs: nowMs - 2 * HOUR_MS,
     });
     const loaded = await loadSummary({ supportPath: world.supportPath, cache: memoryCache() });
-    expect(loaded.summary?.windows).toEqual([]);
+    expect(loaded.summary?.windows.map((w) => w.reading)).toEqual([
+      expect.objectContaining({
+        window: "five_hour",
+        utilizationRatio: 0,
+        resetsAtMs: null,
+        observedAtMs: Math.round((nowMs - 60_000) / 1000) * 1000,
+      }),
+    ]);
   });
 
   it("falls back to the last Summary with a problem when reading fails", async () => {

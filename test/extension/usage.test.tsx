@@ -75,13 +75,22 @@ describe("quick look: normal usage", () => {
     const r = await renderCommand(UsageCommand);
     expect(list(r).isShowingDetail).toBe(true);
     expect(list(r).isLoading).toBe(false);
-    expect(titles(r, SECTION)).toEqual(["Windows", "Usage", "Sessions Today", "Sources"]);
+    expect(titles(r, SECTION)).toEqual([
+      "Windows",
+      "Usage",
+      "Today by Model",
+      "This Week by Model",
+      "Sessions Today",
+      "Sources",
+    ]);
 
     const fiveHour = byTitle(r, ITEM, "5-hour");
     expect(fiveHour.props.icon).toEqual({ kind: "progress", progress: 0.4, color: Color.Green });
     expect(fiveHour.props.accessories).toEqual([{ tag: { value: "40%", color: Color.Green } }]);
     expect(metadata(fiveHour).get("Utilization")).toEqual({ value: "40%", color: Color.Green });
-    expect(String(metadata(fiveHour).get("Resets"))).toMatch(/^\d\d:\d\d \(in (1h5\dm|2h00m)\)$/);
+    expect(String(metadata(fiveHour).get("Resets"))).toMatch(
+      /^\d{1,2}:\d\d(\s?[AP]M)? \(in (1h5\dm|2h00m)\)$/,
+    );
     expect(byTitle(r, ITEM, "7-day").props.icon.progress).toBeCloseTo(0.22);
 
     const chart = detailMarkdown(byTitle(r, ITEM, "Last 14 Days"));
@@ -103,7 +112,12 @@ describe("quick look: normal usage", () => {
 
     const today = byTitle(r, ITEM, "Today");
     expect(metadata(today).get("Top Model")).toBe("sonnet-4-5");
-    expect(actionTitles(today)).toEqual(["Refresh", "Copy Summary", "Open Preferences"]);
+    expect(actionTitles(today)).toEqual([
+      "Refresh",
+      "Copy Summary",
+      "Open Claude.ai Usage",
+      "Open Preferences",
+    ]);
     expect(hasTitle(r, SECTION, "Setup")).toBe(false);
   });
 
@@ -113,8 +127,8 @@ describe("quick look: normal usage", () => {
     const r = await renderCommand(UsageCommand);
     const item = byTitle(r, ITEM, "5-hour");
     expect(actionTitles(item)).toContain("Open Grafana Dashboard");
-    const browser = nodes(r, "Action.OpenInBrowser")[0];
-    expect(browser.props.url).toBe("http://127.0.0.1:3000/d/now");
+    const browser = nodes(r, "Action.OpenInBrowser").find((a) => a.props.title === "Open Grafana Dashboard");
+    expect(browser?.props.url).toBe("http://127.0.0.1:3000/d/now");
   });
 });
 
@@ -173,7 +187,7 @@ describe("quick look: exporter unreachable", () => {
     );
     expect(detailMarkdown(problem)).toContain("No earlier data to show.");
     expect(hasTitle(r, ITEM, "Connect an Exporter")).toBe(true);
-    expect(actionTitles(problem)).toEqual(["Refresh", "Open Preferences"]);
+    expect(actionTitles(problem)).toEqual(["Refresh", "Open Claude.ai Usage", "Open Preferences"]);
   });
 });
 

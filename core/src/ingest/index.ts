@@ -1,5 +1,5 @@
 // "@quotacast/core/ingest": reading transcripts into usage events (no rate-limit source code).
-export { claudeConfigDirs } from "./discover";
+export { candidateConfigDirs, claudeConfigDirs } from "./discover";
 export { UsageLedger, type Diagnostics } from "./ledger";
 export type { FileCursor, LedgerCommit, LedgerStore } from "./store";
 export type { UsageEvent } from "./usage-event";

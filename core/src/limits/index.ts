@@ -4,5 +4,5 @@
 // credentials code).
 export { FileSnapshotHistory } from "./file-history";
 export { pollAll } from "./poll";
-export type { RateLimitSnapshot } from "./snapshot";
+export type { ExtraUsage, PlanInfo, RateLimitSnapshot } from "./snapshot";
 export type { LimitSource, PollContext, SourceStatus } from "./source";

@@ -65,5 +65,27 @@ export function isCurrentReading(reading: WindowReading, nowMs: number): boolean
   return nowMs - reading.observedAtMs < reading.windowLengthMs;
 }
 
+/**
+ * A reading whose reset time has passed, as what that reset tells: the window started again at
+ * 0%, observed at the (latest) reset. A weekly window resets on a fixed schedule, so its next
+ * reset is a window length on; a 5-hour window starts with the next message, so its next reset
+ * is unknown (and the reading stays current for one window length after the reset). A reading
+ * whose reset is ahead (or unknown) is returned as is.
+ */
+export function readingAfterReset(reading: WindowReading, nowMs: number): WindowReading {
+  if (reading.resetsAtMs === null || reading.resetsAtMs > nowMs || !(reading.windowLengthMs > 0))
+    return reading;
+  const fixedSchedule = reading.windowLengthMs >= SEVEN_DAYS_MS;
+  const periods = fixedSchedule ? Math.floor((nowMs - reading.resetsAtMs) / reading.windowLengthMs) : 0;
+  const lastResetMs = reading.resetsAtMs + periods * reading.windowLengthMs;
+  return {
+    ...reading,
+    utilizationRatio: 0,
+    resetsAtMs: fixedSchedule ? lastResetMs + reading.windowLengthMs : null,
+    status: "allowed",
+    observedAtMs: lastResetMs,
+  };
+}
+
 export const FIVE_HOURS_MS = 5 * 3600_000;
 export const SEVEN_DAYS_MS = 7 * 24 * 3600_000;

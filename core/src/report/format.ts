@@ -88,22 +88,26 @@ export function windowLabel(window: string, scopeModel?: { displayName: string }
 
 const clockFormatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
 
-/** `16:45` within 20 hours of `nowMs`, `Sat 09:00` further away; in `timezone` (empty: this machine's). */
-export function formatClock(ms: number, timezone: string, nowMs = ms): string {
-  let formatters = clockFormatters.get(timezone);
+/**
+ * `16:45` within 20 hours of `nowMs`, `Sat 09:00` further away; in `timezone` (empty: this machine's).
+ * Without `locale` a 24-hour clock (stable report output); with one (a GUI passes the user's, e.g.
+ * `Intl.DateTimeFormat().resolvedOptions().locale`) that locale's own clock (`4:45 PM` in en-US).
+ */
+export function formatClock(ms: number, timezone: string, nowMs = ms, locale?: string): string {
+  const key = `${timezone}|${locale ?? ""}`;
+  let formatters = clockFormatters.get(key);
   if (!formatters) {
     if (!isTimeZone(timezone)) return new Date(ms).toISOString().slice(11, 16); // unknown zone: UTC
     const zone = timezone || undefined;
+    const clock: Intl.DateTimeFormatOptions =
+      locale === undefined
+        ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+        : { timeStyle: "short" };
     formatters = {
-      time: new Intl.DateTimeFormat("en-US", {
-        timeZone: zone,
-        hour: "2-digit",
-        minute: "2-digit",
-        hourCycle: "h23",
-      }),
-      day: new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "short" }),
+      time: new Intl.DateTimeFormat(locale ?? "en-US", { timeZone: zone, ...clock }),
+      day: new Intl.DateTimeFormat(locale ?? "en-US", { timeZone: zone, weekday: "short" }),
     };
-    clockFormatters.set(timezone, formatters);
+    clockFormatters.set(key, formatters);
   }
   const time = formatters.time.format(ms);
   return Math.abs(ms - nowMs) < 20 * 3_600_000 ? time : `${formatters.day.format(ms)} ${time}`;

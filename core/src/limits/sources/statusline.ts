@@ -3,7 +3,7 @@
  * `quotacast statusline` keeps up to date on every Claude Code update.
  */
 import * as path from "node:path";
-import { isCurrentReading } from "../snapshot";
+import { isCurrentReading, readingAfterReset } from "../snapshot";
 import * as z from "zod/mini";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "../source";
 import { parseStatuslineFeed, statuslineRateLimitsToReadings } from "../statusline-feed";
@@ -96,10 +96,10 @@ export function createStatuslineSource(): LimitSource {
         };
       }
       const observedAtMs = feed.rateLimitsObservedAtMs;
-      const windows = statuslineRateLimitsToReadings(feed.rateLimits, observedAtMs, STATUSLINE_SOURCE).filter(
-        // A window that has reset since tells nothing about the current one.
-        (r) => isCurrentReading(r, nowMs),
-      );
+      // A window whose reset time has passed is at 0% since then (not gone: the user was idle).
+      const windows = statuslineRateLimitsToReadings(feed.rateLimits, observedAtMs, STATUSLINE_SOURCE)
+        .map((r) => readingAfterReset(r, nowMs))
+        .filter((r) => isCurrentReading(r, nowMs));
       lastSuccessMs = observedAtMs;
       const staleAfterMs = ctx.config.statusline?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
       const ageMs = nowMs - observedAtMs;
