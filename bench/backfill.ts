@@ -21,13 +21,13 @@ import {
   realHistoryOptions,
   timedProcess,
 } from "./real-history";
-import { machineDescription, writeResultsSection } from "./results";
+import { HISTORY_ARGS, loadAverages, machineDescription, writeResultsSection } from "./results";
 
 const TARGET_TOTAL_MS = 60_000;
 
 function main(): void {
   const { values } = parseArgs({
-    options: { "size-mb": { type: "string", default: "500" }, seed: { type: "string", default: "1" } },
+    options: HISTORY_ARGS,
   });
   const opts = realHistoryOptions(Number(values["size-mb"]), Number(values.seed));
   const { manifest } = ensureRealHistory(opts);
@@ -72,10 +72,7 @@ function main(): void {
       "## Backfill end to end (`npm run bench:backfill`)",
       "",
       `Run: ${new Date().toISOString()}. Machine: ${machineDescription()}. Load average at the end: ` +
-        `${os
-          .loadavg()
-          .map((l) => l.toFixed(1))
-          .join(" / ")} (2 shared cores: times are inflated by other jobs).`,
+        `${loadAverages()} (2 shared cores: times are inflated by other jobs).`,
       "",
       `Data: the real-shaped history of the cli section: ${manifest.files} files, ` +
         `${(manifest.bytesWritten / 1e6).toFixed(0)} MB of transcripts, ${manifest.events} messages, 60 days. ` +

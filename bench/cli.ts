@@ -22,7 +22,14 @@ import {
   timedProcess,
   type ProcessRun,
 } from "./real-history";
-import { machineDescription, median, warmPageCache, writeResultsSection } from "./results";
+import {
+  HISTORY_ARGS,
+  loadAverages,
+  machineDescription,
+  median,
+  warmPageCache,
+  writeResultsSection,
+} from "./results";
 
 const TIMEZONE = "UTC";
 const TARGETS = { coldRatio: 1.0, warmRatio: 0.3, warmMs: 250 };
@@ -38,8 +45,7 @@ interface DayRow {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      "size-mb": { type: "string", default: "500" },
-      seed: { type: "string", default: "1" },
+      ...HISTORY_ARGS,
       runs: { type: "string", default: "5" },
     },
   });
@@ -120,10 +126,7 @@ async function main(): Promise<void> {
   lines.push("");
   lines.push(
     `Run: ${new Date().toISOString()}. Machine: ${machineDescription()}. Load average at the end: ` +
-      `${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" / ")} (2 cores shared with other jobs: absolute times are ` +
+      `${loadAverages()} (2 cores shared with other jobs: absolute times are ` +
       `inflated and noisy; the runs are interleaved so both tools see the same load). Medians of ${runs} runs.`,
   );
   lines.push("");

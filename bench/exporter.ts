@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { freePort } from "../test/support/free-port";
 import { builtCli, ensureRealHistory, fmtMs, log, realHistoryOptions } from "./real-history";
-import { machineDescription, median, writeResultsSection } from "./results";
+import { HISTORY_ARGS, loadAverages, machineDescription, median, writeResultsSection } from "./results";
 
 const TARGETS = {
   scrapeDuringIngestMs: 100,
@@ -132,8 +132,7 @@ async function firstIngest(
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      "size-mb": { type: "string", default: "500" },
-      seed: { type: "string", default: "1" },
+      ...HISTORY_ARGS,
       duration: { type: "string", default: "30" },
       connections: { type: "string", default: "50" },
     },
@@ -219,10 +218,7 @@ function renderSection(run: {
     "## Exporter (`npm run bench:exporter`)",
     "",
     `Run: ${new Date().toISOString()}. Machine: ${machineDescription()}. Load average at the end: ` +
-      `${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" / ")} (2 cores shared with other jobs, and wrk's own two ` +
+      `${loadAverages()} (2 cores shared with other jobs, and wrk's own two ` +
       "threads compete with the exporter for them: latencies are upper bounds).",
     "",
     `Data: the real-shaped history of the cli section (${run.manifest.files} files, ` +

@@ -35,6 +35,20 @@ export function machineDescription(): string {
   return `${model}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
+/** The 1, 5 and 15 minute load averages, as "1.0 / 0.8 / 0.7". */
+export function loadAverages(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+}
+
+/** The parseArgs options every real-history benchmark takes: the history's size and seed. */
+export const HISTORY_ARGS = {
+  "size-mb": { type: "string", default: "500" },
+  seed: { type: "string", default: "1" },
+} as const;
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -6,7 +6,6 @@
  *
  *   npx tsx bench/run.ts [--size-mb 500] [--seed 1] [--runs 3]
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,9 +19,17 @@ import {
   type GenerateOptions,
   type HistoryManifest,
 } from "../test/generators/transcripts";
+import { timedProcess, type ProcessRun } from "./real-history";
 import { CCUSAGE_VERSION, ensureCcusage } from "./ccusage";
 import { SCAN_THREADS_ENV, type ColdScanOutput } from "./cold-scan";
-import { listJsonl, machineDescription, median, warmPageCache, writeResultsSection } from "./results";
+import {
+  HISTORY_ARGS,
+  listJsonl,
+  machineDescription,
+  median,
+  warmPageCache,
+  writeResultsSection,
+} from "./results";
 import {
   TOKEN_TYPES,
   ccusageDailyModel,
@@ -45,18 +52,10 @@ interface Expected {
   ccusageModelDays: Record<string, DayTokens>;
 }
 
-interface Timed {
-  wallMs: number;
-  /** Peak RSS of the process tree from GNU time, KB (null when /usr/bin/time is missing). */
-  timeMaxRssKb: number | null;
-  stdout: string;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      "size-mb": { type: "string", default: "500" },
-      seed: { type: "string", default: "1" },
+      ...HISTORY_ARGS,
       runs: { type: "string", default: "5" },
       "clean-size-mb": { type: "string", default: "500" },
     },
@@ -94,29 +93,29 @@ async function main(): Promise<void> {
   warmPageCache(dataDir);
   const emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), "qc-bench-home-"));
 
-  const ours: { timed: Timed; out: ColdScanOutput }[] = [];
-  const theirs: Timed[] = [];
-  const theirsOneCore: Timed[] = [];
-  const oursOneThread: Timed[] = [];
+  const ours: { timed: ProcessRun; out: ColdScanOutput }[] = [];
+  const theirs: ProcessRun[] = [];
+  const theirsOneCore: ProcessRun[] = [];
+  const oursOneThread: ProcessRun[] = [];
   const oneThreadEnv = { ...process.env, [SCAN_THREADS_ENV]: "1" };
   for (let i = 0; i < runs; i++) {
     log(`run ${i + 1}/${runs}: ccusage`);
     theirs.push(runCcusage(dataDir, emptyHome));
     theirsOneCore.push(runCcusage(dataDir, emptyHome, true));
     log(`run ${i + 1}/${runs}: quotacast cold scan`);
-    const timed = timedRun(process.execPath, [...child, dataDir, TIMEZONE], process.env);
+    const timed = timedProcess(process.execPath, [...child, dataDir, TIMEZONE], process.env);
     ours.push({ timed, out: JSON.parse(timed.stdout) as ColdScanOutput });
-    oursOneThread.push(timedRun(process.execPath, [...child, dataDir, TIMEZONE], oneThreadEnv));
+    oursOneThread.push(timedProcess(process.execPath, [...child, dataDir, TIMEZONE], oneThreadEnv));
   }
   log("equality check on the clean history");
   const cleanOurs = JSON.parse(
-    timedRun(process.execPath, [...child, cleanDir, TIMEZONE], process.env).stdout,
+    timedProcess(process.execPath, [...child, cleanDir, TIMEZONE], process.env).stdout,
   ) as ColdScanOutput;
   const cleanTheirs = runCcusage(cleanDir, emptyHome);
   log("quotacast warm refreshes and appended lines");
   const appendFile = pickAppendFile(dataDir);
   const incremental = JSON.parse(
-    timedRun(
+    timedProcess(
       process.execPath,
       [...child, dataDir, TIMEZONE, "--incremental", appendFile, appendMarker],
       process.env,
@@ -245,26 +244,8 @@ function bundleColdScan(): string[] {
   return [outfile];
 }
 
-function timedRun(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
-  const useTime = fs.existsSync("/usr/bin/time");
-  const started = performance.now();
-  const result = useTime
-    ? spawnSync("/usr/bin/time", ["-f", "QCBENCH_MAXRSS_KB=%M", command, ...args], {
-        env,
-        maxBuffer: 1 << 30,
-        encoding: "utf8",
-      })
-    : spawnSync(command, args, { env, maxBuffer: 1 << 30, encoding: "utf8" });
-  const wallMs = performance.now() - started;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
-  }
-  const rss = /QCBENCH_MAXRSS_KB=(\d+)/.exec(result.stderr ?? "");
-  return { wallMs, timeMaxRssKb: rss ? Number(rss[1]) : null, stdout: result.stdout };
-}
-
 /** `singleThread`: `ccusage claude daily --single-thread`, the same work on one core. */
-function runCcusage(dataDir: string, emptyHome: string, singleThread = false): Timed {
+function runCcusage(dataDir: string, emptyHome: string, singleThread = false): ProcessRun {
   // An empty HOME keeps ccusage from also reading other agents' data on this machine.
   const env = {
     PATH: process.env.PATH ?? "",
@@ -274,7 +255,7 @@ function runCcusage(dataDir: string, emptyHome: string, singleThread = false): T
     TZ: TIMEZONE,
   };
   const args = ["daily", "--json", "--offline", "--timezone", TIMEZONE];
-  return timedRun(ensureCcusage(), singleThread ? ["claude", ...args, "--single-thread"] : args, env);
+  return timedProcess(ensureCcusage(), singleThread ? ["claude", ...args, "--single-thread"] : args, env);
 }
 
 interface CcusageDay {
@@ -294,10 +275,10 @@ interface ReportInput {
   manifest: HistoryManifest;
   expected: Expected;
   generatedMs: number | null;
-  ours: { timed: Timed; out: ColdScanOutput }[];
-  theirs: Timed[];
-  theirsOneCore: Timed[];
-  oursOneThread: Timed[];
+  ours: { timed: ProcessRun; out: ColdScanOutput }[];
+  theirs: ProcessRun[];
+  theirsOneCore: ProcessRun[];
+  oursOneThread: ProcessRun[];
   incremental: ColdScanOutput;
   runs: number;
   sizeMb: number;
@@ -338,7 +319,7 @@ function renderSection(input: ReportInput): string {
   const warm = incremental.warmRefreshMs ?? [];
   const append = incremental.appendVisibleMs ?? [];
   const rssMb = Math.max(...ours.map((o) => o.out.maxRssKb)) / 1024;
-  const ccRss = theirs.map((t) => t.timeMaxRssKb).filter((v): v is number => v !== null);
+  const ccRss = theirs.map((t) => t.maxRssKb).filter((v): v is number => v !== null);
   const ok = (pass: boolean) => (pass ? "yes" : "**no**");
 
   const lines: string[] = [];

@@ -4,16 +4,14 @@
  * none when piped or with NO_COLOR, and usage errors in one format with exit code 2.
  */
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { run, type ReportIo } from "../../../exporter/src/commands/report";
 import { createStyle } from "../../../exporter/src/terminal/style";
 import { generateHistory } from "../../generators/transcripts";
+import { BUILT_CLI as CLI, buildCoreAndExporter } from "../../support/built-cli";
 import { TmuxPane } from "../../support/tmux";
+import { tempDir } from "../../fakes/ports";
 
-const ROOT = path.resolve(__dirname, "../../..");
-const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 const ESC = String.fromCharCode(27);
 const END_MS = Date.now();
 
@@ -22,16 +20,8 @@ let configDir: string;
 let env: Record<string, string>;
 
 beforeAll(() => {
-  const build = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "core", "exporter"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-fit-"));
+  buildCoreAndExporter();
+  dir = tempDir("quotacast-fit-");
   configDir = path.join(dir, ".claude");
   // Long project names and several models, as real histories have.
   generateHistory({

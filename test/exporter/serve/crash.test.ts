@@ -8,10 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { generateHistory, type GeneratedHistory } from "../../generators/transcripts";
+import { BUILT_CLI as CLI, buildCoreAndExporter } from "../../support/built-cli";
 import { samples, seriesKey, sumOf, tempDir, truthByModel } from "./helpers";
-
-const ROOT = path.resolve(__dirname, "../../..");
-const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 
 let dir: string;
 let configDir: string;
@@ -19,16 +17,7 @@ let dbPath: string;
 let history: GeneratedHistory;
 
 beforeAll(() => {
-  // Incremental: quick when the build is current.
-  const build = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "core", "exporter"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  buildCoreAndExporter();
   dir = tempDir();
   configDir = path.join(dir, "claude");
   dbPath = path.join(dir, "state", "quotacast.db");

@@ -6,14 +6,13 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { generateHistory } from "../../generators/transcripts";
 import { statuslinePayload } from "../statusline/payload";
+import { BUILT_CLI as CLI, REPO_ROOT as ROOT, buildCoreAndExporter } from "../../support/built-cli";
 import { TmuxPane } from "../../support/tmux";
+import { tempDir } from "../../fakes/ports";
 
-const ROOT = path.resolve(__dirname, "../../..");
-const CLI = path.join(ROOT, "exporter", "dist", "cli.js");
 /** The issue's bar: the screen answers within 2 s of a start or a change. */
 const SCREEN_DEADLINE_MS = 2_000;
 const CURSOR_HIDE = `${String.fromCharCode(27)}[?25l`;
@@ -52,16 +51,8 @@ function startWatch(extraEnv: Record<string, string> = {}): TmuxPane {
 }
 
 beforeAll(() => {
-  const build = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "core", "exporter"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-watch-"));
+  buildCoreAndExporter();
+  home = tempDir("quotacast-watch-");
   generateHistory({
     dir: path.join(home, ".claude"),
     sizeMb: 0.5,
