@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
-import { STATUSLINE_SCRIPT_FILE } from "../exporter/src/statusline/paths";
+import { STATUSLINE_SCRIPT_FILE } from "../core/src/statusline/paths";
 
 export const ROOT = path.resolve(__dirname, "..");
 const EXPORTER = path.join(ROOT, "exporter");
@@ -125,7 +125,7 @@ function compiled(file: string): string {
 const statuslineHotPathOnly: esbuild.Plugin = {
   name: "statusline-hot-path-only",
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/statusline\/(install|command)$/ }, (args) => ({
+    build.onResolve({ filter: /^(\.\.|@quotacast\/core)\/statusline\/(install|command)$/ }, (args) => ({
       path: args.path,
       namespace: "left-out",
     }));

@@ -15,7 +15,7 @@ import {
   ROOT,
   type BundleOutput,
 } from "../../scripts/package";
-import { STATUSLINE_SCRIPT_FILE } from "../../exporter/src/statusline/paths";
+import { STATUSLINE_SCRIPT_FILE } from "../../core/src/statusline/paths";
 import { tempDir } from "../fakes/ports";
 
 let outputs: BundleOutput[];
@@ -90,14 +90,20 @@ test("the bcrypt worker sits next to the CLI (basic auth starts it from __dirnam
   expect(output("bcrypt-worker.js").externals).toEqual(["bcryptjs"]);
 });
 
-test("the statusline script is one file needing nothing but Node: no dependency, only core's format module, no install code", () => {
+test("the statusline script is one file needing nothing but Node: no dependency, only core's format module and statusline file helpers, no install code", () => {
   const script = output(STATUSLINE_SCRIPT_FILE);
   expect(script.externals).toEqual([]);
-  // Core's one formatting module (it imports nothing) is the only core file it carries.
+  // Core's formatting module and its statusline file helpers (Node built-ins only) are the only core files it carries.
+  const coreHotPath = [
+    "core/dist/report/format.js",
+    "core/dist/statusline/paths.js",
+    "core/dist/statusline/atomic-write.js",
+    "core/dist/statusline/private-files.js",
+  ];
   expect(
     script.inputs.filter(
       (input) =>
-        (input.startsWith("core/") && input !== "core/dist/report/format.js") ||
+        (input.startsWith("core/") && !coreHotPath.includes(input)) ||
         /statusline\/(install|command)\.js$/.test(input),
     ),
   ).toEqual([]);

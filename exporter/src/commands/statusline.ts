@@ -8,7 +8,7 @@
  * `install` / `uninstall` live in a module loaded only when asked for.
  */
 import type { Readable } from "node:stream";
-import { feedFilePath, type Env } from "../statusline/paths";
+import { feedFilePath, type Env } from "@quotacast/core/statusline/paths";
 import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
 import { shortModelName } from "@quotacast/core/report/format";
 import { formatStatusLine } from "../statusline/render";
@@ -149,7 +149,8 @@ function runSubcommand(sub: "install" | "uninstall" | "status", argv: string[], 
   const { values, positionals } = parseCommandArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   if (positionals.length > 1) throw new UsageError(`unexpected '${positionals.slice(1).join(" ")}'`);
   if (sub === "status") return statuslineStatus(io);
-  const install = require("../statusline/install") as typeof import("../statusline/install");
+  const install =
+    require("@quotacast/core/statusline/install") as typeof import("@quotacast/core/statusline/install");
   if (sub === "uninstall") return report(io, install.uninstallStatusline({ env: io.env }));
   let command = values.command || null;
   let note: string | null = null;
@@ -173,7 +174,8 @@ function report(io: StatuslineIo, outcome: { ok: boolean; message: string }): nu
 function statuslineStatus(io: StatuslineIo): number {
   const { checkInstalledCommand, settingsStatuslineCommand } =
     require("../statusline/command") as typeof import("../statusline/command");
-  const { isOurCommand } = require("../statusline/install") as typeof import("../statusline/install");
+  const { isOurCommand } =
+    require("@quotacast/core/statusline/install") as typeof import("@quotacast/core/statusline/install");
   const command = settingsStatuslineCommand(io.env);
   if (command === null || !isOurCommand(command)) {
     io.write("quotacast's statusline is not installed: run `quotacast statusline install`\n");

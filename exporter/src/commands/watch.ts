@@ -11,7 +11,7 @@ import { openCliState } from "../cli-state";
 import { checkTimezone, parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
-import { feedFilePath } from "../statusline/paths";
+import { feedFilePath } from "@quotacast/core/statusline/paths";
 import { openScreen } from "../terminal/screen";
 import { DEFAULT_THRESHOLDS } from "../terminal/levels";
 import { stdoutStyle } from "../terminal/style";

@@ -8,7 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { migrate } from "./migrations";
-import { PRIVATE_FILE_MODE, ensurePrivateDir, makeFilesPrivate } from "../private-files";
+import {
+  PRIVATE_FILE_MODE,
+  ensurePrivateDir,
+  makeFilesPrivate,
+} from "@quotacast/core/statusline/private-files";
 
 export type Db = Database.Database;
 

@@ -12,8 +12,13 @@ import {
   type StatuslineCommandCheck,
   type StatuslineCommandPlan,
 } from "@quotacast/core";
-import { writeFileAtomic } from "./atomic-write";
-import { installedScriptPath, settingsFilePath, STATUSLINE_SCRIPT_FILE, type Env } from "./paths";
+import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
+import {
+  installedScriptPath,
+  settingsFilePath,
+  STATUSLINE_SCRIPT_FILE,
+  type Env,
+} from "@quotacast/core/statusline/paths";
 
 const nodeProbe: CommandProbe = {
   isExecutable: (file) => accessible(file, fs.constants.X_OK),

@@ -11,8 +11,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RawStatuslineRateLimits, StatuslineFeed, StatuslineSessionCost } from "@quotacast/core";
-import { writeFileAtomic } from "./atomic-write";
-import { ensurePrivateDir } from "../private-files";
+import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
+import { ensurePrivateDir } from "@quotacast/core/statusline/private-files";
 
 export const FEED_VERSION = 1;
 /** Sessions not seen for this long are dropped from the feed. */

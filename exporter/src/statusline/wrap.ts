@@ -61,12 +61,3 @@ function stopAll(child: ReturnType<typeof spawn>): void {
   child.stdin?.destroy();
   child.unref();
 }
-
-/** The original command travels inside ours, base64url-encoded (shell-safe). */
-export function encodeWrapped(command: string): string {
-  return Buffer.from(command, "utf8").toString("base64url");
-}
-
-export function decodeWrapped(encoded: string): string {
-  return Buffer.from(encoded, "base64url").toString("utf8");
-}

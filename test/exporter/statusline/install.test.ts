@@ -5,7 +5,7 @@ import {
   isOurCommand,
   uninstallStatusline,
   wrappedCommandOf,
-} from "../../../exporter/src/statusline/install";
+} from "../../../core/src/statusline/install";
 import { run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
 import { prepareStatuslineCommand } from "../../../exporter/src/statusline/command";
 import { tempDir } from "../../fakes/ports";

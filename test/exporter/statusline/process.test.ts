@@ -38,14 +38,21 @@ test("prints one status line and exits 0, also on garbage input", () => {
 
 const HOT_PATH = [
   "exporter/src/commands/statusline.ts",
-  "exporter/src/statusline/paths.ts",
+  "core/src/statusline/paths.ts",
   "exporter/src/statusline/feed.ts",
   "exporter/src/statusline/render.ts",
   "exporter/src/statusline/stdin.ts",
-  "exporter/src/statusline/atomic-write.ts",
-  "exporter/src/private-files.ts",
+  "core/src/statusline/atomic-write.ts",
+  "core/src/statusline/private-files.ts",
   "exporter/src/args.ts",
 ];
+
+/** Core's statusline modules on the hot path, by subpath (each loaded alone, never core's index). */
+const CORE_HOT_SUBPATHS: Record<string, string> = {
+  "@quotacast/core/statusline/paths": "core/src/statusline/paths.ts",
+  "@quotacast/core/statusline/atomic-write": "core/src/statusline/atomic-write.ts",
+  "@quotacast/core/statusline/private-files": "core/src/statusline/private-files.ts",
+};
 
 /** Core's format module, loaded alone (never core's index): it imports nothing. */
 const CORE_FORMAT = "@quotacast/core/report/format";
@@ -66,7 +73,10 @@ test.each(HOT_PATH)(
     }));
     expect(imports.length).toBeGreaterThan(0);
     for (const { typeOnly, specifier } of imports) {
-      const target = path.resolve(path.dirname(path.join(ROOT, file)), specifier) + ".ts";
+      const target =
+        specifier in CORE_HOT_SUBPATHS
+          ? path.join(ROOT, CORE_HOT_SUBPATHS[specifier])
+          : path.resolve(path.dirname(path.join(ROOT, file)), specifier) + ".ts";
       const allowed =
         typeOnly ||
         specifier.startsWith("node:") ||

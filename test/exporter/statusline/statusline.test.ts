@@ -4,7 +4,7 @@ import { PassThrough, Readable } from "node:stream";
 import { createStatuslineSource, nodeFiles, parseStatuslineFeed, type PollContext } from "@quotacast/core";
 import { renderStatusline, run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
 import { readStdinBounded } from "../../../exporter/src/statusline/stdin";
-import { encodeWrapped } from "../../../exporter/src/statusline/wrap";
+import { encodeWrapped } from "../../../core/src/statusline/wrap-codec";
 import { ManualClock, tempDir } from "../../fakes/ports";
 import { statuslinePayload } from "./payload";
 

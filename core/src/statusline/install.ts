@@ -4,6 +4,8 @@
  * wraps a statusline command the user already has, and undoes all of it byte for byte.
  * The file is written through a symlink (dotfiles managers) with its mode and owner kept,
  * and a file without its owner's write bit is refused.
+ * In core (node:fs directly, not the ports: see atomic-write.ts) so that the CLI and the
+ * Raycast extension install with the same code.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,7 +22,7 @@ import {
 } from "jsonc-parser";
 import { writeFileAtomic } from "./atomic-write";
 import { installRecordPath, settingsFilePath, type Env } from "./paths";
-import { decodeWrapped, encodeWrapped } from "./wrap";
+import { decodeWrapped, encodeWrapped } from "./wrap-codec";
 
 export const WRAP_FLAG = "--wrap";
 

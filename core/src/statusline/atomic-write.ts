@@ -1,7 +1,12 @@
-/** Atomic file replacement: write a temp file in the same directory, then rename over. */
+/**
+ * Atomic file replacement: write a temp file in the same directory, then rename over.
+ * core/src/statusline/ uses node:fs directly (not core's ports): it is the installer and the
+ * statusline hot path shared by the CLI and the Raycast extension, both local Node programs
+ * editing local files, and the hot path must load nothing beyond Node's built-ins.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensurePrivateDir } from "../private-files";
+import { ensurePrivateDir } from "./private-files";
 
 /**
  * Replaces `file` with `data`. `mode` is the new file's mode (default 0666 less the umask);
