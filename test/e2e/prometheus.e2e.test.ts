@@ -352,6 +352,12 @@ describeWithPrometheus(
 
     describe("panel values equal the truth", () => {
       const TRENDS = "quotacast-trends.json";
+      /** The queries Grafana can send now for the first target of a Weekly trends panel. */
+      const trendsQueries = (title: string): PanelRangeQuery[] => {
+        const panel = panelNamed(TRENDS, title);
+        const target = (panel.targets as JsonObject[])[0];
+        return rangeQueries(dashboardNamed(TRENDS), panel, target, Math.floor(Date.now() / 1000));
+      };
       const ORG = "quotacast-organization.json";
 
       it("Organization: month to date, by user and by model, each adding up to what the Admin API answered", async () => {
@@ -377,14 +383,7 @@ describeWithPrometheus(
         ["Activity by hour of day", utcHour],
         ["Activity by day of week", utcWeekday],
       ] as const)("Weekly trends, %s: the responses of each bucket", async (title, keyOf) => {
-        const panel = panelNamed(TRENDS, title);
-        const nowSeconds = Math.floor(Date.now() / 1000);
-        const queries = rangeQueries(
-          dashboardNamed(TRENDS),
-          panel,
-          (panel.targets as JsonObject[])[0],
-          nowSeconds,
-        );
+        const queries = trendsQueries(title);
         expect(queries.map((q) => q.step)).toEqual([HOUR_S]);
         for (const q of queries) {
           const shown = sumByTime(await range(q), keyOf);
@@ -405,14 +404,7 @@ describeWithPrometheus(
         ["Daily tokens by model", (m: TruthMessage) => m.totalTokens],
         ["Daily API-equivalent cost by model", (m: TruthMessage) => m.costUsd ?? 0],
       ] as const)("Weekly trends, %s: each day's amount of each model", async (title, amount) => {
-        const panel = panelNamed(TRENDS, title);
-        const nowSeconds = Math.floor(Date.now() / 1000);
-        const queries = rangeQueries(
-          dashboardNamed(TRENDS),
-          panel,
-          (panel.targets as JsonObject[])[0],
-          nowSeconds,
-        );
+        const queries = trendsQueries(title);
         expect(queries.map((q) => q.step)).toEqual([DAY_S]);
         for (const q of queries) {
           const shown = new Map<string, number>();
@@ -433,14 +425,7 @@ describeWithPrometheus(
       });
 
       it("Weekly trends, final utilization of each weekly window: one bar per window that reset, its final value", async () => {
-        const panel = panelNamed(TRENDS, "Final utilization of each weekly window");
-        const nowSeconds = Math.floor(Date.now() / 1000);
-        const queries = rangeQueries(
-          dashboardNamed(TRENDS),
-          panel,
-          (panel.targets as JsonObject[])[0],
-          nowSeconds,
-        );
+        const queries = trendsQueries("Final utilization of each weekly window");
         expect(queries.map((q) => q.step)).toEqual([WEEK_S]);
         for (const q of queries) {
           const shown = (await range(q)).flatMap((s) =>

@@ -22,6 +22,7 @@ import {
   type UsageEvent,
   zeroTokenTotals,
 } from "@quotacast/core";
+import type { DayTotalRow } from "../db/day-totals";
 
 export interface EventFilter {
   timezone: string;
@@ -44,17 +45,7 @@ export function filterEvents(events: readonly UsageEvent[], filter: EventFilter)
 }
 
 /** A stored per-day total (db/day-totals.ts): one day of a zone, one project, one model. */
-export interface DayModelTotals {
-  day: string;
-  project: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  unpricedEvents: number;
-}
+export type DayModelTotals = Omit<DayTotalRow, "events">;
 
 /**
  * Days, weeks or months from per-day totals, as `aggregateByPeriod` makes them from events

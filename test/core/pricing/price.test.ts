@@ -4,28 +4,10 @@ import {
   findModelPrice,
   refreshPriceTable,
   type HttpPort,
-  type UsageEvent,
 } from "@quotacast/core";
+import { usageEvent } from "../../fakes/usage-event";
 
 const PER_MILLION = 1e-6;
-
-function event(overrides: Partial<UsageEvent>): UsageEvent {
-  return {
-    key: "k",
-    timestampMs: 0,
-    model: "claude-sonnet-4-5-20250929",
-    sessionId: "s",
-    project: "p",
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
-    ...overrides,
-  };
-}
 
 // Public list prices (USD per million) from the reference, Sonnet 4.5: standard and above 200k.
 const SONNET = { input: 3, output: 15, write5m: 3.75, write1h: 6, read: 0.3 };
@@ -33,7 +15,7 @@ const SONNET_LONG = { input: 6, output: 22.5, write5m: 7.5, write1h: 12, read: 0
 
 describe("costUsd", () => {
   it("prices input, output, reads and cache writes with 5-minute and 1-hour rates", () => {
-    const e = event({
+    const e = usageEvent({
       inputTokens: 1000,
       outputTokens: 2000,
       cacheCreationTokens: 1000,
@@ -53,13 +35,13 @@ describe("costUsd", () => {
   });
 
   it("long context, Anthropic's rule (default): the whole request at premium above 200k input", () => {
-    const e = event({ inputTokens: 150_000, cacheReadTokens: 60_000, outputTokens: 1000 });
+    const e = usageEvent({ inputTokens: 150_000, cacheReadTokens: 60_000, outputTokens: 1000 });
     const premium =
       (150_000 * SONNET_LONG.input + 60_000 * SONNET_LONG.read + 1000 * SONNET_LONG.output) * PER_MILLION;
     expect(costUsd(e)).toBeCloseTo(premium, 12);
     expect(costUsd(e, undefined, { longContext: "anthropic" })).toBeCloseTo(premium, 12);
     // Exactly 200k is not above the threshold.
-    const atLimit = event({ inputTokens: 140_000, cacheReadTokens: 60_000, outputTokens: 1000 });
+    const atLimit = usageEvent({ inputTokens: 140_000, cacheReadTokens: 60_000, outputTokens: 1000 });
     expect(costUsd(atLimit)).toBeCloseTo(
       (140_000 * SONNET.input + 60_000 * SONNET.read + 1000 * SONNET.output) * PER_MILLION,
       12,
@@ -67,12 +49,12 @@ describe("costUsd", () => {
   });
 
   it("long context, ccusage's rule: only the part above 200k of each token type at premium", () => {
-    const mixed = event({ inputTokens: 150_000, cacheReadTokens: 60_000, outputTokens: 1000 });
+    const mixed = usageEvent({ inputTokens: 150_000, cacheReadTokens: 60_000, outputTokens: 1000 });
     expect(costUsd(mixed, undefined, { longContext: "ccusage" })).toBeCloseTo(
       (150_000 * SONNET.input + 60_000 * SONNET.read + 1000 * SONNET.output) * PER_MILLION,
       12,
     );
-    const bigInput = event({ inputTokens: 250_000 });
+    const bigInput = usageEvent({ inputTokens: 250_000 });
     expect(costUsd(bigInput, undefined, { longContext: "ccusage" })).toBeCloseTo(
       (200_000 * SONNET.input + 50_000 * SONNET_LONG.input) * PER_MILLION,
       12,
@@ -80,39 +62,39 @@ describe("costUsd", () => {
   });
 
   it("never applies long-context rates to models without them", () => {
-    const e = event({ model: "claude-opus-4-5-20251101", inputTokens: 300_000 });
+    const e = usageEvent({ model: "claude-opus-4-5-20251101", inputTokens: 300_000 });
     expect(costUsd(e)).toBeCloseTo(300_000 * 5 * PER_MILLION, 12);
   });
 
   it("multiplies fast mode by the model's factor (6x for Opus 4.6), and leaves models without one alone", () => {
-    const standard = event({ model: "claude-opus-4-6", inputTokens: 1000, outputTokens: 1000 });
+    const standard = usageEvent({ model: "claude-opus-4-6", inputTokens: 1000, outputTokens: 1000 });
     expect(costUsd(standard)).toBeCloseTo((1000 * 5 + 1000 * 25) * PER_MILLION, 12);
     expect(costUsd({ ...standard, speed: "fast" })).toBeCloseTo(6 * costUsd(standard)!, 12);
     expect(costUsd({ ...standard, model: "claude-opus-4-7-20260416", speed: "fast" })).toBeCloseTo(
       6 * costUsd(standard)!,
       12,
     );
-    const sonnet = event({ inputTokens: 1000 });
+    const sonnet = usageEvent({ inputTokens: 1000 });
     expect(costUsd({ ...sonnet, speed: "fast" })).toBe(costUsd(sonnet));
   });
 
   it("returns null for unknown models instead of pricing them as another model", () => {
-    expect(costUsd(event({ model: "glm-4.7", inputTokens: 10 }))).toBeNull();
-    expect(costUsd(event({ model: "claude-opus-4-9", inputTokens: 10 }))).toBeNull();
-    expect(costUsd(event({ model: "claude-sonnet", inputTokens: 10 }))).toBeNull();
-    expect(costUsd(event({ model: "<unknown>", inputTokens: 10 }))).toBeNull();
+    expect(costUsd(usageEvent({ model: "glm-4.7", inputTokens: 10 }))).toBeNull();
+    expect(costUsd(usageEvent({ model: "claude-opus-4-9", inputTokens: 10 }))).toBeNull();
+    expect(costUsd(usageEvent({ model: "claude-sonnet", inputTokens: 10 }))).toBeNull();
+    expect(costUsd(usageEvent({ model: "<unknown>", inputTokens: 10 }))).toBeNull();
   });
 
   it("uses an old line's own costUSD only when the model has no price", () => {
-    expect(costUsd(event({ model: "claude-instant-1", recordedCostUsd: 0.25 }))).toBe(0.25);
-    expect(costUsd(event({ inputTokens: 1000, recordedCostUsd: 99 }))).toBeCloseTo(
+    expect(costUsd(usageEvent({ model: "claude-instant-1", recordedCostUsd: 0.25 }))).toBe(0.25);
+    expect(costUsd(usageEvent({ inputTokens: 1000, recordedCostUsd: 99 }))).toBeCloseTo(
       1000 * SONNET.input * PER_MILLION,
       12,
     );
   });
 
   it("prices <synthetic> at zero", () => {
-    expect(costUsd(event({ model: "<synthetic>", inputTokens: 10 }))).toBe(0);
+    expect(costUsd(usageEvent({ model: "<synthetic>", inputTokens: 10 }))).toBe(0);
   });
 });
 

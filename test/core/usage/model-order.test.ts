@@ -1,22 +1,16 @@
 import { aggregateSessions, buildBlocks, periodUsage, type UsageEvent } from "@quotacast/core";
+import { usageEvent } from "../../fakes/usage-event";
 
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");
 
 function event(key: string, model: string, input: number, output: number): UsageEvent {
-  return {
+  return usageEvent({
     key,
     timestampMs: T0 + Number(key.slice(1)) * 60_000,
     model,
-    sessionId: "s",
-    project: "p",
     inputTokens: input,
     outputTokens: output,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
-  };
+  });
 }
 
 // glm-4.7 has no price and the most tokens; haiku the most tokens of the priced; opus the most cost.

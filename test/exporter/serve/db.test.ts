@@ -8,24 +8,19 @@ import { SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
 import { SqliteSnapshotHistory } from "../../../exporter/src/db/snapshot-history";
 import { SqliteCounters, SqliteParams, labelKey } from "../../../exporter/src/db/kv";
 import { assistantLine } from "../../core/ingest/helpers";
+import { usageEvent } from "../../fakes/usage-event";
 import { appendTranscript, tempDir } from "./helpers";
 
 function event(key: string, output: number, overrides: Partial<UsageEvent> = {}): UsageEvent {
-  return {
+  return usageEvent({
     key,
     timestampMs: Date.UTC(2026, 10, 20, 10),
-    model: "claude-sonnet-4-5-20250929",
     sessionId: "s1",
     project: "-home-me-app",
     inputTokens: 10,
     outputTokens: output,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
     ...overrides,
-  };
+  });
 }
 
 describe("openDatabase", () => {

@@ -27,7 +27,7 @@ import {
   type ClaudeCodeUsageRecord,
   type OrgUsage,
 } from "../admin/org-usage";
-import { DEFAULT_ANTHROPIC_BASE_URL } from "./oauth";
+import { DEFAULT_ANTHROPIC_BASE_URL, userAgentFor } from "./oauth";
 
 export const ADMIN_SOURCE = "admin";
 export const ADMIN_DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -82,7 +82,7 @@ export function createAdminSource(): LimitSource {
     const headers = {
       "x-api-key": key,
       "anthropic-version": "2023-06-01",
-      "user-agent": ctx.config.oauth?.userAgent ?? `quotacast/${ctx.version ?? "0.0.0"}`,
+      "user-agent": userAgentFor(ctx),
       accept: "application/json",
     };
     let response: HttpResponse;
