@@ -16,7 +16,7 @@ import { MetricsExposition } from "../metrics/exposition";
 import type { MetricsRegistry } from "../metrics/registry";
 import type { Logger } from "../state/log";
 import type { ExporterState } from "../state/state";
-import { HotRoutes, internalError } from "./hot-routes";
+import { HotRoutes, internalError, PreparedBodies } from "./hot-routes";
 import type { Middleware } from "./web-config";
 import { VERSION } from "../version";
 
@@ -47,7 +47,8 @@ export function createApp(
   auth?: Middleware,
   log?: Logger,
 ): http.RequestListener {
-  const hot = new HotRoutes(state, new MetricsExposition(state, registry, Date.now, log));
+  const prepared = new PreparedBodies(state, new MetricsExposition(state, registry, Date.now, log));
+  const hot = new HotRoutes(state, prepared);
   const app = createExpressApp(state, hot);
   if (!auth) return app;
   return (req, res) => {
@@ -90,8 +91,8 @@ function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express
   app.set("etag", false);
 
   app.get("/metrics", (req, res) => hot.metrics(req, res));
-  app.get("/api/v1/summary", (_req, res) => hot.summaryJson(res));
-  app.get("/api/v1/windows", (_req, res) => hot.windowsJson(res));
+  app.get("/api/v1/summary", (req, res) => hot.summaryJson(req, res));
+  app.get("/api/v1/windows", (req, res) => hot.windowsJson(req, res));
 
   app.get("/", (_req, res) => {
     res.type("html").send(LANDING_PAGE);
@@ -99,14 +100,16 @@ function createExpressApp(state: ExporterState, hot: HotRoutes): express.Express
 
   app.get("/api/v1/daily", (req: Request, res: Response) => {
     const since = typeof req.query.since === "string" ? req.query.since : undefined;
-    const sinceDay = since === undefined ? undefined : normalizeDayKey(since);
+    if (since === undefined) {
+      hot.dailyJson(req, res);
+      return;
+    }
+    const sinceDay = normalizeDayKey(since);
     if (sinceDay === null) {
       res.status(400).json({ error: `since must be a day (YYYY-MM-DD), got '${since}'` });
       return;
     }
-    const body = daily.body(state.usage.version, sinceDay ?? "", () =>
-      JSON.stringify(state.usage.daily(sinceDay)),
-    );
+    const body = daily.body(state.usage.version, sinceDay, () => JSON.stringify(state.usage.daily(sinceDay)));
     res.writeHead(200, [
       "Content-Type",
       "application/json; charset=utf-8",

@@ -1,28 +1,118 @@
 /**
  * The handlers of the routes scraped and polled often (`/metrics`, `/api/v1/summary`,
- * `/api/v1/windows`, `/healthz`), routed by express (app.ts), answering with plain `http`
- * calls from bodies and headers prepared when the state changed: no per-request serialization.
+ * `/api/v1/windows`, `/api/v1/daily`, `/healthz`), routed by express (app.ts), answering
+ * with plain `http` calls from bodies prepared when the state changed (`PreparedBodies`):
+ * no per-request serialization, no rendering on a request.
  */
 import type * as http from "node:http";
-import { MetricsExposition, responseHeaders, type RenderedMetrics } from "../metrics/exposition";
+import type { MetricsExposition, RenderedMetrics } from "../metrics/exposition";
 import type { ExporterState } from "../state/state";
+import { PreparedBody } from "./prepared-body";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** A pre-serialized JSON string as a Buffer with its headers, redone only when the string changes. */
-class JsonBody {
-  private text: string | null = null;
-  private body = Buffer.alloc(0);
-  private headers: string[] = [];
+/**
+ * At most one rebuild per this interval while changes keep coming without a job settling
+ * them (commits during an ingest): the bodies lag the ingest by at most this much.
+ */
+const REBUILD_INTERVAL_MS = 250;
 
-  send(res: http.ServerResponse, text: string): void {
-    if (text !== this.text) {
-      this.body = Buffer.from(text, "utf8");
-      this.headers = ["Content-Type", JSON_TYPE, "Content-Length", String(this.body.length)];
-      this.text = text;
+/**
+ * The hot routes' bodies, rebuilt off the request path: after a change
+ * (`ExporterState.markChanged`), in the same task when the last rebuild is older than
+ * `REBUILD_INTERVAL_MS`, else by a timer at that time; after a job settles its changes
+ * (`ExporterState.settle`), at once. A rendering of the metrics that goes stale by the clock
+ * alone (a window's reset) is rebuilt by a timer at that time. Requests only read the
+ * latest bodies.
+ */
+export class PreparedBodies {
+  summary: PreparedBody = PreparedBody.fromText("null", JSON_TYPE);
+  windows: PreparedBody = PreparedBody.fromText("[]", JSON_TYPE);
+  daily: PreparedBody = PreparedBody.fromText("[]", JSON_TYPE);
+  /** How many times each body was built. */
+  readonly builds = { metrics: 0, summary: 0, windows: 0, daily: 0 };
+  /** Set once a scraper asked for gzip: from then on each rendering is gzipped as it is made. */
+  gzipWanted = false;
+  private summaryText: string | null = null;
+  private windowsText: string | null = null;
+  private dailyVersion = -1;
+  private queued = false;
+  private throttleTimer: NodeJS.Timeout | null = null;
+  private clockTimer: NodeJS.Timeout | null = null;
+  private lastRebuildMs = -Infinity;
+
+  constructor(
+    private readonly state: ExporterState,
+    readonly exposition: MetricsExposition,
+  ) {
+    state.onChange((settled) => this.schedule(settled));
+    this.schedule(true);
+  }
+
+  /** Rebuilds in this task (once, at its end, whatever the number of calls), or by the throttle's timer. */
+  schedule(now: boolean): void {
+    if (this.queued) return;
+    if (!now && performance.now() - this.lastRebuildMs < REBUILD_INTERVAL_MS) {
+      this.throttleTimer ??= setTimeout(
+        () => {
+          this.throttleTimer = null;
+          this.schedule(true);
+        },
+        REBUILD_INTERVAL_MS - (performance.now() - this.lastRebuildMs),
+      );
+      this.throttleTimer.unref();
+      return;
     }
-    res.writeHead(200, this.headers);
-    res.end(this.body);
+    if (this.throttleTimer !== null) clearTimeout(this.throttleTimer);
+    this.throttleTimer = null;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      this.lastRebuildMs = performance.now();
+      this.rebuild().catch(() => {
+        // Logged and shown on /healthz by the exposition; the previous bodies stay.
+      });
+    });
+  }
+
+  /** Rebuilds whatever is out of date now: the JSON bodies, then the metrics' text. */
+  async rebuild(): Promise<void> {
+    this.rebuildJson();
+    // A rendering joined while in progress may be of an older version: render again (bounded).
+    for (let i = 0; i < 3 && this.exposition.fresh() === null; i++) {
+      const rendered = await this.exposition.render();
+      this.builds.metrics++;
+      if (this.gzipWanted) void rendered.gzip;
+      this.armClockTimer(rendered);
+    }
+  }
+
+  private rebuildJson(): void {
+    const { state } = this;
+    if (state.summaryJson !== this.summaryText) {
+      this.summary = PreparedBody.fromText(state.summaryJson, JSON_TYPE);
+      this.summaryText = state.summaryJson;
+      this.builds.summary++;
+    }
+    if (state.windowsJson !== this.windowsText) {
+      this.windows = PreparedBody.fromText(state.windowsJson, JSON_TYPE);
+      this.windowsText = state.windowsJson;
+      this.builds.windows++;
+    }
+    if (state.usage.version !== this.dailyVersion) {
+      this.daily = PreparedBody.fromText(JSON.stringify(state.usage.daily()), JSON_TYPE);
+      this.dailyVersion = state.usage.version;
+      this.builds.daily++;
+    }
+  }
+
+  private armClockTimer(rendered: RenderedMetrics): void {
+    if (this.clockTimer !== null) clearTimeout(this.clockTimer);
+    this.clockTimer = null;
+    if (rendered.validUntilMs === Infinity) return;
+    const delayMs = Math.max(0, rendered.validUntilMs - Date.now());
+    this.clockTimer = setTimeout(() => this.schedule(true), Math.min(delayMs, 2 ** 31 - 1));
+    this.clockTimer.unref();
   }
 }
 
@@ -42,32 +132,34 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 export class HotRoutes {
-  private readonly summary = new JsonBody();
-  private readonly windows = new JsonBody();
-
   constructor(
     private readonly state: ExporterState,
-    private readonly exposition: MetricsExposition,
+    private readonly prepared: PreparedBodies,
   ) {}
 
   metrics(req: http.IncomingMessage, res: http.ServerResponse): void {
     const gzip = acceptsGzip(req.headers["accept-encoding"]);
-    if (!this.exposition.hasLiveMetrics) {
-      const fresh = this.exposition.fresh();
-      if (fresh !== null) {
-        writeMetrics(res, fresh, gzip);
-        return;
-      }
+    if (gzip) this.prepared.gzipWanted = true;
+    const exposition = this.prepared.exposition;
+    const latest = exposition.latest;
+    if (!exposition.hasLiveMetrics && latest !== null) {
+      // The latest rendering; a newer one is on its way when the state has changed.
+      writeMetrics(req, res, latest, gzip);
+      return;
     }
-    this.metricsAfterRendering(res, gzip).catch(() => internalError(res));
+    this.metricsAfterRendering(req, res, gzip).catch(() => internalError(res));
   }
 
-  summaryJson(res: http.ServerResponse): void {
-    this.summary.send(res, this.state.summaryJson);
+  summaryJson(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.prepared.summary.send(req, res);
   }
 
-  windowsJson(res: http.ServerResponse): void {
-    this.windows.send(res, this.state.windowsJson);
+  windowsJson(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.prepared.windows.send(req, res);
+  }
+
+  dailyJson(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.prepared.daily.send(req, res);
   }
 
   /** Small and read rarely: built on each call, so it never lags a status change. */
@@ -92,31 +184,41 @@ export class HotRoutes {
     res.end(body);
   }
 
-  private async metricsAfterRendering(res: http.ServerResponse, gzip: boolean): Promise<void> {
-    const rendered = await this.exposition.current();
-    const live = await this.exposition.liveText();
+  /** Before the first rendering (at start-up only), or with process metrics (rendered per scrape). */
+  private async metricsAfterRendering(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    gzip: boolean,
+  ): Promise<void> {
+    const exposition = this.prepared.exposition;
+    const rendered = exposition.latest ?? (await exposition.current());
+    const live = await exposition.liveText();
     if (live === "") {
-      writeMetrics(res, rendered, gzip);
+      writeMetrics(req, res, rendered, gzip);
       return;
     }
     // With process metrics the body differs on every scrape: sent as is, uncompressed.
     const body = Buffer.concat([rendered.body, Buffer.from(live, "utf8")]);
-    res.writeHead(200, responseHeaders(this.exposition.contentType, body, null));
+    res.writeHead(200, [
+      "Content-Type",
+      exposition.contentType,
+      "Content-Length",
+      String(body.length),
+      "Vary",
+      "Accept-Encoding",
+    ]);
     res.end(body);
   }
 }
 
-function writeMetrics(res: http.ServerResponse, rendered: RenderedMetrics, gzip: boolean): void {
-  if (gzip) {
-    const { body, headers } = rendered.gzip;
-    res.writeHead(200, headers);
-    res.end(body);
-  } else {
-    res.writeHead(200, rendered.headers);
-    res.end(rendered.body);
-  }
+function writeMetrics(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  rendered: RenderedMetrics,
+  gzip: boolean,
+): void {
+  (gzip ? rendered.gzip : rendered.plain).send(req, res);
 }
-
 /** A failure inside a handler (never expected): 500, without details for the client. */
 export function internalError(res: http.ServerResponse): void {
   if (res.headersSent) {

@@ -5,16 +5,15 @@
  * changes by itself (`MetricsRegistry.validUntilMs`). Its gzip is made once, when first asked for.
  */
 import { gzipSync } from "node:zlib";
+import { PreparedBody } from "../http/prepared-body";
 import { silentLogger, type Logger } from "../state/log";
 import type { ExporterState } from "../state/state";
 import type { MetricsRegistry } from "./registry";
 
-/** One rendering of the exposition, with its response headers, ready to be written. */
+/** One rendering of the exposition, with its response headers and ETag, ready to be written. */
 export class RenderedMetrics {
-  readonly body: Buffer;
-  /** `writeHead` headers (flat name, value list) for `body`. */
-  readonly headers: string[];
-  private gzipped: { body: Buffer; headers: string[] } | null = null;
+  readonly plain: PreparedBody;
+  private gzipped: PreparedBody | null = null;
 
   constructor(
     text: string,
@@ -24,33 +23,31 @@ export class RenderedMetrics {
     /** When it goes stale by the clock alone (Infinity: only a state change makes it stale). */
     readonly validUntilMs: number,
   ) {
-    this.body = Buffer.from(text, "utf8");
-    this.headers = responseHeaders(contentType, this.body, null);
+    this.plain = PreparedBody.fromText(text, contentType, VARY);
   }
 
-  /** The body gzipped (made on first use) and its headers. */
-  get gzip(): { body: Buffer; headers: string[] } {
-    if (this.gzipped === null) {
-      const body = gzipSync(this.body);
-      this.gzipped = { body, headers: responseHeaders(this.contentType, body, "gzip") };
-    }
+  get body(): Buffer {
+    return this.plain.body;
+  }
+
+  /** Whether the gzipped body is made already (else `gzip` makes it). */
+  get hasGzip(): boolean {
+    return this.gzipped !== null;
+  }
+
+  /** The body gzipped (made on first use, or ahead by whoever prepares renderings) with its headers. */
+  get gzip(): PreparedBody {
+    this.gzipped ??= new PreparedBody(gzipSync(this.plain.body), this.contentType, [
+      ...VARY,
+      "Content-Encoding",
+      "gzip",
+    ]);
     return this.gzipped;
   }
 }
 
 /** `Vary` on every answer: the same URL answers gzip or plain text by `Accept-Encoding`. */
-export function responseHeaders(contentType: string, body: Buffer, encoding: "gzip" | null): string[] {
-  const headers = [
-    "Content-Type",
-    contentType,
-    "Content-Length",
-    String(body.length),
-    "Vary",
-    "Accept-Encoding",
-  ];
-  if (encoding) headers.push("Content-Encoding", encoding);
-  return headers;
-}
+const VARY = ["Vary", "Accept-Encoding"] as const;
 
 export class MetricsExposition {
   private rendered: RenderedMetrics | null = null;
@@ -70,6 +67,11 @@ export class MetricsExposition {
   /** Process metrics (`--metrics.process`) change on their own: rendered on every scrape. */
   get hasLiveMetrics(): boolean {
     return this.registry.live !== null;
+  }
+
+  /** The latest rendering, true or not (null before the first). */
+  get latest(): RenderedMetrics | null {
+    return this.rendered;
   }
 
   /** The current rendering when still true, else null (then call `render()`). */

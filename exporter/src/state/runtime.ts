@@ -47,6 +47,12 @@ const COMPLETED_LOOKBACK_MS = 15 * DAY_MS;
 const COMPLETION_SLACK_MS = 60_000;
 /** The admin job is hourly; a source due within this slack of the tick is polled at it. */
 const ADMIN_SLACK_MS = 5 * 60_000;
+/**
+ * A change that brings nothing new (same totals, readings and statuses) rebuilds the
+ * Summary only once it is this old, so what depends on the clock alone (ages, the current
+ * block, today) and the statuses' last-success times never lag by more.
+ */
+const SUMMARY_MAX_AGE_MS = 60_000;
 
 export interface RuntimeOptions {
   dbPath: string;
@@ -129,6 +135,11 @@ export class ExporterRuntime {
   private closing = false;
   /** When to look for newly completed windows again (the next reset, or within the hour). */
   private completedCheckAtMs = 0;
+  /** What the current Summary was built from (`summaryInputs`), and when. */
+  private summarizedInputs: string | null = null;
+  private summarizedAtMs = 0;
+  /** How many times the Summary was rebuilt. */
+  summaryBuilds = 0;
 
   /** Opens the database (throws DatabaseError when it must not be used) and loads the state. */
   constructor(private readonly opts: RuntimeOptions) {
@@ -214,6 +225,7 @@ export class ExporterRuntime {
     } catch (err) {
       this.noteDbError(err, "forecast refit failed");
     }
+    this.summarizedInputs = null; // new learned parameters: always rebuild
     await this.afterChange();
   }
 
@@ -436,16 +448,52 @@ export class ExporterRuntime {
     }
   }
 
-  /** Saves the counters and rebuilds the Summary with its forecasts (core's pipeline). */
+  /**
+   * Saves the counters and rebuilds the Summary with its forecasts (core's pipeline), unless
+   * nothing it is built from has changed since the last build (a poll that brought the same
+   * readings and statuses) and that build is recent: the counters still move (in `/metrics`),
+   * the forecasts are not recomputed.
+   */
   private async afterChange(): Promise<void> {
     if (this.closing) return;
     this.saveCounters();
-    await this.summarize();
+    const inputs = this.summaryInputs();
+    if (inputs !== this.summarizedInputs || Date.now() - this.summarizedAtMs >= SUMMARY_MAX_AGE_MS)
+      await this.summarize();
+    this.state.settle();
+  }
+
+  /**
+   * A fingerprint of what the Summary is built from, except the clock: the usage totals'
+   * version, each source's state, message and readings (not its observation or success
+   * times), the org usage and the diagnostics.
+   */
+  private summaryInputs(): string {
+    const sources = [...this.state.sources.values()].map((s) => [
+      s.name,
+      s.status.state,
+      s.status.message,
+      s.status.lastErrorReason,
+      s.snapshot,
+      s.orgUsage,
+    ]);
+    const d = this.state.diagnostics;
+    return JSON.stringify(
+      [
+        this.state.usage.version,
+        sources,
+        [d.filesScanned, d.linesSkippedInvalidJson, d.linesSkippedOther, d.filesUnreadable, d.unknownModels],
+      ],
+      (key, value: unknown) => (key === "observedAtMs" ? undefined : value),
+    );
   }
 
   /** Rebuilds the Summary; a failure keeps the previous one and is logged. */
   async summarize(): Promise<void> {
     const nowMs = Date.now();
+    this.summarizedInputs = this.summaryInputs();
+    this.summarizedAtMs = nowMs;
+    this.summaryBuilds++;
     try {
       const current = mergeSnapshots(this.state.snapshots(), nowMs)?.windows ?? [];
       await this.updateCompletedWindows(current, nowMs);

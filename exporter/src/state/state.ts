@@ -79,9 +79,25 @@ export class ExporterState {
     };
   }
 
-  /** Call after changing anything `/metrics` reads. */
+  private readonly changeListeners: ((settled: boolean) => void)[] = [];
+
+  /** Call after changing anything `/metrics` or the API bodies read. */
   markChanged(): void {
     this.version++;
+    for (const listener of this.changeListeners) listener(false);
+  }
+
+  /** Call when a job has finished its changes: what is served should show them now. */
+  settle(): void {
+    for (const listener of this.changeListeners) listener(true);
+  }
+
+  /**
+   * `listener` runs synchronously on each `markChanged` (`settled` false: more changes may
+   * follow, as during an ingest) and `settle` (true); it should only schedule work.
+   */
+  onChange(listener: (settled: boolean) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** Records one poll's outcome in the counters. */

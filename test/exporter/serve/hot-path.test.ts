@@ -233,6 +233,48 @@ describe("the hot routes over HTTP", () => {
     }
   });
 
+  test("each hot route serves the same bytes and ETag until the state changes, 304 to a matching If-None-Match", async () => {
+    const dir = tempDir();
+    const exporter = await startForTest(testConfig(dir));
+    try {
+      const routes = ["/metrics", "/api/v1/summary", "/api/v1/windows", "/api/v1/daily"];
+      const fetchAll = () => Promise.all(routes.map((route) => request(`${exporter.url}${route}`)));
+      const first = await fetchAll();
+      const second = await fetchAll();
+      for (const [i, res] of first.entries()) {
+        expect(res.status).toBe(200);
+        expect(res.headers.etag).toMatch(/^"[\w-]+"$/);
+        expect(second[i].body.equals(res.body)).toBe(true);
+        expect(second[i].headers.etag).toBe(res.headers.etag);
+        const cached = await request(`${exporter.url}${routes[i]}`, {
+          headers: { "if-none-match": res.headers.etag as string },
+        });
+        expect(cached.status).toBe(304);
+        expect(cached.body.length).toBe(0);
+      }
+
+      appendTranscript(path.join(dir, "claude"), "-home-me-app", "s1", [
+        assistantLine({
+          id: "msg_1",
+          requestId: "req_1",
+          model: "claude-sonnet-4-5-20250929",
+          input: 1000,
+          timestamp: new Date().toISOString(),
+        }),
+      ]);
+      await exporter.runtime.transcriptsJob.run();
+      const after = await fetchAll();
+      for (const i of [0, 1, 3]) {
+        expect(after[i].body.equals(first[i].body)).toBe(false);
+        expect(after[i].headers.etag).not.toBe(first[i].headers.etag);
+      }
+      const daily = JSON.parse(after[3].body.toString("utf8")) as { inputTokens: number }[];
+      expect(daily.reduce((sum, day) => sum + day.inputTokens, 0)).toBe(1000);
+    } finally {
+      await exporter.stop();
+    }
+  });
+
   test("with --metrics.process the process metrics change on every scrape, the exporter's series stay", async () => {
     const dir = tempDir();
     const exporter = await startForTest(testConfig(dir, { processMetrics: true }));

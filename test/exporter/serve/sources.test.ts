@@ -244,4 +244,34 @@ describe("file sources", () => {
       await exporter.stop();
     }
   });
+
+  test("a poll that brings nothing new does not rebuild the Summary; its counters still move", async () => {
+    const home = tempDir();
+    const nowMs = Date.now();
+    writeFeed(home, nowMs - 60_000, 30);
+    const exporter = await startForTest(testConfig(home), { homeDir: home });
+    try {
+      await exporter.runtime.pollNow("statusline");
+      const builds = exporter.runtime.summaryBuilds;
+      const summaryJson = exporter.runtime.state.summaryJson;
+      await exporter.runtime.pollNow("statusline");
+      await exporter.runtime.pollNow("statusline");
+      expect(exporter.runtime.summaryBuilds).toBe(builds);
+      expect(exporter.runtime.state.summaryJson).toBe(summaryJson);
+      const polls = seriesKey("quotacast_source_polls_total", { source: "statusline" });
+      expect(samples(await scrape(exporter.url)).get(polls)).toBe(3);
+
+      writeFeed(home, nowMs, 35);
+      await exporter.runtime.pollNow("statusline");
+      expect(exporter.runtime.summaryBuilds).toBe(builds + 1);
+      const summary = JSON.parse(exporter.runtime.state.summaryJson) as {
+        windows: { reading: { window: string; utilizationRatio: number } }[];
+      };
+      expect(summary.windows.find((w) => w.reading.window === "five_hour")?.reading.utilizationRatio).toBe(
+        0.35,
+      );
+    } finally {
+      await exporter.stop();
+    }
+  });
 });
