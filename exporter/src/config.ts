@@ -141,7 +141,7 @@ const BASE_OPTIONS: Option[] = [
     flag: "ingest.commit-every",
     key: "ingestCommitEvery",
     kind: "int",
-    help: "messages per ingest transaction (default 1000: short transactions keep /metrics answering)",
+    help: "messages per ingest transaction (default 250: short transactions keep /metrics answering)",
   },
 ];
 
@@ -176,7 +176,7 @@ export function defaultConfig(): ServeConfig {
     metricsProjects: 0,
     processMetrics: false,
     watch: true,
-    ingestCommitEvery: 1000,
+    ingestCommitEvery: 250,
   };
 }
 

@@ -37,7 +37,9 @@ export class PreparedBodies {
   private windowsText: string | null = null;
   private dailyVersion = -1;
   private queued = false;
-  private throttleTimer: NodeJS.Timeout | null = null;
+  /** The next rebuild of unsettled changes: on the next turn, or by the throttle's timer. */
+  private pendingTurn: NodeJS.Immediate | null = null;
+  private pendingTimer: NodeJS.Timeout | null = null;
   private clockTimer: NodeJS.Timeout | null = null;
   private lastRebuildMs = -Infinity;
 
@@ -49,29 +51,40 @@ export class PreparedBodies {
     this.schedule(true);
   }
 
-  /** Rebuilds in this task (once, at its end, whatever the number of calls), or by the throttle's timer. */
-  schedule(now: boolean): void {
+  /**
+   * A settled change: rebuilt at the end of this task (once, whatever the number of calls),
+   * so the next request sees it. Other changes: in a task of its own on the next turn of the
+   * event loop, or by the throttle's timer when the last rebuild is recent.
+   */
+  schedule(settled: boolean): void {
     if (this.queued) return;
-    if (!now && performance.now() - this.lastRebuildMs < REBUILD_INTERVAL_MS) {
-      this.throttleTimer ??= setTimeout(
-        () => {
-          this.throttleTimer = null;
-          this.schedule(true);
-        },
-        REBUILD_INTERVAL_MS - (performance.now() - this.lastRebuildMs),
-      );
-      this.throttleTimer.unref();
+    if (settled) {
+      this.cancelPending();
+      this.queued = true;
+      queueMicrotask(() => {
+        this.queued = false;
+        this.runRebuild();
+      });
       return;
     }
-    if (this.throttleTimer !== null) clearTimeout(this.throttleTimer);
-    this.throttleTimer = null;
-    this.queued = true;
-    queueMicrotask(() => {
-      this.queued = false;
-      this.lastRebuildMs = performance.now();
-      this.rebuild().catch(() => {
-        // Logged and shown on /healthz by the exposition; the previous bodies stay.
-      });
+    if (this.pendingTurn !== null || this.pendingTimer !== null) return;
+    const waitMs = REBUILD_INTERVAL_MS - (performance.now() - this.lastRebuildMs);
+    if (waitMs > 0) this.pendingTimer = setTimeout(() => this.runRebuild(), waitMs).unref();
+    else this.pendingTurn = setImmediate(() => this.runRebuild());
+  }
+
+  private cancelPending(): void {
+    if (this.pendingTurn !== null) clearImmediate(this.pendingTurn);
+    if (this.pendingTimer !== null) clearTimeout(this.pendingTimer);
+    this.pendingTurn = null;
+    this.pendingTimer = null;
+  }
+
+  private runRebuild(): void {
+    this.cancelPending();
+    this.lastRebuildMs = performance.now();
+    this.rebuild().catch(() => {
+      // Logged and shown on /healthz by the exposition; the previous bodies stay.
     });
   }
 

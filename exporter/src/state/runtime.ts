@@ -2,6 +2,7 @@
  * Everything `quotacast serve` runs besides HTTP: the database, the ledger with its
  * SQLite store, the rate-limit sources, and the jobs that refresh the in-memory state.
  */
+import * as fs from "node:fs";
 import * as os from "node:os";
 import {
   ADMIN_SOURCE,
@@ -16,6 +17,7 @@ import {
   transcriptsStatus,
   TRANSCRIPTS_SOURCE,
   UsageLedger,
+  type FileIdentity,
   type FilePort,
   type LimitSource,
   type LimitsConfig,
@@ -77,8 +79,10 @@ const INGEST_SLICE_MS = 10;
 
 /**
  * A FilePort that stops reading once shutdown begins, so an ingest ends quickly, and that
- * lets the event loop run between reads: node:fs reads here are synchronous, so without
- * it a first ingest of a large history would be one long task and `/metrics` would wait.
+ * lets the event loop run between reads and stats (synchronous in core's `nodeFiles`), so
+ * that a first ingest of a large history is many short tasks and `/metrics` never waits
+ * long. Its reads are asynchronous (`readRangeAsync`): a 1 MB read that misses the page
+ * cache can take hundreds of milliseconds on a busy disk, and must not hold the loop.
  */
 class StoppableFiles implements FilePort {
   stopped = false;
@@ -96,15 +100,52 @@ class StoppableFiles implements FilePort {
   }
   async stat(path: string) {
     await this.yieldWhenDue();
-    return this.inner.stat(path);
+    return statAsync(path);
   }
   async readRange(path: string, start: number, end: number, into?: Buffer) {
     await this.yieldWhenDue();
     if (this.stopped) throw new IngestStopped();
-    return this.inner.readRange(path, start, end, into);
+    return readRangeAsync(path, start, end, into);
   }
   readText(path: string) {
     return this.inner.readText(path);
+  }
+}
+
+/**
+ * `nodeFiles.stat` on the thread pool: the ledger stats a batch of files at once, and
+ * synchronous stats would run back to back in one task (tens of ms on a busy disk).
+ */
+async function statAsync(path: string): Promise<FileIdentity | null> {
+  try {
+    const st = await fs.promises.stat(path);
+    return { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/**
+ * `nodeFiles.readRange` on the thread pool: bytes [start, end) of a file (fewer when it is
+ * shorter), in `into` when it is large enough. The ledger reads one file at a time, so its
+ * reused buffer is never written by two reads at once.
+ */
+async function readRangeAsync(path: string, start: number, end: number, into?: Buffer): Promise<Buffer> {
+  const length = Math.max(0, end - start);
+  const buffer =
+    into !== undefined && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+  const handle = await fs.promises.open(path, "r");
+  try {
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+      if (bytesRead === 0) break; // the file is shorter than asked
+      filled += bytesRead;
+    }
+    return filled === length ? buffer : buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 
