@@ -17,7 +17,6 @@ import {
   transcriptsStatus,
   TRANSCRIPTS_SOURCE,
   UsageLedger,
-  type FileIdentity,
   type FilePort,
   type LimitSource,
   type LimitsConfig,
@@ -116,7 +115,7 @@ class StoppableFiles implements FilePort {
  * `nodeFiles.stat` on the thread pool: the ledger stats a batch of files at once, and
  * synchronous stats would run back to back in one task (tens of ms on a busy disk).
  */
-async function statAsync(path: string): Promise<FileIdentity | null> {
+async function statAsync(path: string): ReturnType<FilePort["stat"]> {
   try {
     const st = await fs.promises.stat(path);
     return { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs };
