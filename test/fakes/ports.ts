@@ -2,7 +2,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Clock, HttpPort, HttpResponse, StatePort } from "@quotacast/core";
+import {
+  nodeFiles,
+  nodeHttp,
+  systemClock,
+  type Clock,
+  type HttpPort,
+  type HttpResponse,
+  type PollContext,
+  type StatePort,
+} from "@quotacast/core";
 
 export class ManualClock implements Clock {
   constructor(public now: number) {}
@@ -40,4 +49,13 @@ export function recordingHttpPort(inner: HttpPort): HttpPort & {
 
 export function tempDir(prefix = "quotacast-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A poll context on the real clock, files and HTTP (sources aimed at a fake server by `config`). */
+export function realPollContext(
+  homeDir: string,
+  config: PollContext["config"],
+  env: PollContext["env"] = {},
+): PollContext {
+  return { clock: systemClock, files: nodeFiles, http: nodeHttp, env, homeDir, config, version: "test" };
 }

@@ -15,6 +15,7 @@ import {
 } from "@quotacast/core";
 import { FakeAnthropicServer } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
+import { writeCredentialsFile } from "../../fakes/credentials";
 import { ManualClock, tempDir } from "../../fakes/ports";
 
 const NOW_MS = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -126,11 +127,10 @@ describe("pollAll", () => {
 
   test("pollConfiguredSources merges the statusline feed and OAuth, freshest first", async () => {
     const home = tempDir();
-    fs.mkdirSync(path.join(home, ".claude"));
-    fs.writeFileSync(
-      path.join(home, ".claude", ".credentials.json"),
-      JSON.stringify({ claudeAiOauth: { accessToken: "tok-merge", expiresAt: NOW_MS + 3600_000 } }),
-    );
+    writeCredentialsFile(path.join(home, ".claude"), {
+      accessToken: "tok-merge",
+      expiresAt: NOW_MS + 3600_000,
+    });
     const feed = path.join(home, "feed.json");
     fs.writeFileSync(
       feed,

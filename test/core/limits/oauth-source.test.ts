@@ -11,6 +11,7 @@ import {
 } from "@quotacast/core";
 import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-server";
 import { legacyUsageBody, modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
+import { writeCredentialsFile } from "../../fakes/credentials";
 import { ManualClock, tempDir } from "../../fakes/ports";
 
 const START_MS = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -22,21 +23,15 @@ let clock: ManualClock;
 let source: LimitSource;
 
 function writeCredentials(token = TOKEN, expiresAtMs = START_MS + 8 * 3600_000, extra: object = {}): void {
-  fs.mkdirSync(path.join(home, ".claude"), { recursive: true });
-  fs.writeFileSync(
-    path.join(home, ".claude", ".credentials.json"),
-    JSON.stringify({
-      claudeAiOauth: {
-        accessToken: token,
-        refreshToken: "refresh-not-used",
-        expiresAt: expiresAtMs,
-        scopes: ["user:inference", "user:profile"],
-        subscriptionType: "max",
-        rateLimitTier: "default_claude_max_5x",
-        ...extra,
-      },
-    }),
-  );
+  writeCredentialsFile(path.join(home, ".claude"), {
+    accessToken: token,
+    refreshToken: "refresh-not-used",
+    expiresAt: expiresAtMs,
+    scopes: ["user:inference", "user:profile"],
+    subscriptionType: "max",
+    rateLimitTier: "default_claude_max_5x",
+    ...extra,
+  });
 }
 
 function ctx(overrides: Partial<PollContext> = {}, oauth: object = {}): PollContext {
@@ -362,11 +357,7 @@ describe("oauth credentials: Keychain and CLAUDE_CONFIG_DIR", () => {
 
   test("CLAUDE_CONFIG_DIR: credentials come from its first directory", async () => {
     const dir = path.join(home, "first");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, ".credentials.json"),
-      JSON.stringify({ claudeAiOauth: { accessToken: TOKEN, expiresAt: START_MS + 3600_000 } }),
-    );
+    writeCredentialsFile(dir, { accessToken: TOKEN, expiresAt: START_MS + 3600_000 });
     server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
     const result = await source.poll(
       ctx({ env: { CLAUDE_CONFIG_DIR: ` ${dir} , ${path.join(home, "second")}` } }),

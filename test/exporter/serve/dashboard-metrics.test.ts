@@ -5,10 +5,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nodeFiles, nodeHttp, systemClock, type PollContext, type WindowReading } from "@quotacast/core";
+import type { PollContext, WindowReading } from "@quotacast/core";
 import { openDatabase } from "../../../exporter/src/db/open";
 import { SqliteSnapshotHistory } from "../../../exporter/src/db/snapshot-history";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
+import { realPollContext } from "../../fakes/ports";
 import { samples, scrape, seriesKey, startForTest, tempDir, testConfig } from "./helpers";
 
 const HOUR_MS = 3600_000;
@@ -49,15 +50,7 @@ function pollContext(home: string): PollContext {
     anthropicBaseUrl: "http://127.0.0.1:9",
   });
   config.admin = { ...config.admin, apiKey: "sk-ant-admin01-not-real" };
-  return {
-    clock: systemClock,
-    files: nodeFiles,
-    http: nodeHttp,
-    env: {},
-    homeDir: home,
-    config,
-    version: "test",
-  };
+  return realPollContext(home, config);
 }
 
 describe("series for the dashboards and alerts", () => {

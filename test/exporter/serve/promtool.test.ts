@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nodeFiles, nodeHttp, systemClock, type PollContext } from "@quotacast/core";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
 import { generateHistory } from "../../generators/transcripts";
 import { FakeAnthropicServer } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
+import { writeCredentialsFile } from "../../fakes/credentials";
+import { realPollContext } from "../../fakes/ports";
 import { samples, scrape, startForTest, tempDir, testConfig } from "./helpers";
 
 const hasPromtool = spawnSync("promtool", ["--version"]).status === 0;
@@ -83,17 +84,12 @@ describe("promtool check metrics", () => {
       server.on("/v1/organizations/cost_report", { body: { data: [], has_more: false, next_page: null } });
       const claudeDir = path.join(home, ".claude");
       generateHistory({ dir: claudeDir, sizeMb: 1, seed: 9, endMs: nowMs, days: 3, medianFileBytes: 30_000 });
-      fs.writeFileSync(
-        path.join(claudeDir, ".credentials.json"),
-        JSON.stringify({
-          claudeAiOauth: {
-            accessToken: "sk-ant-oat01-not-real",
-            expiresAt: nowMs + 3600_000,
-            scopes: ["user:profile"],
-            subscriptionType: "max",
-          },
-        }),
-      );
+      writeCredentialsFile(claudeDir, {
+        accessToken: "sk-ant-oat01-not-real",
+        expiresAt: nowMs + 3600_000,
+        scopes: ["user:profile"],
+        subscriptionType: "max",
+      });
       // The interceptor file (header-file source) and the statusline feed.
       fs.writeFileSync(
         path.join(claudeDir, "usage-limits.json"),
@@ -130,15 +126,7 @@ describe("promtool check metrics", () => {
         anthropicBaseUrl: server.baseUrl,
       });
       config.admin = { ...config.admin, apiKey: "sk-ant-admin01-not-real", timeoutMs: 2000 };
-      const ctx: PollContext = {
-        clock: systemClock,
-        files: nodeFiles,
-        http: nodeHttp,
-        env: {},
-        homeDir: home,
-        config,
-        version: "test",
-      };
+      const ctx = realPollContext(home, config);
       const exporter = await startForTest(
         testConfig(home, {
           claudeConfigDirs: [claudeDir],

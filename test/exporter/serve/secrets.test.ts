@@ -6,11 +6,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nodeFiles, nodeHttp, systemClock, type PollContext } from "@quotacast/core";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
 import { createLogger } from "../../../exporter/src/state/log";
 import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
+import { writeCredentialsFile } from "../../fakes/credentials";
+import { realPollContext } from "../../fakes/ports";
 import { startForTest, tempDir, testConfig } from "./helpers";
 import type { RunningExporter } from "../../../exporter/src/commands/serve";
 
@@ -48,30 +49,16 @@ interface Started {
 /** An exporter with OAuth credentials and an admin key, every source aimed at `anthropic`. */
 async function start(): Promise<Started> {
   const dir = tempDir();
-  fs.mkdirSync(path.join(dir, ".claude"), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, ".claude", ".credentials.json"),
-    JSON.stringify({
-      claudeAiOauth: {
-        accessToken: TOKEN,
-        refreshToken: REFRESH,
-        expiresAt: Date.now() + 24 * 3600_000,
-        scopes: ["user:inference", "user:profile"],
-        subscriptionType: "max",
-      },
-    }),
-  );
+  writeCredentialsFile(path.join(dir, ".claude"), {
+    accessToken: TOKEN,
+    refreshToken: REFRESH,
+    expiresAt: Date.now() + 24 * 3600_000,
+    scopes: ["user:inference", "user:profile"],
+    subscriptionType: "max",
+  });
   const config = limitsConfig({ sources: { oauth: true, admin: true }, anthropicBaseUrl: anthropic.baseUrl });
   config.oauth = { ...config.oauth, timeoutMs: 2000 };
-  const ctx: PollContext = {
-    clock: systemClock,
-    files: nodeFiles,
-    http: nodeHttp,
-    env: { ANTHROPIC_ADMIN_KEY: ADMIN_KEY },
-    homeDir: dir,
-    config,
-    version: "test",
-  };
+  const ctx = realPollContext(dir, config, { ANTHROPIC_ADMIN_KEY: ADMIN_KEY });
   const logs: string[] = [];
   const exporter = await startForTest(testConfig(dir, { sources: { oauth: true, admin: true } }), {
     homeDir: dir,

@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nodeFiles, nodeHttp, systemClock, type PollContext } from "@quotacast/core";
+import type { PollContext } from "@quotacast/core";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
 import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
+import { writeCredentialsFile } from "../../fakes/credentials";
+import { realPollContext } from "../../fakes/ports";
 import { samples, scrape, seriesKey, startForTest, tempDir, testConfig } from "./helpers";
 import type { RunningExporter } from "../../../exporter/src/commands/serve";
 
@@ -22,31 +24,17 @@ beforeEach(() => server.reset());
 /** A home with Claude Code credentials, and a poll context aimed at the fake server. */
 function homeWithCredentials(): { home: string; ctx: PollContext } {
   const home = tempDir();
-  fs.mkdirSync(path.join(home, ".claude"), { recursive: true });
-  fs.writeFileSync(
-    path.join(home, ".claude", ".credentials.json"),
-    JSON.stringify({
-      claudeAiOauth: {
-        accessToken: TOKEN,
-        refreshToken: "sk-ant-ort01-not-real",
-        expiresAt: Date.now() + 24 * 3600_000,
-        scopes: ["user:inference", "user:profile"],
-        subscriptionType: "max",
-        rateLimitTier: "default_claude_max_20x",
-      },
-    }),
-  );
+  writeCredentialsFile(path.join(home, ".claude"), {
+    accessToken: TOKEN,
+    refreshToken: "sk-ant-ort01-not-real",
+    expiresAt: Date.now() + 24 * 3600_000,
+    scopes: ["user:inference", "user:profile"],
+    subscriptionType: "max",
+    rateLimitTier: "default_claude_max_20x",
+  });
   const config = limitsConfig({ sources: { oauth: true, admin: false }, anthropicBaseUrl: server.baseUrl });
   config.oauth = { ...config.oauth, timeoutMs: 400 };
-  const ctx: PollContext = {
-    clock: systemClock,
-    files: nodeFiles,
-    http: nodeHttp,
-    env: {},
-    homeDir: home,
-    config,
-    version: "test",
-  };
+  const ctx = realPollContext(home, config);
   return { home, ctx };
 }
 
