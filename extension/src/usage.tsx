@@ -44,6 +44,7 @@ import {
   type Thresholds,
 } from "./format";
 import { noClaudeData } from "./menubar";
+import { InstallFeedAction, UninstallFeedAction, currentFeedInstallState, feedStateText } from "./feed-actions";
 import { CLAUDE_USAGE_URL, STATUSLINE_INSTALL_COMMAND, levelColor } from "./ui";
 import { useSummary, type QuotacastPreferences } from "./use-summary";
 
@@ -138,16 +139,44 @@ export default function UsageCommand() {
           </List.Section>
           {loaded &&
           (feedSetupNeed(summary, loaded.statuslineFeedExists) !== null || summary.sources.some(needsAttention)) ? (
-            <SetupSection loaded={loaded} summary={summary} nowMs={nowMs} actions={actions} />
+            <SetupSection
+              loaded={loaded}
+              summary={summary}
+              nowMs={nowMs}
+              actions={actions}
+              preferences={preferences}
+              revalidate={revalidate}
+            />
           ) : null}
           <List.Section title="Sources">
             {summary.sources.map((s) => (
-              <SourceItem key={s.source} s={s} nowMs={nowMs} actions={actions()} />
+              <SourceItem
+                key={s.source}
+                s={s}
+                nowMs={nowMs}
+                actions={
+                  s.source === "statusline" && loaded?.origin === "local"
+                    ? actions(<FeedActions preferences={preferences} revalidate={revalidate} />)
+                    : actions()
+                }
+                text={
+                  s.source === "statusline" && loaded?.origin === "local"
+                    ? feedStateText(currentFeedInstallState(preferences), s, summary.timezone, nowMs)
+                    : undefined
+                }
+              />
             ))}
           </List.Section>
         </>
       ) : !isLoading ? (
-        <SetupSection loaded={loaded} summary={null} nowMs={nowMs} actions={actions} />
+        <SetupSection
+          loaded={loaded}
+          summary={null}
+          nowMs={nowMs}
+          actions={actions}
+          preferences={preferences}
+          revalidate={revalidate}
+        />
       ) : null}
     </List>
   );
@@ -341,14 +370,29 @@ function SessionItem(props: { s: SessionUsage; timezone: string; actions: ReactN
   );
 }
 
-function SourceItem(props: { s: SourceStatus; nowMs: number; actions: ReactNode }) {
+function FeedActions(props: { preferences: QuotacastPreferences; revalidate: () => void }) {
+  return currentFeedInstallState(props.preferences).installed ? (
+    <>
+      <UninstallFeedAction preferences={props.preferences} onDone={props.revalidate} />
+      <InstallFeedAction preferences={props.preferences} onDone={props.revalidate} />
+    </>
+  ) : (
+    <InstallFeedAction preferences={props.preferences} onDone={props.revalidate} />
+  );
+}
+
+function SourceItem(props: { s: SourceStatus; nowMs: number; actions: ReactNode; text?: string }) {
   const { s, nowMs } = props;
   return (
     <List.Item
       title={sourceTitle(s)}
       icon={{ source: Icon.Dot, tintColor: needsAttention(s) ? Color.Orange : Color.Green }}
-      accessories={[{ text: sourceStateText(s, nowMs) }]}
-      detail={<List.Item.Detail markdown={`## ${sourceTitle(s)}: ${s.state}\n\n${s.message}`} />}
+      accessories={[{ text: props.text ?? sourceStateText(s, nowMs) }]}
+      detail={
+        <List.Item.Detail
+          markdown={`## ${sourceTitle(s)}: ${s.state}\n\n${props.text ? `${props.text}\n\n` : ""}${s.message}`}
+        />
+      }
       actions={props.actions}
     />
   );
@@ -429,12 +473,14 @@ function SetupSection(props: {
   summary: Summary | null;
   nowMs: number;
   actions: (extra?: ReactNode) => ReactNode;
+  preferences: QuotacastPreferences;
+  revalidate: () => void;
 }) {
   const feedFile = props.loaded?.statuslineFeedFile ?? "~/.local/share/quotacast/statusline.json";
   const need = props.summary ? feedSetupNeed(props.summary, props.loaded?.statuslineFeedExists ?? null) : "install";
   const statusline = [
     "## Enable the Statusline Feed",
-    "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials. With the `quotacast` command installed (`npm install -g quotacast`, see its README), run:",
+    "Claude Code sends your 5-hour and weekly utilization to its status line. Quotacast saves it, with no credentials. Press ⏎ (**Install Statusline Feed**: it shows the change to `settings.json` first, and needs a `node` on your PATH, `/opt/homebrew/bin` or `/usr/local/bin`), or, with the `quotacast` command installed (`npm install -g quotacast`), run:",
     "```\n" + STATUSLINE_INSTALL_COMMAND + "\n```",
     `Run it once in a terminal, then use Claude Code: the feed appears at \`${feedFile}\` after the first answer (Pro and Max plans).`,
   ].join("\n\n");
@@ -462,7 +508,12 @@ function SetupSection(props: {
           icon={{ source: Icon.Info, tintColor: Color.Orange }}
           detail={<List.Item.Detail markdown={statusline} />}
           actions={props.actions(
-            <Action.CopyToClipboard title="Copy Install Command" content={STATUSLINE_INSTALL_COMMAND} />,
+            <>
+              {props.loaded?.origin === "local" ? (
+                <InstallFeedAction preferences={props.preferences} onDone={props.revalidate} />
+              ) : null}
+              <Action.CopyToClipboard title="Copy Install Command" content={STATUSLINE_INSTALL_COMMAND} />
+            </>,
           )}
         />
       )}

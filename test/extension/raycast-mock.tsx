@@ -81,6 +81,7 @@ export const ActionPanel = Object.assign(host("ActionPanel"), {
 });
 
 export const Action = Object.assign(host("Action"), {
+  Style: { Regular: "regular", Destructive: "destructive" },
   CopyToClipboard: host("Action.CopyToClipboard"),
   OpenInBrowser: host("Action.OpenInBrowser"),
   Push: host("Action.Push"),
@@ -92,13 +93,23 @@ export const open = jest.fn(async () => undefined);
 export const openExtensionPreferences = jest.fn(async () => undefined);
 export const showHUD = jest.fn(async () => undefined);
 export const showToast = jest.fn(async () => ({ hide: jest.fn() }));
+export const Toast = { Style: { Success: "success", Failure: "failure", Animated: "animated" } };
+export const Alert = { ActionStyle: { Default: "default", Destructive: "destructive", Cancel: "cancel" } };
+/** Answers every confirmation with `mockRaycast.confirm`; the alerts shown are recorded. */
+export const confirmAlert = jest.fn(
+  async (_options: { title: string; message?: string }) => mockRaycast.confirm,
+);
 
 /** What the tests control: preferences, the support path, the launch type. */
 export const mockRaycast = {
   preferences: {} as Record<string, unknown>,
   cacheEntries: new Map<string, string>(),
+  confirm: true,
   reset(supportPath: string, preferences: Record<string, unknown> = {}) {
     this.preferences = preferences;
+    this.confirm = true;
+    confirmAlert.mockClear();
+    showToast.mockClear();
     this.cacheEntries.clear();
     environment.supportPath = supportPath;
     for (const fn of [Clipboard.copy, launchCommand, open, openExtensionPreferences, showHUD]) fn.mockClear();

@@ -7,11 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   checkStatuslineCommand,
+  nodeProbe,
   planStatuslineCommand,
-  type CommandProbe,
   type StatuslineCommandCheck,
   type StatuslineCommandPlan,
-} from "@quotacast/core";
+} from "@quotacast/core/statusline/node-probe";
 import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
 import {
   installedScriptPath,
@@ -19,20 +19,6 @@ import {
   STATUSLINE_SCRIPT_FILE,
   type Env,
 } from "@quotacast/core/statusline/paths";
-
-const nodeProbe: CommandProbe = {
-  isExecutable: (file) => accessible(file, fs.constants.X_OK),
-  isReadable: (file) => accessible(file, fs.constants.R_OK),
-};
-
-function accessible(file: string, mode: number): boolean {
-  try {
-    fs.accessSync(file, mode);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The bundled script shipped next to this code (the package's dist/, or exporter/dist/statusline after `npm run build`). */
 function bundledScriptPath(): string {
