@@ -18,6 +18,7 @@ import { assistantLine, tempConfig, type TempConfig } from "../core/ingest/helpe
 import { statuslinePayload } from "../exporter/statusline/payload";
 import { startForTest, testConfig } from "../exporter/serve/helpers";
 import { tempDir } from "../fakes/ports";
+import { captureStdout } from "../support/capture-stdout";
 
 const NOW_MS = Date.parse("2026-11-25T15:20:00.000Z");
 const HOUR_MS = 3600_000;
@@ -31,17 +32,11 @@ function memoryCache(): TextCache {
 }
 
 async function cliSummary(): Promise<Summary> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    expect(await runStatus(["--json", "--timezone", "UTC", "--config-dir", config.configDir])).toBe(0);
-  } finally {
-    spy.mockRestore();
-  }
-  return JSON.parse(chunks.join("")) as Summary;
+  const { code, stdout } = await captureStdout(() =>
+    runStatus(["--json", "--timezone", "UTC", "--config-dir", config.configDir]),
+  );
+  expect(code).toBe(0);
+  return JSON.parse(stdout) as Summary;
 }
 
 async function exporterSummary(): Promise<Summary> {

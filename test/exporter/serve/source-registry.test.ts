@@ -11,6 +11,7 @@ import { defaultConfig, parseServeArgs, serveUsage } from "../../../exporter/src
 import { limitsConfig } from "../../../exporter/src/state/runtime";
 import { run as runStatus } from "../../../exporter/src/commands/status";
 import { FIXTURE_SOURCE, FIXTURE_WINDOW, fixtureSource } from "../../fakes/fixture-source";
+import { captureStdout } from "../../support/capture-stdout";
 import { startForTest, tempDir, testConfig } from "./helpers";
 
 registerSource(fixtureSource); // the one line
@@ -19,19 +20,6 @@ function parse(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const parsed = parseServeArgs(argv, env);
   if (parsed.help) throw new Error("unexpected help");
   return parsed.config;
-}
-
-async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await fn(), stdout: chunks.join("") };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 test("the list holds the built-in sources, then the registered one; a name registers once", () => {

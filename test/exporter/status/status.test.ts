@@ -9,23 +9,11 @@ import { run as runStatus } from "../../../exporter/src/commands/status";
 import { run as runStatusline } from "../../../exporter/src/commands/statusline";
 import { assistantLine, tempConfig, type TempConfig } from "../../core/ingest/helpers";
 import { statuslinePayload } from "../statusline/payload";
+import { captureStdout } from "../../support/capture-stdout";
 
 const HEADER = "anthropic-ratelimit-unified-";
 let config: TempConfig;
 const savedEnv = { ...process.env };
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await fn(), stdout: chunks.join("") };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 function writeHeaderFile(nowMs: number, fiveHourFraction: number): void {
   const resetS = Math.floor(nowMs / 1000) + 3 * 3600;
@@ -67,7 +55,7 @@ test("shows today's usage and each window with the source it came from", async (
   // The header file is fresher for the 5-hour window than the statusline feed.
   writeHeaderFile(nowMs + 1000, 0.55);
 
-  const { code, stdout } = await capture(() =>
+  const { code, stdout } = await captureStdout(() =>
     runStatus(["--config-dir", config.configDir, "--timezone", "UTC"]),
   );
   expect(code).toBe(0);
@@ -88,7 +76,7 @@ test("--json prints the Summary, and totals stay when a transcript is deleted", 
   const file = config.write("-home-u-app", "s1.jsonl", [
     assistantLine({ id: "m1", timestamp: stamp, input: 100 }),
   ]);
-  const first = JSON.parse((await capture(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);
+  const first = JSON.parse((await captureStdout(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);
   expect(first.today.inputTokens).toBe(100);
   expect(first.windows).toEqual([]);
   // The enabled sources, as in /api/v1/summary: OAuth and Admin are opt-in.
@@ -99,6 +87,6 @@ test("--json prints the Summary, and totals stay when a transcript is deleted", 
   ]);
 
   fs.rmSync(file);
-  const second = JSON.parse((await capture(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);
+  const second = JSON.parse((await captureStdout(() => runStatus(["--json", "--timezone", "UTC"]))).stdout);
   expect(second.today.inputTokens).toBe(100);
 });
