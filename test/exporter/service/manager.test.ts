@@ -15,6 +15,7 @@ import {
   type ServiceSpec,
 } from "../../../exporter/src/service/render";
 import type { CommandResult, CommandRunner } from "../../../exporter/src/service/runner";
+import { captureStderr } from "../../support/capture-stdout";
 
 /** Records every command and answers from a script of canned results (default: success). */
 class RecordingRunner implements CommandRunner {
@@ -272,40 +273,22 @@ describe("quotacast service command", () => {
 
   test("refuses serve flags that serve would refuse, before installing anything", async () => {
     const runner = new RecordingRunner();
-    const stderr: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    try {
-      expect(
-        await run(["install", "--", "--web.listen-adress=:9847"], {
-          platform: "linux",
-          homeDir: home,
-          runner,
-        }),
-      ).toBe(2);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(stderr.join("")).toContain("unknown flag --web.listen-adress");
+    const { code, stderr } = await captureStderr(() =>
+      run(["install", "--", "--web.listen-adress=:9847"], { platform: "linux", homeDir: home, runner }),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown flag --web.listen-adress");
     expect(runner.calls).toEqual([]);
   });
 
   test("refuses to install a service that runs quotacast from npx's cache (npm deletes it)", async () => {
     const runner = new RecordingRunner();
-    const stderr: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    try {
-      const cliPath = path.join(home, ".npm", "_npx", "3f2a", "node_modules", "quotacast", "dist", "cli.js");
-      expect(await run(["install"], { platform: "linux", homeDir: home, runner, cliPath })).toBe(1);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(stderr.join("")).toContain("npm install -g quotacast");
+    const cliPath = path.join(home, ".npm", "_npx", "3f2a", "node_modules", "quotacast", "dist", "cli.js");
+    const { code, stderr } = await captureStderr(() =>
+      run(["install"], { platform: "linux", homeDir: home, runner, cliPath }),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain("npm install -g quotacast");
     expect(runner.calls).toEqual([]);
   });
 });
