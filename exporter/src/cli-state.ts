@@ -25,7 +25,7 @@ export interface CliState {
 }
 
 /** `<data dir>/quotacast/cli-<hash of the config dirs>.db`. */
-export function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash("sha256")
     .update(JSON.stringify([...configDirs].sort()))
     .digest("hex")

@@ -44,7 +44,7 @@ interface Option {
   help: string;
 }
 
-export const DEFAULT_PROJECTS_CAP = 20;
+const DEFAULT_PROJECTS_CAP = 20;
 
 const BASE_OPTIONS: Option[] = [
   {

@@ -11,7 +11,7 @@ import { VERSION } from "./version";
 const KEYCHAIN_TIMEOUT_MS = 5_000;
 
 /** Reads a generic password with /usr/bin/security; null when absent or denied. Never logs the secret. */
-export function readMacKeychain(service: string): Promise<string | null> {
+function readMacKeychain(service: string): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(
       "/usr/bin/security",

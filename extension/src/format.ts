@@ -47,7 +47,7 @@ export interface TitleOptions {
 }
 
 /** A reading older than this shows its age (the statusline feed updates only while Claude Code runs). */
-export const READING_STALE_AFTER_MS = 10 * MINUTE_MS;
+const READING_STALE_AFTER_MS = 10 * MINUTE_MS;
 
 /** Thresholds from preference strings in percent; bad input falls back to the defaults. */
 export function parseThresholds(warningPercent?: string, criticalPercent?: string): Thresholds {
@@ -86,13 +86,13 @@ function worse(a: Level, b: Level): Level {
 }
 
 /** Short label for the menu-bar title: `5h`, `7d`, `7d Opus`. */
-export function windowShortLabel(w: WindowSummary): string {
+function windowShortLabel(w: WindowSummary): string {
   if (w.reading.window === "five_hour") return "5h";
   if (w.reading.window === "seven_day") return "7d";
   return windowLabel(w.reading.window, w.reading.scopeModel).replace(/^7-day/, "7d");
 }
 
-export function highestWindow(summary: Summary): WindowSummary | null {
+function highestWindow(summary: Summary): WindowSummary | null {
   let best: WindowSummary | null = null;
   for (const w of summary.windows) {
     if (!best || w.reading.utilizationRatio > best.reading.utilizationRatio) best = w;
@@ -100,7 +100,7 @@ export function highestWindow(summary: Summary): WindowSummary | null {
   return best;
 }
 
-export function findWindow(summary: Summary, name: string): WindowSummary | null {
+function findWindow(summary: Summary, name: string): WindowSummary | null {
   return summary.windows.find((w) => w.reading.window === name && !w.reading.scopeModel) ?? null;
 }
 
@@ -136,7 +136,7 @@ export function exhaustionText(forecast: WindowForecast | null, nowMs: number): 
 }
 
 /** `42%` used, or `58% left` with `shows: "remaining"`; then ` · 2h13m` to the reset with `countdown`. */
-export function titlePercent(w: WindowSummary, nowMs: number, opts: TitleOptions = {}): string {
+function titlePercent(w: WindowSummary, nowMs: number, opts: TitleOptions = {}): string {
   const ratio = w.reading.utilizationRatio;
   let text = opts.shows === "remaining" ? `${formatPercent(Math.max(0, 1 - ratio))} left` : formatPercent(ratio);
   if (opts.countdown && w.reading.resetsAtMs !== null) text += ` · ${formatDuration(w.reading.resetsAtMs - nowMs)}`;
@@ -144,7 +144,7 @@ export function titlePercent(w: WindowSummary, nowMs: number, opts: TitleOptions
 }
 
 /** The windows the title shows for a mode (none for cost, countdown and icon). */
-export function titleWindows(summary: Summary, mode: TitleMode): WindowSummary[] {
+function titleWindows(summary: Summary, mode: TitleMode): WindowSummary[] {
   switch (mode) {
     case "five_hour":
     case "seven_day":
@@ -276,10 +276,6 @@ export function summaryText(summary: Summary, nowMs: number): string {
 /** True when the Summary is older than `staleAfterMs`: the UI then shows its age. */
 export function isStale(summary: Summary, nowMs: number, staleAfterMs = 10 * MINUTE_MS): boolean {
   return nowMs - summary.generatedAtMs > staleAfterMs;
-}
-
-export function rateLimitSourceMissing(summary: Summary): boolean {
-  return summary.windows.length === 0;
 }
 
 /** `Max 20x`, `Pro`: the plan as a source reported it; null when none did. */

@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { DAY_MS } from "@quotacast/core/time";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "@quotacast/core/ingest";
 
-export const LEDGER_STORE_VERSION = 1;
+const LEDGER_STORE_VERSION = 1;
 const DEFAULT_SHARDS = 32;
 const DEFAULT_RECENT_DAYS = 16;
 

@@ -23,10 +23,10 @@ import {
 } from "@quotacast/core/forecast";
 import { HOUR_MS } from "@quotacast/core/time";
 
-export const CLAUMON_PATHS = 500;
-export const CLAUMON_STEP_MS = 5 * 60_000;
-export const CLAUMON_RATE_WINDOW_MS = 30 * 60_000;
-export const CLAUMON_MIN_WINDOWS = 2;
+const CLAUMON_PATHS = 500;
+const CLAUMON_STEP_MS = 5 * 60_000;
+const CLAUMON_RATE_WINDOW_MS = 30 * 60_000;
+const CLAUMON_MIN_WINDOWS = 2;
 /** Floor of the slope variance when the 30-minute fit is exact (avoids infinite precision). */
 const MIN_SLOPE_VARIANCE = 1e-6;
 
@@ -68,7 +68,7 @@ export interface ClaumonForecast {
   etaMs: number | null;
 }
 
-export function claumonPrior(windows: readonly CompletedWindow[]): ClaumonPrior {
+function claumonPrior(windows: readonly CompletedWindow[]): ClaumonPrior {
   const rates = windows.map((w) => w.finalUtilizationRatio / (w.windowLengthMs / HOUR_MS));
   return { rateMean: mean(rates), rateVariance: variance(rates) };
 }

@@ -32,7 +32,7 @@ export function crpsFromSamples(samples: readonly number[], outcome: number): nu
 }
 
 /** Quantile at one level of the grid (levels are exact hundredths). */
-export function gridQuantile(quantiles: readonly number[], level: number): number {
+function gridQuantile(quantiles: readonly number[], level: number): number {
   const i = Math.round(level * 100) - 1;
   return quantiles[Math.min(Math.max(i, 0), quantiles.length - 1)];
 }

@@ -78,7 +78,7 @@ function ratesOf(windows: readonly CompletedWindow[]): number[] {
   return windows.map((w) => w.finalUtilizationRatio / (w.windowLengthMs / HOUR_MS));
 }
 
-export const quotacastStrategy: Strategy = {
+const quotacastStrategy: Strategy = {
   name: "quotacast",
   fit(training, windowLengthMs, context) {
     const model = fitForecastModel(training, windowLengthMs, { learnedLimit: context?.learnedLimit });
@@ -115,7 +115,7 @@ function fromDistribution(dist: IncrementDistribution): StrategyForecast {
 }
 
 /** Our forecaster with no past windows at all (the first days of use). */
-export const quotacastColdStrategy: Strategy = {
+const quotacastColdStrategy: Strategy = {
   name: "quotacast-cold",
   fit(_training, windowLengthMs, context) {
     const model = fitForecastModel([], windowLengthMs);
@@ -136,7 +136,7 @@ export const quotacastColdStrategy: Strategy = {
 
 const SPEND_PRIOR_HISTORY_MS = 28 * 24 * HOUR_MS;
 
-export const claumonStrategy: Strategy = {
+const claumonStrategy: Strategy = {
   name: "claumon-v2.1",
   fit(training, windowLengthMs) {
     const model = fitClaumon(training, windowLengthMs);
@@ -149,7 +149,7 @@ export const claumonStrategy: Strategy = {
 };
 
 /** current + mean(u_final / D) x time left: what windows usually do. */
-export const priorRateStrategy: Strategy = {
+const priorRateStrategy: Strategy = {
   name: "prior-rate",
   fit(training) {
     const rate = training.length ? mean(ratesOf(training)) : NaN;
@@ -163,7 +163,7 @@ export const priorRateStrategy: Strategy = {
 };
 
 /** Linear burn rate: u / time since the window started, extended to the reset (BudMon and co). */
-export const linearStrategy: Strategy = {
+const linearStrategy: Strategy = {
   name: "linear",
   fit() {
     return (p) => {
@@ -177,7 +177,7 @@ export const linearStrategy: Strategy = {
 };
 
 /** Normal with the mean and standard deviation of past u* (ignores the current window). */
-export const climatologyStrategy: Strategy = {
+const climatologyStrategy: Strategy = {
   name: "climatology",
   fit(training) {
     const finals = training.map((w) => w.finalUtilizationRatio);
@@ -191,7 +191,7 @@ export const climatologyStrategy: Strategy = {
 };
 
 /** No growth: the value now is the value at reset. */
-export const flatStrategy: Strategy = {
+const flatStrategy: Strategy = {
   name: "flat",
   fit() {
     return (p) => pointForecast(currentRatio(p.readings));

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { ComponentType } from "react";
 import { act, create, type ReactTestInstance, type ReactTestRenderer } from "react-test-renderer";
-import { FIVE_HOURS_MS, FileSnapshotHistory, SEVEN_DAYS_MS, type Summary } from "@quotacast/core";
+import { FIVE_HOURS_MS, FileSnapshotHistory, type Summary } from "@quotacast/core";
 import { assistantLine } from "../core/ingest/helpers";
 import { fileState } from "../../extension/src/data";
 import { mockPending } from "./raycast-utils-mock";
@@ -132,7 +132,7 @@ export function writeFeed(world: World, spec: FeedSpec): void {
 }
 
 /** Seeds the extension's snapshot history with earlier readings of the 5-hour window. */
-export async function seedFiveHourHistory(
+async function seedFiveHourHistory(
   world: World,
   resetsAtMs: number,
   points: Array<{ atMs: number; percent: number }>,
@@ -172,7 +172,7 @@ export async function seedClimbTo80Percent(world: World, nowMs: number): Promise
   return resetsAtMs;
 }
 
-export { FIVE_HOURS_MS, SEVEN_DAYS_MS };
+export { FIVE_HOURS_MS };
 
 /** A loopback server answering `/api/v1/summary` with `body` (or a status code). */
 export async function startExporter(

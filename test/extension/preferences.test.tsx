@@ -7,7 +7,6 @@
 jest.mock("@raycast/api", () => require("./raycast-mock"), { virtual: true });
 jest.mock("@raycast/utils", () => require("./raycast-utils-mock"), { virtual: true });
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ReactTestInstance } from "react-test-renderer";
 import MenuBarCommand from "../../extension/src/menubar";

@@ -107,7 +107,7 @@ const MB = 1_000_000;
 // ---------------------------------------------------------------- deterministic randomness
 
 /** mulberry32: small, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -951,7 +951,7 @@ function sum(values: number[]): number {
 
 /** Summary written next to the data so a benchmark can reuse a history it generated before. */
 /** Bumped whenever the generator's output changes, so cached benchmark data is regenerated. */
-export const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 3;
 
 export interface HistoryManifest {
   generatorVersion: number;
@@ -969,7 +969,7 @@ export interface HistoryManifest {
   daysUtc: Record<string, TokenTruth>;
 }
 
-export const MANIFEST_NAME = "quotacast-generator.json";
+const MANIFEST_NAME = "quotacast-generator.json";
 
 export function writeManifest(history: GeneratedHistory, opts: GenerateOptions): HistoryManifest {
   const manifest: HistoryManifest = {

@@ -13,7 +13,7 @@
 import { type JsonObject, durationSeconds } from "./dashboard-queries";
 
 /** Grafana's `roundInterval` (milliseconds in, milliseconds out). */
-export function roundIntervalMs(ms: number): number {
+function roundIntervalMs(ms: number): number {
   const table: Array<[number, number]> = [
     [15, 10],
     [35, 20],
@@ -52,7 +52,7 @@ export function roundIntervalMs(ms: number): number {
  * Widths Grafana may use as `maxDataPoints` when a panel does not pin it (the panel's width
  * in pixels): a narrow panel on a laptop to a wide one on a large screen.
  */
-export const UNPINNED_MAX_DATA_POINTS = [200, 500, 1000, 2000];
+const UNPINNED_MAX_DATA_POINTS = [200, 500, 1000, 2000];
 
 /** Grafana's step in seconds for one target of a panel over a range. */
 export function grafanaStepSeconds(

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export const INSTALL_HINT = "apt-get install prometheus (what .ci/run does)";
+const INSTALL_HINT = "apt-get install prometheus (what .ci/run does)";
 
 /** Absolute path of `name` on PATH, or null. */
 export function findBinary(name: string): string | null {

@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "./promql";
 
 export const RULES_DIR = path.join(REPO_ROOT, "prometheus", "rules");
-export const RULE_TESTS_DIR = path.join(REPO_ROOT, "prometheus", "tests");
+const RULE_TESTS_DIR = path.join(REPO_ROOT, "prometheus", "tests");
 
 export interface Rule {
   file: string;

@@ -26,7 +26,7 @@ export interface WindowForecastEntry {
 }
 
 /** The points in [fromMs, toMs] of a sorted array (binary search, no scan of the rest). */
-export function costsBetween(points: readonly CostPoint[], fromMs: number, toMs: number): CostPoint[] {
+function costsBetween(points: readonly CostPoint[], fromMs: number, toMs: number): CostPoint[] {
   return points.slice(lowerBound(points, fromMs), lowerBound(points, toMs + 1));
 }
 
@@ -42,7 +42,7 @@ function lowerBound(points: readonly CostPoint[], ms: number): number {
 }
 
 /** Minutes east of UTC in `timezone` at `atMs` (for the hour-of-week spend prior); 0 for an unknown zone. */
-export function utcOffsetMinutes(timezone: string, atMs: number): number {
+function utcOffsetMinutes(timezone: string, atMs: number): number {
   try {
     const parts = new Intl.DateTimeFormat("en-US", {
       timeZone: timezone,
@@ -98,7 +98,7 @@ export function fitWindow(
 }
 
 /** Readings of the occurrence that `reading` belongs to (the previous one may overlap in time). */
-export async function occurrenceReadings(
+async function occurrenceReadings(
   history: SnapshotHistory,
   reading: WindowReading,
   nowMs: number,
@@ -172,7 +172,7 @@ export async function forecastCurrentWindows(
  * is capped there (or at the current value, when a source already reports more); how likely
  * and when the limit is hit say the rest (`exhaustionProbability`, `exhaustionAtMs`).
  */
-export function withinLimit(forecast: WindowForecast): WindowForecast {
+function withinLimit(forecast: WindowForecast): WindowForecast {
   const cap = Math.max(1, forecast.currentUtilizationRatio);
   const capped = (ratio: number): number => Math.min(ratio, cap);
   return {

@@ -30,7 +30,7 @@ import { expectedSpendUsd, type SpendPrior } from "./transcript-prior";
 import { learnLimit, limitSegments } from "./learned-limit";
 
 export const FAN_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95] as const;
-export const DEFAULT_WARNING_LEVEL = 0.8;
+const DEFAULT_WARNING_LEVEL = 0.8;
 
 /** Offset of the increment ratio, in utilization: keeps the ratio finite when little is predicted. */
 const RATIO_OFFSET = 0.02;
@@ -449,7 +449,7 @@ export interface IncrementDistribution {
  * recent rate and the idle time from the cost stream (seconds fresh, finer than whole
  * percents), when the limit is known.
  */
-export function withCostStream(
+function withCostStream(
   sit: Situation,
   readings: readonly UtilizationPoint[],
   costs: readonly CostPoint[] | undefined,
@@ -686,7 +686,7 @@ export function forecastWindow(input: ForecastInput): WindowForecast {
  * exhaustion expected within one window length after the reset (no burn at all, or a slow
  * one), it is capped at the window's length.
  */
-export function reserveMs(
+function reserveMs(
   expectedExhaustionAtMs: number | null,
   resetsAtMs: number,
   windowLengthMs: number,
@@ -723,7 +723,7 @@ export function exhaustionInterval(
  * Sorted, never below the current value, and strictly widening when anything is still
  * uncertain (no "49%-49%" intervals while the user may keep working).
  */
-export function monotoneQuantiles(
+function monotoneQuantiles(
   quantiles: UtilizationQuantile[],
   currentRatio: number,
   uncertain: boolean,

@@ -71,7 +71,7 @@ export function toSeries(readings: readonly UtilizationPoint[]): UtilizationSeri
 }
 
 /** Index of the last reading at or before `atMs`, or -1. */
-export function lastIndexAtOrBefore(timesMs: readonly number[], atMs: number): number {
+function lastIndexAtOrBefore(timesMs: readonly number[], atMs: number): number {
   let lo = 0;
   let hi = timesMs.length - 1;
   let found = -1;
@@ -86,7 +86,7 @@ export function lastIndexAtOrBefore(timesMs: readonly number[], atMs: number): n
 }
 
 /** Utilization known at `atMs` (0 before the first reading). */
-export function utilizationAt(series: UtilizationSeries, atMs: number): number {
+function utilizationAt(series: UtilizationSeries, atMs: number): number {
   const i = lastIndexAtOrBefore(series.timesMs, atMs);
   return i < 0 ? 0 : series.ratios[i];
 }

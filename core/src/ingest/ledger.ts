@@ -351,7 +351,7 @@ export class UsageLedger {
  * file was replaced and a smaller size means truncation: both are re-read from 0, which
  * dedup makes harmless. Same size with a new mtime (rewritten in place) is re-read too.
  */
-export function readStartOffset(cursor: FileCursor | undefined, now: FileIdentity): number | null {
+function readStartOffset(cursor: FileCursor | undefined, now: FileIdentity): number | null {
   if (!cursor) return 0;
   const before = cursor.identity;
   if (now.dev !== before.dev || now.ino !== before.ino) return 0;

@@ -23,11 +23,11 @@ export type ParsedLine =
  * timestamp before EARLIEST_TIMESTAMP_MS or after `notAfterMs`, make the line malformed:
  * one bad line must never turn totals, costs or dashboards into nonsense.
  */
-export const MAX_TOKENS_PER_FIELD = 10_000_000;
+const MAX_TOKENS_PER_FIELD = 10_000_000;
 /** 2023-01-01T00:00:00Z: no Claude Code transcript is older. */
-export const EARLIEST_TIMESTAMP_MS = Date.UTC(2023, 0, 1);
+const EARLIEST_TIMESTAMP_MS = Date.UTC(2023, 0, 1);
 /** How far ahead of the reader's clock a timestamp may be (clock skew between machines). */
-export const FUTURE_TOLERANCE_MS = 86_400_000;
+const FUTURE_TOLERANCE_MS = 86_400_000;
 /** A recorded `costUSD` above this (per message) is not believed and priced from tokens instead. */
 const MAX_RECORDED_COST_USD = 10_000;
 
@@ -124,7 +124,7 @@ export function parseUsageLine(
 }
 
 /** `message.id:requestId`, or `message.id` alone; null when the line has no message id. */
-export function dedupKey(messageId: string | undefined, requestId: string | undefined): string | null {
+function dedupKey(messageId: string | undefined, requestId: string | undefined): string | null {
   if (messageId === undefined || messageId === "") return null;
   return requestId === undefined || requestId === "" ? messageId : `${messageId}:${requestId}`;
 }

@@ -7,7 +7,6 @@ import type { FilePort } from "../io/ports";
  * copies inside strings (`\"usage\":{`) do not match. Searching for the 7-byte key and
  * checking the bytes after it measured faster than the earlier search for `:{`.
  */
-export const USAGE_MARKER = Buffer.from('"usage":{');
 const USAGE_KEY = Buffer.from('"usage"');
 const NEWLINE = 0x0a;
 
@@ -107,7 +106,7 @@ function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: nu
 }
 
 /** Whether the line has the usage key followed by `:` and `{`, with only whitespace around the colon. */
-export function hasUsageMarker(line: Buffer): boolean {
+function hasUsageMarker(line: Buffer): boolean {
   for (let at = line.indexOf(USAGE_KEY); at >= 0; at = line.indexOf(USAGE_KEY, at + 1)) {
     if (markerAfterKey(line, at + USAGE_KEY.length)) return true;
   }

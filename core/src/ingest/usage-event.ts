@@ -24,8 +24,6 @@ export interface UsageEvent {
   recordedCostUsd?: number;
 }
 
-export type TokenType = "input" | "output" | "cacheCreation" | "cacheRead";
-
 export function totalTokens(
   e: Pick<UsageEvent, "inputTokens" | "outputTokens" | "cacheCreationTokens" | "cacheReadTokens">,
 ): number {

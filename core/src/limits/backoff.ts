@@ -6,7 +6,7 @@
  */
 import type { HttpFailure } from "./http-errors";
 
-export const DEFAULT_BACKOFF_CAP_MS = 3600_000;
+const DEFAULT_BACKOFF_CAP_MS = 3600_000;
 
 export interface BackoffState {
   consecutiveFailures: number;

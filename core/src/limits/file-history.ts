@@ -16,7 +16,7 @@ import {
   type WindowOccurrence,
 } from "./history";
 
-export const FILE_HISTORY_KEY = "quotacast-limits-history-v1";
+const FILE_HISTORY_KEY = "quotacast-limits-history-v1";
 
 /** [observedAtMs, window, utilizationRatio, resetsAtMs, windowLengthMs, status, source, scopeId?, scopeName?] */
 type Row = [number, string, number, number | null, number, string, string, string?, string?];

@@ -23,7 +23,7 @@ export type HeaderFileParse =
     }
   | { ok: false; message: string };
 
-export function unifiedStatus(value: string | null): WindowStatus {
+function unifiedStatus(value: string | null): WindowStatus {
   if (value === "allowed") return "allowed";
   if (value === "allowed_warning") return "warning";
   if (value === "rejected") return "rejected";

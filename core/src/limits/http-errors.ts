@@ -22,7 +22,7 @@ export interface HttpFailure {
 const ERROR_TYPE_SHAPE = /^[a-z][a-z0-9_]{0,47}$/;
 
 /** `error.type` of an Anthropic error body when it has the shape of one; null otherwise. */
-export function anthropicErrorType(bodyText: string): string | null {
+function anthropicErrorType(bodyText: string): string | null {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

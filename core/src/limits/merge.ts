@@ -4,7 +4,7 @@
  */
 import { isCurrentReading, type PlanInfo, type RateLimitSnapshot, type WindowReading } from "./snapshot";
 
-export const MERGED_SOURCE = "merged";
+const MERGED_SOURCE = "merged";
 
 function isValidReading(reading: WindowReading, nowMs: number | undefined): boolean {
   if (!Number.isFinite(reading.utilizationRatio) || !Number.isFinite(reading.observedAtMs)) return false;
@@ -29,7 +29,7 @@ export function mergeWindows(snapshots: readonly RateLimitSnapshot[], nowMs?: nu
 const PLAN_FIELDS = ["subscriptionType", "rateLimitTier"] as const;
 
 /** Plan fields from every snapshot, the fresher snapshot winning field by field. */
-export function mergePlans(snapshots: readonly RateLimitSnapshot[]): PlanInfo | undefined {
+function mergePlans(snapshots: readonly RateLimitSnapshot[]): PlanInfo | undefined {
   const withPlan = snapshots.filter((s) => s.plan).sort((a, b) => a.observedAtMs - b.observedAtMs);
   if (withPlan.length === 0) return undefined;
   const plan: PlanInfo = {};

@@ -5,7 +5,7 @@
  */
 const SECRET_SHAPES = [/sk-ant-[A-Za-z0-9_-]*/gi, /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi];
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /** `text` with every key- or token-shaped part replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {

@@ -7,7 +7,7 @@
 import { FIVE_HOURS_MS, SEVEN_DAYS_MS, type WindowReading } from "./snapshot";
 import { finiteNumber, isRecord, percentToRatio, stringOrNull, unixSecondsToMs } from "./units";
 
-export const STATUSLINE_FEED_VERSION = 1;
+const STATUSLINE_FEED_VERSION = 1;
 
 /** Claude Code's `rate_limits` object, as sent. */
 export interface RawStatuslineRateLimits {

@@ -3,7 +3,6 @@ import type { UsageEvent } from "../ingest/usage-event";
 import bundled from "./prices.json";
 import { buildPriceTable, LITELLM_PRICES_URL, type ModelPrice, type PriceTable } from "./table";
 
-export { buildPriceTable, LITELLM_PRICES_URL, KNOWN_FAST_MULTIPLIERS } from "./table";
 export type { ModelPrice, PriceTable } from "./table";
 
 /**
@@ -18,7 +17,7 @@ export interface CostOptions {
   longContext?: LongContextRule;
 }
 
-export const LONG_CONTEXT_THRESHOLD_TOKENS = 200_000;
+const LONG_CONTEXT_THRESHOLD_TOKENS = 200_000;
 const SYNTHETIC_MODEL = "<synthetic>";
 
 const bundledTable: PriceTable = bundled as PriceTable;
@@ -107,7 +106,7 @@ export function findModelPrice(model: string, table: PriceTable = bundledTable):
 }
 
 /** `us.anthropic.claude-sonnet-4-5-20250929-v1:0` -> `claude-sonnet-4-5`. */
-export function normalizeModelId(model: string): string {
+function normalizeModelId(model: string): string {
   let id = model.trim().toLowerCase();
   id = id.slice(id.lastIndexOf("/") + 1);
   id = id.replace(/^(?:[a-z]{2,6}\.)?anthropic\./, "");

@@ -31,7 +31,7 @@ export const LITELLM_PRICES_URL =
  * Fast-mode multipliers for models whose LiteLLM entry does not carry one
  * (`provider_specific_entry.fast`). Anthropic lists fast mode for Opus 4.6 and 4.7 at 6x.
  */
-export const KNOWN_FAST_MULTIPLIERS: Record<string, number> = {
+const KNOWN_FAST_MULTIPLIERS: Record<string, number> = {
   "claude-opus-4-6": 6,
   "claude-opus-4-7": 6,
 };

@@ -89,13 +89,13 @@ function windowSummaries(input: SummaryInput): WindowSummary[] {
 }
 
 /** Calendar arithmetic on `YYYY-MM-DD` labels (no time zone involved). */
-export function addDays(day: string, days: number): string {
+function addDays(day: string, days: number): string {
   const utc = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
   return new Date(utc + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Every day label from `first` to `last`, inclusive. */
-export function daysFrom(first: string, last: string): string[] {
+function daysFrom(first: string, last: string): string[] {
   const days: string[] = [];
   for (let day = first; day <= last; day = addDays(day, 1)) days.push(day);
   return days;

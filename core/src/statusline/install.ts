@@ -24,7 +24,7 @@ import { writeFileAtomic } from "./atomic-write";
 import { installRecordPath, settingsFilePath, type Env } from "./paths";
 import { decodeWrapped, encodeWrapped } from "./wrap-codec";
 
-export const WRAP_FLAG = "--wrap";
+const WRAP_FLAG = "--wrap";
 
 interface InstallRecord {
   version: 1;
@@ -131,7 +131,7 @@ function writeThrough(file: string, text: string): void {
 }
 
 /** The one backup: settings.json as it was before quotacast's latest change to it. */
-export function backupPath(file: string): string {
+function backupPath(file: string): string {
   return `${file}.quotacast-backup`;
 }
 

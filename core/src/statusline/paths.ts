@@ -10,7 +10,7 @@ function expandHome(entry: string, home: string): string {
   return entry;
 }
 
-export function homeDir(env: Env): string {
+function homeDir(env: Env): string {
   return env.HOME && env.HOME !== "" ? env.HOME : os.homedir();
 }
 
@@ -24,7 +24,7 @@ export function feedFilePath(env: Env): string {
 }
 
 /** Claude Code's config dir: the first entry of CLAUDE_CONFIG_DIR, else `~/.claude`. */
-export function claudeHomeDir(env: Env): string {
+function claudeHomeDir(env: Env): string {
   const first = (env.CLAUDE_CONFIG_DIR ?? "")
     .split(",")
     .map((s) => s.trim())

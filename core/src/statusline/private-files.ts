@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 /** The name of quotacast's data dir (`~/.local/share/quotacast`): only a dir so named is tightened when it exists. */
-export const DATA_DIR_NAME = "quotacast";
+const DATA_DIR_NAME = "quotacast";
 
 /**
  * Creates `dir` (and missing parents) 0700. An existing dir named `quotacast` is made

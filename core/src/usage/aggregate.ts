@@ -2,7 +2,7 @@ import { totalTokens, type UsageEvent } from "../ingest/usage-event";
 import { costUsd, type CostOptions, type PriceTable } from "../pricing/price";
 import { dayKey, normalizeDayKey, weekStartKey, type Weekday } from "./daykey";
 
-export { dayKey, weekStartKey, normalizeDayKey, type Weekday } from "./daykey";
+export type { Weekday } from "./daykey";
 
 export interface TokenTotals {
   inputTokens: number;
@@ -108,7 +108,7 @@ function mostTokens(models: readonly ModelUsage[]): ModelUsage | undefined {
 }
 
 /** The one order of models in every front: cost, then tokens, descending (then name); no price counts as 0. */
-export function compareModels(
+function compareModels(
   a: { model: string; costUsd: number | null; totalTokens: number },
   b: { model: string; costUsd: number | null; totalTokens: number },
 ): number {

@@ -31,7 +31,7 @@ function nextDayKey(dayKey: string): string {
  * First minute at which the local date is `dayKey` or later. Searching for the date change
  * (rather than assuming 00:00 exists) also handles zones whose DST shift skips midnight.
  */
-export function startOfLocalDayMs(dayKey: string, timezone: string): number {
+function startOfLocalDayMs(dayKey: string, timezone: string): number {
   let lowMinute = (utcMidnightOfKey(dayKey) - MAX_OFFSET_MS) / MINUTE_MS;
   let highMinute = (utcMidnightOfKey(dayKey) + MAX_OFFSET_MS) / MINUTE_MS;
   while (lowMinute < highMinute) {

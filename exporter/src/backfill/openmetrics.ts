@@ -43,7 +43,7 @@ export interface BackfillInput {
 }
 
 /** Names and help of the backfilled families: the live exporter's (metrics/registry.ts, docs/metrics.md). */
-export const BACKFILL_FAMILIES = {
+const BACKFILL_FAMILIES = {
   tokens: { name: "quotacast_tokens", help: "Deduplicated tokens from transcripts." },
   cost: { name: "quotacast_cost_usd", help: "API-equivalent cost in USD (priced models only)." },
   messages: { name: "quotacast_messages", help: "Deduplicated API responses." },
@@ -179,7 +179,7 @@ function counterFamilies(input: BackfillInput, points: readonly SamplePoint[]) {
 }
 
 /** `{a="1",b="2"}` with OpenMetrics escaping. */
-export function formatLabels(labels: Readonly<Record<string, string>>): string {
+function formatLabels(labels: Readonly<Record<string, string>>): string {
   const parts = Object.entries(labels).map(
     ([name, value]) => `${name}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
   );
@@ -208,7 +208,7 @@ function* chunked(lines: Iterable<string>): Generator<string> {
 }
 
 /** Points every series keeps: the first and last, each local midnight and its 1 ms copy. */
-export function pinnedPoints(points: readonly SamplePoint[], timezone: string): boolean[] {
+function pinnedPoints(points: readonly SamplePoint[], timezone: string): boolean[] {
   if (points.length === 0) return [];
   const midnights = new Set(dayBoundariesBetween(points[0].atMs, points[points.length - 1].atMs, timezone));
   return points.map(
@@ -217,7 +217,7 @@ export function pinnedPoints(points: readonly SamplePoint[], timezone: string): 
 }
 
 /** Around each change, samples are kept this far either side (the longest exact window). */
-export const DENSE_AROUND_CHANGE_MS = 3_600_000;
+const DENSE_AROUND_CHANGE_MS = 3_600_000;
 
 /** Which points of a series are written (see the file comment). */
 function neededPoints(

@@ -41,7 +41,7 @@ export function mergeEvents(a: readonly UsageEvent[], b: readonly UsageEvent[]):
 }
 
 /** Every counted event of the transcripts under the config dirs, read into memory. */
-export async function transcriptEvents(configDirs: string[]): Promise<UsageEvent[]> {
+async function transcriptEvents(configDirs: string[]): Promise<UsageEvent[]> {
   const ledger = new UsageLedger({
     configDirs,
     store: new MemoryLedgerStore(),
@@ -52,7 +52,7 @@ export async function transcriptEvents(configDirs: string[]): Promise<UsageEvent
 }
 
 /** Every stored rate-limit reading up to `untilMs`, through the exporter's own history store. */
-export async function storedReadings(db: Db, untilMs = Number.MAX_SAFE_INTEGER): Promise<WindowReading[]> {
+async function storedReadings(db: Db, untilMs = Number.MAX_SAFE_INTEGER): Promise<WindowReading[]> {
   const history = new SqliteSnapshotHistory(db);
   const windows = db
     .prepare("SELECT DISTINCT window FROM rate_limit_readings ORDER BY window")

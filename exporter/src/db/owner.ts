@@ -8,7 +8,7 @@ import * as os from "node:os";
 import { DatabaseError, type Db } from "./open";
 
 /** A heartbeat older than this means the owner is gone (killed, machine rebooted). */
-export const OWNER_STALE_MS = 3 * 60_000;
+const OWNER_STALE_MS = 3 * 60_000;
 export const OWNER_HEARTBEAT_MS = 60_000;
 
 interface OwnerRow {

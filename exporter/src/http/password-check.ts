@@ -32,8 +32,8 @@ export interface PasswordCheckOptions {
   compare?: Compare;
 }
 
-export const DEFAULT_CHECKS_PER_SECOND = 5;
-export const DEFAULT_MAX_QUEUED_CHECKS = 16;
+const DEFAULT_CHECKS_PER_SECOND = 5;
+const DEFAULT_MAX_QUEUED_CHECKS = 16;
 
 /** Compares in a worker thread, started on first use; a worker that dies is replaced on the next job. */
 class WorkerCompare {

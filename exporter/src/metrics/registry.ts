@@ -547,7 +547,7 @@ function incAll(c: CounterWriter, values: CounterValues): void {
 }
 
 /** The top `n` projects by cost; the rest summed as `other`. */
-export function cappedProjects(costs: ReadonlyMap<string, number>, n: number): Array<[string, number]> {
+function cappedProjects(costs: ReadonlyMap<string, number>, n: number): Array<[string, number]> {
   const sorted = [...costs].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const top = sorted.slice(0, n);
   const rest = sorted.slice(n);

@@ -192,7 +192,7 @@ export function renderNotes(unpricedModels: string[], diagnostics: Diagnostics):
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `2026-11-22 14:05` in the report's zone. */
-export function localTime(ms: number, timezone: string): string {
+function localTime(ms: number, timezone: string): string {
   let fmt = timeFormatters.get(timezone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("sv-SE", {

@@ -35,7 +35,7 @@ type Step =
 
 export type ServiceManager = "systemd" | "launchd";
 
-export function serviceManagerFor(platform: NodeJS.Platform): ServiceManager | null {
+function serviceManagerFor(platform: NodeJS.Platform): ServiceManager | null {
   if (platform === "linux") return "systemd";
   if (platform === "darwin") return "launchd";
   return null;
@@ -117,7 +117,7 @@ async function systemdReachable(ctx: ServiceContext): Promise<boolean> {
   return true;
 }
 
-export function systemdInstallSteps(spec: ServiceSpec, unitPath: string): Step[] {
+function systemdInstallSteps(spec: ServiceSpec, unitPath: string): Step[] {
   return [
     { kind: "write", path: unitPath, content: renderSystemdUnit(spec) },
     systemctl("daemon-reload"),
@@ -127,7 +127,7 @@ export function systemdInstallSteps(spec: ServiceSpec, unitPath: string): Step[]
   ];
 }
 
-export function systemdUninstallSteps(unitPath: string): Step[] {
+function systemdUninstallSteps(unitPath: string): Step[] {
   return [
     { ...systemctl("disable", "--now", SYSTEMD_UNIT_NAME), mayFail: true },
     { kind: "remove", path: unitPath },
@@ -139,7 +139,7 @@ export function systemdUninstallSteps(unitPath: string): Step[] {
 
 const domain = (ctx: ServiceContext): string => `gui/${ctx.uid}`;
 
-export function launchdInstallSteps(spec: ServiceSpec, ctx: ServiceContext): Step[] {
+function launchdInstallSteps(spec: ServiceSpec, ctx: ServiceContext): Step[] {
   const plist = launchdPlistPath(ctx.homeDir);
   const log = launchdLogPath(ctx.homeDir);
   return [
@@ -156,7 +156,7 @@ export function launchdInstallSteps(spec: ServiceSpec, ctx: ServiceContext): Ste
   ];
 }
 
-export function launchdUninstallSteps(ctx: ServiceContext): Step[] {
+function launchdUninstallSteps(ctx: ServiceContext): Step[] {
   return [
     {
       kind: "run",
@@ -271,7 +271,7 @@ function missingNode(manager: ServiceManager, file: string): string | null {
   return nodePath !== null && !fs.existsSync(nodePath) ? nodePath : null;
 }
 
-export async function readServiceStatus(ctx: ServiceContext): Promise<ServiceStatus | null> {
+async function readServiceStatus(ctx: ServiceContext): Promise<ServiceStatus | null> {
   const manager = serviceManagerFor(ctx.platform);
   if (!manager) return null;
   const logs = logsHint(manager, ctx);

@@ -56,7 +56,10 @@ export function prepareStatuslineCommand(opts: PrepareOptions): StatuslineComman
   });
 }
 
-/** The statusLine command in settings.json, or null when there is none (or the file is unreadable). */
+/**
+ * The statusLine command in settings.json, or null when there is none (or the file is unreadable).
+ * @public (commands/statusline.ts loads this module with a lazy `require`, which knip does not follow)
+ */
 export function settingsStatuslineCommand(env: Env): string | null {
   try {
     const settings = JSON.parse(fs.readFileSync(settingsFilePath(env), "utf8").replace(/^\uFEFF/, "")) as {
@@ -68,6 +71,7 @@ export function settingsStatuslineCommand(env: Env): string | null {
   }
 }
 
+/** @public (commands/statusline.ts loads this module with a lazy `require`, which knip does not follow) */
 export function checkInstalledCommand(env: Env, command: string): StatuslineCommandCheck {
   return checkStatuslineCommand(command, { pathEnv: env.PATH ?? "", probe: nodeProbe });
 }

@@ -14,7 +14,7 @@ import type { RawStatuslineRateLimits, StatuslineFeed, StatuslineSessionCost } f
 import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
 import { ensurePrivateDir } from "@quotacast/core/statusline/private-files";
 
-export const FEED_VERSION = 1;
+const FEED_VERSION = 1;
 /** Sessions not seen for this long are dropped from the feed. */
 const SESSION_RETENTION_MS = 8 * 24 * 3600_000;
 
@@ -25,7 +25,7 @@ const finite = (v: unknown): number | null => (typeof v === "number" && Number.i
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
 /** Local calendar day `YYYY-MM-DD`. */
-export function localDay(ms: number): string {
+function localDay(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -66,7 +66,7 @@ export function readFeed(file: string): StatuslineFeed | null {
 }
 
 /** `rate_limits` with at least one window carrying a numeric `used_percentage`; else null. */
-export function validRateLimits(value: unknown): RawStatuslineRateLimits | null {
+function validRateLimits(value: unknown): RawStatuslineRateLimits | null {
   if (!isRecord(value)) return null;
   const hasWindow = Object.values(value).some((w) => isRecord(w) && finite(w.used_percentage) !== null);
   return hasWindow ? (value as RawStatuslineRateLimits) : null;
@@ -95,7 +95,7 @@ function updateSession(
 }
 
 /** The next feed: this payload's fields, the last valid rate limits, per-session costs. */
-export function nextFeed(previous: StatuslineFeed | null, payload: Json, nowMs: number): StatuslineFeed {
+function nextFeed(previous: StatuslineFeed | null, payload: Json, nowMs: number): StatuslineFeed {
   const today = localDay(nowMs);
   const sessions: Record<string, StatuslineSessionCost> = {};
   for (const [id, s] of Object.entries(previous?.sessions ?? {})) {
@@ -136,9 +136,9 @@ export function saveFeed(file: string, feed: StatuslineFeed): void {
 }
 
 /** How long an update waits for the lock before leaving its payload for the holder to merge. */
-export const FEED_LOCK_WAIT_MS = 500;
+const FEED_LOCK_WAIT_MS = 500;
 /** A lock older than this was left by a process that died (an update holds it for milliseconds). */
-export const FEED_LOCK_STALE_MS = 5_000;
+const FEED_LOCK_STALE_MS = 5_000;
 
 export function feedLockPath(file: string): string {
   return `${file}.lock`;

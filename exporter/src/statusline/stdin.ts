@@ -1,8 +1,8 @@
 /** Reading Claude Code's payload from stdin, bounded in size and time (fail open). */
 import type { Readable } from "node:stream";
 
-export const MAX_STDIN_BYTES = 1024 * 1024;
-export const STDIN_TIMEOUT_MS = 1000;
+const MAX_STDIN_BYTES = 1024 * 1024;
+const STDIN_TIMEOUT_MS = 1000;
 
 /** The whole input, or null when it did not arrive in time, was too large, or stdin is a terminal. */
 export function readStdinBounded(

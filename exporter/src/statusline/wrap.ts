@@ -4,10 +4,13 @@
  */
 import { spawn } from "node:child_process";
 
-export const WRAPPED_TIMEOUT_MS = 1000;
+const WRAPPED_TIMEOUT_MS = 1000;
 const MAX_OUTPUT_BYTES = 64 * 1024;
 
-/** The wrapped command's stdout (trailing newlines trimmed); '' when it fails or is too slow. */
+/**
+ * The wrapped command's stdout (trailing newlines trimmed); '' when it fails or is too slow.
+ * @public (commands/statusline.ts loads this module with a lazy `require`, which knip does not follow)
+ */
 export function runWrappedCommand(
   command: string,
   stdin: Buffer,

@@ -13,7 +13,7 @@ export interface BarInput {
   p90Ratio?: number;
 }
 
-export const BAR_GLYPHS: Record<BarCell, string> = {
+const BAR_GLYPHS: Record<BarCell, string> = {
   used: "█",
   range: "▒",
   median: "┃",

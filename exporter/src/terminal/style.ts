@@ -17,7 +17,7 @@ export interface ColorInputs {
   colorFlag?: boolean;
 }
 
-export function shouldColor({ isTTY, env, noColorFlag, colorFlag }: ColorInputs): boolean {
+function shouldColor({ isTTY, env, noColorFlag, colorFlag }: ColorInputs): boolean {
   if (noColorFlag) return false;
   if (colorFlag) return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;

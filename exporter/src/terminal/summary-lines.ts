@@ -30,7 +30,7 @@ export interface ViewOptions {
 }
 
 /** Labels of the usage lines (`Block`, `Today`, ...) are padded to this width. */
-export const LABEL_WIDTH = 13;
+const LABEL_WIDTH = 13;
 
 export function label(text: string): { text: string; paint: Paint } {
   return { text: text.padEnd(LABEL_WIDTH), paint: "bold" };

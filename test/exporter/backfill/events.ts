@@ -28,7 +28,7 @@ export function usageEvent(timestampMs: number, model: string, tokens: Partial<U
 }
 
 /** A small deterministic PRNG so the histories are the same on every run. */
-export function seeded(seed: number): () => number {
+function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

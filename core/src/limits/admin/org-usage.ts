@@ -60,7 +60,7 @@ export interface ClaudeCodeUsageRecord {
 
 const num = (v: unknown): number => finiteNumber(v) ?? 0;
 
-export function parseClaudeCodeRecord(value: unknown): ClaudeCodeUsageRecord | null {
+function parseClaudeCodeRecord(value: unknown): ClaudeCodeUsageRecord | null {
   if (!isRecord(value)) return null;
   const date = stringOrNull(value.date);
   if (!date) return null;
@@ -173,7 +173,7 @@ export function aggregateClaudeCode(
 }
 
 /** Rate windows tried longest first (seed 004's progressive fallback, reversed to prefer more data). */
-export const PROJECTION_WINDOWS_MS = [
+const PROJECTION_WINDOWS_MS = [
   7 * 24 * 3600_000,
   24 * 3600_000,
   6 * 3600_000,

@@ -9,7 +9,7 @@ import { claudeHomeDir } from "../../ingest/discover";
 import type { PollContext } from "../source";
 import { finiteNumber, isRecord, stringOrNull } from "../units";
 
-export const KEYCHAIN_SERVICE = "Claude Code-credentials";
+const KEYCHAIN_SERVICE = "Claude Code-credentials";
 
 export interface OAuthCredentials {
   readonly accessToken: string;

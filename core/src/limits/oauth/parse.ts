@@ -45,7 +45,7 @@ export interface ParsedUsage {
 const NON_BUCKET_KEYS = new Set(["extra_usage", "limits"]);
 
 /** Window length from a bucket name: codename buckets are assumed weekly. */
-export function windowLengthFor(name: string): number {
+function windowLengthFor(name: string): number {
   return name.startsWith("five_hour") ? FIVE_HOURS_MS : SEVEN_DAYS_MS;
 }
 

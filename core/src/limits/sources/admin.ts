@@ -30,7 +30,7 @@ import {
 import { DEFAULT_ANTHROPIC_BASE_URL, userAgentFor } from "./oauth";
 
 export const ADMIN_SOURCE = "admin";
-export const ADMIN_DEFAULT_INTERVAL_MS = 5 * 60_000;
+const ADMIN_DEFAULT_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Days older than this are final: fetched once, then served from memory. */
 const FINAL_AFTER_MS = 2 * DAY_MS;
@@ -49,7 +49,7 @@ export const adminSourceOptions = z.object({
 });
 export type AdminSourceConfig = z.infer<typeof adminSourceOptions>;
 
-export const ADMIN_MESSAGES = {
+const ADMIN_MESSAGES = {
   unauthorized: "admin key rejected (HTTP 401): check ANTHROPIC_ADMIN_KEY",
   scope: "admin key lacks the permission to read usage reports (HTTP 403)",
   forbidden: "admin key has no access to this organization's reports (HTTP 403)",

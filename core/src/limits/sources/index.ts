@@ -57,11 +57,6 @@ export function limitsConfigFor(
   return config;
 }
 
-export { createStatuslineSource } from "./statusline";
-export { createOAuthSource } from "./oauth";
-export { createHeaderFileSource } from "./header-file";
-export { createAdminSource } from "./admin";
-
 /** One-shot: creates the registered sources, polls them once, merges. For `quotacast status`. */
 export function pollConfiguredSources(ctx: PollContext): Promise<PollAllResult> {
   return pollAll(createSources(), ctx);

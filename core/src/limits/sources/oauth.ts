@@ -18,7 +18,7 @@ import { readCredentials, tokenFingerprint, type OAuthCredentials } from "../oau
 import { parseProfileBody, parseUsageBody, usageToReadings } from "../oauth/parse";
 import type { HttpResponse } from "../../io/ports";
 
-export const OAUTH_SOURCE = "oauth";
+const OAUTH_SOURCE = "oauth";
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const OAUTH_DEFAULT_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -41,18 +41,18 @@ export const oauthSourceOptions = z.object({
 });
 export type OAuthSourceConfig = z.infer<typeof oauthSourceOptions>;
 
-export const OAUTH_MESSAGES = {
+const OAUTH_MESSAGES = {
   expired: "Claude Code login expired: run claude to log in again",
   unauthorized: "token rejected (HTTP 401): run claude to log in again",
   scope: "token lacks user:profile scope (tokens from claude setup-token cannot read usage)",
   forbidden: "access revoked (HTTP 403): run claude to log in again",
 } as const;
 
-export function userAgentFor(ctx: PollContext): string {
+function userAgentFor(ctx: PollContext): string {
   return ctx.config.oauth?.userAgent ?? `quotacast/${ctx.version ?? "0.0.0"}`;
 }
 
-export function oauthHeaders(token: string, userAgent: string): Record<string, string> {
+function oauthHeaders(token: string, userAgent: string): Record<string, string> {
   return {
     authorization: `Bearer ${token}`,
     "anthropic-beta": "oauth-2025-04-20",
