@@ -48,7 +48,7 @@ const OAUTH_MESSAGES = {
   forbidden: "access revoked (HTTP 403): run claude to log in again",
 } as const;
 
-function userAgentFor(ctx: PollContext): string {
+export function userAgentFor(ctx: PollContext): string {
   return ctx.config.oauth?.userAgent ?? `quotacast/${ctx.version ?? "0.0.0"}`;
 }
 
