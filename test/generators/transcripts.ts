@@ -225,15 +225,7 @@ function planFiles(rng: Rng, totalBytes: number, projectCount: number, medianByt
         subagents.push(clamp(rng.logNormal(medianBytes * 0.4, 1.3), 2_000, 3 * MB));
     }
     const bytes = Math.min(totalBytes - planned, mainBytes + sum(subagents));
-    const scale = bytes / (mainBytes + sum(subagents));
-    plans.push(
-      newPlan(
-        rng,
-        projectCount,
-        Math.max(1_500, mainBytes * scale),
-        subagents.map((s) => Math.max(1_500, s * scale)),
-      ),
-    );
+    plans.push(scaledPlan(rng, projectCount, mainBytes, subagents, bytes));
     planned += bytes;
   }
   // Small histories still get one resumed session (the first two ordinary files suffice).
@@ -274,20 +266,29 @@ function planRealFiles(
         subagents.push(clamp(rng.logNormal(140_000 * scaleMedian, 1.2), 3_000, 3 * MB));
     }
     const bytes = Math.min(totalBytes - planned, mainBytes + sum(subagents));
-    const scale = bytes / (mainBytes + sum(subagents));
-    plans.push(
-      newPlan(
-        rng,
-        projectCount,
-        Math.max(1_500, mainBytes * scale),
-        subagents.map((s) => Math.max(1_500, s * scale)),
-      ),
-    );
+    plans.push(scaledPlan(rng, projectCount, mainBytes, subagents, bytes));
     planned += Math.max(bytes, 1_500);
   }
   const firstOrdinary = plans.findIndex((p, i) => i > 0 && !p.tiny && !plans[i - 1].tiny);
   if (firstOrdinary > 0) plans[firstOrdinary].resumes = true;
   return plans;
+}
+
+/** A file's plan with its main file and subagents scaled together to `bytes` (each at least 1.5 kB). */
+function scaledPlan(
+  rng: Rng,
+  projectCount: number,
+  mainBytes: number,
+  subagents: number[],
+  bytes: number,
+): FilePlan {
+  const scale = bytes / (mainBytes + sum(subagents));
+  return newPlan(
+    rng,
+    projectCount,
+    Math.max(1_500, mainBytes * scale),
+    subagents.map((s) => Math.max(1_500, s * scale)),
+  );
 }
 
 function newPlan(rng: Rng, projectCount: number, targetBytes: number, subagents: number[]): FilePlan {
