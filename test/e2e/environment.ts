@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { costUsd, type RateLimitSnapshot, type WindowReading } from "@quotacast/core";
 import { openDatabase } from "../../exporter/src/db/open";
 import { SqliteSnapshotHistory } from "../../exporter/src/db/snapshot-history";
-import { apiIso, modernUsageBody, profileBody } from "../fakes/anthropic-fixtures";
+import { adminUsageRecord, apiIso, modernUsageBody, profileBody } from "../fakes/anthropic-fixtures";
 import { FakeAnthropicServer, type RecordedRequest } from "../fakes/anthropic-server";
 import { type TruthEvent, generateHistory } from "../generators/transcripts";
 import { REPO_ROOT } from "../prometheus/promql";
@@ -209,31 +209,6 @@ async function seedDatabase(dbPath: string, readings: WindowReading[]): Promise<
   } finally {
     db.close();
   }
-}
-
-/** One organization member's Claude Code day, cost in cents (the Admin API's unit). */
-function adminUsageRecord(date: string, email: string, model: string, cents: number): unknown {
-  return {
-    date: `${date}T00:00:00Z`,
-    actor: { type: "user_actor", email_address: email },
-    organization_id: "org-e2e",
-    customer_type: "subscription",
-    terminal_type: "cli",
-    core_metrics: {
-      num_sessions: 3,
-      lines_of_code: { added: 10, removed: 2 },
-      commits_by_claude_code: 1,
-      pull_requests_by_claude_code: 0,
-    },
-    tool_actions: {},
-    model_breakdown: [
-      {
-        model,
-        tokens: { input: 100, output: 50, cache_read: 1000, cache_creation: 10 },
-        estimated_cost: { currency: "USD", amount: cents },
-      },
-    ],
-  };
 }
 
 const FIVE_HOUR_UTILIZATION_PERCENT = 93.5;

@@ -98,3 +98,28 @@ export function profileBody(): Record<string, unknown> {
     },
   };
 }
+
+/** One organization member's Claude Code day from the Admin API, cost in cents (its unit). */
+export function adminUsageRecord(date: string, email: string, model: string, cents: number): unknown {
+  return {
+    date: `${date}T00:00:00Z`,
+    actor: { type: "user_actor", email_address: email },
+    organization_id: "org",
+    customer_type: "api",
+    terminal_type: "vscode",
+    core_metrics: {
+      num_sessions: 2,
+      lines_of_code: { added: 10, removed: 4 },
+      commits_by_claude_code: 1,
+      pull_requests_by_claude_code: 0,
+    },
+    tool_actions: { edit_tool: { accepted: 3, rejected: 1 } },
+    model_breakdown: [
+      {
+        model,
+        tokens: { input: 100, output: 50, cache_read: 1000, cache_creation: 10 },
+        estimated_cost: { currency: "USD", amount: cents },
+      },
+    ],
+  };
+}

@@ -6,6 +6,7 @@ import {
   type PollContext,
   nodeFiles,
 } from "@quotacast/core";
+import { adminUsageRecord } from "../../fakes/anthropic-fixtures";
 import { FakeAnthropicServer, anthropicError, type RecordedRequest } from "../../fakes/anthropic-server";
 import { ManualClock, tempDir } from "../../fakes/ports";
 
@@ -17,37 +18,13 @@ const COST_PATH = "/v1/organizations/cost_report";
 let server: FakeAnthropicServer;
 let clock: ManualClock;
 
-function record(date: string, email: string, model: string, cents: number): unknown {
-  return {
-    date: `${date}T00:00:00Z`,
-    actor: { type: "user_actor", email_address: email },
-    organization_id: "org",
-    customer_type: "api",
-    terminal_type: "vscode",
-    core_metrics: {
-      num_sessions: 2,
-      lines_of_code: { added: 10, removed: 4 },
-      commits_by_claude_code: 1,
-      pull_requests_by_claude_code: 0,
-    },
-    tool_actions: { edit_tool: { accepted: 3, rejected: 1 } },
-    model_breakdown: [
-      {
-        model,
-        tokens: { input: 100, output: 50, cache_read: 1000, cache_creation: 10 },
-        estimated_cost: { currency: "USD", amount: cents },
-      },
-    ],
-  };
-}
-
 /** Alice $10/day on Opus, Bob $2.50/day on Sonnet; today (Nov 10) is half a day. Nov 5 comes in two pages. */
 function usageResponder(request: RecordedRequest) {
   const date = request.query.starting_at;
   const day = Number(date.slice(8, 10));
   const factor = day === 10 ? 0.5 : 1;
-  const alice = record(date, "alice@example.com", "claude-opus-4-5", 1000 * factor);
-  const bob = record(date, "bob@example.com", "claude-sonnet-4-5", 250 * factor);
+  const alice = adminUsageRecord(date, "alice@example.com", "claude-opus-4-5", 1000 * factor);
+  const bob = adminUsageRecord(date, "bob@example.com", "claude-sonnet-4-5", 250 * factor);
   if (day === 5 && !request.query.page)
     return { body: { data: [alice], has_more: true, next_page: "page-2" } };
   if (day === 5) return { body: { data: [bob], has_more: false, next_page: null } };
