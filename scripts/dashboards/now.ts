@@ -4,6 +4,7 @@
  */
 import {
   type DashboardSpec,
+  type PanelItem,
   LINES,
   NEUTRAL_THRESHOLDS,
   PERCENT_PER_HOUR,
@@ -332,36 +333,18 @@ export const nowDashboard: DashboardSpec = {
         },
       ],
     }),
-    stat({
-      title: "Plan",
-      description: "Subscription type and rate-limit tier from the OAuth profile.",
-      w: 4,
-      h: 4,
-      thresholds: NEUTRAL_THRESHOLDS,
-      options: { textMode: "name" },
-      targets: [
-        {
-          expr: `quotacast_account_info{${I}}`,
-          legendFormat: "{{subscription_type}} ({{rate_limit_tier}})",
-          instant: true,
-        },
-      ],
-    }),
-    stat({
-      title: "Exporter",
-      description: "Version of quotacast and of Node.js that runs it.",
-      w: 4,
-      h: 4,
-      thresholds: NEUTRAL_THRESHOLDS,
-      options: { textMode: "name" },
-      targets: [
-        {
-          expr: `quotacast_build_info{${I}}`,
-          legendFormat: "v{{version}} node {{nodejs_version}}",
-          instant: true,
-        },
-      ],
-    }),
+    infoStat(
+      "Plan",
+      "Subscription type and rate-limit tier from the OAuth profile.",
+      `quotacast_account_info{${I}}`,
+      "{{subscription_type}} ({{rate_limit_tier}})",
+    ),
+    infoStat(
+      "Exporter",
+      "Version of quotacast and of Node.js that runs it.",
+      `quotacast_build_info{${I}}`,
+      "v{{version}} node {{nodejs_version}}",
+    ),
     table({
       title: "Current source errors",
       description: "The current reason per source (`none` when healthy).",
@@ -415,6 +398,19 @@ export const nowDashboard: DashboardSpec = {
 };
 
 /** Styles the lines of one forecast quantile (every instance's), matched by legend prefix. */
+/** A 4x4 stat that shows the label text of an info metric. */
+function infoStat(title: string, description: string, expr: string, legendFormat: string): PanelItem {
+  return stat({
+    title,
+    description,
+    w: 4,
+    h: 4,
+    thresholds: NEUTRAL_THRESHOLDS,
+    options: { textMode: "name" },
+    targets: [{ expr, legendFormat, instant: true }],
+  });
+}
+
 function quantileStyle(quantileRegexp: string, properties: Array<{ id: string; value: unknown }>) {
   return { matcher: { id: "byRegexp", options: `^q${quantileRegexp} ` }, properties };
 }

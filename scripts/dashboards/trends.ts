@@ -6,6 +6,7 @@
 import {
   type DashboardSpec,
   type Json,
+  type PanelItem,
   LINES,
   NEUTRAL_THRESHOLDS,
   STACKED_BARS,
@@ -83,6 +84,22 @@ function sumByLocalTime(outputFormat: string): Json[] {
 const MESSAGES_PER_STEP = growthPerStep("quotacast_messages_total", "");
 /** Enough points for one per hour over a year: Grafana never widens the step past 1 h. */
 const HOURLY_MAX_DATA_POINTS = 9000;
+
+/** Responses per hour summed by a local-time bucket (`outputFormat`: "HH" hour, "E ddd" weekday). */
+function activityBarchart(title: string, description: string, outputFormat: string): PanelItem {
+  return barchart({
+    title,
+    description,
+    w: 8,
+    h: 8,
+    unit: "short",
+    options: { xField: "Time" },
+    interval: "1h",
+    maxDataPoints: HOURLY_MAX_DATA_POINTS,
+    transformations: sumByLocalTime(outputFormat),
+    targets: [{ expr: MESSAGES_PER_STEP, interval: "1h", format: "table" }],
+  });
+}
 
 export const trendsDashboard: DashboardSpec = {
   uid: "quotacast-trends",
@@ -229,31 +246,16 @@ export const trendsDashboard: DashboardSpec = {
       ],
     }),
     row("When and where"),
-    barchart({
-      title: "Activity by hour of day",
-      description:
-        "Responses in each hour of the day (09 = 09:00-10:00) over the dashboard's range, in the browser's time zone.",
-      w: 8,
-      h: 8,
-      unit: "short",
-      options: { xField: "Time" },
-      interval: "1h",
-      maxDataPoints: HOURLY_MAX_DATA_POINTS,
-      transformations: sumByLocalTime("HH"),
-      targets: [{ expr: MESSAGES_PER_STEP, interval: "1h", format: "table" }],
-    }),
-    barchart({
-      title: "Activity by day of week",
-      description: "Responses per day of the week over the dashboard's range, in the browser's time zone.",
-      w: 8,
-      h: 8,
-      unit: "short",
-      options: { xField: "Time" },
-      interval: "1h",
-      maxDataPoints: HOURLY_MAX_DATA_POINTS,
-      transformations: sumByLocalTime("E ddd"),
-      targets: [{ expr: MESSAGES_PER_STEP, interval: "1h", format: "table" }],
-    }),
+    activityBarchart(
+      "Activity by hour of day",
+      "Responses in each hour of the day (09 = 09:00-10:00) over the dashboard's range, in the browser's time zone.",
+      "HH",
+    ),
+    activityBarchart(
+      "Activity by day of week",
+      "Responses per day of the week over the dashboard's range, in the browser's time zone.",
+      "E ddd",
+    ),
     bargauge({
       title: "Top projects",
       description:
