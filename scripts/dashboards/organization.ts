@@ -6,6 +6,7 @@
  */
 import {
   type DashboardSpec,
+  type PanelItem,
   LINES,
   NEUTRAL_THRESHOLDS,
   bargauge,
@@ -21,6 +22,26 @@ const BUDGET = "max(quotacast:org_monthly_budget_usd)";
 const NO_BUDGET = "no budget rule loaded";
 /** The organization's month to date: the per-user family adds up to it (so does the per-model one). */
 const MONTH_TO_DATE = `sum(quotacast_org_user_cost_usd{${I}})`;
+
+/** This month's cost per `label` (user or model) as bars, from its per-label family `metric`. */
+function monthToDateBy(label: string, noun: string, metric: string): PanelItem {
+  return bargauge({
+    title: `Month to date by ${label}`,
+    description: `Claude Code cost of each ${noun} this month (the bars add up to the month to date).`,
+    w: 12,
+    h: 9,
+    unit: "currencyUSD",
+    decimals: 2,
+    thresholds: NEUTRAL_THRESHOLDS,
+    targets: [
+      {
+        expr: `sort_desc(sum by (${label}) (${metric}{${I}}))`,
+        legendFormat: `{{${label}}}`,
+        instant: true,
+      },
+    ],
+  });
+}
 
 export const organizationDashboard: DashboardSpec = {
   uid: "quotacast-organization",
@@ -80,38 +101,8 @@ export const organizationDashboard: DashboardSpec = {
       ],
       targets: [{ expr: `sum(quotacast_org_projected_cost_usd{${I}}) / ${BUDGET}`, instant: true }],
     }),
-    bargauge({
-      title: "Month to date by user",
-      description: "Claude Code cost of each member this month (the bars add up to the month to date).",
-      w: 12,
-      h: 9,
-      unit: "currencyUSD",
-      decimals: 2,
-      thresholds: NEUTRAL_THRESHOLDS,
-      targets: [
-        {
-          expr: `sort_desc(sum by (user) (quotacast_org_user_cost_usd{${I}}))`,
-          legendFormat: "{{user}}",
-          instant: true,
-        },
-      ],
-    }),
-    bargauge({
-      title: "Month to date by model",
-      description: "Claude Code cost of each model this month (the bars add up to the month to date).",
-      w: 12,
-      h: 9,
-      unit: "currencyUSD",
-      decimals: 2,
-      thresholds: NEUTRAL_THRESHOLDS,
-      targets: [
-        {
-          expr: `sort_desc(sum by (model) (quotacast_org_model_cost_usd{${I}}))`,
-          legendFormat: "{{model}}",
-          instant: true,
-        },
-      ],
-    }),
+    monthToDateBy("user", "member", "quotacast_org_user_cost_usd"),
+    monthToDateBy("model", "model", "quotacast_org_model_cost_usd"),
     row("Over time"),
     timeseries({
       title: "Month to date and projection",
