@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { defaultConfig } from "../exporter/src/config";
 import { startExporter } from "../exporter/src/commands/serve";
 import { silentLogger } from "../exporter/src/state/log";
+import { writeStatuslineFeed } from "../test/fakes/statusline-feed";
 import { ensureRealHistory, realHistoryOptions } from "./real-history";
 
 const LONG_STEP_MS = 50;
@@ -63,27 +64,12 @@ function describe(label: string, run: () => Promise<void>): Promise<void> {
 }
 
 /** A statusline feed with both windows, so that the Summary has forecasts to compute. */
-function writeStatuslineFeed(home: string, nowMs: number): void {
-  const dir = path.join(home, ".local", "share", "quotacast");
-  fs.mkdirSync(dir, { recursive: true });
+function writeBothWindowsFeed(home: string, nowMs: number): void {
   const resetsAt = (hours: number) => Math.floor(nowMs / 1000) + hours * 3600;
-  fs.writeFileSync(
-    path.join(dir, "statusline.json"),
-    JSON.stringify({
-      version: 1,
-      updatedAtMs: nowMs,
-      sessionId: null,
-      transcriptPath: null,
-      model: null,
-      sessionCostUsd: null,
-      rateLimits: {
-        five_hour: { used_percentage: 42, resets_at: resetsAt(2) },
-        seven_day: { used_percentage: 18, resets_at: resetsAt(75) },
-      },
-      rateLimitsObservedAtMs: nowMs,
-      sessions: {},
-    }),
-  );
+  writeStatuslineFeed(home, nowMs, {
+    five_hour: { used_percentage: 42, resets_at: resetsAt(2) },
+    seven_day: { used_percentage: 18, resets_at: resetsAt(75) },
+  });
 }
 
 async function main(): Promise<void> {
@@ -97,7 +83,7 @@ async function main(): Promise<void> {
   const opts = realHistoryOptions(Number(values["size-mb"]), Number(values.seed));
   ensureRealHistory(opts);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "qc-bench-loop-"));
-  writeStatuslineFeed(tmp, Date.now());
+  writeBothWindowsFeed(tmp, Date.now());
   const config = {
     ...defaultConfig(),
     listenAddress: "127.0.0.1:0",

@@ -7,6 +7,7 @@ import { FakeAnthropicServer } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { writeCredentialsFile } from "../../fakes/credentials";
 import { realPollContext } from "../../fakes/ports";
+import { writeStatuslineFeed } from "../../fakes/statusline-feed";
 import { samples, scrape, startForTest, tempDir, testConfig } from "./helpers";
 
 const hasPromtool = spawnSync("promtool", ["--version"]).status === 0;
@@ -105,22 +106,9 @@ describe("promtool check metrics", () => {
           },
         }),
       );
-      const feedDir = path.join(home, ".local", "share", "quotacast");
-      fs.mkdirSync(feedDir, { recursive: true });
-      fs.writeFileSync(
-        path.join(feedDir, "statusline.json"),
-        JSON.stringify({
-          version: 1,
-          updatedAtMs: nowMs,
-          sessionId: null,
-          transcriptPath: null,
-          model: null,
-          sessionCostUsd: null,
-          rateLimits: { five_hour: { used_percentage: 42, resets_at: Math.floor(nowMs / 1000) + 7200 } },
-          rateLimitsObservedAtMs: nowMs,
-          sessions: {},
-        }),
-      );
+      writeStatuslineFeed(home, nowMs, {
+        five_hour: { used_percentage: 42, resets_at: Math.floor(nowMs / 1000) + 7200 },
+      });
       const config = limitsConfig({
         sources: { oauth: true, admin: true },
         anthropicBaseUrl: server.baseUrl,

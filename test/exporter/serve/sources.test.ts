@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PollContext } from "@quotacast/core";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
@@ -6,6 +5,7 @@ import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-serve
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { writeCredentialsFile } from "../../fakes/credentials";
 import { realPollContext } from "../../fakes/ports";
+import { writeStatuslineFeed } from "../../fakes/statusline-feed";
 import { samples, scrape, seriesKey, startForTest, tempDir, testConfig } from "./helpers";
 import type { RunningExporter } from "../../../exporter/src/commands/serve";
 
@@ -188,23 +188,8 @@ describe("rate-limit sources in the exporter", () => {
 
 describe("file sources", () => {
   function writeFeed(home: string, observedAtMs: number, percent: number): void {
-    const dir = path.join(home, ".local", "share", "quotacast");
-    fs.mkdirSync(dir, { recursive: true });
     const resetsAt = Math.floor(observedAtMs / 1000) + 3600;
-    fs.writeFileSync(
-      path.join(dir, "statusline.json"),
-      JSON.stringify({
-        version: 1,
-        updatedAtMs: observedAtMs,
-        sessionId: null,
-        transcriptPath: null,
-        model: null,
-        sessionCostUsd: null,
-        rateLimits: { five_hour: { used_percentage: percent, resets_at: resetsAt } },
-        rateLimitsObservedAtMs: observedAtMs,
-        sessions: {},
-      }),
-    );
+    writeStatuslineFeed(home, observedAtMs, { five_hour: { used_percentage: percent, resets_at: resetsAt } });
   }
 
   test("an unchanged statusline feed is stored once, a new observation again", async () => {
