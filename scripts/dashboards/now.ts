@@ -35,6 +35,16 @@ const PROBABILITY_THRESHOLDS = [
   { value: 0.5, color: "red" },
 ];
 
+/** A half-width utilization graph with the 75/80/90% lines dashed. */
+const UTILIZATION_TIMESERIES = {
+  w: 12,
+  h: 9,
+  unit: "percentunit",
+  min: 0,
+  thresholds: UTILIZATION_THRESHOLDS,
+  custom: { ...LINES, thresholdsStyle: { mode: "dashed" } },
+} as const;
+
 export const nowDashboard: DashboardSpec = {
   uid: "quotacast-now",
   title: "quotacast / Now",
@@ -129,12 +139,7 @@ export const nowDashboard: DashboardSpec = {
       title: "Utilization and pace",
       description:
         "Utilization against the pace line (the utilization an evenly spread use would have reached by now). Dashed lines: 75/80/90%.",
-      w: 12,
-      h: 9,
-      unit: "percentunit",
-      min: 0,
-      thresholds: UTILIZATION_THRESHOLDS,
-      custom: { ...LINES, thresholdsStyle: { mode: "dashed" } },
+      ...UTILIZATION_TIMESERIES,
       overrides: [
         {
           matcher: { id: "byRegexp", options: "^pace.*" },
@@ -153,12 +158,7 @@ export const nowDashboard: DashboardSpec = {
       title: "Forecast at reset",
       description:
         "Forecast utilization at reset: the median (thick) between the 25-75% (dashed) and 10-90% (dotted) quantiles. A quantile above 100% means the window may run out.",
-      w: 12,
-      h: 9,
-      unit: "percentunit",
-      min: 0,
-      thresholds: UTILIZATION_THRESHOLDS,
-      custom: { ...LINES, thresholdsStyle: { mode: "dashed" } },
+      ...UTILIZATION_TIMESERIES,
       // By the quantile at the start of the name; the instance follows, so several
       // exporters' lines never share a name.
       overrides: [
