@@ -47,9 +47,7 @@ var require_paths = __commonJS({
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.STATUSLINE_SCRIPT_FILE = void 0;
-    exports2.homeDir = homeDir;
     exports2.feedFilePath = feedFilePath;
-    exports2.claudeHomeDir = claudeHomeDir;
     exports2.settingsFilePath = settingsFilePath;
     exports2.installRecordPath = installRecordPath;
     exports2.installedScriptPath = installedScriptPath;
@@ -132,19 +130,19 @@ var require_private_files = __commonJS({
       };
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DATA_DIR_NAME = exports2.PRIVATE_FILE_MODE = exports2.PRIVATE_DIR_MODE = void 0;
+    exports2.PRIVATE_FILE_MODE = void 0;
     exports2.ensurePrivateDir = ensurePrivateDir;
     exports2.makeFilesPrivate = makeFilesPrivate;
     var fs = __importStar(require("node:fs"));
     var path = __importStar(require("node:path"));
-    exports2.PRIVATE_DIR_MODE = 448;
+    var PRIVATE_DIR_MODE = 448;
     exports2.PRIVATE_FILE_MODE = 384;
-    exports2.DATA_DIR_NAME = "quotacast";
+    var DATA_DIR_NAME = "quotacast";
     function ensurePrivateDir(dir) {
-      const created = fs.mkdirSync(dir, { recursive: true, mode: exports2.PRIVATE_DIR_MODE });
-      if (created !== void 0 || path.basename(dir) !== exports2.DATA_DIR_NAME)
+      const created = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      if (created !== void 0 || path.basename(dir) !== DATA_DIR_NAME)
         return;
-      if (!tighten(dir, exports2.PRIVATE_DIR_MODE))
+      if (!tighten(dir, PRIVATE_DIR_MODE))
         return;
       const files = fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile());
       makeFilesPrivate(files.map((entry) => path.join(dir, entry.name)));
@@ -278,11 +276,7 @@ var require_feed = __commonJS({
       };
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.FEED_LOCK_STALE_MS = exports2.FEED_LOCK_WAIT_MS = exports2.FEED_VERSION = void 0;
-    exports2.localDay = localDay;
     exports2.readFeed = readFeed;
-    exports2.validRateLimits = validRateLimits;
-    exports2.nextFeed = nextFeed;
     exports2.todayCostUsd = todayCostUsd;
     exports2.saveFeed = saveFeed;
     exports2.feedLockPath = feedLockPath;
@@ -292,7 +286,7 @@ var require_feed = __commonJS({
     var path = __importStar(require("node:path"));
     var atomic_write_1 = require_atomic_write();
     var private_files_1 = require_private_files();
-    exports2.FEED_VERSION = 1;
+    var FEED_VERSION = 1;
     var SESSION_RETENTION_MS = 8 * 24 * 36e5;
     var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
     var finite = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
@@ -309,7 +303,7 @@ var require_feed = __commonJS({
       } catch {
         return null;
       }
-      if (!isRecord(json) || json.version !== exports2.FEED_VERSION)
+      if (!isRecord(json) || json.version !== FEED_VERSION)
         return null;
       const sessions = {};
       if (isRecord(json.sessions)) {
@@ -325,7 +319,7 @@ var require_feed = __commonJS({
         }
       }
       return {
-        version: exports2.FEED_VERSION,
+        version: FEED_VERSION,
         updatedAtMs: finite(json.updatedAtMs) ?? 0,
         sessionId: str(json.sessionId),
         transcriptPath: str(json.transcriptPath),
@@ -370,7 +364,7 @@ var require_feed = __commonJS({
       const rateLimits = validRateLimits(payload.rate_limits);
       const model = isRecord(payload.model) ? { id: str(payload.model.id), displayName: str(payload.model.display_name) } : previous?.model ?? null;
       return {
-        version: exports2.FEED_VERSION,
+        version: FEED_VERSION,
         updatedAtMs: nowMs,
         sessionId: sessionId ?? previous?.sessionId ?? null,
         transcriptPath: str(payload.transcript_path) ?? previous?.transcriptPath ?? null,
@@ -392,8 +386,8 @@ var require_feed = __commonJS({
     function saveFeed(file, feed) {
       (0, atomic_write_1.writeFileAtomic)(file, JSON.stringify(feed), 384);
     }
-    exports2.FEED_LOCK_WAIT_MS = 500;
-    exports2.FEED_LOCK_STALE_MS = 5e3;
+    var FEED_LOCK_WAIT_MS = 500;
+    var FEED_LOCK_STALE_MS = 5e3;
     function feedLockPath(file) {
       return `${file}.lock`;
     }
@@ -424,7 +418,7 @@ var require_feed = __commonJS({
       } catch {
         return;
       }
-      if (nowMs - stale.mtimeMs < exports2.FEED_LOCK_STALE_MS)
+      if (nowMs - stale.mtimeMs < FEED_LOCK_STALE_MS)
         return;
       const aside = `${lock}.${process.pid}.stale`;
       try {
@@ -522,7 +516,7 @@ var require_feed = __commonJS({
       let ino = null;
       try {
         (0, private_files_1.ensurePrivateDir)(path.dirname(file));
-        ino = await acquire(lock, exports2.FEED_LOCK_WAIT_MS, clock);
+        ino = await acquire(lock, FEED_LOCK_WAIT_MS, clock);
       } catch {
         return apply(readFeed(file), own);
       }
@@ -694,11 +688,10 @@ var require_stdin = __commonJS({
   "exporter/dist/statusline/stdin.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.STDIN_TIMEOUT_MS = exports2.MAX_STDIN_BYTES = void 0;
     exports2.readStdinBounded = readStdinBounded;
-    exports2.MAX_STDIN_BYTES = 1024 * 1024;
-    exports2.STDIN_TIMEOUT_MS = 1e3;
-    function readStdinBounded(input, maxBytes = exports2.MAX_STDIN_BYTES, timeoutMs = exports2.STDIN_TIMEOUT_MS) {
+    var MAX_STDIN_BYTES = 1024 * 1024;
+    var STDIN_TIMEOUT_MS = 1e3;
+    function readStdinBounded(input, maxBytes = MAX_STDIN_BYTES, timeoutMs = STDIN_TIMEOUT_MS) {
       if (input.isTTY)
         return Promise.resolve(null);
       return new Promise((resolve) => {
@@ -799,12 +792,11 @@ var require_wrap = __commonJS({
   "exporter/dist/statusline/wrap.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.WRAPPED_TIMEOUT_MS = void 0;
     exports2.runWrappedCommand = runWrappedCommand;
     var node_child_process_1 = require("node:child_process");
-    exports2.WRAPPED_TIMEOUT_MS = 1e3;
+    var WRAPPED_TIMEOUT_MS = 1e3;
     var MAX_OUTPUT_BYTES = 64 * 1024;
-    function runWrappedCommand(command, stdin, timeoutMs = exports2.WRAPPED_TIMEOUT_MS) {
+    function runWrappedCommand(command, stdin, timeoutMs = WRAPPED_TIMEOUT_MS) {
       return new Promise((resolve) => {
         let output = "";
         let settled = false;

@@ -15,7 +15,7 @@ import type { SourceStatus } from "@quotacast/core/report";
 import { userLocale } from "./format";
 import type { QuotacastPreferences } from "./use-summary";
 
-export function installerEnv(preferences: QuotacastPreferences) {
+function installerEnv(preferences: QuotacastPreferences) {
   return feedEnv({
     env: process.env,
     statuslineFeedFile: preferences.statuslineFile,

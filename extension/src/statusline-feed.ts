@@ -23,7 +23,7 @@ import {
 } from "@quotacast/core/statusline/node-probe";
 
 /** Raycast does not load the shell's PATH: Homebrew's and the usual install places are added. */
-export const EXTRA_NODE_DIRS = ["/opt/homebrew/bin", "/usr/local/bin"];
+const EXTRA_NODE_DIRS = ["/opt/homebrew/bin", "/usr/local/bin"];
 
 export interface FeedEnvOptions {
   env: Env;
@@ -88,7 +88,7 @@ export function uninstallFeed(env: Env): Outcome {
 }
 
 /** The statusLine command in settings.json, or null (no file, not JSON, no command). */
-export function statuslineCommand(env: Env): string | null {
+function statuslineCommand(env: Env): string | null {
   try {
     const settings = JSON.parse(fs.readFileSync(settingsFilePath(env), "utf8").replace(/^\uFEFF/, "")) as {
       statusLine?: { command?: unknown };
