@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stop as stopEsbuild } from "esbuild";
 import {
   bundlePackage,
   packageManifest,
@@ -31,6 +32,9 @@ beforeAll(async () => {
   outdir = path.join(tempDir("quotacast-bundle-"), "dist");
   outputs = await bundlePackage(outdir);
 });
+
+// esbuild's API keeps a service process alive: stop it, or jest never exits.
+afterAll(() => stopEsbuild());
 
 test("every bare import left in the bundle is a declared dependency, and every dependency is imported", () => {
   const manifest = packageManifest();
