@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
 import { FileLedgerStore, shardOf } from "../../extension/src/ledger-store";
 import { assistantLine } from "../core/ingest/helpers";
+import { usageEvent } from "../fakes/usage-event";
 
 const DAY_MS = 24 * 3600_000;
 const NOW_MS = Date.UTC(2026, 10, 22, 12);
@@ -17,20 +18,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function event(key: string, timestampMs: number, outputTokens = 10): UsageEvent {
-  return {
-    key,
-    timestampMs,
-    model: "claude-sonnet-4-5-20250929",
-    sessionId: "s",
-    project: "p",
-    inputTokens: 1,
-    outputTokens,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
-  };
+  return usageEvent({ key, timestampMs, inputTokens: 1, outputTokens });
 }
 
 function cursor(file: string, offsetBytes: number): FileCursor {

@@ -5,6 +5,8 @@ import { periodUsage } from "@quotacast/core";
 import { run, type ReportIo } from "../../../exporter/src/commands/report";
 import { renderStatus } from "../../../exporter/src/commands/status";
 import { assistantLine } from "../../core/ingest/helpers";
+import { exporterSummary } from "../../extension/fixtures";
+import { usageEvent } from "../../fakes/usage-event";
 
 const NOW_MS = Date.parse("2026-11-20T18:00:00.000Z");
 
@@ -54,44 +56,31 @@ describe("a model without a price", () => {
       "2026-11-20",
       lines.map((l) => {
         const m = JSON.parse(l);
-        return {
+        return usageEvent({
           key: m.message.id,
           timestampMs: Date.parse(m.timestamp),
           model: m.message.model,
-          sessionId: "s",
-          project: "p",
           inputTokens: m.message.usage.input_tokens,
           outputTokens: m.message.usage.output_tokens,
-          cacheCreationTokens: 0,
-          cacheCreation1hTokens: 0,
-          cacheReadTokens: 0,
-          speed: "standard" as const,
-          isSidechain: false,
-        };
+        });
       }),
     );
     expect(today.topModel).toBe("glm-4.7");
     expect(today.models.map((m) => m.model)).toEqual(["claude-sonnet-4-5-20250929", "glm-4.7"]);
-    const text = renderStatus({
-      generatedAtMs: NOW_MS,
-      timezone: "UTC",
-      today,
-      thisWeek: today,
-      lastDays: [today],
-      activeBlock: null,
-      sessionsToday: [],
-      windows: [],
-      sources: [],
-      extraUsage: null,
-      plan: null,
-      diagnostics: {
-        filesScanned: 1,
-        linesSkippedInvalidJson: 0,
-        linesSkippedOther: 0,
-        filesUnreadable: 0,
-        unknownModels: ["glm-4.7"],
-      },
-    } as unknown as Parameters<typeof renderStatus>[0]);
+    const text = renderStatus(
+      exporterSummary(NOW_MS, {
+        today,
+        thisWeek: today,
+        lastDays: [today],
+        diagnostics: {
+          filesScanned: 1,
+          linesSkippedInvalidJson: 0,
+          linesSkippedOther: 0,
+          filesUnreadable: 0,
+          unknownModels: ["glm-4.7"],
+        },
+      }),
+    );
     expect(text).toMatch(
       /Today\s+\$0\.00 · 1\.00M tokens · sonnet-4-5 \$0\.00 \(0\.\d%\) · glm-4\.7 no price \(100%\)/,
     );

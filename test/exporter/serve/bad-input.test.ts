@@ -15,6 +15,7 @@ import { createMetricsRegistry } from "../../../exporter/src/metrics/registry";
 import { ExporterState } from "../../../exporter/src/state/state";
 import { UsageTotals } from "../../../exporter/src/state/usage-totals";
 import { assistantLine } from "../../core/ingest/helpers";
+import { usageEvent } from "../../fakes/usage-event";
 import { samples, sumOf, startForTest, tempDir, testConfig } from "./helpers";
 
 const hasPromtool = spawnSync("promtool", ["--version"]).status === 0;
@@ -72,20 +73,7 @@ describe("a history with absurd and unusual lines", () => {
 });
 
 function event(outputTokens: number): UsageEvent {
-  return {
-    key: "k",
-    timestampMs: Date.now() - 60_000,
-    model: "claude-sonnet-4-5-20250929",
-    sessionId: "s",
-    project: "p",
-    inputTokens: 1,
-    outputTokens,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
-  };
+  return usageEvent({ timestampMs: Date.now() - 60_000, inputTokens: 1, outputTokens });
 }
 
 describe("the metrics text never breaks on a bad value", () => {

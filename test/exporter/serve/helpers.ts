@@ -38,6 +38,29 @@ export async function startForTest(config: ServeConfig, opts: StartOptions = {})
   return exporter;
 }
 
+type UseExporter<T> = (exporter: RunningExporter) => Promise<T>;
+
+/** Runs `use` with an exporter started by `startForTest`, and stops it afterwards, pass or fail. */
+export async function withExporter<T>(config: ServeConfig, use: UseExporter<T>): Promise<T>;
+export async function withExporter<T>(
+  config: ServeConfig,
+  opts: StartOptions,
+  use: UseExporter<T>,
+): Promise<T>;
+export async function withExporter<T>(
+  config: ServeConfig,
+  optsOrUse: StartOptions | UseExporter<T>,
+  use?: UseExporter<T>,
+): Promise<T> {
+  const [opts, body] = typeof optsOrUse === "function" ? [{}, optsOrUse] : [optsOrUse, use as UseExporter<T>];
+  const exporter = await startForTest(config, opts);
+  try {
+    return await body(exporter);
+  } finally {
+    await exporter.stop();
+  }
+}
+
 export async function scrape(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`);
   if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);

@@ -11,29 +11,48 @@ import { sourceStatus, type UsageEvent } from "@quotacast/core";
 import { MetricsExposition } from "../../../exporter/src/metrics/exposition";
 import { createMetricsRegistry } from "../../../exporter/src/metrics/registry";
 import { acceptsGzip } from "../../../exporter/src/http/hot-routes";
+import type { RunningExporter } from "../../../exporter/src/commands/serve";
 import { ExporterState } from "../../../exporter/src/state/state";
 import { UsageTotals } from "../../../exporter/src/state/usage-totals";
 import { assistantLine } from "../../core/ingest/helpers";
-import { appendTranscript, samples, scrape, seriesKey, startForTest, tempDir, testConfig } from "./helpers";
+import { usageEvent } from "../../fakes/usage-event";
+import {
+  appendTranscript,
+  samples,
+  scrape,
+  seriesKey,
+  startForTest,
+  tempDir,
+  testConfig,
+  withExporter,
+} from "./helpers";
 
 const MINUTE_MS = 60_000;
 const START_MS = Date.parse("2026-11-20T12:00:00.000Z");
 
-function usageEvent(key: string, timestampMs: number, sessionId: string): UsageEvent {
-  return {
+function event(key: string, timestampMs: number, sessionId: string): UsageEvent {
+  return usageEvent({
     key,
     timestampMs,
-    model: "claude-sonnet-4-5-20250929",
     sessionId,
     project: "-home-me-app",
     inputTokens: 100,
     outputTokens: 50,
-    cacheCreationTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadTokens: 0,
-    speed: "standard",
-    isSidechain: false,
-  };
+  });
+}
+
+/** Writes one response of 1,000 input tokens, timestamped now, and has the exporter read it. */
+async function readOneResponse(exporter: RunningExporter, dir: string): Promise<void> {
+  appendTranscript(path.join(dir, "claude"), "-home-me-app", "s1", [
+    assistantLine({
+      id: "msg_1",
+      requestId: "req_1",
+      model: "claude-sonnet-4-5-20250929",
+      input: 1000,
+      timestamp: new Date().toISOString(),
+    }),
+  ]);
+  await exporter.runtime.transcriptsJob.run();
 }
 
 /** A state, registry and exposition on one hand-moved clock. */
@@ -54,7 +73,7 @@ describe("the metrics text, rendered once per state change", () => {
     const first = await exposition.current();
     expect(exposition.current()).toBe(first);
 
-    usage.add(usageEvent("m1:r1", START_MS - MINUTE_MS, "s1"));
+    usage.add(event("m1:r1", START_MS - MINUTE_MS, "s1"));
     state.markChanged();
     expect(exposition.fresh()).toBeNull();
     const second = await exposition.current();
@@ -108,8 +127,8 @@ describe("the metrics text, rendered once per state change", () => {
 
   test("a session leaves quotacast_active_sessions 5 minutes after its last message, without a state change", async () => {
     const { clock, usage, state, scrapeNow } = fixture();
-    usage.add(usageEvent("m1:r1", START_MS - 4 * MINUTE_MS, "older"));
-    usage.add(usageEvent("m2:r2", START_MS - 1 * MINUTE_MS, "newer"));
+    usage.add(event("m1:r1", START_MS - 4 * MINUTE_MS, "older"));
+    usage.add(event("m2:r2", START_MS - 1 * MINUTE_MS, "newer"));
     state.markChanged();
     const key = seriesKey("quotacast_active_sessions");
     expect((await scrapeNow()).get(key)).toBe(2);
@@ -170,8 +189,7 @@ function request(url: string, opts: { method?: string; headers?: Record<string, 
 describe("the hot routes over HTTP", () => {
   test("/metrics: Prometheus text, gzip when asked for, and the same body on HEAD, ?query and /metrics/", async () => {
     const dir = tempDir();
-    const exporter = await startForTest(testConfig(dir));
-    try {
+    await withExporter(testConfig(dir), async (exporter) => {
       const plain = await request(`${exporter.url}/metrics`);
       expect(plain.status).toBe(200);
       expect(plain.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
@@ -194,31 +212,19 @@ describe("the hot routes over HTTP", () => {
         expect(res.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
         expect(res.body.toString("utf8")).toBe(text);
       }
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("the JSON bodies follow the state: a new refresh is served at once", async () => {
     const dir = tempDir();
-    const exporter = await startForTest(testConfig(dir));
-    try {
+    await withExporter(testConfig(dir), async (exporter) => {
       const todayCostUsd = (res: RawResponse) =>
         (JSON.parse(res.body.toString("utf8")) as { today: { costUsd: number } }).today.costUsd;
       const before = await request(`${exporter.url}/api/v1/summary`);
       expect(before.headers["content-type"]).toBe("application/json; charset=utf-8");
       expect(Number(before.headers["content-length"])).toBe(before.body.length);
       expect(todayCostUsd(before)).toBe(0);
-      appendTranscript(path.join(dir, "claude"), "-home-me-app", "s1", [
-        assistantLine({
-          id: "msg_1",
-          requestId: "req_1",
-          model: "claude-sonnet-4-5-20250929",
-          input: 1000,
-          timestamp: new Date().toISOString(),
-        }),
-      ]);
-      await exporter.runtime.transcriptsJob.run();
+      await readOneResponse(exporter, dir);
       const after = await request(`${exporter.url}/api/v1/summary`);
       expect(todayCostUsd(after)).toBeGreaterThan(0);
       expect(after.body.toString("utf8")).toBe(exporter.runtime.state.summaryJson);
@@ -228,15 +234,12 @@ describe("the hot routes over HTTP", () => {
         status: string;
       };
       expect(health.status).toBe("ok");
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("each hot route serves the same bytes and ETag until the state changes, 304 to a matching If-None-Match", async () => {
     const dir = tempDir();
-    const exporter = await startForTest(testConfig(dir));
-    try {
+    await withExporter(testConfig(dir), async (exporter) => {
       const routes = ["/metrics", "/api/v1/summary", "/api/v1/windows", "/api/v1/daily"];
       const fetchAll = () => Promise.all(routes.map((route) => request(`${exporter.url}${route}`)));
       const first = await fetchAll();
@@ -253,16 +256,7 @@ describe("the hot routes over HTTP", () => {
         expect(cached.body.length).toBe(0);
       }
 
-      appendTranscript(path.join(dir, "claude"), "-home-me-app", "s1", [
-        assistantLine({
-          id: "msg_1",
-          requestId: "req_1",
-          model: "claude-sonnet-4-5-20250929",
-          input: 1000,
-          timestamp: new Date().toISOString(),
-        }),
-      ]);
-      await exporter.runtime.transcriptsJob.run();
+      await readOneResponse(exporter, dir);
       const after = await fetchAll();
       for (const i of [0, 1, 3]) {
         expect(after[i].body.equals(first[i].body)).toBe(false);
@@ -270,15 +264,12 @@ describe("the hot routes over HTTP", () => {
       }
       const daily = JSON.parse(after[3].body.toString("utf8")) as { inputTokens: number }[];
       expect(daily.reduce((sum, day) => sum + day.inputTokens, 0)).toBe(1000);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("with --metrics.process the process metrics change on every scrape, the exporter's series stay", async () => {
     const dir = tempDir();
-    const exporter = await startForTest(testConfig(dir, { processMetrics: true }));
-    try {
+    await withExporter(testConfig(dir, { processMetrics: true }), async (exporter) => {
       const first = samples(await scrape(exporter.url));
       const cpuKey = seriesKey("quotacast_process_cpu_seconds_total");
       expect(first.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(1);
@@ -289,9 +280,7 @@ describe("the hot routes over HTTP", () => {
       const second = samples(await scrape(exporter.url));
       expect(second.get(cpuKey)).toBeGreaterThan(first.get(cpuKey) as number);
       expect(second.get(seriesKey("quotacast_source_up", { source: "transcripts" }))).toBe(1);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("basic auth and the configured headers apply to the hot routes and to express's alike", async () => {

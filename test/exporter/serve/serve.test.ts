@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { hashSync } from "bcryptjs";
 import { aggregateByPeriod, costUsd, type UsageEvent } from "@quotacast/core";
+import type { ServeConfig } from "../../../exporter/src/config";
 import { openDatabase } from "../../../exporter/src/db/open";
+import type { Logger } from "../../../exporter/src/state/log";
 import { generateHistory, type GeneratedHistory } from "../../generators/transcripts";
 import { assistantLine } from "../../core/ingest/helpers";
 import {
@@ -17,6 +19,7 @@ import {
   tempDir,
   testConfig,
   truthByModel,
+  withExporter,
 } from "./helpers";
 
 const DAY_MS = 86_400_000;
@@ -48,8 +51,7 @@ describe("quotacast serve with an empty or missing history", () => {
   test("serves /metrics, the API, /healthz and the landing page without errors", async () => {
     const dir = tempDir();
     // Schedules on, as `npm start` runs it.
-    const exporter = await startForTest(testConfig(dir), { manual: false });
-    try {
+    await withExporter(testConfig(dir), { manual: false }, async (exporter) => {
       const text = await scrape(exporter.url);
       const all = samples(text);
       expect(sumOf(all, "quotacast_messages_total")).toBe(0);
@@ -98,9 +100,7 @@ describe("quotacast serve with an empty or missing history", () => {
         expect(landing).toContain(`href="${link}"`);
       }
       expect((await fetch(`${exporter.url}/nope`)).status).toBe(404);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 });
 
@@ -221,23 +221,21 @@ describe("quotacast serve with a generated history", () => {
     } finally {
       await plain.stop();
     }
-    const exporter = await startForTest(
+    await withExporter(
       testConfig(dir, { claudeConfigDirs: [configDir], metricsProjects: 2 }),
+      async (exporter) => {
+        const all = samples(await scrape(exporter.url));
+        const projects = [...all.keys()].filter((k) => k.startsWith("quotacast_project_cost_usd_total"));
+        const truthProjects = new Set(history.events.map((e) => e.project));
+        expect(truthProjects.size).toBeGreaterThan(3);
+        expect(projects).toHaveLength(3);
+        expect(projects.some((k) => k.includes('project="other"'))).toBe(true);
+        expect(sumOf(all, "quotacast_project_cost_usd_total")).toBeCloseTo(
+          sumOf(all, "quotacast_cost_usd_total"),
+          6,
+        );
+      },
     );
-    try {
-      const all = samples(await scrape(exporter.url));
-      const projects = [...all.keys()].filter((k) => k.startsWith("quotacast_project_cost_usd_total"));
-      const truthProjects = new Set(history.events.map((e) => e.project));
-      expect(truthProjects.size).toBeGreaterThan(3);
-      expect(projects).toHaveLength(3);
-      expect(projects.some((k) => k.includes('project="other"'))).toBe(true);
-      expect(sumOf(all, "quotacast_project_cost_usd_total")).toBeCloseTo(
-        sumOf(all, "quotacast_cost_usd_total"),
-        6,
-      );
-    } finally {
-      await exporter.stop();
-    }
   });
 
   test("a full disk is reported (healthz 503, transcripts down with reason disk) and the state in memory is kept", async () => {
@@ -246,8 +244,7 @@ describe("quotacast serve with a generated history", () => {
     appendTranscript(localConfig, "-p", "s1", [
       assistantLine({ id: "msg_a", requestId: "req_a", output: 5 }),
     ]);
-    const exporter = await startForTest(testConfig(localDir, { claudeConfigDirs: [localConfig] }));
-    try {
+    await withExporter(testConfig(localDir, { claudeConfigDirs: [localConfig] }), async (exporter) => {
       const before = samples(await scrape(exporter.url));
       expect(sumOf(before, "quotacast_messages_total")).toBe(1);
       const db = exporter.runtime.db;
@@ -272,9 +269,7 @@ describe("quotacast serve with a generated history", () => {
       await exporter.runtime.transcriptsJob.run();
       expect((await fetch(`${exporter.url}/healthz`)).status).toBe(200);
       expect(sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total")).toBe(401);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 });
 
@@ -298,75 +293,61 @@ describe("startup and shutdown", () => {
 });
 
 describe("background work", () => {
-  test("a new transcript is picked up by the watch, without waiting for the schedule", async () => {
+  /** A config with the watch on, over one transcript that holds one response. */
+  function watchedHistory(): { configDir: string; config: ServeConfig } {
     const dir = tempDir();
     const configDir = path.join(dir, "claude");
+    appendResponse(configDir, "first");
+    return { configDir, config: testConfig(dir, { claudeConfigDirs: [configDir], watch: true }) };
+  }
+
+  function appendResponse(configDir: string, id: string): void {
     appendTranscript(configDir, "-p", "s1", [
-      assistantLine({ id: "msg_w1", requestId: "req_w1", output: 5 }),
+      assistantLine({ id: `msg_${id}`, requestId: `req_${id}`, output: 5 }),
     ]);
-    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], watch: true }), {
-      manual: false,
-    });
-    try {
-      expect(sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total")).toBe(1);
-      appendTranscript(configDir, "-p", "s1", [
-        assistantLine({ id: "msg_w2", requestId: "req_w2", output: 5 }),
-      ]);
-      let messages = 1;
-      const deadline = Date.now() + 20_000;
-      while (messages < 2 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        messages = sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total");
-      }
-      expect(messages).toBe(2);
-    } finally {
-      await exporter.stop();
+  }
+
+  const messages = async (url: string) => sumOf(samples(await scrape(url)), "quotacast_messages_total");
+
+  /** Scrapes until `count` messages are counted or 20 s have passed; the last count seen. */
+  async function waitForMessages(url: string, count: number): Promise<number> {
+    const deadline = Date.now() + 20_000;
+    let seen = await messages(url);
+    while (seen < count && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seen = await messages(url);
     }
+    return seen;
+  }
+
+  test("a new transcript is picked up by the watch, without waiting for the schedule", async () => {
+    const { configDir, config } = watchedHistory();
+    await withExporter(config, { manual: false }, async (exporter) => {
+      expect(await messages(exporter.url)).toBe(1);
+      appendResponse(configDir, "second");
+      expect(await waitForMessages(exporter.url, 2)).toBe(2);
+    });
   });
 
   test("a .jsonl symlink to itself (ELOOP) does not stop the watch", async () => {
-    const dir = tempDir();
-    const configDir = path.join(dir, "claude");
-    appendTranscript(configDir, "-p", "s1", [
-      assistantLine({ id: "msg_l1", requestId: "req_l1", output: 5 }),
-    ]);
+    const { configDir, config } = watchedHistory();
     const logs: string[] = [];
-    const exporter = await startForTest(testConfig(dir, { claudeConfigDirs: [configDir], watch: true }), {
-      manual: false,
-      log: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),
-    });
-    const messages = async () => sumOf(samples(await scrape(exporter.url)), "quotacast_messages_total");
-    const waitForMessages = async (count: number): Promise<number> => {
-      const deadline = Date.now() + 20_000;
-      let seen = await messages();
-      while (seen < count && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        seen = await messages();
-      }
-      return seen;
-    };
-    try {
-      expect(await messages()).toBe(1);
+    const log: Logger = (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+    await withExporter(config, { manual: false, log }, async (exporter) => {
+      expect(await messages(exporter.url)).toBe(1);
       // The loop appears next to a transcript that then grows, in the same directory.
       fs.symlinkSync("loop.jsonl", path.join(configDir, "projects", "-p", "loop.jsonl"));
-      appendTranscript(configDir, "-p", "s1", [
-        assistantLine({ id: "msg_l2", requestId: "req_l2", output: 5 }),
-      ]);
-      expect(await waitForMessages(2)).toBe(2);
+      appendResponse(configDir, "second");
+      expect(await waitForMessages(exporter.url, 2)).toBe(2);
       // And the watch still sees what comes after.
-      appendTranscript(configDir, "-p", "s1", [
-        assistantLine({ id: "msg_l3", requestId: "req_l3", output: 5 }),
-      ]);
-      expect(await waitForMessages(3)).toBe(3);
+      appendResponse(configDir, "third");
+      expect(await waitForMessages(exporter.url, 3)).toBe(3);
       expect(logs.filter((l) => l.includes("watch stopped"))).toEqual([]);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("retention pruning deletes rate-limit readings older than --retention.days", async () => {
-    const exporter = await startForTest(testConfig(tempDir(), { retentionDays: 10 }));
-    try {
+    await withExporter(testConfig(tempDir(), { retentionDays: 10 }), async (exporter) => {
       const nowMs = Date.now();
       for (const ageDays of [30, 11, 9, 1]) {
         const observedAtMs = nowMs - ageDays * DAY_MS;
@@ -389,17 +370,14 @@ describe("background work", () => {
       await exporter.runtime.pruneJob.run();
       const left = await exporter.runtime.history.readings({ window: "seven_day", fromMs: 0, toMs: nowMs });
       expect(left.map((r) => Math.round((nowMs - r.observedAtMs) / DAY_MS))).toEqual([9, 1]);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("basic auth from the web config file guards every path", async () => {
     const dir = tempDir();
     const file = path.join(dir, "web.yml");
     fs.writeFileSync(file, `basic_auth_users:\n  prometheus: ${hashSync("s3cret", 4)}\n`);
-    const exporter = await startForTest(testConfig(dir, { webConfigFile: file }));
-    try {
+    await withExporter(testConfig(dir, { webConfigFile: file }), async (exporter) => {
       for (const route of ["/metrics", "/api/v1/summary", "/healthz"]) {
         expect((await fetch(`${exporter.url}${route}`)).status).toBe(401);
       }
@@ -407,9 +385,7 @@ describe("background work", () => {
       expect((await fetch(`${exporter.url}/metrics`, { headers: auth })).status).toBe(200);
       const wrong = { authorization: `Basic ${Buffer.from("prometheus:nope").toString("base64")}` };
       expect((await fetch(`${exporter.url}/metrics`, { headers: wrong })).status).toBe(401);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { writeCredentialsFile } from "../../fakes/credentials";
 import { realPollContext } from "../../fakes/ports";
 import { writeStatuslineFeed } from "../../fakes/statusline-feed";
-import { samples, scrape, seriesKey, startForTest, tempDir, testConfig } from "./helpers";
+import { samples, scrape, seriesKey, startForTest, tempDir, testConfig, withExporter } from "./helpers";
 import type { RunningExporter } from "../../../exporter/src/commands/serve";
 
 const USAGE = "/api/oauth/usage";
@@ -192,12 +192,18 @@ describe("file sources", () => {
     writeStatuslineFeed(home, observedAtMs, { five_hour: { used_percentage: percent, resets_at: resetsAt } });
   }
 
-  test("an unchanged statusline feed is stored once, a new observation again", async () => {
+  /** Runs `use` with an exporter over a home whose statusline feed read 30% a minute ago. */
+  function withFeedAt30Percent(
+    use: (exporter: RunningExporter, home: string, nowMs: number) => Promise<void>,
+  ) {
     const home = tempDir();
     const nowMs = Date.now();
     writeFeed(home, nowMs - 60_000, 30);
-    const exporter = await startForTest(testConfig(home), { homeDir: home });
-    try {
+    return withExporter(testConfig(home), { homeDir: home }, (exporter) => use(exporter, home, nowMs));
+  }
+
+  test("an unchanged statusline feed is stored once, a new observation again", async () => {
+    await withFeedAt30Percent(async (exporter, home, nowMs) => {
       await exporter.runtime.pollNow("statusline");
       await exporter.runtime.pollNow("statusline");
       const query = { window: "five_hour", fromMs: 0, toMs: nowMs + 1 };
@@ -213,17 +219,11 @@ describe("file sources", () => {
           seriesKey("quotacast_window_utilization_ratio", { window: "five_hour", source: "statusline" }),
         ),
       ).toBe(0.35);
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 
   test("a poll that brings nothing new does not rebuild the Summary; its counters still move", async () => {
-    const home = tempDir();
-    const nowMs = Date.now();
-    writeFeed(home, nowMs - 60_000, 30);
-    const exporter = await startForTest(testConfig(home), { homeDir: home });
-    try {
+    await withFeedAt30Percent(async (exporter, home, nowMs) => {
       await exporter.runtime.pollNow("statusline");
       const builds = exporter.runtime.summaryBuilds;
       const summaryJson = exporter.runtime.state.summaryJson;
@@ -243,8 +243,6 @@ describe("file sources", () => {
       expect(summary.windows.find((w) => w.reading.window === "five_hour")?.reading.utilizationRatio).toBe(
         0.35,
       );
-    } finally {
-      await exporter.stop();
-    }
+    });
   });
 });
