@@ -23,7 +23,7 @@ export {
   systemClock,
 } from "./io/ports";
 export { nodeFiles, nodeHttp } from "./io/node";
-export { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
+export { DAY_MS, HOUR_MS, MINUTE_MS, zonedFormatter } from "./time";
 
 // --- ingest, pricing, usage (transcripts)
 export { candidateConfigDirs, claudeConfigDirs, projectsDir, transcriptOrigin } from "./ingest/discover";

@@ -10,6 +10,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { DAY_MS, zonedFormatter, type UsageEvent } from "@quotacast/core";
+import { createRng, normalDraw, type Rng as SeededRandom } from "@quotacast/core/forecast";
 
 export interface GenerateOptions {
   /** Config dir to create (transcripts go to `dir/projects/`). */
@@ -46,19 +48,7 @@ export interface GenerateOptions {
 export type HistoryShape = "classic" | "real";
 
 /** One deduplicated API response as the generator knows it (the copy with the most tokens). */
-export interface TruthEvent {
-  key: string;
-  timestampMs: number;
-  model: string;
-  sessionId: string;
-  project: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheCreation1hTokens: number;
-  cacheReadTokens: number;
-  speed: "standard" | "fast";
-  isSidechain: boolean;
+export interface TruthEvent extends Omit<UsageEvent, "recordedCostUsd"> {
   /** False for responses written without `requestId` (keyed by message id alone). */
   hasRequestId: boolean;
   /** True when every copy has `"cwd":null` (ccusage 20 drops such lines). */
@@ -101,25 +91,19 @@ export const GENERATOR_MODELS = {
   synthetic: "<synthetic>",
 } as const;
 
-const DAY_MS = 86_400_000;
 const MB = 1_000_000;
 
 // ---------------------------------------------------------------- deterministic randomness
 
-/** mulberry32: small, fast, good enough for test data. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Core's seeded generator (mulberry32) with the draws the generator needs. */
 class Rng {
-  constructor(readonly next: () => number) {}
+  private readonly random: SeededRandom;
+  constructor(seed: number) {
+    this.random = createRng(seed);
+  }
+  next(): number {
+    return this.random.next();
+  }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
   }
@@ -131,8 +115,7 @@ class Rng {
   }
   /** Standard normal (Box-Muller). */
   normal(): number {
-    const u = Math.max(this.next(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    return normalDraw(this.random);
   }
   /** Log-normal with the given median and log-space sigma. */
   logNormal(median: number, sigma: number): number {
@@ -729,7 +712,7 @@ class ChunkedFileWriter implements Writer {
 
 /** Writes a synthetic history under `opts.dir` and returns its deduplicated ground truth. */
 export function generateHistory(opts: GenerateOptions): GeneratedHistory {
-  const rng = new Rng(seededRandom(opts.seed));
+  const rng = new Rng(opts.seed);
   const days = opts.days ?? 60;
   const totalBytes = Math.max(2_000, Math.floor(opts.sizeMb * MB));
   const projectCount = opts.projects ?? clamp(Math.round(Math.sqrt(totalBytes / MB) * 1.1), 3, 24);
@@ -881,21 +864,12 @@ function lastTimestamp(lines: string[]): number {
 
 // ---------------------------------------------------------------- truth helpers
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** YYYY-MM-DD of `ms` in `timezone` (independent of core, so tests compare two implementations). */
+/**
+ * YYYY-MM-DD of `ms` in `timezone`: Intl's own en-CA date, not core's `dayKey` (which
+ * assembles the parts and caches by 15 minutes), so tests compare two implementations.
+ */
 export function truthDayKey(ms: number, timezone: string): string {
-  let fmt = dayFormatters.get(timezone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dayFormatters.set(timezone, fmt);
-  }
-  return fmt.format(ms);
+  return zonedFormatter("en-CA", timezone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
 }
 
 /** Token totals of the counted events grouped by `keyOf` (day, model, ...), keys sorted. */

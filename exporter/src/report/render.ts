@@ -6,6 +6,7 @@ import {
   shortModelName,
   type Diagnostics,
   type PeriodUsage,
+  zonedFormatter,
 } from "@quotacast/core";
 import { renderTable, type Column, type TablePaint } from "./table";
 
@@ -189,22 +190,17 @@ export function renderNotes(unpricedModels: string[], diagnostics: Diagnostics):
   return lines.join("\n") + "\n";
 }
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+/** sv-SE writes `2026-11-22 14:05`. */
+const DATE_AND_TIME: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+};
 
 /** `2026-11-22 14:05` in the report's zone. */
 function localTime(ms: number, timezone: string): string {
-  let fmt = timeFormatters.get(timezone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("sv-SE", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    timeFormatters.set(timezone, fmt);
-  }
-  return fmt.format(ms);
+  return zonedFormatter("sv-SE", timezone, DATE_AND_TIME).format(ms);
 }

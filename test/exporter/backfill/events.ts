@@ -1,5 +1,5 @@
 /** Hand-made usage events for the backfill tests (deterministic, no I/O). */
-import type { UsageEvent, WindowReading } from "@quotacast/core";
+import { createRng, type UsageEvent, type WindowReading } from "@quotacast/core";
 
 export const SONNET = "claude-sonnet-4-5-20250929";
 export const OPUS = "claude-opus-4-5-20251101";
@@ -27,18 +27,6 @@ export function usageEvent(timestampMs: number, model: string, tokens: Partial<U
   };
 }
 
-/** A small deterministic PRNG so the histories are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Events spread over `days` days from `startMs`, plus events exactly on, just before and
  * just after the given midnights (the instants where an off-by-one would show).
@@ -49,12 +37,13 @@ export function historyEvents(
   midnightsMs: readonly number[],
   seed = 7,
 ): UsageEvent[] {
-  const random = seeded(seed);
+  // Seeded, so the histories are the same on every run.
+  const rng = createRng(seed);
   const models = [SONNET, OPUS, UNPRICED];
   const events: UsageEvent[] = [];
   for (let i = 0; i < days * 40; i++) {
-    const model = models[Math.floor(random() * models.length)];
-    events.push(usageEvent(startMs + Math.floor(random() * days * 86_400_000), model));
+    const model = models[Math.floor(rng.next() * models.length)];
+    events.push(usageEvent(startMs + Math.floor(rng.next() * days * 86_400_000), model));
   }
   for (const midnightMs of midnightsMs) {
     for (const offsetMs of [-1, 0, 1]) events.push(usageEvent(midnightMs + offsetMs, SONNET));
