@@ -9,9 +9,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dayKey } from "@quotacast/core/usage";
-import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "@quotacast/core/ingest";
-import { nodeFiles, type HttpPort, type StatePort } from "@quotacast/core/io";
+import { dayKey } from "../vendor/core/usage";
+import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "../vendor/core/ingest";
+import { nodeFiles, type HttpPort, type StatePort } from "../vendor/core/io";
 import {
   FileSnapshotHistory,
   pollAll,
@@ -19,11 +19,11 @@ import {
   type PollContext,
   type RateLimitSnapshot,
   type SourceStatus,
-} from "@quotacast/core/limits";
-import { statuslineFeedPath, statuslineSource } from "@quotacast/core/limits/sources/statusline";
-import { headerFileSource } from "@quotacast/core/limits/sources/header-file";
-import { bundledPriceTable, type PriceTable } from "@quotacast/core/pricing";
-import { collectSummary, type Summary } from "@quotacast/core/report";
+} from "../vendor/core/limits";
+import { statuslineFeedPath, statuslineSource } from "../vendor/core/limits/sources/statusline";
+import { headerFileSource } from "../vendor/core/limits/sources/header-file";
+import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
+import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
 

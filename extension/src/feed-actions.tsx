@@ -10,8 +10,8 @@ import {
   uninstallFeed,
   type FeedInstallState,
 } from "./statusline-feed";
-import { formatAge, formatClock } from "@quotacast/core/report/format";
-import type { SourceStatus } from "@quotacast/core/report";
+import { formatAge, formatClock } from "../vendor/core/report/format";
+import type { SourceStatus } from "../vendor/core/report";
 import { userLocale } from "./format";
 import type { QuotacastPreferences } from "./use-summary";
 

@@ -2,10 +2,10 @@
  * Pure formatting of the Summary for the menu bar and the quick look: text only, no
  * Raycast import, no computation the Summary already did (only "how long from now").
  */
-import { HEADER_FILE_SOURCE } from "@quotacast/core/limits/sources/header-file";
-import { STATUSLINE_SOURCE } from "@quotacast/core/limits/sources/statusline";
-import type { ExtraUsage, PlanInfo } from "@quotacast/core/limits";
-import { MINUTE_MS } from "@quotacast/core/time";
+import { HEADER_FILE_SOURCE } from "../vendor/core/limits/sources/header-file";
+import { STATUSLINE_SOURCE } from "../vendor/core/limits/sources/statusline";
+import type { ExtraUsage, PlanInfo } from "../vendor/core/limits";
+import { MINUTE_MS } from "../vendor/core/time";
 import {
   type BlockSummary,
   type PeriodUsage,
@@ -14,7 +14,7 @@ import {
   type Summary,
   type WindowForecast,
   type WindowSummary,
-} from "@quotacast/core/report";
+} from "../vendor/core/report";
 import {
   formatAge,
   formatClock,
@@ -24,7 +24,7 @@ import {
   formatUsd,
   shortModelName,
   windowLabel,
-} from "@quotacast/core/report/format";
+} from "../vendor/core/report/format";
 
 export type Level = "normal" | "warning" | "critical";
 

@@ -13,7 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FileIdentity, FilePort } from "@quotacast/core/io";
+import type { FileIdentity, FilePort } from "../vendor/core/io";
 
 export const IDLE_SWEEP_EVERY_MS = 3_600_000;
 const RECORD_VERSION = 1;

@@ -17,8 +17,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DAY_MS } from "@quotacast/core/time";
-import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "@quotacast/core/ingest";
+import { DAY_MS } from "../vendor/core/time";
+import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
 
 const LEDGER_STORE_VERSION = 1;
 const DEFAULT_SHARDS = 32;

@@ -10,9 +10,9 @@ import {
   openExtensionPreferences,
   showHUD,
 } from "@raycast/api";
-import type { Summary } from "@quotacast/core/report";
+import type { Summary } from "../vendor/core/report";
 import type { LoadedSummary } from "./data";
-import { formatAge, formatDuration, formatPercent, windowLabel } from "@quotacast/core/report/format";
+import { formatAge, formatDuration, formatPercent, windowLabel } from "../vendor/core/report/format";
 import {
   blockText,
   exhaustionText,

@@ -7,20 +7,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installStatusline, isOurCommand, uninstallStatusline, type Outcome } from "@quotacast/core/statusline/install";
-import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
+import { installStatusline, isOurCommand, uninstallStatusline, type Outcome } from "../vendor/core/statusline/install";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import {
   STATUSLINE_SCRIPT_FILE,
   installedScriptPath,
   settingsFilePath,
   type Env,
-} from "@quotacast/core/statusline/paths";
+} from "../vendor/core/statusline/paths";
 import {
   checkStatuslineCommand,
   nodeProbe,
   planStatuslineCommand,
   type StatuslineCommandCheck,
-} from "@quotacast/core/statusline/node-probe";
+} from "../vendor/core/statusline/node-probe";
 
 /** Raycast does not load the shell's PATH: Homebrew's and the usual install places are added. */
 const EXTRA_NODE_DIRS = ["/opt/homebrew/bin", "/usr/local/bin"];

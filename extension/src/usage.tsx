@@ -7,7 +7,7 @@ import {
   type SourceStatus,
   type Summary,
   type WindowSummary,
-} from "@quotacast/core/report";
+} from "../vendor/core/report";
 import {
   formatAge,
   formatClock,
@@ -18,7 +18,7 @@ import {
   formatUsd,
   shortModelName,
   windowLabel,
-} from "@quotacast/core/report/format";
+} from "../vendor/core/report/format";
 import type { LoadedSummary, ProblemKind } from "./data";
 import {
   blockText,

@@ -6,7 +6,7 @@
 import * as os from "node:os";
 import { Cache, environment, getPreferenceValues } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
-import { candidateConfigDirs } from "@quotacast/core/ingest";
+import { candidateConfigDirs } from "../vendor/core/ingest";
 import { loadSummary, type LoadedSummary } from "./data";
 import { parseThresholds, type Thresholds, type TitleMode } from "./format";
 

@@ -1,0 +1,178 @@
+// Generated from core/src/ingest/parse.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
+import type { UsageEvent } from "./usage-event";
+
+/** Where a line came from: fills the fields the line itself does not decide. */
+export interface LineOrigin {
+  project: string;
+  /** Session from the path (file stem, or the session directory for subagent files). */
+  sessionId: string;
+  /** Key for a line without `message.id`: such lines are never merged with another line. */
+  positionKey: string;
+}
+
+export type ParsedLine =
+  | { kind: "event"; event: UsageEvent }
+  /** Valid JSON that is not counted on purpose (no usage, zero-usage `<synthetic>`). */
+  | { kind: "ignored" }
+  | { kind: "invalid-json" }
+  /** JSON with the wrong shape: null where a string is expected, negative tokens, bad timestamp. */
+  | { kind: "malformed" };
+
+/**
+ * Bounds a counted line must fall within. A token count above MAX_TOKENS_PER_FIELD (far
+ * above any real request, 1M-context included) or outside the safe integers, and a
+ * timestamp before EARLIEST_TIMESTAMP_MS or after `notAfterMs`, make the line malformed:
+ * one bad line must never turn totals, costs or dashboards into nonsense.
+ */
+const MAX_TOKENS_PER_FIELD = 10_000_000;
+/** 2023-01-01T00:00:00Z: no Claude Code transcript is older. */
+const EARLIEST_TIMESTAMP_MS = Date.UTC(2023, 0, 1);
+/** How far ahead of the reader's clock a timestamp may be (clock skew between machines). */
+const FUTURE_TOLERANCE_MS = 86_400_000;
+/** A recorded `costUSD` above this (per message) is not believed and priced from tokens instead. */
+const MAX_RECORDED_COST_USD = 10_000;
+
+export interface LineBounds {
+  /** Latest timestamp counted: the reader's clock plus FUTURE_TOLERANCE_MS. */
+  notAfterMs: number;
+}
+
+/** The bounds for a read at `nowMs`. */
+export function lineBoundsAt(nowMs: number): LineBounds {
+  return { notAfterMs: nowMs + FUTURE_TOLERANCE_MS };
+}
+
+/** Model name used when a usage line has no `message.model` (its tokens still count). */
+export const UNKNOWN_MODEL = "<unknown>";
+export const SYNTHETIC_MODEL = "<synthetic>";
+
+// Full ISO date-time; ccusage 20 drops lines whose timestamp is a bare date or garbage.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * One transcript line to a usage event. The rules follow ccusage 20 (checked against its
+ * binary) so per-day totals compare: any line with `message.usage` counts whatever its
+ * `type`; `isApiErrorMessage` lines count; a present field of the wrong type (null model,
+ * null requestId, fractional or negative tokens) drops the line; a missing model counts.
+ */
+export function parseUsageLine(
+  text: string,
+  origin: LineOrigin,
+  bounds: LineBounds = lineBoundsAt(Date.now()),
+): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "invalid-json" };
+  }
+  if (!isRecord(value)) return { kind: "malformed" };
+  const message = value.message;
+  if (!isRecord(message) || !("usage" in message)) return { kind: "ignored" };
+  const usage = message.usage;
+  if (!isRecord(usage)) return { kind: "malformed" };
+
+  const timestampMs = parseTimestamp(value.timestamp, bounds);
+  const messageId = optionalString(message.id);
+  const requestId = optionalString(value.requestId);
+  const model = optionalString(message.model);
+  const sessionField = optionalString(value.sessionId);
+  const inputTokens = tokenCount(usage.input_tokens, true);
+  const outputTokens = tokenCount(usage.output_tokens, true);
+  const cacheWrites = cacheWriteTokens(usage);
+  const cacheReadTokens = tokenCount(usage.cache_read_input_tokens, false);
+  if (
+    timestampMs === null ||
+    messageId === INVALID ||
+    requestId === INVALID ||
+    model === INVALID ||
+    sessionField === INVALID ||
+    inputTokens === null ||
+    outputTokens === null ||
+    cacheWrites === null ||
+    cacheReadTokens === null
+  ) {
+    return { kind: "malformed" };
+  }
+
+  const { cacheCreationTokens, cacheCreation1hTokens } = cacheWrites;
+  const modelName = model ?? UNKNOWN_MODEL;
+  if (
+    modelName === SYNTHETIC_MODEL &&
+    inputTokens + outputTokens + cacheCreationTokens + cacheReadTokens === 0
+  ) {
+    return { kind: "ignored" };
+  }
+
+  const event: UsageEvent = {
+    key: dedupKey(messageId, requestId) ?? origin.positionKey,
+    timestampMs,
+    model: modelName,
+    sessionId: origin.sessionId,
+    project: origin.project,
+    inputTokens,
+    outputTokens,
+    cacheCreationTokens,
+    cacheCreation1hTokens,
+    cacheReadTokens,
+    speed: usage.speed === "fast" ? "fast" : "standard",
+    isSidechain: value.isSidechain === true,
+  };
+  const recorded = value.costUSD;
+  if (typeof recorded === "number" && recorded >= 0 && recorded <= MAX_RECORDED_COST_USD)
+    event.recordedCostUsd = recorded;
+  return { kind: "event", event };
+}
+
+/** `message.id:requestId`, or `message.id` alone; null when the line has no message id. */
+function dedupKey(messageId: string | undefined, requestId: string | undefined): string | null {
+  if (messageId === undefined || messageId === "") return null;
+  return requestId === undefined || requestId === "" ? messageId : `${messageId}:${requestId}`;
+}
+
+const INVALID = Symbol("invalid");
+
+function optionalString(value: unknown): string | undefined | typeof INVALID {
+  if (value === undefined) return undefined;
+  return typeof value === "string" ? value : INVALID;
+}
+
+function tokenCount(value: unknown, required: boolean): number | null {
+  if (value === undefined) return required ? null : 0;
+  return typeof value === "number" &&
+    Number.isSafeInteger(value) &&
+    value >= 0 &&
+    value <= MAX_TOKENS_PER_FIELD
+    ? value
+    : null;
+}
+
+/**
+ * Cache writes as ccusage 20 counts them: when the `cache_creation` breakdown is present,
+ * its 5-minute plus 1-hour parts (they add up to `cache_creation_input_tokens` in real
+ * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate.
+ */
+function cacheWriteTokens(
+  usage: Record<string, unknown>,
+): { cacheCreationTokens: number; cacheCreation1hTokens: number } | null {
+  const total = tokenCount(usage.cache_creation_input_tokens, false);
+  if (total === null) return null;
+  const breakdown = usage.cache_creation;
+  if (breakdown === undefined || breakdown === null)
+    return { cacheCreationTokens: total, cacheCreation1hTokens: 0 };
+  if (!isRecord(breakdown)) return null;
+  const fiveMinute = tokenCount(breakdown.ephemeral_5m_input_tokens, false);
+  const oneHour = tokenCount(breakdown.ephemeral_1h_input_tokens, false);
+  if (fiveMinute === null || oneHour === null) return null;
+  return { cacheCreationTokens: fiveMinute + oneHour, cacheCreation1hTokens: oneHour };
+}
+
+function parseTimestamp(value: unknown, bounds: LineBounds): number | null {
+  if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return null;
+  const ms = Date.parse(value);
+  return ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
