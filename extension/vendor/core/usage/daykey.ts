@@ -1,9 +1,10 @@
 // Generated from core/src/usage/daykey.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 /** Calendar keys in a time zone, fast: one Intl formatter per zone, results cached per 15 minutes. */
+import { zonedFormatter } from "../time";
 
 const SLOT_MS = 15 * 60 * 1000; // every tz offset in use is a multiple of 15 minutes
 const MAX_CACHED_SLOTS = 200_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const CALENDAR_DAY: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
 const slotCaches = new Map<string, Map<number, string>>();
 
 /** `YYYY-MM-DD` of an instant in an IANA time zone. Throws RangeError on an unknown zone. */
@@ -24,18 +25,8 @@ export function dayKey(ms: number, timezone: string): string {
 }
 
 function formatDay(ms: number, timezone: string): string {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    // en-CA formats as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    formatters.set(timezone, formatter);
-  }
-  const parts = formatter.formatToParts(ms);
+  // en-CA formats as YYYY-MM-DD.
+  const parts = zonedFormatter("en-CA", timezone, CALENDAR_DAY).formatToParts(ms);
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
