@@ -108,6 +108,33 @@ export const UTILIZATION_THRESHOLDS: Threshold[] = [
 
 export const NEUTRAL_THRESHOLDS: Threshold[] = [{ value: null, color: "text" }];
 
+/** Green, amber from `amberFrom`, red from `redFrom`. */
+export function trafficLight(amberFrom: number, redFrom: number): Threshold[] {
+  return [
+    { value: null, color: "green" },
+    { value: amberFrom, color: "#EAB839" },
+    { value: redFrom, color: "red" },
+  ];
+}
+
+/** A field property that draws a series dashed. */
+export const DASHED_LINE: Json = { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } };
+
+/** A field property that draws a series in one colour. */
+export function fixedColor(color: string): Json {
+  return { id: "color", value: { mode: "fixed", fixedColor: color } };
+}
+
+/** An override: the series named `name` get `properties`. */
+export function seriesNamed(name: string, properties: Json[]): Json {
+  return { matcher: { id: "byName", options: name }, properties };
+}
+
+/** An override: the series whose name matches `regexp` get `properties`. */
+export function seriesMatching(regexp: string, properties: Json[]): Json {
+  return { matcher: { id: "byRegexp", options: regexp }, properties };
+}
+
 export function row(title: string, repeat?: string): RowItem {
   return { kind: "row", title, repeat };
 }
@@ -153,6 +180,11 @@ export function datasourceVariable(): Variable {
     regex: "",
     skipUrlSync: false,
   };
+}
+
+/** The variables of a dashboard over all instances: the datasource and the instance. */
+export function instanceVariables(): Variable[] {
+  return [datasourceVariable(), labelVariable("instance", "Instance", "quotacast_build_info")];
 }
 
 /** A multi-value query variable over a label, with "All" matching everything (`.*`). */

@@ -5,18 +5,22 @@
 import {
   type DashboardSpec,
   type PanelItem,
+  DASHED_LINE,
   LINES,
   NEUTRAL_THRESHOLDS,
   PERCENT_PER_HOUR,
   USD_PER_HOUR,
   UTILIZATION_THRESHOLDS,
-  datasourceVariable,
+  fixedColor,
   gauge,
+  instanceVariables,
   labelVariable,
   row,
+  seriesMatching,
   stat,
   table,
   timeseries,
+  trafficLight,
 } from "./grafana";
 
 const I = 'instance=~"$instance"';
@@ -29,11 +33,7 @@ const ON_PACE = `clamp(1 - (quotacast_window_resets_at_timestamp_seconds{${IW}} 
 
 const WINDOW_LEGEND = "{{window}} {{instance}}";
 
-const PROBABILITY_THRESHOLDS = [
-  { value: null, color: "green" },
-  { value: 0.25, color: "#EAB839" },
-  { value: 0.5, color: "red" },
-];
+const PROBABILITY_THRESHOLDS = trafficLight(0.25, 0.5);
 
 /** A half-width utilization graph with the 75/80/90% lines dashed. */
 const UTILIZATION_TIMESERIES = {
@@ -54,8 +54,7 @@ export const nowDashboard: DashboardSpec = {
   timeFrom: "now-24h",
   refresh: "1m",
   variables: [
-    datasourceVariable(),
-    labelVariable("instance", "Instance", "quotacast_build_info"),
+    ...instanceVariables(),
     labelVariable("window", "Window", 'quotacast_window_utilization_ratio{instance=~"$instance"}'),
   ],
   items: [
@@ -127,11 +126,7 @@ export const nowDashboard: DashboardSpec = {
       h: 4,
       unit: "none",
       decimals: 2,
-      thresholds: [
-        { value: null, color: "green" },
-        { value: 1, color: "#EAB839" },
-        { value: 1.25, color: "red" },
-      ],
+      thresholds: trafficLight(1, 1.25),
       targets: [{ expr: `quotacast_window_pace_ratio{${IW}}`, legendFormat: WINDOW_LEGEND, instant: true }],
     }),
     row("Window $window", "window"),
@@ -140,15 +135,7 @@ export const nowDashboard: DashboardSpec = {
       description:
         "Utilization against the pace line (the utilization an evenly spread use would have reached by now). Dashed lines: 75/80/90%.",
       ...UTILIZATION_TIMESERIES,
-      overrides: [
-        {
-          matcher: { id: "byRegexp", options: "^pace.*" },
-          properties: [
-            { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } },
-            { id: "color", value: { mode: "fixed", fixedColor: "text" } },
-          ],
-        },
-      ],
+      overrides: [seriesMatching("^pace.*", [DASHED_LINE, fixedColor("text")])],
       targets: [
         { expr: UTILIZATION, legendFormat: "utilization {{instance}}" },
         { expr: ON_PACE, legendFormat: "pace {{instance}}" },
@@ -162,9 +149,9 @@ export const nowDashboard: DashboardSpec = {
       // By the quantile at the start of the name; the instance follows, so several
       // exporters' lines never share a name.
       overrides: [
-        quantileStyle("0\\.5", [{ id: "custom.lineWidth", value: 3 }]),
-        quantileStyle("0\\.(25|75)", [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }]),
-        quantileStyle("0\\.(1|9)", [{ id: "custom.lineStyle", value: { fill: "dot", dash: [2, 6] } }]),
+        seriesMatching("^q0\\.5 ", [{ id: "custom.lineWidth", value: 3 }]),
+        seriesMatching("^q0\\.(25|75) ", [DASHED_LINE]),
+        seriesMatching("^q0\\.(1|9) ", [{ id: "custom.lineStyle", value: { fill: "dot", dash: [2, 6] } }]),
       ],
       targets: [
         {
@@ -409,8 +396,4 @@ function infoStat(title: string, description: string, expr: string, legendFormat
     options: { textMode: "name" },
     targets: [{ expr, legendFormat, instant: true }],
   });
-}
-
-function quantileStyle(quantileRegexp: string, properties: Array<{ id: string; value: unknown }>) {
-  return { matcher: { id: "byRegexp", options: `^q${quantileRegexp} ` }, properties };
 }

@@ -7,14 +7,17 @@
 import {
   type DashboardSpec,
   type PanelItem,
+  DASHED_LINE,
   LINES,
   NEUTRAL_THRESHOLDS,
   bargauge,
-  datasourceVariable,
-  labelVariable,
+  fixedColor,
+  instanceVariables,
   row,
+  seriesNamed,
   stat,
   timeseries,
+  trafficLight,
 } from "./grafana";
 
 const I = 'instance=~"$instance"';
@@ -51,7 +54,7 @@ export const organizationDashboard: DashboardSpec = {
   fileName: "quotacast-organization.json",
   timeFrom: "now-30d",
   refresh: "5m",
-  variables: [datasourceVariable(), labelVariable("instance", "Instance", "quotacast_build_info")],
+  variables: instanceVariables(),
   items: [
     row("This month"),
     stat({
@@ -94,11 +97,7 @@ export const organizationDashboard: DashboardSpec = {
       unit: "percentunit",
       decimals: 0,
       noValue: NO_BUDGET,
-      thresholds: [
-        { value: null, color: "green" },
-        { value: 0.9, color: "#EAB839" },
-        { value: 1, color: "red" },
-      ],
+      thresholds: trafficLight(0.9, 1),
       targets: [{ expr: `sum(quotacast_org_projected_cost_usd{${I}}) / ${BUDGET}`, instant: true }],
     }),
     monthToDateBy("user", "member", "quotacast_org_user_cost_usd"),
@@ -112,15 +111,7 @@ export const organizationDashboard: DashboardSpec = {
       h: 9,
       unit: "currencyUSD",
       custom: LINES,
-      overrides: [
-        {
-          matcher: { id: "byName", options: "budget" },
-          properties: [
-            { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } },
-            { id: "color", value: { mode: "fixed", fixedColor: "red" } },
-          ],
-        },
-      ],
+      overrides: [seriesNamed("budget", [DASHED_LINE, fixedColor("red")])],
       targets: [
         { expr: MONTH_TO_DATE, legendFormat: "month to date" },
         { expr: `sum(quotacast_org_projected_cost_usd{${I}})`, legendFormat: "projection" },

@@ -7,17 +7,19 @@ import {
   type DashboardSpec,
   type Json,
   type PanelItem,
+  DASHED_LINE,
   LINES,
   NEUTRAL_THRESHOLDS,
   STACKED_BARS,
   UTILIZATION_THRESHOLDS,
   barchart,
   bargauge,
-  datasourceVariable,
-  labelVariable,
+  instanceVariables,
   row,
+  seriesMatching,
   stat,
   timeseries,
+  trafficLight,
 } from "./grafana";
 
 const I = 'instance=~"$instance"';
@@ -109,7 +111,7 @@ export const trendsDashboard: DashboardSpec = {
   fileName: "quotacast-trends.json",
   timeFrom: "now-8w",
   refresh: "15m",
-  variables: [datasourceVariable(), labelVariable("instance", "Instance", "quotacast_build_info")],
+  variables: instanceVariables(),
   items: [
     row("Daily"),
     timeseries({
@@ -173,11 +175,7 @@ export const trendsDashboard: DashboardSpec = {
       h: 5,
       unit: "percentunit",
       decimals: 0,
-      thresholds: [
-        { value: null, color: "green" },
-        { value: 0.25, color: "#EAB839" },
-        { value: 1, color: "red" },
-      ],
+      thresholds: trafficLight(0.25, 1),
       targets: [
         {
           expr: `(${COST_LAST_7D}) / (${COST_7D_BEFORE}) - 1`,
@@ -232,12 +230,7 @@ export const trendsDashboard: DashboardSpec = {
       unit: "currencyUSD",
       decimals: 2,
       custom: LINES,
-      overrides: [
-        {
-          matcher: { id: "byRegexp", options: ".*(low|high).*" },
-          properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }],
-        },
-      ],
+      overrides: [seriesMatching(".*(low|high).*", [DASHED_LINE])],
       targets: [
         {
           expr: `quotacast_window_learned_limit_usd{${I}} / 100`,
