@@ -76,7 +76,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       log(`run ${i + 1}/${runs}`);
       const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-bench-cli-state-"));
-      const qcEnv = { ...ccEnv, XDG_DATA_HOME: stateDir };
+      // Fresh state and compile cache: cold is a first run ever; warm runs with both.
+      const qcEnv = { ...ccEnv, XDG_DATA_HOME: stateDir, XDG_CACHE_HOME: stateDir };
       // Interleaved, alternating who goes first, so drift in the machine's load hits both.
       if (i % 2 === 0)
         theirs.push(timedProcess(ccusage, ["daily", "--json", "--offline", "--timezone", TIMEZONE], ccEnv));
@@ -139,8 +140,8 @@ async function main(): Promise<void> {
         : `; generated in ${(generatedMs / 1000).toFixed(0)} s.`),
   );
   lines.push(
-    "quotacast: the bundled CLI of `npm run package` (dist/package/dist/cli.js), executed as the installed bin is " +
-      `(its shebang: \`node --max-semi-space-size=2\`, Node ${process.version}); cold = an empty \`XDG_DATA_HOME\` (no state), warm = the same command again ` +
+    "quotacast: the bin of `npm run package` (dist/package/dist/quotacast.js, which runs the bundle through its compile cache), executed as installed " +
+      `(its shebang: \`node --max-semi-space-size=2\`, Node ${process.version}); cold = an empty \`XDG_DATA_HOME\` and \`XDG_CACHE_HOME\` (no state, no compile cache), warm = the same command again ` +
       `(nothing changed). ccusage ${CCUSAGE_VERSION}: its native binary, \`ccusage daily --json --offline\`. ` +
       "Both with `CLAUDE_CONFIG_DIR` set, an empty `HOME`, time zone UTC, the page cache warm. " +
       "Wall time from spawn to exit; peak RSS from GNU time (`%M`).",

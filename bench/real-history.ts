@@ -46,13 +46,13 @@ export function ensureRealHistory(opts: GenerateOptions): {
 }
 
 /**
- * The CLI as it ships: `npm run package`'s bundle (dist/package/dist/cli.js, core inlined),
- * built now so it matches the working tree. Its registry dependencies resolve from the
+ * The CLI as it ships: `npm run package`'s bin (dist/package/dist/quotacast.js, the launcher
+ * that runs the bundle cli.js, core inlined), built now so it matches the working tree. Its registry dependencies resolve from the
  * repo's node_modules (installing the tarball would fetch better-sqlite3's native build).
  */
 export function builtCli(): string {
   execFileSync("npx", ["tsx", path.join(ROOT, "scripts", "package.ts")], { cwd: ROOT, stdio: "ignore" });
-  const cli = path.join(ROOT, "dist", "package", "dist", "cli.js");
+  const cli = path.join(ROOT, "dist", "package", "dist", "quotacast.js");
   if (!fs.existsSync(cli)) throw new Error(`${cli} missing after scripts/package.ts`);
   return cli;
 }

@@ -9,6 +9,7 @@
  *   tsx scripts/package.ts statusline  only the statusline script, next to the compiled install code
  *
  * The package's dist/ holds one file per thing Node loads separately:
+ *   quotacast.js              the bin: runs cli.js through the compile cache (exporter/src/launch.ts)
  *   cli.js                    the CLI, core inlined
  *   bench.js                  `quotacast bench forecast` (forecast evaluation), loaded only by that command
  *   scan-worker.js            the transcript scan worker thread (core/src/ingest/scan-pool.ts)
@@ -153,6 +154,7 @@ export async function bundlePackage(outdir: string): Promise<BundleOutput[]> {
   fs.rmSync(outdir, { recursive: true, force: true });
   const workspaces = workspaceNames();
   const entries = {
+    quotacast: compiled("exporter/dist/launch.js"),
     cli: compiled("exporter/dist/cli.js"),
     bench: compiled("exporter/dist/commands/bench.js"),
     "scan-worker": compiled("core/dist/ingest/scan-worker.js"),
@@ -171,13 +173,18 @@ export async function bundlePackage(outdir: string): Promise<BundleOutput[]> {
 
 /**
  * The manifest that goes in the tarball: the package's own, without what only the repo
- * uses. Its bin is the bundle itself, so the bundle's shebang (Node flags) is what runs; the
- * workspace's bin/quotacast.js shim exists only so npm can link it in a checkout before a build.
+ * uses. Its bin is the bundled launcher, so the launcher's shebang (Node flags) is what runs;
+ * the workspace's bin/quotacast.js shim exists only so npm can link it in a checkout before a build.
  */
 export function publishedManifest(manifest: Manifest): Manifest {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { devDependencies, scripts, ...published } = manifest;
-  return { ...published, main: "dist/cli.js", bin: { [manifest.name]: "dist/cli.js" }, files: ["dist"] };
+  return {
+    ...published,
+    main: "dist/cli.js",
+    bin: { [manifest.name]: "dist/quotacast.js" },
+    files: ["dist"],
+  };
 }
 
 /** Stages dist/package/ and packs it; returns the tarball's path. */

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Committed (not compiled) so npm can link it before the build runs; the CLI itself is dist/cli.js.
-require("../dist/cli.js");
+// Committed (not compiled) so npm can link it before the build runs; the bin itself is dist/launch.js.
+require("../dist/launch.js");

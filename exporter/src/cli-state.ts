@@ -42,7 +42,11 @@ export interface CliStateOptions {
 /** Scan workers (one core left for the main thread) on machines with four cores or more. */
 function cliParallelism(): { parallel?: { threads: number } } {
   const cores = defaultScanThreads();
-  return cores >= 4 ? { parallel: { threads: cores - 1 } } : {};
+  return process.env.QC_THREADS
+    ? { parallel: { threads: Number(process.env.QC_THREADS) } }
+    : cores >= 4
+      ? { parallel: { threads: cores - 1 } }
+      : {};
 }
 
 export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
@@ -57,6 +61,9 @@ export function openCliState(configDirs: string[], opts: CliStateOptions = {}): 
     store,
     dayTotals,
     history: new SqliteSnapshotHistory(db),
-    close: () => db.close(),
+    close: () => {
+      store.ensureTimeIndex();
+      db.close();
+    },
   };
 }

@@ -2,13 +2,9 @@
 /**
  * quotacast's single entry point. Each command lives in `commands/<name>.ts` and is
  * loaded only when asked for, so `quotacast statusline` (run by Claude Code on every
- * update) pays for nothing but itself. The shebang's small young generation (2 MB
- * semi-spaces) keeps a first scan's short-lived strings from growing the process by ~30 MB
- * (bench/RESULTS.md, cli section).
+ * update) pays for nothing but itself. The installed bin runs it through launch.ts (the
+ * compile cache); its shebang's flags are the launcher's.
  */
-
-// Node 22.1+: cache compiled code on disk between runs (a no-op where it does not exist).
-(require("node:module") as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 type CommandModule = { run(argv: string[]): Promise<number> };
 

@@ -66,9 +66,14 @@ test("one package named quotacast with the bin quotacast; no two workspaces shar
   expect(workspaceNames().size).toBe(root.workspaces.length);
 });
 
-test("the published bin is the bundled CLI, run by its own shebang", () => {
+test("the published bin is the bundled launcher (its shebang's flags), which runs the bundled CLI beside it", () => {
   const published = publishedManifest(packageManifest());
-  expect(published.bin).toEqual({ quotacast: "dist/cli.js" });
+  expect(published.bin).toEqual({ quotacast: "dist/quotacast.js" });
+  expect(output("quotacast.js").inputs).toContain("exporter/dist/launch.js");
+  expect(output("quotacast.js").inputs).not.toContain("exporter/dist/cli.js");
+  expect(fs.readFileSync(path.join(outdir, "quotacast.js"), "utf8")).toMatch(
+    /^#!\/usr\/bin\/env -S node --max-semi-space-size=2\n/,
+  );
   // The workspace refuses `npm pack -w exporter` (unbundled); the tarball has no scripts.
   expect(packageManifest().scripts).toHaveProperty("prepack");
   expect(published.scripts).toBeUndefined();

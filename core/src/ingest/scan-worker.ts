@@ -1,34 +1,49 @@
 /**
- * A scan worker thread: reads and parses the transcripts the ledger sends it, one at a
- * time, with the same `scanTranscriptFile` the ledger runs in its own thread.
+ * A scan worker thread: claims the refresh's files one at a time from the shared counter
+ * and reads and parses each with the same `scanTranscriptFile` the ledger runs in its own
+ * thread.
  */
 import { parentPort } from "node:worker_threads";
 import { nodeFiles } from "../io/node";
 import { keepBestCopies } from "./dedup";
-import { scanTranscriptFile, type FileScanBatch } from "./file-scan";
-import type { ScanJob, ScanJobReply } from "./scan-pool";
+import { scanTranscriptFile, type FileScanBatch, type FileScanRequest } from "./file-scan";
+import { packEvents, packedBuffers } from "./packed-events";
+import type { PackedScanReply, ScanBatchJob, ScanWorkerMessage } from "./scan-pool";
+import type { ScanOptions } from "./reader";
 import type { UsageEvent } from "./usage-event";
 
-// Jobs run one after the other, in the order sent (the pool keeps a few queued here).
-let queue: Promise<void> = Promise.resolve();
-parentPort?.on("message", (job: ScanJob) => {
-  queue = queue.then(async () => parentPort?.postMessage(await runJob(job)));
+parentPort?.once("message", (job: ScanBatchJob) => {
+  void scanClaimedFiles(job);
 });
 
-let scratch = Buffer.alloc(0);
+async function scanClaimedFiles(job: ScanBatchJob): Promise<void> {
+  const scratch = Buffer.allocUnsafe(job.scanOptions.chunkBytes);
+  for (;;) {
+    const index = Atomics.add(job.nextRequest, 0, 1);
+    if (index >= job.requests.length) break;
+    const reply = await scanFile(job.requests[index], job.scanOptions, scratch);
+    const message: ScanWorkerMessage = { kind: "file", index, reply };
+    parentPort?.postMessage(message, reply.kind === "scanned" ? packedBuffers(reply.result.events) : []);
+  }
+  const done: ScanWorkerMessage = { kind: "done" };
+  parentPort?.postMessage(done);
+}
 
-async function runJob(job: ScanJob): Promise<ScanJobReply> {
+async function scanFile(
+  request: FileScanRequest,
+  scanOptions: ScanOptions,
+  scratch: Buffer,
+): Promise<PackedScanReply> {
   const events: UsageEvent[] = [];
-  if (scratch.length !== job.scanOptions.chunkBytes) scratch = Buffer.allocUnsafe(job.scanOptions.chunkBytes);
   try {
     const collect = async (batch: FileScanBatch) => {
       events.push(...batch.events);
     };
-    const result = await scanTranscriptFile(nodeFiles, job.request, job.scanOptions, collect, scratch);
+    const result = await scanTranscriptFile(nodeFiles, request, scanOptions, collect, scratch);
     events.push(...result.events);
     // Copies of one message mostly sit in the same file: sending only the best of each
     // cuts what crosses to the ledger's thread by about two thirds.
-    return { kind: "scanned", result: { ...result, events: keepBestCopies(events) } };
+    return { kind: "scanned", result: { ...result, events: packEvents(keepBestCopies(events)) } };
   } catch (error) {
     return {
       kind: "unreadable",

@@ -104,6 +104,13 @@ const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 4: the distinct models of the ledger, so a run lists them without scanning every event.
+  (db) => {
+    db.exec(`
+      CREATE TABLE ledger_models (model TEXT PRIMARY KEY) WITHOUT ROWID;
+      INSERT INTO ledger_models SELECT DISTINCT model FROM ledger_events;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -159,6 +159,60 @@ describe("SqliteLedgerStore", () => {
     dbB.close();
   });
 
+  test("a first ingest builds the time index once at the end; a store opened after a crash rebuilds it", async () => {
+    const file = path.join(tempDir(), "q.db");
+    const indexes = (db: Database.Database) =>
+      (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_events'")
+          .all() as {
+          name: string;
+        }[]
+      ).map((row) => row.name);
+    let db = openDatabase(file);
+    let store = new SqliteLedgerStore(db);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("a", 1), event("b", 2)] });
+    expect(indexes(db)).not.toContain("ledger_events_by_time");
+    db.close(); // killed before ensureTimeIndex
+
+    db = openDatabase(file);
+    store = new SqliteLedgerStore(db);
+    expect(indexes(db)).toContain("ledger_events_by_time");
+    expect(store.eventsSince(0).map((e) => e.key)).toEqual(["a", "b"]);
+    db.close();
+
+    db = openDatabase(path.join(tempDir(), "fresh.db"));
+    store = new SqliteLedgerStore(db);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("c", 1)] });
+    store.ensureTimeIndex();
+    expect(indexes(db)).toContain("ledger_events_by_time");
+    db.close();
+  });
+
+  test("lists the models of every stored event, also those committed before the model table existed", async () => {
+    const file = path.join(tempDir(), "q.db");
+    const db = openDatabase(file);
+    const store = new SqliteLedgerStore(db);
+    await store.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: [event("a", 1, { model: "claude-opus-4-5" }), event("b", 1, { model: "glm-4.7" })],
+    });
+    await store.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: [event("c", 1, { model: "glm-4.7" })],
+    });
+    expect((await store.models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
+    // A database of schema 3: the migration fills the table from the stored events.
+    db.exec("DROP TABLE ledger_models");
+    db.prepare("UPDATE schema_version SET version = 3").run();
+    db.close();
+    const reopened = openDatabase(file);
+    expect((await new SqliteLedgerStore(reopened).models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
+    reopened.close();
+  });
+
   test("a commit that fails (disk full) writes nothing: no cursor without its events", async () => {
     const db = openDatabase(path.join(tempDir(), "q.db"));
     const store = new SqliteLedgerStore(db);
