@@ -1,6 +1,6 @@
 /**
  * Install and uninstall the statusline feed from the extension, with the CLI's own code (core's
- * installer and command planner): the self-contained statusline script shipped in assets/ is
+ * installer and command planner): the self-contained statusline script shipped in assets/vendor is
  * copied into the data dir, and settings.json gets a command that runs it with a `node` that
  * stays (never Raycast's own Node, which Raycast replaces on update: execPath null). No Raycast
  * import here, so tests drive it directly.
@@ -43,8 +43,9 @@ export function feedEnv(opts: FeedEnvOptions): Env {
   return env;
 }
 
+/** The script as built by the repo's package build (assets/vendor: generated, never edited). */
 export function scriptAssetPath(assetsPath: string): string {
-  return path.join(assetsPath, STATUSLINE_SCRIPT_FILE);
+  return path.join(assetsPath, "vendor", STATUSLINE_SCRIPT_FILE);
 }
 
 export type InstallPlan =

@@ -15,7 +15,7 @@ import { confirmAlert, environment, mockRaycast } from "./raycast-mock";
 import { byTitle, makeWorld, nodes, renderCommand, writeFeed, type World } from "./fixtures";
 
 const ROOT = path.join(__dirname, "../..");
-const ASSET = path.join(ROOT, "extension/assets/quotacast-statusline.cjs");
+const ASSET = path.join(ROOT, "extension/assets/vendor/quotacast-statusline.cjs");
 const SETTINGS = '{\n  "theme": "dark",\n  "statusLine": { "type": "command", "command": "echo mine" }\n}\n';
 
 let world: World;
