@@ -19,6 +19,9 @@ module.exports = {
     "^@quotacast/core$": "<rootDir>/core/src/index.ts",
     "^@quotacast/core/(.*)$": "<rootDir>/core/src/$1",
     "^@quotacast/forecast-eval$": "<rootDir>/forecast-eval/src/index.ts",
+    // The extension's tests run its commands against a stand-in for Raycast (no Raycast here).
+    "^@raycast/api$": "<rootDir>/test/extension/raycast-mock.tsx",
+    "^@raycast/utils$": "<rootDir>/test/extension/raycast-utils-mock.tsx",
   },
   setupFiles: ["<rootDir>/test/setup/isolated-home.ts"],
   testTimeout: 60000,

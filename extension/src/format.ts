@@ -20,6 +20,7 @@ import {
   formatClock,
   formatDuration,
   formatPercent,
+  formatReserve,
   formatTokens,
   formatUsd,
   shortModelName,
@@ -198,6 +199,115 @@ export function titleAgeMs(
   const times = [summary.generatedAtMs, ...titleWindows(summary, mode).map((w) => w.reading.observedAtMs)];
   const ageMs = nowMs - Math.min(...times);
   return ageMs > staleAfterMs ? ageMs : null;
+}
+
+/**
+ * One line of an item's detail panel: a label, or a separator. `tone` asks the UI for a color:
+ * `level` the window's level color, `alert` red.
+ */
+export type DetailRow = { title: string; text: string; tone?: "level" | "alert" } | { separator: true };
+
+/** `2:13 PM (in 2h13m)`, or `unknown`. */
+function resetClockText(resetsAtMs: number | null, timezone: string, nowMs: number, locale: string): string {
+  return resetsAtMs === null
+    ? "unknown"
+    : `${formatClock(resetsAtMs, timezone, nowMs, locale)} (in ${formatDuration(resetsAtMs - nowMs)})`;
+}
+
+/** A window's detail: percent, reset, forecast and exhaustion. */
+export function windowMarkdown(w: WindowSummary, nowMs: number): string {
+  const exhaustion = exhaustionText(w.forecast, nowMs);
+  return [
+    `## ${windowLabel(w.reading.window, w.reading.scopeModel)}: ${formatPercent(w.reading.utilizationRatio)}`,
+    resetText(w, nowMs),
+    w.forecast ? forecastText(w.forecast) : "No forecast yet.",
+    exhaustion ? `**${exhaustion}**` : "",
+  ].join("\n\n");
+}
+
+function forecastRows(f: WindowForecast, windowLengthMs: number): DetailRow[] {
+  const rows: DetailRow[] = [
+    { title: "Forecast at Reset", text: formatPercent(f.p50Ratio) },
+    { title: "80% Interval", text: `${formatPercent(f.p10Ratio)}–${formatPercent(f.p90Ratio)}` },
+    { title: "Chance of Hitting 100%", text: formatPercent(f.exhaustionProbability) },
+    {
+      title: "Burn Rate",
+      text: f.burnRatioPerHour === null ? "not known yet" : `${(f.burnRatioPerHour * 100).toFixed(1)}%/h`,
+    },
+  ];
+  if (f.reserveMs !== null) {
+    rows.push({ title: "Reserve (after reset: +, before: −)", text: formatReserve(f.reserveMs, windowLengthMs) });
+  }
+  if (f.paceRatio !== null) rows.push({ title: "Pace", text: `${f.paceRatio.toFixed(2)}× even pace` });
+  return rows;
+}
+
+/** A window's detail labels: utilization, reset, the forecast's figures, learned limit, source. */
+export function windowDetailRows(w: WindowSummary, nowMs: number, timezone: string, locale: string): DetailRow[] {
+  const exhaustion = exhaustionText(w.forecast, nowMs);
+  const limit = w.learnedLimit;
+  return [
+    { title: "Utilization", text: formatPercent(w.reading.utilizationRatio), tone: "level" },
+    { title: "Resets", text: resetClockText(w.reading.resetsAtMs, timezone, nowMs, locale) },
+    ...(w.forecast ? forecastRows(w.forecast, w.reading.windowLengthMs) : []),
+    ...(exhaustion ? [{ title: "Exhaustion", text: exhaustion, tone: "alert" as const }] : []),
+    ...(limit
+      ? [
+          {
+            title: "Learned Limit",
+            text: `≈ ${formatUsd(limit.limitUsd)} (${formatUsd(limit.limitUsdLow)}–${formatUsd(limit.limitUsdHigh)})`,
+          },
+        ]
+      : []),
+    { separator: true },
+    { title: "Source", text: `${w.reading.source}, ${formatAge(nowMs - w.reading.observedAtMs)}` },
+  ];
+}
+
+/** A period's detail: cost and tokens, and the models without a price. */
+export function periodMarkdown(title: string, p: PeriodUsage): string {
+  const unpriced = p.unpricedModels.length > 0 ? `\n\nNo price for: ${p.unpricedModels.join(", ")}` : "";
+  return `## ${title}\n\n${periodText(p)}${unpriced}`;
+}
+
+export function periodDetailRows(p: PeriodUsage): DetailRow[] {
+  return [
+    { title: "API-Equivalent Cost", text: formatUsd(p.costUsd) },
+    { title: "Total Tokens", text: formatTokens(p.totalTokens) },
+    { title: "Input", text: formatTokens(p.inputTokens) },
+    { title: "Output", text: formatTokens(p.outputTokens) },
+    { title: "Cache Write", text: formatTokens(p.cacheCreationTokens) },
+    { title: "Cache Read", text: formatTokens(p.cacheReadTokens) },
+    { title: "Top Model", text: p.topModel ? shortModelName(p.topModel) : "—" },
+  ];
+}
+
+/** `sonnet-4-5, opus-4-5`: a session's models, short. */
+export function sessionModelsText(s: SessionUsage): string {
+  return s.models.map(shortModelName).join(", ");
+}
+
+export function sessionDetailRows(s: SessionUsage, timezone: string, nowMs: number, locale: string): DetailRow[] {
+  return [
+    { title: "Project", text: s.project },
+    { title: "Models", text: sessionModelsText(s) || "—" },
+    { title: "Cost", text: formatUsd(s.costUsd) },
+    { title: "Tokens", text: sessionText(s) },
+    { title: "Last Activity", text: formatClock(s.lastActivityMs, timezone, nowMs, locale) },
+    { title: "Session", text: s.sessionId },
+  ];
+}
+
+/** The current 5-hour block's detail, or that there is none. */
+export function blockMarkdown(summary: Summary, nowMs: number, locale: string): string {
+  const block = summary.activeBlock;
+  if (!block) return "## Current 5-Hour Block\n\nNo active block.";
+  return [
+    "## Current 5-Hour Block",
+    blockText(block),
+    `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone, nowMs, locale)})`,
+    block.models.length > 0 ? `Models: ${block.models.map(shortModelName).join(", ")}` : "",
+  ].join("\n\n");
 }
 
 export function blockText(block: BlockSummary): string {

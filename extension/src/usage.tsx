@@ -1,46 +1,32 @@
 import type { ReactNode } from "react";
 import { Action, ActionPanel, Color, Icon, Keyboard, List, openExtensionPreferences } from "@raycast/api";
 import { getProgressIcon } from "@raycast/utils";
-import {
-  type PeriodUsage,
-  type SessionUsage,
-  type SourceStatus,
-  type Summary,
-  type WindowSummary,
-} from "../vendor/core/report";
-import {
-  formatAge,
-  formatClock,
-  formatDuration,
-  formatPercent,
-  formatReserve,
-  formatTokens,
-  formatUsd,
-  shortModelName,
-  windowLabel,
-} from "../vendor/core/report/format";
+import type { PeriodUsage, SessionUsage, SourceStatus, Summary, WindowSummary } from "../vendor/core/report";
+import { formatAge, formatPercent, formatUsd, shortModelName, windowLabel } from "../vendor/core/report/format";
 import type { LoadedSummary, ProblemKind } from "./data";
 import {
-  blockText,
+  blockMarkdown,
   costBarChart,
-  exhaustionText,
   extraUsageText,
   feedSetupNeed,
-  forecastText,
   levelOf,
   modelCostRows,
   needsAttention,
-  periodText,
+  periodDetailRows,
+  periodMarkdown,
   planText,
   projectName,
   readingAgeText,
-  resetText,
-  sessionText,
+  sessionDetailRows,
+  sessionModelsText,
   sourceStateText,
   sourceTitle,
   staleFeedText,
   summaryText,
   userLocale,
+  windowDetailRows,
+  windowMarkdown,
+  type DetailRow,
   type Thresholds,
 } from "./format";
 import { noClaudeData } from "./menubar";
@@ -60,6 +46,16 @@ export default function UsageCommand() {
   const summary = loaded?.summary ?? null;
   const actions = (extra?: ReactNode) => (
     <CommonActions summary={summary} preferences={preferences} revalidate={revalidate} extra={extra} />
+  );
+  const setup = (
+    <SetupSection
+      loaded={loaded}
+      summary={summary}
+      nowMs={nowMs}
+      actions={actions}
+      preferences={preferences}
+      revalidate={revalidate}
+    />
   );
 
   return (
@@ -108,7 +104,7 @@ export default function UsageCommand() {
               title="Current 5-Hour Block"
               icon={Icon.Bolt}
               accessories={[{ text: summary.activeBlock ? formatUsd(summary.activeBlock.costUsd) : "none" }]}
-              detail={<List.Item.Detail markdown={blockMarkdown(summary, nowMs)} />}
+              detail={<List.Item.Detail markdown={blockMarkdown(summary, nowMs, userLocale())} />}
               actions={actions()}
             />
             <List.Item
@@ -133,21 +129,14 @@ export default function UsageCommand() {
               />
             ) : (
               summary.sessionsToday.map((s) => (
-                <SessionItem key={s.sessionId} s={s} timezone={summary.timezone} actions={actions()} />
+                <SessionItem key={s.sessionId} s={s} timezone={summary.timezone} nowMs={nowMs} actions={actions()} />
               ))
             )}
           </List.Section>
           {loaded &&
-          (feedSetupNeed(summary, loaded.statuslineFeedExists) !== null || summary.sources.some(needsAttention)) ? (
-            <SetupSection
-              loaded={loaded}
-              summary={summary}
-              nowMs={nowMs}
-              actions={actions}
-              preferences={preferences}
-              revalidate={revalidate}
-            />
-          ) : null}
+          (feedSetupNeed(summary, loaded.statuslineFeedExists) !== null || summary.sources.some(needsAttention))
+            ? setup
+            : null}
           <List.Section title="Sources">
             {summary.sources.map((s) => (
               <SourceItem
@@ -169,14 +158,7 @@ export default function UsageCommand() {
           </List.Section>
         </>
       ) : !isLoading ? (
-        <SetupSection
-          loaded={loaded}
-          summary={null}
-          nowMs={nowMs}
-          actions={actions}
-          preferences={preferences}
-          revalidate={revalidate}
-        />
+        setup
       ) : null}
     </List>
   );
@@ -213,6 +195,23 @@ function CommonActions(props: {
   );
 }
 
+/** An item's detail labels, built by format.ts (`tone: "level"` takes `levelTint`). */
+function detailLabels(rows: DetailRow[], levelTint?: Color): ReactNode[] {
+  return rows.map((row, i) =>
+    "separator" in row ? (
+      <List.Item.Detail.Metadata.Separator key={i} />
+    ) : (
+      <List.Item.Detail.Metadata.Label
+        key={i}
+        title={row.title}
+        text={
+          row.tone === undefined ? row.text : { value: row.text, color: row.tone === "alert" ? Color.Red : levelTint }
+        }
+      />
+    ),
+  );
+}
+
 function WindowItem(props: {
   w: WindowSummary;
   thresholds: Thresholds;
@@ -223,8 +222,6 @@ function WindowItem(props: {
   const { w, thresholds, nowMs, timezone } = props;
   const ratio = w.reading.utilizationRatio;
   const color = levelColor(levelOf(ratio, thresholds));
-  const f = w.forecast;
-  const exhaustion = exhaustionText(f, nowMs);
   const age = readingAgeText(w, nowMs);
   return (
     <List.Item
@@ -236,63 +233,10 @@ function WindowItem(props: {
       ]}
       detail={
         <List.Item.Detail
-          markdown={[
-            `## ${windowLabel(w.reading.window, w.reading.scopeModel)}: ${formatPercent(ratio)}`,
-            resetText(w, nowMs),
-            f ? forecastText(f) : "No forecast yet.",
-            exhaustion ? `**${exhaustion}**` : "",
-          ].join("\n\n")}
+          markdown={windowMarkdown(w, nowMs)}
           metadata={
             <List.Item.Detail.Metadata>
-              <List.Item.Detail.Metadata.Label title="Utilization" text={{ value: formatPercent(ratio), color }} />
-              <List.Item.Detail.Metadata.Label
-                title="Resets"
-                text={
-                  w.reading.resetsAtMs === null
-                    ? "unknown"
-                    : `${formatClock(w.reading.resetsAtMs, timezone, nowMs, userLocale())} (in ${formatDuration(w.reading.resetsAtMs - nowMs)})`
-                }
-              />
-              {f ? (
-                <>
-                  <List.Item.Detail.Metadata.Label title="Forecast at Reset" text={formatPercent(f.p50Ratio)} />
-                  <List.Item.Detail.Metadata.Label
-                    title="80% Interval"
-                    text={`${formatPercent(f.p10Ratio)}–${formatPercent(f.p90Ratio)}`}
-                  />
-                  <List.Item.Detail.Metadata.Label
-                    title="Chance of Hitting 100%"
-                    text={formatPercent(f.exhaustionProbability)}
-                  />
-                  <List.Item.Detail.Metadata.Label
-                    title="Burn Rate"
-                    text={f.burnRatioPerHour === null ? "not known yet" : `${(f.burnRatioPerHour * 100).toFixed(1)}%/h`}
-                  />
-                  {f.reserveMs !== null ? (
-                    <List.Item.Detail.Metadata.Label
-                      title="Reserve (after reset: +, before: −)"
-                      text={formatReserve(f.reserveMs, w.reading.windowLengthMs)}
-                    />
-                  ) : null}
-                  {f.paceRatio !== null ? (
-                    <List.Item.Detail.Metadata.Label title="Pace" text={`${f.paceRatio.toFixed(2)}× even pace`} />
-                  ) : null}
-                </>
-              ) : null}
-              {exhaustion ? (
-                <List.Item.Detail.Metadata.Label title="Exhaustion" text={{ value: exhaustion, color: Color.Red }} />
-              ) : null}
-              {w.learnedLimit ? (
-                <List.Item.Detail.Metadata.Label
-                  title="Learned Limit"
-                  text={`≈ ${formatUsd(w.learnedLimit.limitUsd)} (${formatUsd(w.learnedLimit.limitUsdLow)}–${formatUsd(w.learnedLimit.limitUsdHigh)})`}
-                />
-              ) : null}
-              <List.Item.Detail.Metadata.Separator />
-              <List.Item.Detail.Metadata.Label
-                title="Source"
-                text={`${w.reading.source}, ${formatAge(nowMs - w.reading.observedAtMs)}`}
-              />
+              {detailLabels(windowDetailRows(w, nowMs, timezone, userLocale()), color)}
             </List.Item.Detail.Metadata>
           }
         />
@@ -311,18 +255,10 @@ function PeriodItem(props: { title: string; period: PeriodUsage; actions: ReactN
       accessories={[{ text: formatUsd(p.costUsd) }]}
       detail={
         <List.Item.Detail
-          markdown={`## ${props.title}\n\n${periodText(p)}${
-            p.unpricedModels.length > 0 ? `\n\nNo price for: ${p.unpricedModels.join(", ")}` : ""
-          }`}
+          markdown={periodMarkdown(props.title, p)}
           metadata={
             <List.Item.Detail.Metadata>
-              <List.Item.Detail.Metadata.Label title="API-Equivalent Cost" text={formatUsd(p.costUsd)} />
-              <List.Item.Detail.Metadata.Label title="Total Tokens" text={formatTokens(p.totalTokens)} />
-              <List.Item.Detail.Metadata.Label title="Input" text={formatTokens(p.inputTokens)} />
-              <List.Item.Detail.Metadata.Label title="Output" text={formatTokens(p.outputTokens)} />
-              <List.Item.Detail.Metadata.Label title="Cache Write" text={formatTokens(p.cacheCreationTokens)} />
-              <List.Item.Detail.Metadata.Label title="Cache Read" text={formatTokens(p.cacheReadTokens)} />
-              <List.Item.Detail.Metadata.Label title="Top Model" text={p.topModel ? shortModelName(p.topModel) : "—"} />
+              {detailLabels(periodDetailRows(p))}
               {p.models.length > 0 ? (
                 <List.Item.Detail.Metadata.TagList title="Models">
                   {p.models.map((m) => (
@@ -339,28 +275,19 @@ function PeriodItem(props: { title: string; period: PeriodUsage; actions: ReactN
   );
 }
 
-function SessionItem(props: { s: SessionUsage; timezone: string; actions: ReactNode }) {
-  const { s, timezone } = props;
-  const models = s.models.map(shortModelName).join(", ");
+function SessionItem(props: { s: SessionUsage; timezone: string; nowMs: number; actions: ReactNode }) {
+  const { s } = props;
   return (
     <List.Item
       title={projectName(s.project)}
-      subtitle={models}
+      subtitle={sessionModelsText(s)}
       icon={Icon.Terminal}
       accessories={[{ text: formatUsd(s.costUsd) }]}
       detail={
         <List.Item.Detail
           metadata={
             <List.Item.Detail.Metadata>
-              <List.Item.Detail.Metadata.Label title="Project" text={s.project} />
-              <List.Item.Detail.Metadata.Label title="Models" text={models || "—"} />
-              <List.Item.Detail.Metadata.Label title="Cost" text={formatUsd(s.costUsd)} />
-              <List.Item.Detail.Metadata.Label title="Tokens" text={sessionText(s)} />
-              <List.Item.Detail.Metadata.Label
-                title="Last Activity"
-                text={formatClock(s.lastActivityMs, timezone, Date.now(), userLocale())}
-              />
-              <List.Item.Detail.Metadata.Label title="Session" text={s.sessionId} />
+              {detailLabels(sessionDetailRows(s, props.timezone, props.nowMs, userLocale()))}
             </List.Item.Detail.Metadata>
           }
         />
@@ -527,15 +454,4 @@ function SetupSection(props: {
       />
     </List.Section>
   );
-}
-
-function blockMarkdown(summary: Summary, nowMs: number): string {
-  const block = summary.activeBlock;
-  if (!block) return "## Current 5-Hour Block\n\nNo active block.";
-  return [
-    "## Current 5-Hour Block",
-    blockText(block),
-    `${formatTokens(block.totalTokens)} tokens · ends in ${formatDuration(block.endMs - nowMs)} (${formatClock(block.endMs, summary.timezone, nowMs, userLocale())})`,
-    block.models.length > 0 ? `Models: ${block.models.map(shortModelName).join(", ")}` : "",
-  ].join("\n\n");
 }

@@ -12,6 +12,7 @@ import { act, create, type ReactTestInstance, type ReactTestRenderer } from "rea
 import { FIVE_HOURS_MS, FileSnapshotHistory, type Summary } from "@quotacast/core";
 import { assistantLine } from "../core/ingest/helpers";
 import { fileState } from "../../extension/src/data";
+import { mockRaycast } from "./raycast-mock";
 import { mockPending } from "./raycast-utils-mock";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -56,6 +57,46 @@ export function makeWorld(): World {
     },
   };
 }
+
+/**
+ * A fresh world for each test (beforeEach/afterEach of the calling file), with the mocked
+ * Raycast's preferences and storage reset to it (`{ resetRaycast: false }`: the world only).
+ * The returned World reads the current test's.
+ */
+export function worldPerTest(opts: { resetRaycast?: boolean } = {}): World {
+  let current: World | null = null;
+  beforeEach(() => {
+    current = makeWorld();
+    if (opts.resetRaycast !== false) mockRaycast.reset(current.supportPath);
+  });
+  afterEach(() => current?.cleanup());
+  const now = (): World => {
+    if (!current) throw new Error("the world exists only inside a test");
+    return current;
+  };
+  return {
+    get root() {
+      return now().root;
+    },
+    get configDir() {
+      return now().configDir;
+    },
+    get feedFile() {
+      return now().feedFile;
+    },
+    get supportPath() {
+      return now().supportPath;
+    },
+    cleanup: () => now().cleanup(),
+  };
+}
+
+/** Element types the commands render (the mocked @raycast/api names its host elements so). */
+export const MENU_BAR = "MenuBarExtra";
+export const MENU_ITEM = "MenuBarExtra.Item";
+export const MENU_SECTION = "MenuBarExtra.Section";
+export const LIST_ITEM = "List.Item";
+export const LIST_SECTION = "List.Section";
 
 function restoreEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];

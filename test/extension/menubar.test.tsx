@@ -1,6 +1,3 @@
-jest.mock("@raycast/api", () => require("./raycast-mock"), { virtual: true });
-jest.mock("@raycast/utils", () => require("./raycast-utils-mock"), { virtual: true });
-
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundledPriceTable, costUsd, formatUsd, type UsageEvent } from "@quotacast/core";
@@ -9,33 +6,24 @@ import { Clipboard, Color, launchCommand, mockRaycast, open, openExtensionPrefer
 import {
   FIVE_HOURS_MS,
   HOUR_MS,
+  MENU_BAR,
+  MENU_ITEM,
+  MENU_SECTION,
   byTitle,
   deadUrl,
   exporterSummary,
   hasTitle,
-  makeWorld,
   nodes,
   renderCommand,
   seedClimbTo80Percent,
   startExporter,
   titles,
+  worldPerTest,
   writeFeed,
   writeTranscript,
-  type World,
 } from "./fixtures";
 
-const MENU = "MenuBarExtra";
-const ITEM = "MenuBarExtra.Item";
-const SECTION = "MenuBarExtra.Section";
-
-let world: World;
-
-beforeEach(() => {
-  world = makeWorld();
-  mockRaycast.reset(world.supportPath);
-});
-
-afterEach(() => world.cleanup());
+const world = worldPerTest();
 
 /** Two sessions of today, in two projects; returns the events' priced total. */
 function writeTodayUsage(nowMs: number): number {
@@ -77,7 +65,7 @@ function asEvent(e: { atMs: number; input: number; output: number; model: string
 }
 
 function menu(renderer: Awaited<ReturnType<typeof renderCommand>>) {
-  return nodes(renderer, MENU)[0].props as { title: string; icon: { source: string; tintColor: string } };
+  return nodes(renderer, MENU_BAR)[0].props as { title: string; icon: { source: string; tintColor: string } };
 }
 
 describe("menu bar: normal usage (local data)", () => {
@@ -90,21 +78,21 @@ describe("menu bar: normal usage (local data)", () => {
 
     expect(menu(r).title).toBe("5h 40%");
     expect(menu(r).icon).toEqual({ source: "Gauge", tintColor: Color.Green });
-    expect(titles(r, SECTION)).toEqual(
+    expect(titles(r, MENU_SECTION)).toEqual(
       expect.arrayContaining(["5-hour", "7-day", "Current 5-Hour Block", "Usage", "Sources"]),
     );
-    const fiveHour = byTitle(r, ITEM, "40% used");
+    const fiveHour = byTitle(r, MENU_ITEM, "40% used");
     expect(fiveHour.props.subtitle).toMatch(/^resets in (1h5\dm|2h00m)$/);
     expect(fiveHour.props.icon.tintColor).toBe(Color.Green);
-    expect(hasTitle(r, ITEM, "22% used")).toBe(true);
-    expect(byTitle(r, ITEM, /^Today: /).props.title).toContain(formatUsd(todayCost));
-    expect(byTitle(r, ITEM, /^Today: /).props.title).toContain("sonnet-4-5");
-    expect(byTitle(r, ITEM, /^\$[\d.]+ · \$[\d.]+\/h · projected/)).toBeDefined();
-    expect(byTitle(r, ITEM, "Statusline Feed").props.subtitle).toMatch(/^ok · /);
-    expect(hasTitle(r, SECTION, "No Rate-Limit Source")).toBe(false);
-    expect(hasTitle(r, ITEM, "Open Grafana Dashboard")).toBe(false);
+    expect(hasTitle(r, MENU_ITEM, "22% used")).toBe(true);
+    expect(byTitle(r, MENU_ITEM, /^Today: /).props.title).toContain(formatUsd(todayCost));
+    expect(byTitle(r, MENU_ITEM, /^Today: /).props.title).toContain("sonnet-4-5");
+    expect(byTitle(r, MENU_ITEM, /^\$[\d.]+ · \$[\d.]+\/h · projected/)).toBeDefined();
+    expect(byTitle(r, MENU_ITEM, "Statusline Feed").props.subtitle).toMatch(/^ok · /);
+    expect(hasTitle(r, MENU_SECTION, "No Rate-Limit Source")).toBe(false);
+    expect(hasTitle(r, MENU_ITEM, "Open Grafana Dashboard")).toBe(false);
 
-    await byTitle(r, ITEM, "Open Quick Look").props.onAction();
+    await byTitle(r, MENU_ITEM, "Open Quick Look").props.onAction();
     expect(launchCommand).toHaveBeenCalledWith({ name: "usage", type: "userInitiated" });
     launchCommand.mockClear();
     await fiveHour.props.onAction();
@@ -114,12 +102,12 @@ describe("menu bar: normal usage (local data)", () => {
     );
     expect(manifest.commands.map((c: { name: string }) => c.name)).toContain("usage");
 
-    await byTitle(r, ITEM, "Copy Summary").props.onAction();
+    await byTitle(r, MENU_ITEM, "Copy Summary").props.onAction();
     expect(Clipboard.copy).toHaveBeenCalledWith(expect.stringContaining("5-hour: 40%"));
 
-    await byTitle(r, ITEM, "Open Preferences").props.onAction();
+    await byTitle(r, MENU_ITEM, "Open Preferences").props.onAction();
     expect(openExtensionPreferences).toHaveBeenCalled();
-    expect(byTitle(r, ITEM, "Refresh").props.onAction).toEqual(expect.any(Function));
+    expect(byTitle(r, MENU_ITEM, "Refresh").props.onAction).toEqual(expect.any(Function));
   });
 
   it("offers the Grafana dashboard when its URL is set, and follows the title preference", async () => {
@@ -130,7 +118,7 @@ describe("menu bar: normal usage (local data)", () => {
 
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe("5h 40% · 7d 22%");
-    await byTitle(r, ITEM, "Open Grafana Dashboard").props.onAction();
+    await byTitle(r, MENU_ITEM, "Open Grafana Dashboard").props.onAction();
     expect(open).toHaveBeenCalledWith("http://127.0.0.1:3000/d/now");
 
     mockRaycast.reset(world.supportPath, { menuBarTitle: "cost" });
@@ -151,8 +139,8 @@ describe("menu bar: thresholds", () => {
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe(`5h ${percent}%`);
     expect(menu(r).icon.tintColor).toBe(color);
-    expect(byTitle(r, ITEM, `${percent}% used`).props.icon.tintColor).toBe(color);
-    expect(byTitle(r, ITEM, "30% used").props.icon.tintColor).toBe(Color.Green);
+    expect(byTitle(r, MENU_ITEM, `${percent}% used`).props.icon.tintColor).toBe(color);
+    expect(byTitle(r, MENU_ITEM, "30% used").props.icon.tintColor).toBe(Color.Green);
   });
 
   it("uses the thresholds from the preferences", async () => {
@@ -178,10 +166,10 @@ describe("menu bar: forecast of exhaustion", () => {
     mockRaycast.reset(world.supportPath, { menuBarTitle: "countdown" });
 
     const r = await renderCommand(MenuBarCommand);
-    const exhaustion = byTitle(r, ITEM, /^limit in ~/);
+    const exhaustion = byTitle(r, MENU_ITEM, /^limit in ~/);
     expect(exhaustion.props.icon.tintColor).toBe(Color.Red);
     expect(exhaustion.props.title).toMatch(/\d+% likely$/);
-    expect(byTitle(r, ITEM, /^at reset ~\d+% \(80%: \d+%–\d+%\)$/)).toBeDefined();
+    expect(byTitle(r, MENU_ITEM, /^at reset ~\d+% \(80%: \d+%–\d+%\)$/)).toBeDefined();
     expect(menu(r).title).toMatch(/^⚠ (\d+h \d\dm|\d+m)$/);
     expect(menu(r).icon.tintColor).toBe(Color.Yellow);
   });
@@ -198,8 +186,8 @@ describe("menu bar: stale data", () => {
     });
 
     const r = await renderCommand(MenuBarCommand);
-    expect(byTitle(r, ITEM, "50% used").props.subtitle).toMatch(/^resets in (49|50)m · 45m old$/);
-    const feed = byTitle(r, ITEM, "Statusline Feed");
+    expect(byTitle(r, MENU_ITEM, "50% used").props.subtitle).toMatch(/^resets in (49|50)m · 45m old$/);
+    const feed = byTitle(r, MENU_ITEM, "Statusline Feed");
     expect(feed.props.subtitle).toBe("stale · 45m ago");
     expect(feed.props.icon.tintColor).toBe(Color.Orange);
     expect(feed.props.tooltip).toMatch(/45 min old/);
@@ -214,12 +202,12 @@ describe("menu bar: no rate-limit source", () => {
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe(formatUsd(todayCost));
     expect(menu(r).icon.tintColor).toBe(Color.Green);
-    const setup = byTitle(r, ITEM, /quotacast statusline install/);
+    const setup = byTitle(r, MENU_ITEM, /quotacast statusline install/);
     await setup.props.onAction();
     expect(Clipboard.copy).toHaveBeenCalledWith("quotacast statusline install");
-    expect(hasTitle(r, ITEM, "Connect an Exporter in Preferences")).toBe(true);
-    expect(byTitle(r, ITEM, "Statusline Feed").props.subtitle).toBe("missing");
-    expect(byTitle(r, ITEM, "Statusline Feed").props.icon.tintColor).toBe(Color.Orange);
+    expect(hasTitle(r, MENU_ITEM, "Connect an Exporter in Preferences")).toBe(true);
+    expect(byTitle(r, MENU_ITEM, "Statusline Feed").props.subtitle).toBe("missing");
+    expect(byTitle(r, MENU_ITEM, "Statusline Feed").props.icon.tintColor).toBe(Color.Orange);
   });
 });
 
@@ -258,15 +246,15 @@ describe("menu bar: exporter", () => {
     const live = await renderCommand(MenuBarCommand);
     expect(exporter.requests).toEqual(["/api/v1/summary"]);
     expect(menu(live).title).toBe("5h 55%");
-    expect(byTitle(live, ITEM, "OAuth Usage").props.subtitle).toBe("ok · 5m ago");
+    expect(byTitle(live, MENU_ITEM, "OAuth Usage").props.subtitle).toBe("ok · 5m ago");
     // The exporter does the work: nothing local was read or stored.
     expect(fs.readdirSync(world.supportPath)).toEqual([]);
 
     await exporter.close();
     const offline = await renderCommand(MenuBarCommand);
     expect(menu(offline).title).toBe("5h 55% (5m old)");
-    expect(hasTitle(offline, ITEM, "Exporter unreachable: check the Exporter URL")).toBe(true);
-    expect(hasTitle(offline, ITEM, /^Showing data from 5m ago$/)).toBe(true);
+    expect(hasTitle(offline, MENU_ITEM, "Exporter unreachable: check the Exporter URL")).toBe(true);
+    expect(hasTitle(offline, MENU_ITEM, /^Showing data from 5m ago$/)).toBe(true);
   });
 
   it("never leaves the menu bar blank when the exporter was never reached", async () => {
@@ -274,17 +262,17 @@ describe("menu bar: exporter", () => {
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe("Quotacast");
     expect(menu(r).icon.tintColor).toBe(Color.SecondaryText);
-    const problem = byTitle(r, ITEM, "Exporter unreachable: check the Exporter URL");
+    const problem = byTitle(r, MENU_ITEM, "Exporter unreachable: check the Exporter URL");
     expect(problem.props.tooltip).toMatch(
       /cannot reach the exporter at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/summary/,
     );
     await problem.props.onAction();
     expect(openExtensionPreferences).toHaveBeenCalled();
-    expect(hasTitle(r, ITEM, "No earlier data")).toBe(true);
-    expect(titles(r, ITEM)).toEqual(
+    expect(hasTitle(r, MENU_ITEM, "No earlier data")).toBe(true);
+    expect(titles(r, MENU_ITEM)).toEqual(
       expect.arrayContaining(["Open Quick Look", "Refresh", "Open Preferences"]),
     );
-    expect(hasTitle(r, ITEM, "Copy Summary")).toBe(false);
+    expect(hasTitle(r, MENU_ITEM, "Copy Summary")).toBe(false);
   });
 });
 
@@ -292,11 +280,11 @@ describe("menu bar: empty history", () => {
   it("shows zero usage, no block, and what is missing", async () => {
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).title).toBe("$0.00");
-    expect(byTitle(r, ITEM, /^Today: /).props.title).toBe("Today: $0.00 · 0 tokens");
-    expect(byTitle(r, ITEM, /^This Week: /).props.title).toBe("This Week: $0.00 · 0 tokens");
-    expect(hasTitle(r, ITEM, "No active block")).toBe(true);
+    expect(byTitle(r, MENU_ITEM, /^Today: /).props.title).toBe("Today: $0.00 · 0 tokens");
+    expect(byTitle(r, MENU_ITEM, /^This Week: /).props.title).toBe("This Week: $0.00 · 0 tokens");
+    expect(hasTitle(r, MENU_ITEM, "No active block")).toBe(true);
     // Nothing read yet is not a failure (as the exporter says it): the state is ok.
-    expect(byTitle(r, ITEM, "Transcripts").props.subtitle).toBe("ok · just now");
-    expect(hasTitle(r, ITEM, /quotacast statusline install/)).toBe(true);
+    expect(byTitle(r, MENU_ITEM, "Transcripts").props.subtitle).toBe("ok · just now");
+    expect(hasTitle(r, MENU_ITEM, /quotacast statusline install/)).toBe(true);
   });
 });

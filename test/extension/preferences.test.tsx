@@ -4,8 +4,6 @@
  * reading's age), the icon, the Claude config directory, the empty state, a stale feed, a window
  * after its reset, per-model cost, plan and extra usage, the claude.ai action.
  */
-jest.mock("@raycast/api", () => require("./raycast-mock"), { virtual: true });
-jest.mock("@raycast/utils", () => require("./raycast-utils-mock"), { virtual: true });
 
 import * as path from "node:path";
 import type { ReactTestInstance } from "react-test-renderer";
@@ -15,35 +13,27 @@ import { configDirsPreference } from "../../extension/src/use-summary";
 import { Color, mockRaycast, open } from "./raycast-mock";
 import {
   HOUR_MS,
+  LIST_ITEM,
+  LIST_SECTION,
+  MENU_BAR,
+  MENU_ITEM,
+  MENU_SECTION,
   byTitle,
   exporterSummary,
   hasTitle,
-  makeWorld,
   nodes,
   renderCommand,
   startExporter,
   titles,
+  worldPerTest,
   writeFeed,
   writeTranscript,
-  type World,
 } from "./fixtures";
 
-const ITEM = "MenuBarExtra.Item";
-const SECTION = "MenuBarExtra.Section";
-const LIST_ITEM = "List.Item";
-const LIST_SECTION = "List.Section";
-
-let world: World;
-
-beforeEach(() => {
-  world = makeWorld();
-  mockRaycast.reset(world.supportPath);
-});
-
-afterEach(() => world.cleanup());
+const world = worldPerTest();
 
 function menu(r: Awaited<ReturnType<typeof renderCommand>>) {
-  return nodes(r, "MenuBarExtra")[0].props as { title: string; icon: { source: string; tintColor: string } };
+  return nodes(r, MENU_BAR)[0].props as { title: string; icon: { source: string; tintColor: string } };
 }
 
 function detailMarkdown(item: ReactTestInstance): string {
@@ -127,8 +117,8 @@ describe("empty state", () => {
     mockRaycast.reset(world.supportPath, { claudeConfigDir: missing });
     const r = await renderCommand(MenuBarCommand);
     expect(menu(r).icon.tintColor).toBe(Color.SecondaryText);
-    expect(titles(r, SECTION)).toContain("No Claude Code Data");
-    expect(byTitle(r, ITEM, /^Looked in /).props.title).toBe(`Looked in ${missing}`);
+    expect(titles(r, MENU_SECTION)).toContain("No Claude Code Data");
+    expect(byTitle(r, MENU_ITEM, /^Looked in /).props.title).toBe(`Looked in ${missing}`);
 
     const q = await renderCommand(UsageCommand);
     const item = byTitle(q, LIST_ITEM, "No Claude Code Data Found");
@@ -148,9 +138,9 @@ describe("window after its reset", () => {
     });
     mockRaycast.reset(world.supportPath, { menuBarTitle: "five_hour" });
     const r = await renderCommand(MenuBarCommand);
-    expect(titles(r, SECTION)).toContain("5-hour");
-    expect(hasTitle(r, ITEM, "0% used")).toBe(true);
-    expect(hasTitle(r, ITEM, "85% used")).toBe(false);
+    expect(titles(r, MENU_SECTION)).toContain("5-hour");
+    expect(hasTitle(r, MENU_ITEM, "0% used")).toBe(true);
+    expect(hasTitle(r, MENU_ITEM, "85% used")).toBe(false);
     // Known since the reset, 20 minutes ago.
     expect(menu(r).title).toBe("5h 0% (20m old)");
   });
@@ -166,8 +156,8 @@ describe("stale feed", () => {
       observedAtMs: nowMs - 8 * HOUR_MS,
     });
     const r = await renderCommand(MenuBarCommand);
-    expect(hasTitle(r, ITEM, /Enable the Statusline Feed/)).toBe(false);
-    expect(byTitle(r, ITEM, /^Statusline feed installed, last reading /).props.title).toMatch(
+    expect(hasTitle(r, MENU_ITEM, /Enable the Statusline Feed/)).toBe(false);
+    expect(byTitle(r, MENU_ITEM, /^Statusline feed installed, last reading /).props.title).toMatch(
       /last reading .+ \(8h00m ago\): use Claude Code to refresh it$/,
     );
     const q = await renderCommand(UsageCommand);
@@ -177,7 +167,7 @@ describe("stale feed", () => {
 
   it("still asks to enable the feed when there is no feed file", async () => {
     const r = await renderCommand(MenuBarCommand);
-    expect(hasTitle(r, ITEM, /^Enable the Statusline Feed/)).toBe(true);
+    expect(hasTitle(r, MENU_ITEM, /^Enable the Statusline Feed/)).toBe(true);
   });
 });
 
@@ -216,8 +206,8 @@ describe("quick look: cost by model, plan, extra usage, claude.ai", () => {
       expect(nodes(q, "List")[0].props.navigationTitle).toBeUndefined();
 
       const m = await renderCommand(MenuBarCommand);
-      expect(hasTitle(m, ITEM, "Plan: Max 20x")).toBe(true);
-      await byTitle(m, ITEM, "Open Claude.ai Usage").props.onAction();
+      expect(hasTitle(m, MENU_ITEM, "Plan: Max 20x")).toBe(true);
+      await byTitle(m, MENU_ITEM, "Open Claude.ai Usage").props.onAction();
       expect(open).toHaveBeenCalledWith("https://claude.ai/settings/usage");
     } finally {
       await exporter.close();

@@ -1,5 +1,5 @@
 /**
- * A stand-in for `@raycast/api` (used through `jest.mock`): every component renders a host
+ * A stand-in for `@raycast/api` (jest.config.js maps it here): every component renders a host
  * element named after itself (`MenuBarExtra.Item`, `List.Item.Detail`, ...) carrying its
  * props, so react-test-renderer records the whole tree: titles, icons and colours, items,
  * sections, actions. Functions (launchCommand, Clipboard.copy, ...) are jest mocks whose

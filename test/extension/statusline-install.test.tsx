@@ -3,8 +3,6 @@
  * the change is shown before it is made, the script asset is copied into the data dir, the
  * feed's state is shown, and uninstall leaves settings.json byte-identical.
  */
-jest.mock("@raycast/api", () => require("./raycast-mock"), { virtual: true });
-jest.mock("@raycast/utils", () => require("./raycast-utils-mock"), { virtual: true });
 
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
