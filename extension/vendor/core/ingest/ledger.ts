@@ -262,17 +262,14 @@ export class UsageLedger {
       return;
     }
     try {
-      // Largest files first, so no worker is left alone with a big one at the end.
-      const outcomes = new Map<FileWork, Promise<ScanOutcome>>();
-      for (const file of [...work].sort((a, b) => bytesToRead(b) - bytesToRead(a))) {
-        outcomes.set(file, pool.scan(scanRequest(file), this.scanOptions));
-      }
-      // Applied in path order, as in one thread: ties between equal copies resolve the same way.
-      for (const file of work) {
-        const outcome = (await outcomes.get(file)) as ScanOutcome;
+      // Workers claim files in path order, so the ones needed next arrive first; applied in
+      // path order, as in one thread: ties between equal copies resolve the same way.
+      const outcomes = pool.scanAll(work.map(scanRequest), this.scanOptions);
+      for (let i = 0; i < work.length; i++) {
+        const outcome = await outcomes[i];
         const read = outcome.kind === "failed" ? this.readInThisThread() : replayOutcome(outcome);
-        await this.ingestFile(file, run, read);
-        fileDone(file);
+        await this.ingestFile(work[i], run, read);
+        fileDone(work[i]);
       }
     } finally {
       await pool.close();

@@ -4,11 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FileScanRequest, FileScanResult } from "./file-scan";
+import { unpackEvents, type PackedEvents } from "./packed-events";
 import type { ScanOptions } from "./reader";
 
 /** Reading transcripts in worker threads, for refreshes with many new bytes (a cold scan). */
 export interface ParallelScanOptions {
-  /** Worker threads; below 2 the ledger reads in its own thread. */
+  /** Worker threads (at least 1). */
   threads: number;
   /** Use the workers only when a refresh has at least this many bytes to read. */
   minBytes?: number;
@@ -25,10 +26,17 @@ export function defaultScanThreads(): number {
   return Math.min(4, Math.max(1, cores));
 }
 
-/** Replies come back in the order jobs were sent (a worker runs its jobs one after the other). */
-export interface ScanJob {
-  request: FileScanRequest;
+/**
+ * The one message each worker gets: every file of the refresh, and a shared counter from
+ * which each worker claims the next file itself. No worker ever waits for the ledger's
+ * thread (which is busy in SQLite commits while they read), and files are claimed in the
+ * order given, so the ledger can apply them in that order as they arrive.
+ */
+export interface ScanBatchJob {
+  requests: FileScanRequest[];
   scanOptions: ScanOptions;
+  /** Int32Array(1) over a SharedArrayBuffer: the index of the next unclaimed request. */
+  nextRequest: Int32Array;
 }
 
 export type ScanJobReply =
@@ -37,90 +45,81 @@ export type ScanJobReply =
   /** The file could not be read (vanished, permissions): the same as in the ledger's thread. */
   | { kind: "unreadable"; message: string };
 
+/** A reply as it crosses threads: the events packed (packed-events.ts). */
+export type PackedScanReply =
+  | { kind: "scanned"; result: Omit<FileScanResult, "events"> & { events: PackedEvents } }
+  | { kind: "unreadable"; message: string };
+
+/** A worker's messages: one per file it claimed, then `done` when none is left. */
+export type ScanWorkerMessage = { kind: "file"; index: number; reply: PackedScanReply } | { kind: "done" };
+
 /** What the pool gives back for a file; "failed" means no worker could do it (read it in-process). */
 export type ScanOutcome = ScanJobReply | { kind: "failed" };
 
-interface QueuedJob {
-  job: ScanJob;
-  resolve: (outcome: ScanOutcome) => void;
-}
-
-// Files queued on each worker: it starts the next one without waiting for the ledger's
-// thread to answer (one round trip per file left workers idle a fifth of a cold scan).
-const JOBS_PER_WORKER = 4;
-
 /**
- * A few worker threads that each scan files one at a time, taking more as they finish.
- * A worker that dies hands its files back as "failed"; the pool never rejects, so the
- * ledger decides what to do with every file.
+ * A few worker threads that scan one batch of files. A worker that dies takes the files it
+ * had claimed with it: once every worker has finished or died, those come back as "failed".
+ * The pool never rejects, so the ledger decides what to do with every file.
  */
 export class ScanWorkerPool {
-  private readonly queue: QueuedJob[] = [];
-  /** Jobs sent to each live worker, in the order it answers them. */
-  private readonly sent = new Map<Worker, QueuedJob[]>();
-  private closed = false;
+  private readonly running = new Set<Worker>();
+  private outcomes: Array<{ settled: boolean; resolve: (outcome: ScanOutcome) => void }> = [];
 
-  private constructor(workers: Worker[]) {
-    for (const worker of workers) this.adopt(worker);
-  }
+  private constructor(private readonly workers: Worker[]) {}
 
   /** Null when the compiled worker is not there (running from TypeScript sources, a bundle without it). */
   static start(threads: number, workerScript = defaultWorkerScript()): ScanWorkerPool | null {
-    if (threads < 2 || !fs.existsSync(workerScript)) return null;
-    const workers = Array.from({ length: threads }, () => new Worker(workerScript));
-    return new ScanWorkerPool(workers);
+    if (threads < 1 || !fs.existsSync(workerScript)) return null;
+    return new ScanWorkerPool(Array.from({ length: threads }, () => new Worker(workerScript)));
   }
 
-  scan(request: FileScanRequest, scanOptions: ScanOptions): Promise<ScanOutcome> {
-    if (this.closed || this.sent.size === 0) return Promise.resolve({ kind: "failed" });
-    return new Promise((resolve) => {
-      this.queue.push({ job: { request, scanOptions }, resolve });
-      this.dispatch();
-    });
+  /** One outcome per request, in the same order; call once per pool. */
+  scanAll(requests: FileScanRequest[], scanOptions: ScanOptions): Promise<ScanOutcome>[] {
+    const promises = requests.map(
+      (_, i) =>
+        new Promise<ScanOutcome>((resolve) => {
+          this.outcomes[i] = { settled: false, resolve };
+        }),
+    );
+    const nextRequest = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const job: ScanBatchJob = { requests, scanOptions, nextRequest };
+    for (const worker of this.workers) {
+      this.running.add(worker);
+      worker.on("message", (message: ScanWorkerMessage) => {
+        if (message.kind === "file") this.settle(message.index, unpackReply(message.reply));
+        else this.finished(worker);
+      });
+      // A worker that fails to load or crashes: the others go on; its files come back as failed.
+      const lost = () => this.finished(worker);
+      worker.on("error", lost);
+      worker.on("exit", lost);
+      worker.postMessage(job);
+    }
+    return promises;
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const workers = [...this.sent.keys()];
-    for (const worker of workers) this.lose(worker);
-    this.failQueued();
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    for (const worker of this.workers) this.finished(worker);
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  private adopt(worker: Worker): void {
-    this.sent.set(worker, []);
-    worker.on("message", (reply: ScanJobReply) => {
-      this.sent.get(worker)?.shift()?.resolve(reply);
-      this.dispatch();
-    });
-    // A worker that fails to load or crashes: its files go back to the ledger, the others go on.
-    const lose = () => this.lose(worker);
-    worker.on("error", lose);
-    worker.on("exit", lose);
+  private settle(index: number, outcome: ScanOutcome): void {
+    const pending = this.outcomes[index];
+    if (pending === undefined || pending.settled) return;
+    pending.settled = true;
+    pending.resolve(outcome);
   }
 
-  private lose(worker: Worker): void {
-    const jobs = this.sent.get(worker);
-    if (jobs === undefined) return;
-    this.sent.delete(worker);
-    for (const queued of jobs) queued.resolve({ kind: "failed" });
-    if (this.sent.size === 0) this.failQueued();
+  private finished(worker: Worker): void {
+    if (!this.running.delete(worker) || this.running.size > 0) return;
+    // No worker left: whatever is unanswered was claimed by one that died (or never claimed).
+    for (let i = 0; i < this.outcomes.length; i++) this.settle(i, { kind: "failed" });
   }
+}
 
-  /** Tops every worker up to JOBS_PER_WORKER, the least loaded first. */
-  private dispatch(): void {
-    while (!this.closed && this.queue.length > 0) {
-      const [worker, jobs] = [...this.sent].reduce((a, b) => (b[1].length < a[1].length ? b : a));
-      if (jobs.length >= JOBS_PER_WORKER) return;
-      const queued = this.queue.shift() as QueuedJob;
-      jobs.push(queued);
-      worker.postMessage(queued.job);
-    }
-  }
-
-  private failQueued(): void {
-    for (const queued of this.queue.splice(0)) queued.resolve({ kind: "failed" });
-  }
+function unpackReply(reply: PackedScanReply): ScanJobReply {
+  if (reply.kind === "unreadable") return reply;
+  return { kind: "scanned", result: { ...reply.result, events: unpackEvents(reply.result.events) } };
 }
 
 function defaultWorkerScript(): string {

@@ -52,11 +52,16 @@ export function formatUsd(usd: number | null, style: NumberStyle = "compact"): s
   return `$${usd.toFixed(2)}`;
 }
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+// Made on first use: creating an Intl formatter loads ICU data (~25 ms), which commands that
+// print no table (`daily --json`, the statusline) should not pay at start-up.
+let integer: Intl.NumberFormat | null = null;
 
 /** `950`, `12.3K`, `4.56M`, `1.2B` (exact: `12,345,678`). */
 export function formatTokens(tokens: number, style: NumberStyle = "compact"): string {
-  if (style === "exact") return integer.format(tokens);
+  if (style === "exact") {
+    integer ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+    return integer.format(tokens);
+  }
   const abs = Math.abs(tokens);
   if (abs >= 1e9) return `${(tokens / 1e9).toFixed(1)}B`;
   if (abs >= 1e6) return `${(tokens / 1e6).toFixed(2)}M`;
