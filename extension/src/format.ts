@@ -325,7 +325,7 @@ export function projectName(project: string): string {
   return parts.length > 0 ? parts[parts.length - 1] : project;
 }
 
-export function sessionText(s: SessionUsage): string {
+function sessionText(s: SessionUsage): string {
   return `${formatUsd(s.costUsd)} · ${formatTokens(s.totalTokens)} tokens`;
 }
 
