@@ -1,21 +1,15 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
 import { FileLedgerStore, shardOf } from "../../extension/src/ledger-store";
 import { assistantLine } from "../core/ingest/helpers";
 import { usageEvent } from "../fakes/usage-event";
+import { tempDirPerTest } from "../support/per-test";
 
 const DAY_MS = 24 * 3600_000;
 const NOW_MS = Date.UTC(2026, 10, 22, 12);
 
-let dir: string;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-store-"));
-});
-
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirPerTest("quotacast-store-");
 
 function event(key: string, timestampMs: number, outputTokens = 10): UsageEvent {
   return usageEvent({ key, timestampMs, inputTokens: 1, outputTokens });
@@ -26,7 +20,7 @@ function cursor(file: string, offsetBytes: number): FileCursor {
 }
 
 function store(): FileLedgerStore {
-  return new FileLedgerStore(dir, { nowMs: () => NOW_MS, shards: 8 });
+  return new FileLedgerStore(dir(), { nowMs: () => NOW_MS, shards: 8 });
 }
 
 describe("FileLedgerStore", () => {
@@ -77,7 +71,7 @@ describe("FileLedgerStore", () => {
         .map((c) => String(c[0]))
         .filter((p) => p.includes(`${path.sep}events${path.sep}`));
       expect(shardReads).toEqual([
-        path.join(dir, "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
+        path.join(dir(), "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
       ]);
     } finally {
       spy.mockRestore();
@@ -91,7 +85,7 @@ describe("FileLedgerStore", () => {
       removedCursorPaths: [],
       events: [event("k1", NOW_MS)],
     });
-    const shardFile = path.join(dir, "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.jsonl`);
+    const shardFile = path.join(dir(), "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.jsonl`);
     fs.appendFileSync(shardFile, '{"key":"k2","timestampMs":'); // killed mid-write
     await store().commit({ cursors: [], removedCursorPaths: [], events: [event("k2", NOW_MS, 7)] });
     const found = await store().getEvents(["k1", "k2"]);
@@ -124,13 +118,13 @@ describe("FileLedgerStore", () => {
       removedCursorPaths: [],
       events: [event("k", NOW_MS)],
     });
-    const other = new FileLedgerStore(dir, { nowMs: () => NOW_MS, shards: 4 });
+    const other = new FileLedgerStore(dir(), { nowMs: () => NOW_MS, shards: 4 });
     expect(await other.loadCursors()).toEqual([]);
     expect(await other.allEvents()).toEqual([]);
   });
 
   it("gives UsageLedger the same events as the memory store, and a warm refresh reads nothing", async () => {
-    const configDir = path.join(dir, "claude");
+    const configDir = path.join(dir(), "claude");
     const project = path.join(configDir, "projects", "-p-app");
     fs.mkdirSync(project, { recursive: true });
     const lines = [];
@@ -144,10 +138,10 @@ describe("FileLedgerStore", () => {
 
     const memory = new UsageLedger({ configDirs: [configDir], store: new MemoryLedgerStore() });
     await memory.refresh();
-    const fileStore = new FileLedgerStore(path.join(dir, "ledger"), { nowMs: () => NOW_MS });
+    const fileStore = new FileLedgerStore(path.join(dir(), "ledger"), { nowMs: () => NOW_MS });
     await new UsageLedger({ configDirs: [configDir], store: fileStore }).refresh();
 
-    const reopened = new FileLedgerStore(path.join(dir, "ledger"), { nowMs: () => NOW_MS });
+    const reopened = new FileLedgerStore(path.join(dir(), "ledger"), { nowMs: () => NOW_MS });
     const sortByKey = (events: UsageEvent[]) => events.slice().sort((x, y) => x.key.localeCompare(y.key));
     expect(sortByKey(await reopened.allEvents())).toEqual(sortByKey(await memory.events()));
     const warm = await new UsageLedger({ configDirs: [configDir], store: reopened }).refresh();

@@ -1,10 +1,10 @@
 /** `quotacast bench forecast` end to end: files in, JSON out. */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { syntheticWindows, toBenchDataset } from "@quotacast/forecast-eval";
 import { run } from "../../exporter/src/commands/bench";
 import { generateHistory } from "../generators/transcripts";
+import { tempDirPerBlock } from "../support/per-test";
 
 async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -27,14 +27,10 @@ async function capture(argv: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe("quotacast bench forecast", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-bench-"));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerBlock("qc-bench-");
 
   it("scores a dataset file in the reference format and prints JSON", async () => {
-    const file = path.join(dir, "d.json");
+    const file = path.join(dir(), "d.json");
     fs.writeFileSync(
       file,
       JSON.stringify(toBenchDataset("small", syntheticWindows("decel", { windows: 8, seed: 4 }))),
@@ -61,17 +57,17 @@ describe("quotacast bench forecast", () => {
   });
 
   it("explains bad input and exits non-zero", async () => {
-    const file = path.join(dir, "bad.json");
+    const file = path.join(dir(), "bad.json");
     fs.writeFileSync(file, JSON.stringify({ name: "bad", sessions: [{ reset: "soon" }] }));
     const bad = await capture(["forecast", "--dataset", file, "--json"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("sessions[0].reset");
     expect((await capture(["forecast", "--protocol", "random"])).code).toBe(2);
-    expect((await capture(["forecast", "--from-transcripts", dir])).stderr).toContain("--limit-usd");
+    expect((await capture(["forecast", "--from-transcripts", dir()])).stderr).toContain("--limit-usd");
   });
 
   it("builds 5-hour and 7-day datasets from a transcript directory", async () => {
-    const history = path.join(dir, "claude");
+    const history = path.join(dir(), "claude");
     generateHistory({
       dir: history,
       sizeMb: 2,
@@ -80,7 +76,7 @@ describe("quotacast bench forecast", () => {
       days: 14,
       medianFileBytes: 20_000,
     });
-    const saved = path.join(dir, "saved");
+    const saved = path.join(dir(), "saved");
     const { code, stdout, stderr } = await capture([
       "forecast",
       "--from-transcripts",

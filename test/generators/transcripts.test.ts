@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
   GENERATOR_MODELS,
@@ -10,12 +9,9 @@ import {
   type TruthEvent,
 } from "./transcripts";
 import { measureHistoryShape } from "./shape";
+import { tempDirPerBlock, withTempDir } from "../support/per-test";
 
 const END_MS = Date.parse("2026-11-20T12:00:00.000Z");
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "qc-gen-"));
-}
 
 /** Every usage line of the history, parsed, by dedup key (the test's own independent reading). */
 function readUsageLines(
@@ -51,29 +47,26 @@ function readUsageLines(
 }
 
 describe("generateHistory", () => {
-  let dir: string;
+  const dir = tempDirPerBlock("qc-gen-");
   let history: GeneratedHistory;
 
   beforeAll(() => {
-    dir = tempDir();
-    history = generateHistory({ dir, sizeMb: 3, seed: 7, endMs: END_MS, medianFileBytes: 20_000 });
+    history = generateHistory({ dir: dir(), sizeMb: 3, seed: 7, endMs: END_MS, medianFileBytes: 20_000 });
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("writes about the requested size as session and subagent transcripts", () => {
     expect(history.bytesWritten).toBeGreaterThan(2_900_000);
     expect(history.bytesWritten).toBeLessThan(3_600_000);
     const onDisk = history.files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
     expect(onDisk).toBeGreaterThanOrEqual(history.bytesWritten);
-    expect(history.files.every((f) => f.startsWith(path.join(dir, "projects")) && f.endsWith(".jsonl"))).toBe(
-      true,
-    );
+    expect(
+      history.files.every((f) => f.startsWith(path.join(dir(), "projects")) && f.endsWith(".jsonl")),
+    ).toBe(true);
     expect(history.files.some((f) => /[/\\]subagents[/\\]agent-[^/\\]+\.jsonl$/.test(f))).toBe(true);
   });
 
-  it("is deterministic for a seed", () => {
-    const other = tempDir();
-    try {
+  it("is deterministic for a seed", async () => {
+    await withTempDir("qc-gen-", (other) => {
       const again = generateHistory({
         dir: other,
         sizeMb: 3,
@@ -85,9 +78,7 @@ describe("generateHistory", () => {
       const relative = (h: GeneratedHistory) => h.files.map((f) => path.relative(h.dir, f));
       expect(relative(again)).toEqual(relative(history));
       expect(fs.readFileSync(again.files[0], "utf8")).toBe(fs.readFileSync(history.files[0], "utf8"));
-    } finally {
-      fs.rmSync(other, { recursive: true, force: true });
-    }
+    });
   });
 
   it("has the ground truth equal to the largest copy of every key on disk", () => {
@@ -143,9 +134,8 @@ describe("generateHistory", () => {
 });
 
 describe("generator extras on a larger history", () => {
-  it("writes proxy models, fast mode, synthetic and invalid lines even in a small history", () => {
-    const dir = tempDir();
-    try {
+  it("writes proxy models, fast mode, synthetic and invalid lines even in a small history", async () => {
+    await withTempDir("qc-gen-", (dir) => {
       const history = generateHistory({ dir, sizeMb: 1, seed: 3, endMs: END_MS, medianFileBytes: 20_000 });
       expect(history.events.some((e) => e.model === GENERATOR_MODELS.proxy)).toBe(true);
       expect(history.events.some((e) => e.speed === "fast")).toBe(true);
@@ -163,16 +153,13 @@ describe("generator extras on a larger history", () => {
         }
       }
       expect(invalid).toBe(history.invalidLines);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("generator options", () => {
-  it("can leave out requestId-less responses and null cwd fields", () => {
-    const dir = tempDir();
-    try {
+  it("can leave out requestId-less responses and null cwd fields", async () => {
+    await withTempDir("qc-gen-", (dir) => {
       const history = generateHistory({
         dir,
         sizeMb: 1,
@@ -186,16 +173,13 @@ describe("generator options", () => {
       expect(history.events.every((e) => e.hasRequestId && !e.nullCwd)).toBe(true);
       const text = history.files.map((f) => fs.readFileSync(f, "utf8")).join("");
       expect(text.includes('"cwd":null')).toBe(false);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("real-shaped histories", () => {
-  it("has the proportions of data-sources.md and a truth equal to the largest copy on disk", () => {
-    const dir = tempDir();
-    try {
+  it("has the proportions of data-sources.md and a truth equal to the largest copy on disk", async () => {
+    await withTempDir("qc-gen-", (dir) => {
       const history = generateHistory({ dir, sizeMb: 12, seed: 5, endMs: END_MS, shape: "real" });
       const shape = measureHistoryShape(dir);
       expect(shape.bytesPerUsageLine).toBeGreaterThan(7_300);
@@ -215,9 +199,7 @@ describe("real-shaped histories", () => {
           event.inputTokens + event.outputTokens + event.cacheCreationTokens + event.cacheReadTokens,
         );
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 

@@ -12,12 +12,12 @@
  */
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { packageManifest, PACKAGES_DIR, ROOT } from "../../scripts/package";
 import { generateHistory } from "../generators/transcripts";
 import { statuslinePayload } from "../exporter/statusline/payload";
+import { freePort } from "../support/free-port";
 
 jest.setTimeout(15 * 60_000);
 
@@ -161,17 +161,6 @@ test("daily --json on a generated history equals the checkout's output; status r
     /^usage: quotacast bench/,
   );
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test("serve answers /healthz", async () => {
   const home = freshHome("serve-home");

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, nodeFiles, parseUsageLine, type FilePort } from "@quotacast/core";
-import { assistantLine, failingFiles, tempConfig, type TempConfig } from "./helpers";
+import { assistantLine, failingFiles, tempConfig } from "./helpers";
+import { perTest } from "../../support/per-test";
 
 const origin = { project: "p", sessionId: "s", positionKey: "line:f:0" };
 const NOW_MS = Date.parse("2026-11-20T12:00:00.000Z");
@@ -64,24 +65,20 @@ describe("timestamps outside 2023-01-01 .. now + 1 day are skipped", () => {
 });
 
 describe("the ledger counts every valid line and skips the rest out loud", () => {
-  let tmp: TempConfig;
-  beforeEach(() => {
-    tmp = tempConfig();
-  });
-  afterEach(() => tmp.cleanup());
+  const tmp = perTest(tempConfig, (config) => config.cleanup());
 
   it('counts a spaced `"usage": {` line; counts 1e308 and year-2200 lines as skipped', async () => {
     const spaced = JSON.stringify(JSON.parse(assistantLine({ id: "spaced", output: 7 })), null, 1)
       .replace(/\n\s*/g, " ")
       .replace(/\{ /g, "{");
     expect(spaced).toContain('"usage": {');
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "good", output: 5 }),
       withTokens("output_tokens", "1e308"),
       assistantLine({ id: "future", timestamp: "2200-01-01T00:00:00.000Z" }),
       spaced,
     ]);
-    const ledger = new UsageLedger({ configDirs: [tmp.configDir], clock });
+    const ledger = new UsageLedger({ configDirs: [tmp().configDir], clock });
     const result = await ledger.refresh();
     expect((await ledger.events()).map((e) => [e.key, e.outputTokens]).sort()).toEqual([
       ["good:req_1", 5],
@@ -91,9 +88,9 @@ describe("the ledger counts every valid line and skips the rest out loud", () =>
   });
 
   it("reports unreadable files per refresh, not summed over refreshes", async () => {
-    const bad = tmp.write("p", "bad.jsonl", [assistantLine({ id: "b" })]);
+    const bad = tmp().write("p", "bad.jsonl", [assistantLine({ id: "b" })]);
     const ledger = new UsageLedger({
-      configDirs: [tmp.configDir],
+      configDirs: [tmp().configDir],
       files: failingFiles(nodeFiles, (p) => p === bad),
       clock,
     });
@@ -102,11 +99,11 @@ describe("the ledger counts every valid line and skips the rest out loud", () =>
   });
 
   it("reports a directory it cannot list", async () => {
-    tmp.write("p", "ok.jsonl", [assistantLine({ id: "ok" })]);
-    tmp.write("locked", "s.jsonl", [assistantLine({ id: "hidden" })]);
-    const lockedDir = path.join(tmp.configDir, "projects", "locked");
+    tmp().write("p", "ok.jsonl", [assistantLine({ id: "ok" })]);
+    tmp().write("locked", "s.jsonl", [assistantLine({ id: "hidden" })]);
+    const lockedDir = path.join(tmp().configDir, "projects", "locked");
     const files = unlistableDirs(nodeFiles, lockedDir);
-    const ledger = new UsageLedger({ configDirs: [tmp.configDir], files, clock });
+    const ledger = new UsageLedger({ configDirs: [tmp().configDir], files, clock });
     const result = await ledger.refresh();
     expect((await ledger.events()).map((e) => e.key)).toEqual(["ok:req_1"]);
     expect(result.diagnostics.filesUnreadable).toBe(1);
@@ -114,10 +111,10 @@ describe("the ledger counts every valid line and skips the rest out loud", () =>
   });
 
   it("still lists an unpriced model after a restart (a new ledger on the same store)", async () => {
-    tmp.write("p", "s.jsonl", [assistantLine({ id: "g", model: "glm-4.7" }), assistantLine({ id: "c" })]);
+    tmp().write("p", "s.jsonl", [assistantLine({ id: "g", model: "glm-4.7" }), assistantLine({ id: "c" })]);
     const store = new MemoryLedgerStore();
-    await new UsageLedger({ configDirs: [tmp.configDir], store, clock }).refresh();
-    const restarted = new UsageLedger({ configDirs: [tmp.configDir], store, clock });
+    await new UsageLedger({ configDirs: [tmp().configDir], store, clock }).refresh();
+    const restarted = new UsageLedger({ configDirs: [tmp().configDir], store, clock });
     const result = await restarted.refresh();
     expect(result.changes).toEqual([]);
     expect(restarted.diagnostics().unknownModels).toEqual(["glm-4.7"]);

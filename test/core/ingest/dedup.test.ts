@@ -1,18 +1,16 @@
 import * as fs from "node:fs";
 import { MemoryLedgerStore, UsageLedger, totalTokens } from "@quotacast/core";
-import { assistantLine, sumTokens, tempConfig, type TempConfig } from "./helpers";
+import { assistantLine, sumTokens, tempConfig } from "./helpers";
+import { perTest } from "../../support/per-test";
 
 describe("dedup of transcript copies", () => {
-  let tmp: TempConfig;
-  beforeEach(() => {
-    tmp = tempConfig();
-  });
-  afterEach(() => tmp.cleanup());
+  const tmp = perTest(tempConfig, (config) => config.cleanup());
 
-  const ledger = (store = new MemoryLedgerStore()) => new UsageLedger({ configDirs: [tmp.configDir], store });
+  const ledger = (store = new MemoryLedgerStore()) =>
+    new UsageLedger({ configDirs: [tmp().configDir], store });
 
   it("keys by message.id:requestId, so the same message id in two requests counts twice", async () => {
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "m1", requestId: "r1", output: 5 }),
       assistantLine({ id: "m1", requestId: "r2", output: 7 }),
     ]);
@@ -24,7 +22,7 @@ describe("dedup of transcript copies", () => {
   });
 
   it("falls back to message.id alone when the line has no requestId", async () => {
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "m1", requestId: null, output: 5 }),
       assistantLine({ id: "m1", requestId: null, output: 9 }),
     ]);
@@ -36,7 +34,7 @@ describe("dedup of transcript copies", () => {
   });
 
   it("never merges lines without message.id (as ccusage 20), but a re-read does not count them again", async () => {
-    const file = tmp.write("p", "s.jsonl", [
+    const file = tmp().write("p", "s.jsonl", [
       assistantLine({ id: null, output: 5 }),
       assistantLine({ id: null, output: 5 }),
     ]);
@@ -51,12 +49,12 @@ describe("dedup of transcript copies", () => {
   });
 
   it("keeps the copy with the largest token total within a file, whichever comes first", async () => {
-    tmp.write("p", "grow.jsonl", [
+    tmp().write("p", "grow.jsonl", [
       assistantLine({ id: "a", output: 1 }),
       assistantLine({ id: "a", output: 50 }),
       assistantLine({ id: "a", output: 100 }),
     ]);
-    tmp.write("p", "shrink.jsonl", [
+    tmp().write("p", "shrink.jsonl", [
       assistantLine({ id: "b", output: 100 }),
       assistantLine({ id: "b", output: 1 }),
     ]);
@@ -70,9 +68,9 @@ describe("dedup of transcript copies", () => {
   });
 
   it("keeps the largest copy across files", async () => {
-    tmp.write("p", "a.jsonl", [assistantLine({ id: "m", output: 5 })]);
-    tmp.write("p", "b.jsonl", [assistantLine({ id: "m", output: 9 })]);
-    tmp.write("q", "c.jsonl", [assistantLine({ id: "m", output: 7 })]);
+    tmp().write("p", "a.jsonl", [assistantLine({ id: "m", output: 5 })]);
+    tmp().write("p", "b.jsonl", [assistantLine({ id: "m", output: 9 })]);
+    tmp().write("q", "c.jsonl", [assistantLine({ id: "m", output: 7 })]);
     const l = ledger();
     await l.refresh();
     const events = await l.events();
@@ -81,23 +79,23 @@ describe("dedup of transcript copies", () => {
   });
 
   it("replaces a winner when a larger copy arrives in a later refresh, reporting the previous copy", async () => {
-    const file = tmp.write("p", "s.jsonl", [assistantLine({ id: "m", output: 5 })]);
+    const file = tmp().write("p", "s.jsonl", [assistantLine({ id: "m", output: 5 })]);
     const l = ledger();
     await l.refresh();
-    tmp.append(file, assistantLine({ id: "m", output: 40 }) + "\n");
+    tmp().append(file, assistantLine({ id: "m", output: 40 }) + "\n");
     const second = await l.refresh();
     expect(second.changes).toHaveLength(1);
     expect(second.changes[0].previous?.outputTokens).toBe(5);
     expect(second.changes[0].current.outputTokens).toBe(40);
     // A smaller copy later (another file) changes nothing.
-    tmp.write("p", "other.jsonl", [assistantLine({ id: "m", output: 2 })]);
+    tmp().write("p", "other.jsonl", [assistantLine({ id: "m", output: 2 })]);
     const third = await l.refresh();
     expect(third.changes).toEqual([]);
     expect((await l.events())[0].outputTokens).toBe(40);
   });
 
   it("on equal totals prefers the non-sidechain copy, in either order", async () => {
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "x", sidechain: true, timestamp: "2026-11-20T23:30:00.000Z" }),
       assistantLine({ id: "x", sidechain: false, timestamp: "2026-11-21T00:30:00.000Z" }),
       assistantLine({ id: "y", sidechain: false, timestamp: "2026-11-20T23:30:00.000Z" }),
@@ -113,7 +111,7 @@ describe("dedup of transcript copies", () => {
   });
 
   it("never counts a message twice over many refreshes, appends and copies", async () => {
-    const file = tmp.write("p", "s.jsonl", [assistantLine({ id: "m", output: 3 })]);
+    const file = tmp().write("p", "s.jsonl", [assistantLine({ id: "m", output: 3 })]);
     const l = ledger();
     let running = 0;
     const apply = (changes: Awaited<ReturnType<UsageLedger["refresh"]>>["changes"]) => {
@@ -121,8 +119,8 @@ describe("dedup of transcript copies", () => {
     };
     apply((await l.refresh()).changes);
     for (let output = 4; output <= 8; output++) {
-      tmp.append(file, assistantLine({ id: "m", output }) + "\n");
-      tmp.write("p", `copy-${output}.jsonl`, [assistantLine({ id: "m", output: output - 1 })]);
+      tmp().append(file, assistantLine({ id: "m", output }) + "\n");
+      tmp().write("p", `copy-${output}.jsonl`, [assistantLine({ id: "m", output: output - 1 })]);
       apply((await l.refresh()).changes);
       apply((await l.refresh()).changes);
     }

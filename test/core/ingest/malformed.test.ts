@@ -1,22 +1,11 @@
 import { UsageLedger, nodeFiles, parseUsageLine } from "@quotacast/core";
-import {
-  assistantLine,
-  countingFiles,
-  failingFiles,
-  sumTokens,
-  tempConfig,
-  userLine,
-  type TempConfig,
-} from "./helpers";
+import { assistantLine, countingFiles, failingFiles, sumTokens, tempConfig, userLine } from "./helpers";
+import { perTest } from "../../support/per-test";
 
 const origin = { project: "p", sessionId: "s", positionKey: "line:f:0" };
 
 describe("bad input is skipped, counted and never fatal", () => {
-  let tmp: TempConfig;
-  beforeEach(() => {
-    tmp = tempConfig();
-  });
-  afterEach(() => tmp.cleanup());
+  const tmp = perTest(tempConfig, (config) => config.cleanup());
 
   it("skips invalid JSON and lines with nulls where strings belong, and counts both kinds", async () => {
     const withNullModel = assistantLine({ id: "nm" }).replace(
@@ -24,7 +13,7 @@ describe("bad input is skipped, counted and never fatal", () => {
       '"model":null',
     );
     const withNullRequest = assistantLine({ id: "nr" }).replace('"requestId":"req_1"', '"requestId":null');
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "good1", output: 5 }),
       '{"type":"assistant","message":{"usage":{"input_tokens":1,',
       withNullModel,
@@ -35,7 +24,7 @@ describe("bad input is skipped, counted and never fatal", () => {
       "",
       assistantLine({ id: "good2", output: 7 }),
     ]);
-    const l = new UsageLedger({ configDirs: [tmp.configDir] });
+    const l = new UsageLedger({ configDirs: [tmp().configDir] });
     const result = await l.refresh();
     expect(result.diagnostics.linesSkippedInvalidJson).toBe(1); // only lines with the usage marker are parsed
     expect(result.diagnostics.linesSkippedOther).toBe(4);
@@ -45,8 +34,8 @@ describe("bad input is skipped, counted and never fatal", () => {
 
   it("passes over a huge user line without parsing it, and still finds the usage line after it", async () => {
     const huge = userLine("x".repeat(3 * 1024 * 1024));
-    tmp.write("p", "s.jsonl", [assistantLine({ id: "before" }), huge, assistantLine({ id: "after" })]);
-    const l = new UsageLedger({ configDirs: [tmp.configDir], scan: { chunkBytes: 64 * 1024 } });
+    tmp().write("p", "s.jsonl", [assistantLine({ id: "before" }), huge, assistantLine({ id: "after" })]);
+    const l = new UsageLedger({ configDirs: [tmp().configDir], scan: { chunkBytes: 64 * 1024 } });
     const result = await l.refresh();
     expect(result.diagnostics).toMatchObject({ linesSkippedInvalidJson: 0, linesSkippedOther: 0 });
     expect((await l.events()).map((e) => e.key).sort()).toEqual(["after:req_1", "before:req_1"]);
@@ -54,8 +43,8 @@ describe("bad input is skipped, counted and never fatal", () => {
 
   it("parses a usage line longer than a chunk, and skips (counts) one over the line limit", async () => {
     const long = assistantLine({ id: "long", output: 11, extra: { padding: "y".repeat(200_000) } });
-    tmp.write("p", "a.jsonl", [long, assistantLine({ id: "next" })]);
-    const l = new UsageLedger({ configDirs: [tmp.configDir], scan: { chunkBytes: 4096 } });
+    tmp().write("p", "a.jsonl", [long, assistantLine({ id: "next" })]);
+    const l = new UsageLedger({ configDirs: [tmp().configDir], scan: { chunkBytes: 4096 } });
     await l.refresh();
     expect((await l.events()).map((e) => e.key).sort()).toEqual(["long:req_1", "next:req_1"]);
 
@@ -79,29 +68,29 @@ describe("bad input is skipped, counted and never fatal", () => {
     const markerAt = line.indexOf('"usage":{');
     // A chunk size that cuts the marker in half, with the line longer than one chunk.
     const chunkBytes = markerAt + 4;
-    tmp.write("p", "s.jsonl", [line]);
-    const l = new UsageLedger({ configDirs: [tmp.configDir], scan: { chunkBytes } });
+    tmp().write("p", "s.jsonl", [line]);
+    const l = new UsageLedger({ configDirs: [tmp().configDir], scan: { chunkBytes } });
     await l.refresh();
     expect((await l.events()).map((e) => e.key)).toEqual(["straddle:req_1"]);
   });
 
   it("does not count a truncated line, and reads it once it is complete", async () => {
     const line = assistantLine({ id: "t", output: 9 });
-    const file = tmp.write("p", "s.jsonl", [line.slice(0, line.length - 10)], { trailingNewline: false });
-    const l = new UsageLedger({ configDirs: [tmp.configDir] });
+    const file = tmp().write("p", "s.jsonl", [line.slice(0, line.length - 10)], { trailingNewline: false });
+    const l = new UsageLedger({ configDirs: [tmp().configDir] });
     const first = await l.refresh();
     expect(first.changes).toEqual([]);
     expect(first.diagnostics.linesSkippedInvalidJson).toBe(0);
-    tmp.append(file, line.slice(line.length - 10) + "\n");
+    tmp().append(file, line.slice(line.length - 10) + "\n");
     expect((await l.refresh()).changes.map((c) => c.current.outputTokens)).toEqual([9]);
   });
 
   it("counts an unreadable file, keeps going, and reads it once it is readable", async () => {
-    const bad = tmp.write("p", "bad.jsonl", [assistantLine({ id: "b" })]);
-    tmp.write("p", "good.jsonl", [assistantLine({ id: "g" })]);
+    const bad = tmp().write("p", "bad.jsonl", [assistantLine({ id: "b" })]);
+    tmp().write("p", "good.jsonl", [assistantLine({ id: "g" })]);
     let broken = true;
     const files = failingFiles(nodeFiles, (p) => broken && p === bad);
-    const l = new UsageLedger({ configDirs: [tmp.configDir], files });
+    const l = new UsageLedger({ configDirs: [tmp().configDir], files });
     const first = await l.refresh();
     expect(first.diagnostics.filesUnreadable).toBe(1);
     expect((await l.events()).map((e) => e.key)).toEqual(["g:req_1"]);
@@ -111,11 +100,11 @@ describe("bad input is skipped, counted and never fatal", () => {
   });
 
   it("lists models without a price and still counts their tokens", async () => {
-    tmp.write("p", "s.jsonl", [
+    tmp().write("p", "s.jsonl", [
       assistantLine({ id: "a", model: "glm-4.7", output: 4 }),
       assistantLine({ id: "b" }),
     ]);
-    const l = new UsageLedger({ configDirs: [tmp.configDir] });
+    const l = new UsageLedger({ configDirs: [tmp().configDir] });
     const result = await l.refresh();
     expect(result.diagnostics.unknownModels).toEqual(["glm-4.7"]);
     expect(sumTokens(await l.events()).output).toBe(9);
@@ -123,7 +112,7 @@ describe("bad input is skipped, counted and never fatal", () => {
 
   it("ignores missing config dirs", async () => {
     const files = countingFiles(nodeFiles);
-    const l = new UsageLedger({ configDirs: [`${tmp.configDir}/nope`], files });
+    const l = new UsageLedger({ configDirs: [`${tmp().configDir}/nope`], files });
     expect(await l.refresh()).toMatchObject({ changes: [], filesScanned: 0, bytesRead: 0 });
   });
 });

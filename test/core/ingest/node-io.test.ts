@@ -1,37 +1,33 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { nodeFiles, nodeHttp } from "@quotacast/core";
+import { tempDirPerTest } from "../../support/per-test";
 
 describe("nodeFiles", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-io-"));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest("quotacast-io-");
 
   it("lists files by suffix recursively and returns [] for a missing dir", async () => {
-    fs.mkdirSync(path.join(dir, "a", "b", "subagents"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "a", "x.jsonl"), "");
-    fs.writeFileSync(path.join(dir, "a", "b", "subagents", "y.jsonl"), "");
-    fs.writeFileSync(path.join(dir, "a", "notes.txt"), "");
-    const listed = (await nodeFiles.listFiles(dir, ".jsonl")).map((p) => path.relative(dir, p)).sort();
+    fs.mkdirSync(path.join(dir(), "a", "b", "subagents"), { recursive: true });
+    fs.writeFileSync(path.join(dir(), "a", "x.jsonl"), "");
+    fs.writeFileSync(path.join(dir(), "a", "b", "subagents", "y.jsonl"), "");
+    fs.writeFileSync(path.join(dir(), "a", "notes.txt"), "");
+    const listed = (await nodeFiles.listFiles(dir(), ".jsonl")).map((p) => path.relative(dir(), p)).sort();
     expect(listed).toEqual([path.join("a", "b", "subagents", "y.jsonl"), path.join("a", "x.jsonl")]);
-    expect(await nodeFiles.listFiles(path.join(dir, "gone"), ".jsonl")).toEqual([]);
+    expect(await nodeFiles.listFiles(path.join(dir(), "gone"), ".jsonl")).toEqual([]);
   });
 
   it("stats a file (null when missing) and reads byte ranges, short at the end", async () => {
-    const file = path.join(dir, "f.jsonl");
+    const file = path.join(dir(), "f.jsonl");
     fs.writeFileSync(file, "0123456789");
     const identity = await nodeFiles.stat(file);
     expect(identity).toMatchObject({ sizeBytes: 10, ino: fs.statSync(file).ino });
-    expect(await nodeFiles.stat(path.join(dir, "missing"))).toBeNull();
+    expect(await nodeFiles.stat(path.join(dir(), "missing"))).toBeNull();
     expect((await nodeFiles.readRange(file, 2, 5)).toString()).toBe("234");
     expect((await nodeFiles.readRange(file, 8, 20)).toString()).toBe("89");
     expect(await nodeFiles.readText(file)).toBe("0123456789");
-    expect(await nodeFiles.readText(path.join(dir, "missing"))).toBeNull();
+    expect(await nodeFiles.readText(path.join(dir(), "missing"))).toBeNull();
   });
 });
 

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { UsageLedger, isBetterCopy, keepBestCopies, type UsageEvent } from "@quotacast/core";
 import { generateHistory } from "../../generators/transcripts";
-import { assistantLine, sumTokens, tempConfig, type TempConfig } from "./helpers";
+import { assistantLine, sumTokens, tempConfig } from "./helpers";
+import { perTest } from "../../support/per-test";
 
 /** The compiled worker: `npm test` builds core first, as users run it from dist/. */
 const WORKER_SCRIPT = path.resolve(__dirname, "../../../core/dist/ingest/scan-worker.js");
@@ -29,11 +30,7 @@ async function refreshOf(l: UsageLedger) {
 }
 
 describe("cold scan in worker threads", () => {
-  let tmp: TempConfig;
-  beforeEach(() => {
-    tmp = tempConfig();
-  });
-  afterEach(() => tmp.cleanup());
+  const tmp = perTest(tempConfig, (config) => config.cleanup());
 
   it("has the compiled worker to test", () => {
     expect(fs.existsSync(WORKER_SCRIPT)).toBe(true);
@@ -41,7 +38,7 @@ describe("cold scan in worker threads", () => {
 
   it("counts exactly what one thread counts: same winners, same change order, same diagnostics", async () => {
     const history = generateHistory({
-      dir: tmp.configDir,
+      dir: tmp().configDir,
       sizeMb: 3,
       seed: 5,
       endMs: Date.parse("2026-11-20T12:00:00Z"),
@@ -49,8 +46,8 @@ describe("cold scan in worker threads", () => {
     });
     expect(history.files.length).toBeGreaterThan(20);
 
-    const inThread = await refreshOf(ledger(tmp.configDir));
-    const inWorkers = await refreshOf(ledger(tmp.configDir, { workerScript: WORKER_SCRIPT }));
+    const inThread = await refreshOf(ledger(tmp().configDir));
+    const inWorkers = await refreshOf(ledger(tmp().configDir, { workerScript: WORKER_SCRIPT }));
 
     expect(inWorkers.events).toEqual(inThread.events);
     expect(inWorkers.changedKeys).toEqual(inThread.changedKeys);
@@ -61,10 +58,16 @@ describe("cold scan in worker threads", () => {
   });
 
   it("keeps the largest streamed copy across files and holds back a partial last line", async () => {
-    tmp.write("p", "a.jsonl", [assistantLine({ id: "m", output: 3 }), assistantLine({ id: "n", output: 1 })]);
-    tmp.write("p", "b.jsonl", [assistantLine({ id: "m", output: 9 }), assistantLine({ id: "m", output: 7 })]);
+    tmp().write("p", "a.jsonl", [
+      assistantLine({ id: "m", output: 3 }),
+      assistantLine({ id: "n", output: 1 }),
+    ]);
+    tmp().write("p", "b.jsonl", [
+      assistantLine({ id: "m", output: 9 }),
+      assistantLine({ id: "m", output: 7 }),
+    ]);
     const cut = assistantLine({ id: "q" }).length - 20;
-    const partial = tmp.write(
+    const partial = tmp().write(
       "p",
       "c.jsonl",
       [assistantLine({ id: "o" }), assistantLine({ id: "q" }).slice(0, cut)],
@@ -72,7 +75,7 @@ describe("cold scan in worker threads", () => {
         trailingNewline: false,
       },
     );
-    const l = ledger(tmp.configDir, { workerScript: WORKER_SCRIPT });
+    const l = ledger(tmp().configDir, { workerScript: WORKER_SCRIPT });
     const first = await refreshOf(l);
     expect(first.events.map((e) => [e.key, e.outputTokens])).toEqual([
       ["m:req_1", 9],
@@ -81,7 +84,7 @@ describe("cold scan in worker threads", () => {
     ]);
     expect(first.diagnostics.linesSkippedInvalidJson).toBe(0);
 
-    tmp.append(partial, `${assistantLine({ id: "q" }).slice(cut)}\n${assistantLine({ id: "p" })}\n`);
+    tmp().append(partial, `${assistantLine({ id: "q" }).slice(cut)}\n${assistantLine({ id: "p" })}\n`);
     const second = await refreshOf(l);
     expect(second.changedKeys).toEqual(["q:req_1", "p:req_1"]);
     expect(second.diagnostics.linesSkippedInvalidJson).toBe(0);
@@ -89,17 +92,17 @@ describe("cold scan in worker threads", () => {
 
   it("reads in its own thread when the worker is missing or dies, losing nothing", async () => {
     for (let i = 0; i < 6; i++) {
-      tmp.write("p", `s${i}.jsonl`, [
+      tmp().write("p", `s${i}.jsonl`, [
         assistantLine({ id: `m${i}`, output: i + 1 }),
         assistantLine({ id: "x" }),
       ]);
     }
     const dying = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qc-worker-")), "dies.js");
     fs.writeFileSync(dying, "process.exit(3);\n");
-    const expected = await refreshOf(ledger(tmp.configDir));
+    const expected = await refreshOf(ledger(tmp().configDir));
 
-    for (const workerScript of [path.join(tmp.configDir, "no-such-worker.js"), dying]) {
-      const got = await refreshOf(ledger(tmp.configDir, { workerScript }));
+    for (const workerScript of [path.join(tmp().configDir, "no-such-worker.js"), dying]) {
+      const got = await refreshOf(ledger(tmp().configDir, { workerScript }));
       expect(got.events).toEqual(expected.events);
       expect(got.changedKeys).toEqual(expected.changedKeys);
     }
@@ -107,12 +110,12 @@ describe("cold scan in worker threads", () => {
   });
 
   it("counts a transcript it cannot read as unreadable, like one thread does", async () => {
-    tmp.write("p", "good.jsonl", [assistantLine({ id: "a" })]);
-    const dir = path.join(tmp.configDir, "a-directory");
+    tmp().write("p", "good.jsonl", [assistantLine({ id: "a" })]);
+    const dir = path.join(tmp().configDir, "a-directory");
     fs.mkdirSync(dir);
-    fs.symlinkSync(dir, tmp.transcript("p", "broken.jsonl")); // listed, stat'ed, but read fails
-    const inThread = await refreshOf(ledger(tmp.configDir));
-    const inWorkers = await refreshOf(ledger(tmp.configDir, { workerScript: WORKER_SCRIPT }));
+    fs.symlinkSync(dir, tmp().transcript("p", "broken.jsonl")); // listed, stat'ed, but read fails
+    const inThread = await refreshOf(ledger(tmp().configDir));
+    const inWorkers = await refreshOf(ledger(tmp().configDir, { workerScript: WORKER_SCRIPT }));
     expect(inThread.diagnostics.filesUnreadable).toBe(1);
     expect(inWorkers.diagnostics).toEqual(inThread.diagnostics);
     expect(inWorkers.events).toEqual(inThread.events);

@@ -11,6 +11,7 @@ import {
   type GeneratedHistory,
   type TokenTruth,
 } from "../../generators/transcripts";
+import { withTempDir } from "../../support/per-test";
 
 const END_MS = Date.parse("2026-11-20T12:00:00.000Z");
 const TOKEN_FIELDS = [
@@ -267,8 +268,7 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
   });
 
   it("counts skipped lines among the bytes read, once: a repeated run reads only appended bytes", async () => {
-    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "qc-report-skip-"));
-    try {
+    await withTempDir("qc-report-skip-", async (fresh) => {
       const small = generateHistory({
         dir: fresh,
         sizeMb: 0.5,
@@ -285,9 +285,7 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
       const again = await report(["daily", "--config-dir", fresh, "--json"]);
       expect(JSON.parse(again.stdout).diagnostics.linesSkippedInvalidJson).toBe(0);
       expect(JSON.parse(again.stdout).totals.totalTokens).toBe(sumTruth(small).totalTokens);
-    } finally {
-      fs.rmSync(fresh, { recursive: true, force: true });
-    }
+    });
   });
 
   it("--breakdown adds one row per model", async () => {
@@ -344,15 +342,12 @@ describe("quotacast daily|weekly|monthly|session|blocks", () => {
   });
 
   it("warns about a --config-dir without projects/", async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "qc-empty-"));
-    try {
+    await withTempDir("qc-empty-", async (empty) => {
       const out = await report(["monthly", "--config-dir", empty, "--config-dir", dir, "--json"]);
       expect(out.code).toBe(0);
       expect(out.stderr).toBe(`quotacast monthly: ${empty} has no projects/ folder: nothing read there\n`);
       expect(JSON.parse(out.stdout).totals.totalTokens).toBe(sumTruth(history).totalTokens);
-    } finally {
-      fs.rmSync(empty, { recursive: true, force: true });
-    }
+    });
   });
 
   it("reports an empty history and says where it looked when no config dir is found", async () => {
