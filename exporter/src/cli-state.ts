@@ -9,7 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { UsageLedger, defaultScanThreads, type RefreshProgress, type SnapshotHistory } from "@quotacast/core";
+import { UsageLedger, defaultScanThreads, type RefreshProgress } from "@quotacast/core/ingest";
+import type { SnapshotHistory } from "@quotacast/core/limits/history";
 import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { DayTotals } from "./db/day-totals";
 import { SqliteLedgerStore } from "./db/ledger-store";

@@ -1,3 +1,3 @@
-// "@quotacast/core/pricing": the bundled model price table.
-export { bundledPriceTable } from "./price";
+// "@quotacast/core/pricing": the bundled model price table and the cost of an event.
+export { bundledPriceTable, costUsd } from "./price";
 export type { PriceTable } from "./table";

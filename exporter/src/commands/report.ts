@@ -3,15 +3,9 @@
  * local Claude Code transcripts, as tables or as ccusage 20-compatible JSON (docs/cli.md).
  */
 import * as fs from "node:fs";
-import {
-  aggregateByPeriod,
-  claudeConfigDirs,
-  normalizeDayKey,
-  projectsDir,
-  type Diagnostics,
-  type PeriodUsage,
-  type UsageEvent,
-} from "@quotacast/core";
+// Subpath entries only: `daily` loads no rate-limit, forecast or report-building code.
+import { claudeConfigDirs, projectsDir, type Diagnostics, type UsageEvent } from "@quotacast/core/ingest";
+import { aggregateByPeriod, normalizeDayKey, type PeriodUsage } from "@quotacast/core/usage";
 import {
   blocksReportJson,
   periodReportJson,

@@ -10,7 +10,9 @@
  * from the stored winners.
  */
 import { createHash } from "node:crypto";
-import { bundledPriceTable, costUsd, dayKey, type UsageChange, type UsageEvent } from "@quotacast/core";
+import type { UsageChange, UsageEvent } from "@quotacast/core/ingest";
+import { bundledPriceTable, costUsd } from "@quotacast/core/pricing";
+import { dayKey } from "@quotacast/core/usage";
 import type { Db } from "./open";
 
 /** One stored row: a day of one zone, one project, one model. */

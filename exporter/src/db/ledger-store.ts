@@ -6,7 +6,7 @@
  * Every applied commit is also announced to listeners as (previous, current) pairs read
  * inside the transaction, so in-memory totals follow exactly what the database holds.
  */
-import type { FileCursor, LedgerCommit, LedgerStore, UsageChange, UsageEvent } from "@quotacast/core";
+import type { FileCursor, LedgerCommit, LedgerStore, UsageChange, UsageEvent } from "@quotacast/core/ingest";
 import type { DayTotals } from "./day-totals";
 import type { Db } from "./open";
 

@@ -2,19 +2,16 @@
  * Rate-limit history on SQLite: one row per window reading. Grouping readings into window
  * occurrences is core's `groupIntoWindows`, the one place that rule lives.
  */
+import type { RateLimitSnapshot, WindowName, WindowReading, WindowStatus } from "@quotacast/core";
 import {
   completedOnly,
   DEFAULT_HISTORY_RETENTION_MS,
   groupIntoWindows,
   SAME_WINDOW_TOLERANCE_MS,
-  type RateLimitSnapshot,
   type ReadingQuery,
   type SnapshotHistory,
-  type WindowName,
   type WindowOccurrence,
-  type WindowReading,
-  type WindowStatus,
-} from "@quotacast/core";
+} from "@quotacast/core/limits/history";
 import type { Db } from "./open";
 
 interface ReadingRow {

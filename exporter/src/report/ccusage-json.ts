@@ -3,7 +3,8 @@
  * so scripts written for ccusage keep working. Field names are ccusage's; quotacast only
  * adds fields (`unpricedModels`, `unpriced`, `diagnostics`), never renames. See docs/cli.md.
  */
-import { addTokenTotals, zeroTokenTotals, type Diagnostics, type PeriodUsage } from "@quotacast/core";
+import type { Diagnostics } from "@quotacast/core/ingest";
+import { addTokenTotals, zeroTokenTotals, type PeriodUsage } from "@quotacast/core/usage";
 import type { BlockRow, SessionReport } from "./usage";
 
 export interface CcusageTokenTotals {

@@ -1,13 +1,8 @@
 /** Human-readable tables for the report commands. */
-import {
-  formatDuration,
-  formatTokens,
-  formatUsd,
-  shortModelName,
-  type Diagnostics,
-  type PeriodUsage,
-  zonedFormatter,
-} from "@quotacast/core";
+import type { Diagnostics } from "@quotacast/core/ingest";
+import { formatDuration, formatTokens, formatUsd, shortModelName } from "@quotacast/core/report/format";
+import { zonedFormatter } from "@quotacast/core/time";
+import type { PeriodUsage } from "@quotacast/core/usage";
 import { renderTable, type Column, type TablePaint } from "./table";
 
 // Tables show exact figures (`12,345`, `$1234.56`), as ccusage's do.

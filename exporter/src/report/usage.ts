@@ -3,25 +3,25 @@
  * breakdowns with the token types and first/last times that ccusage's JSON carries.
  * Everything here is pure: events in, rows out.
  */
+import type { UsageEvent } from "@quotacast/core/ingest";
+import type { PriceTable } from "@quotacast/core/pricing";
 import {
   addEventTokens,
-  DEFAULT_WEEK_STARTS_ON,
-  periodFromModels,
-  weekStartKey,
-  type ModelUsage,
-  type Period,
   BLOCK_LENGTH_MS,
   buildBlocks,
   dayKey,
+  DEFAULT_WEEK_STARTS_ON,
   normalizeDayKey,
+  periodFromModels,
   periodUsage,
-  type BlockSummary,
-  type PeriodUsage,
-  type PriceTable,
-  type TokenTotals,
-  type UsageEvent,
+  weekStartKey,
   zeroTokenTotals,
-} from "@quotacast/core";
+  type BlockSummary,
+  type ModelUsage,
+  type Period,
+  type PeriodUsage,
+  type TokenTotals,
+} from "@quotacast/core/usage";
 import type { DayTotalRow } from "../db/day-totals";
 
 export interface EventFilter {

@@ -4,7 +4,7 @@
  * and erased when the scan ends so the command's output starts on a clean line.
  */
 import * as readline from "node:readline";
-import type { RefreshProgress } from "@quotacast/core";
+import type { RefreshProgress } from "@quotacast/core/ingest";
 
 const SHOW_AFTER_MS = 500;
 const REDRAW_EVERY_MS = 100;

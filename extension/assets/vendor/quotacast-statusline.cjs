@@ -587,10 +587,12 @@ var require_format = __commonJS({
         return `$${Math.round(usd).toLocaleString("en-US")}`;
       return `$${usd.toFixed(2)}`;
     }
-    var integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+    var integer = null;
     function formatTokens(tokens, style = "compact") {
-      if (style === "exact")
+      if (style === "exact") {
+        integer ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
         return integer.format(tokens);
+      }
       const abs = Math.abs(tokens);
       if (abs >= 1e9)
         return `${(tokens / 1e9).toFixed(1)}B`;

@@ -1,4 +1,19 @@
 // Generated from core/src/usage/index.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
-// "@quotacast/core/usage": calendar days and the priced cost stream of usage events.
-export { dayKey } from "./daykey";
+// "@quotacast/core/usage": calendar days, per-period and per-block aggregates, and the
+// priced cost stream of usage events.
+export { dayKey, normalizeDayKey, weekStartKey } from "./daykey";
 export { costPoints } from "./cost-points";
+export {
+  addEventTokens,
+  addTokenTotals,
+  aggregateByPeriod,
+  DEFAULT_WEEK_STARTS_ON,
+  periodFromModels,
+  periodUsage,
+  zeroTokenTotals,
+  type ModelUsage,
+  type Period,
+  type PeriodUsage,
+  type TokenTotals,
+} from "./aggregate";
+export { BLOCK_LENGTH_MS, buildBlocks, type BlockSummary } from "./blocks";
