@@ -12,7 +12,7 @@ export function perTest<T>(create: () => T, cleanup: (value: T) => void): () => 
 }
 
 /** Made once before the first test of the calling block, cleaned up after its last. */
-export function perBlock<T>(create: () => T, cleanup: (value: T) => void): () => T {
+function perBlock<T>(create: () => T, cleanup: (value: T) => void): () => T {
   return hooked(beforeAll, afterAll, create, cleanup);
 }
 
