@@ -6,6 +6,11 @@ export const TOKEN_TYPES = ["inputTokens", "outputTokens", "cacheCreationTokens"
 export type TokenType = (typeof TOKEN_TYPES)[number];
 export type DayTokens = Record<TokenType, number>;
 
+/** The four token counts of a day (or of anything that carries them), and nothing else. */
+export function dayTokens(t: DayTokens): DayTokens {
+  return Object.fromEntries(TOKEN_TYPES.map((type) => [type, t[type]])) as DayTokens;
+}
+
 export interface DayDifference {
   day: string;
   /** b - a per token type, only the types that differ. */

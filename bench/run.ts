@@ -34,6 +34,7 @@ import {
   TOKEN_TYPES,
   ccusageDailyModel,
   dayDifferences,
+  dayTokens,
   sumDays,
   type DayDifference,
   type DayTokens,
@@ -176,7 +177,7 @@ function ensureHistory(opts: GenerateOptions): {
   const manifest = writeManifest(history, opts);
   const expected: Expected = {
     truthDays: Object.fromEntries(
-      [...truthByDay(history.events, TIMEZONE)].map(([day, t]) => [day, pickTokens(t)]),
+      [...truthByDay(history.events, TIMEZONE)].map(([day, t]) => [day, dayTokens(t)]),
     ),
     ccusageModelDays: Object.fromEntries(ccusageDailyModel(history.events, TIMEZONE)),
   };
@@ -201,15 +202,6 @@ function pickAppendFile(dataDir: string): string {
     .map((f) => ({ f, size: fs.statSync(f).size }))
     .sort((a, b) => a.size - b.size);
   return files[Math.floor(files.length / 2)].f;
-}
-
-function pickTokens(t: DayTokens): DayTokens {
-  return {
-    inputTokens: t.inputTokens,
-    outputTokens: t.outputTokens,
-    cacheCreationTokens: t.cacheCreationTokens,
-    cacheReadTokens: t.cacheReadTokens,
-  };
 }
 
 // ---------------------------------------------------------------- processes
@@ -294,9 +286,9 @@ interface ReportInput {
 function renderSection(input: ReportInput): string {
   const { manifest, expected, ours, theirs, incremental } = input;
   const first = ours[0].out;
-  const ourDays = new Map(first.days.map((d) => [d.period, pickTokens(d)]));
+  const ourDays = new Map(first.days.map((d) => [d.period, dayTokens(d)]));
   const ccusageJson = JSON.parse(theirs[0].stdout) as { daily: CcusageDay[] };
-  const ccDays = new Map(ccusageJson.daily.map((d) => [d.date ?? d.period ?? "", pickTokens(d)]));
+  const ccDays = new Map(ccusageJson.daily.map((d) => [d.date ?? d.period ?? "", dayTokens(d)]));
   const truthDays = new Map(Object.entries(expected.truthDays));
   const modelDays = new Map(Object.entries(expected.ccusageModelDays));
 
@@ -304,8 +296,8 @@ function renderSection(input: ReportInput): string {
   const oursVsTruth = dayDifferences(truthDays, ourDays);
   const ccusageVsModel = dayDifferences(modelDays, ccDays);
   const clean = input.cleanCheck;
-  const cleanCcDays = new Map(clean.ccusage.daily.map((d) => [d.date ?? d.period ?? "", pickTokens(d)]));
-  const cleanOurDays = new Map(clean.ours.days.map((d) => [d.period, pickTokens(d)]));
+  const cleanCcDays = new Map(clean.ccusage.daily.map((d) => [d.date ?? d.period ?? "", dayTokens(d)]));
+  const cleanOurDays = new Map(clean.ours.days.map((d) => [d.period, dayTokens(d)]));
   const cleanDiffs = dayDifferences(cleanOurDays, cleanCcDays);
   const cleanTruthDays = new Map(Object.entries(clean.expected.truthDays));
   const cleanVsTruth = dayDifferences(cleanTruthDays, cleanOurDays);

@@ -4,6 +4,7 @@
 // --- shared types and I/O ports
 export { totalTokens, type UsageEvent } from "./ingest/usage-event";
 export {
+  type ExtraUsage,
   FIVE_HOURS_MS,
   isCurrentReading,
   type RateLimitSnapshot,

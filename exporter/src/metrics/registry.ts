@@ -5,7 +5,7 @@
  * change (`exposition.ts`); the registry says until when a rendering stays true.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
-import { isCurrentReading, type WindowForecast, type WindowReading } from "@quotacast/core";
+import { isCurrentReading, type ExtraUsage, type WindowForecast, type WindowReading } from "@quotacast/core";
 import { parseLabelKey, type CounterValues } from "../db/kv";
 import { isUp, type ExporterState } from "../state/state";
 import { usd } from "../state/usage-totals";
@@ -416,24 +416,24 @@ export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions
     const e = extra();
     return e ? (e.isEnabled ? 1 : 0) : null;
   });
-  gauge({
-    name: "quotacast_extra_usage_limit",
-    help: "Monthly extra-usage limit, currency units.",
-    labelNames: ["currency"],
-    collect: (g) => {
-      const e = extra();
-      if (e && e.monthlyLimit !== null) g.set({ currency: e.currency }, e.monthlyLimit);
-    },
-  });
-  gauge({
-    name: "quotacast_extra_usage_used",
-    help: "Extra-usage credits used, currency units.",
-    labelNames: ["currency"],
-    collect: (g) => {
-      const e = extra();
-      if (e && e.used !== null) g.set({ currency: e.currency }, e.used);
-    },
-  });
+  /** An amount of the extra usage, labelled with its currency; absent while unknown. */
+  const extraAmount = (name: string, help: string, amount: (e: ExtraUsage) => number | null): void =>
+    gauge({
+      name,
+      help,
+      labelNames: ["currency"],
+      collect: (g) => {
+        const e = extra();
+        const value = e ? amount(e) : null;
+        if (e && value !== null) g.set({ currency: e.currency }, value);
+      },
+    });
+  extraAmount(
+    "quotacast_extra_usage_limit",
+    "Monthly extra-usage limit, currency units.",
+    (e) => e.monthlyLimit,
+  );
+  extraAmount("quotacast_extra_usage_used", "Extra-usage credits used, currency units.", (e) => e.used);
   // Two families, each summable on its own: one series per user, one per model.
   gauge({
     name: "quotacast_org_user_cost_usd",
