@@ -1,8 +1,11 @@
 /**
- * The rate-limit source flags of the one-shot commands (`status`, `watch`): one `--<name>` per
- * registered opt-in source, derived from core's source list, so adding a source adds its flag.
+ * The flags the Summary commands (`status`, `watch`) share: time zone, config dirs,
+ * colour, help, and one `--<name>` per registered opt-in rate-limit source, derived from
+ * core's source list, so adding a source adds its flag.
  */
+import { checkTimezone } from "./args";
 import {
+  claudeConfigDirs,
   limitsConfigFor,
   registeredSources,
   type LimitsConfig,
@@ -15,7 +18,7 @@ function optInSources(): SourceDefinition[] {
 }
 
 /** `parseArgs` options: one boolean per opt-in source. */
-export function sourceFlagOptions(): Record<string, { type: "boolean"; default: false }> {
+function sourceFlagOptions(): Record<string, { type: "boolean"; default: false }> {
   return Object.fromEntries(optInSources().map((d) => [d.name, { type: "boolean", default: false }]));
 }
 
@@ -27,8 +30,41 @@ export function sourceFlagsHelp(prefix: string, width: number): string {
 }
 
 /** A flag turns its source on; every other source keeps its own default. */
-export function limitsConfigFromFlags(values: Readonly<Record<string, unknown>>): LimitsConfig {
+function limitsConfigFromFlags(values: Readonly<Record<string, unknown>>): LimitsConfig {
   return limitsConfigFor(
     Object.fromEntries(optInSources().map((d) => [d.name, values[d.name] === true ? true : undefined])),
   );
+}
+
+/** `parseArgs` options of `status` and `watch`: zone, config dirs, colour, help and the source flags. */
+export function summaryFlagOptions() {
+  return {
+    timezone: { type: "string", short: "z" },
+    "config-dir": { type: "string", multiple: true },
+    "no-color": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+    ...sourceFlagOptions(),
+  } as const;
+}
+
+export interface SummaryFlags {
+  configDirs: string[];
+  timezone: string;
+  limits: LimitsConfig;
+  noColor: boolean;
+}
+
+/** What those options say (a UsageError for an unknown zone); defaults: this machine's zone, Claude Code's dirs. */
+export function summaryFlags(values: {
+  timezone?: string;
+  "config-dir"?: string[];
+  "no-color"?: boolean;
+  [flag: string]: unknown;
+}): SummaryFlags {
+  return {
+    configDirs: values["config-dir"] ?? claudeConfigDirs(),
+    timezone: checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
+    limits: limitsConfigFromFlags(values),
+    noColor: values["no-color"] ?? false,
+  };
 }

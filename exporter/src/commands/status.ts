@@ -4,7 +4,6 @@
  * and age.
  */
 import {
-  claudeConfigDirs,
   collectSummary,
   pollConfiguredSources,
   systemClock,
@@ -12,9 +11,9 @@ import {
   type PollAllResult,
   type Summary,
 } from "@quotacast/core";
-import { checkTimezone, parseCommandArgs, withUsage } from "../args";
+import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
-import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
+import { sourceFlagsHelp, summaryFlagOptions, summaryFlags } from "../source-flags";
 import { openCliState, type CliState } from "../cli-state";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "../terminal/levels";
 import { paintLine } from "../terminal/line";
@@ -46,39 +45,27 @@ async function runParsed(argv: string[]): Promise<number> {
     args: argv,
     options: {
       json: { type: "boolean", short: "j", default: false },
-      timezone: { type: "string", short: "z" },
       watch: { type: "boolean", short: "w", default: false },
-      "no-color": { type: "boolean", default: false },
-      "config-dir": { type: "string", multiple: true },
-      ...sourceFlagOptions(),
-      help: { type: "boolean", short: "h", default: false },
+      ...summaryFlagOptions(),
     },
   });
   if (values.help) {
     process.stdout.write(help());
     return 0;
   }
-  const timezone = checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
-  const configDirs = values["config-dir"] ?? claudeConfigDirs();
-  const limitsConfig = limitsConfigFromFlags(values);
+  const flags = summaryFlags(values);
   if (values.watch) {
     // Loaded only here: watch imports this module for the Summary.
     const { runWatch } = require("./watch") as typeof import("./watch");
-    return runWatch({
-      configDirs,
-      timezone,
-      limits: limitsConfig,
-      focus: "all",
-      noColor: values["no-color"],
-    });
+    return runWatch({ ...flags, focus: "all" });
   }
-  const summary = await summarizeStatus(configDirs, timezone, limitsConfig);
+  const summary = await summarizeStatus(flags.configDirs, flags.timezone, flags.limits);
   process.stdout.write(
     values.json
       ? `${JSON.stringify(summary, null, 2)}\n`
       : renderStatus(summary, {
           columns: terminalColumns(),
-          style: stdoutStyle({ noColor: values["no-color"] }),
+          style: stdoutStyle({ noColor: flags.noColor }),
         }),
   );
   return 0;

@@ -6,11 +6,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DuePoller, claudeConfigDirs, createSources, type LimitsConfig, type Summary } from "@quotacast/core";
+import { DuePoller, createSources, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
-import { checkTimezone, parseCommandArgs, withUsage } from "../args";
+import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
-import { limitsConfigFromFlags, sourceFlagOptions, sourceFlagsHelp } from "../source-flags";
+import { sourceFlagsHelp, summaryFlagOptions, summaryFlags, type SummaryFlags } from "../source-flags";
 import { feedFilePath } from "@quotacast/core/statusline/paths";
 import { openScreen } from "../terminal/screen";
 import { DEFAULT_THRESHOLDS } from "../terminal/levels";
@@ -18,12 +18,8 @@ import { stdoutStyle } from "../terminal/style";
 import { watchFrame } from "../terminal/watch-frame";
 import { cliSummary } from "./status";
 
-export interface WatchOptions {
-  configDirs: string[];
-  timezone: string;
-  limits: LimitsConfig;
+export interface WatchOptions extends SummaryFlags {
   focus: "all" | "block";
-  noColor: boolean;
 }
 
 const REDRAW_MS = 1_000;
@@ -157,23 +153,11 @@ export function run(argv: string[]): Promise<number> {
 async function runParsed(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
     args: argv,
-    options: {
-      timezone: { type: "string", short: "z" },
-      "config-dir": { type: "string", multiple: true },
-      ...sourceFlagOptions(),
-      "no-color": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: summaryFlagOptions(),
   });
   if (values.help) {
     process.stdout.write(help());
     return 0;
   }
-  return runWatch({
-    configDirs: values["config-dir"] ?? claudeConfigDirs(),
-    timezone: checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
-    limits: limitsConfigFromFlags(values),
-    focus: "all",
-    noColor: values["no-color"],
-  });
+  return runWatch({ ...summaryFlags(values), focus: "all" });
 }
