@@ -4,7 +4,6 @@
  * changes and on a slow timer (remote sources are polled only when due); the screen is
  * redrawn every second so countdowns move. Ends on q, Esc or Ctrl+C with the terminal restored.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuePoller, createSources, type Summary } from "@quotacast/core";
 import { openCliState } from "../cli-state";
@@ -12,6 +11,7 @@ import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { sourceFlagsHelp, summaryFlagOptions, summaryFlags, type SummaryFlags } from "../source-flags";
 import { feedFilePath } from "@quotacast/core/statusline/paths";
+import { watchTree, type TreeWatch } from "../state/watch-tree";
 import { openScreen } from "../terminal/screen";
 import { DEFAULT_THRESHOLDS } from "../terminal/levels";
 import { stdoutStyle } from "../terminal/style";
@@ -96,10 +96,10 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     debounce = setTimeout(rebuild, CHANGE_DEBOUNCE_MS);
   };
   const watchers = [
-    ...opts.configDirs.map((dir) => watchDir(path.join(dir, "projects"), true, onChange(false))),
+    ...opts.configDirs.map((dir) => watchIfThere(path.join(dir, "projects"), onChange(false))),
     // The feed is replaced by a rename: watch its directory, not the file.
-    watchDir(path.dirname(feedFilePath(process.env)), false, onChange(true)),
-  ].filter((w): w is fs.FSWatcher => w !== null);
+    watchIfThere(path.dirname(feedFilePath(process.env)), onChange(true)),
+  ].filter((w): w is TreeWatch => w !== null);
 
   screen.draw([[{ text: "quotacast: reading transcripts…", paint: "dim" }]]);
   rebuild();
@@ -123,12 +123,13 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
   return 0;
 }
 
-/** fs.watch that never throws: a missing directory or a platform without it leaves the timer. */
-function watchDir(dir: string, recursive: boolean, onChange: () => void): fs.FSWatcher | null {
+/**
+ * The exporter's tree watch, never throwing: a missing directory, a platform without a
+ * watch or a watch that fails later leaves the periodic rebuild.
+ */
+function watchIfThere(dir: string, onChange: () => void): TreeWatch | null {
   try {
-    const watcher = fs.watch(dir, { recursive, persistent: false }, onChange);
-    watcher.on("error", () => watcher.close());
-    return watcher;
+    return watchTree(dir, onChange, () => {});
   } catch {
     return null;
   }
