@@ -79,7 +79,7 @@ export {
 export { redactSecrets } from "./limits/redact";
 export { nextAfterFailure, parseRetryAfterMs } from "./limits/backoff";
 export { mergeSnapshots, mergeWindows } from "./limits/merge";
-export { DuePoller, pollAll, type PollAllResult, pollSource } from "./limits/poll";
+export { DuePoller, isDue, pollAll, type PollAllResult, pollSource } from "./limits/poll";
 export {
   parseStatuslineFeed,
   type RawStatuslineRateLimits,

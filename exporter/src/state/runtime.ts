@@ -10,6 +10,7 @@ import {
   createSources,
   limitsConfigFor,
   DAY_MS,
+  isDue,
   mergeSnapshots,
   nodeFiles,
   pollSource,
@@ -321,11 +322,11 @@ export class ExporterRuntime {
   async pollDueSources(admin: boolean): Promise<void> {
     const nowMs = Date.now();
     const slackMs = admin ? ADMIN_SLACK_MS : 0;
-    const due = this.sources.filter((source) => {
-      if ((source.name === ADMIN_SOURCE) !== admin) return false;
-      const runtime = this.state.sources.get(source.name);
-      return runtime === undefined || nowMs + slackMs >= runtime.nextPollAtMs;
-    });
+    const due = this.sources.filter(
+      (source) =>
+        (source.name === ADMIN_SOURCE) === admin &&
+        isDue(this.state.sources.get(source.name)?.nextPollAtMs, nowMs, slackMs),
+    );
     // Each source runs on its own: a hanging one never delays the others or a later tick.
     for (const source of due) void this.startPoll(source);
   }

@@ -4,6 +4,7 @@ import {
   registeredSources,
   nodeHttp,
   createSources,
+  isDue,
   mergeSnapshots,
   mergeWindows,
   pollAll,
@@ -85,6 +86,16 @@ describe("mergeWindows", () => {
     expect(merged.extraUsage?.utilizationRatio).toBe(0.5);
     expect(merged.source).toBe("merged");
     expect(mergeSnapshots([])).toBeNull();
+  });
+});
+
+describe("isDue", () => {
+  test("a source never polled is due; one polled is due from the time its last poll gave, or earlyMs before", () => {
+    expect(isDue(undefined, 1_000)).toBe(true);
+    expect(isDue(1_000, 999)).toBe(false);
+    expect(isDue(1_000, 1_000)).toBe(true);
+    expect(isDue(1_000, 900, 50)).toBe(false);
+    expect(isDue(1_000, 950, 50)).toBe(true);
   });
 });
 
