@@ -67,7 +67,13 @@ function finiteCounter(c: Counter): CounterWriter {
   };
 }
 
-type GaugeDef = { name: string; help: string; labelNames?: string[]; collect: (g: GaugeWriter) => void };
+/** A family whose series `collect` writes afresh at every collection. */
+type MetricDef<Writer> = {
+  name: string;
+  help: string;
+  labelNames?: string[];
+  collect: (writer: Writer) => void;
+};
 type Sample = { labels: Record<string, string>; value: number };
 
 /**
@@ -110,7 +116,30 @@ function optionalGauge(registry: Registry, name: string, help: string, value: ()
   });
 }
 
-type CounterDef = { name: string; help: string; labelNames?: string[]; collect: (c: CounterWriter) => void };
+/** A prom-client Gauge or Counter emptied before each collection and written by `def.collect` through `writer`. */
+function rewrittenMetric<M extends Gauge | Counter, Writer>(
+  Kind: new (config: {
+    name: string;
+    help: string;
+    labelNames: string[];
+    registers: Registry[];
+    collect: (this: M) => void;
+  }) => M,
+  writer: (metric: M) => Writer,
+  registry: Registry,
+  def: MetricDef<Writer>,
+): void {
+  new Kind({
+    name: def.name,
+    help: def.help,
+    labelNames: def.labelNames ?? [],
+    registers: [registry],
+    collect() {
+      this.reset();
+      def.collect(writer(this));
+    },
+  });
+}
 
 /**
  * The exporter's registry. Its series depend on the state and on the clock only through
@@ -139,30 +168,9 @@ export class MetricsRegistry extends Registry {
 export function createMetricsRegistry(state: ExporterState, opts: MetricsOptions): MetricsRegistry {
   const registry = new MetricsRegistry();
   const now = opts.nowMs ?? Date.now;
-  const gauge = (def: GaugeDef): void => {
-    new Gauge({
-      name: def.name,
-      help: def.help,
-      labelNames: def.labelNames ?? [],
-      registers: [registry],
-      collect() {
-        this.reset();
-        def.collect(finiteGauge(this));
-      },
-    });
-  };
-  const counter = (def: CounterDef): void => {
-    new Counter({
-      name: def.name,
-      help: def.help,
-      labelNames: def.labelNames ?? [],
-      registers: [registry],
-      collect() {
-        this.reset();
-        def.collect(finiteCounter(this));
-      },
-    });
-  };
+  const gauge = (def: MetricDef<GaugeWriter>): void => rewrittenMetric(Gauge, finiteGauge, registry, def);
+  const counter = (def: MetricDef<CounterWriter>): void =>
+    rewrittenMetric(Counter, finiteCounter, registry, def);
   const windows = () => state.summary?.windows ?? [];
   /** Every source's readings of windows not reset yet; each drops out at its reset. */
   const currentReadings = (): WindowReading[] => {

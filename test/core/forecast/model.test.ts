@@ -9,9 +9,28 @@ import {
   forecastWindows,
   type ForecastInput,
 } from "@quotacast/core";
-import { SYNTHETIC_REGIMES, latencyFixture, syntheticWindows } from "@quotacast/forecast-eval";
+import {
+  SYNTHETIC_REGIMES,
+  latencyFixture,
+  syntheticWindows,
+  type SyntheticRegime,
+} from "@quotacast/forecast-eval";
 
 const FIVE_H = 5 * 3600_000;
+
+/** A 5-hour window from `startMs`, and a model fitted on `windows` past windows of `regime`. */
+function windowWithModel(regime: SyntheticRegime, windows: number, seed: number, startMs: number) {
+  const model = fitForecastModel(syntheticWindows(regime, { windows, seed }), FIVE_H);
+  return { model, startMs, resetsAtMs: startMs + FIVE_H };
+}
+
+/** A reading every 2 minutes from `startMs` to `untilMs`, at `ratioAt(minutes since the start)`. */
+function readingsEvery2Minutes(startMs: number, untilMs: number, ratioAt: (minutes: number) => number) {
+  const readings = [];
+  for (let t = startMs; t <= untilMs; t += 120_000)
+    readings.push({ observedAtMs: t, utilizationRatio: ratioAt((t - startMs) / 60_000) });
+  return readings;
+}
 
 /** A forecast input at a random moment of a random synthetic window, with some past windows. */
 function randomInput(seed: number): ForecastInput {
@@ -90,19 +109,15 @@ describe("forecastWindow", () => {
   });
 
   it("sees that a user who went quiet has probably stopped", () => {
-    const past = syntheticWindows("abandonment", { windows: 60, seed: 5 });
-    const model = fitForecastModel(past, FIVE_H);
-    const startMs = Date.UTC(2026, 10, 1, 9);
-    const resetsAtMs = startMs + FIVE_H;
+    const { model, startMs, resetsAtMs } = windowWithModel("abandonment", 60, 5, Date.UTC(2026, 10, 1, 9));
     const nowMs = startMs + 150 * 60_000;
     // Same utilization now; one kept climbing until now, the other stopped an hour ago.
-    const climbing = [];
-    const stopped = [];
-    for (let t = startMs; t <= nowMs; t += 120_000) {
-      const m = (t - startMs) / 60_000;
-      climbing.push({ observedAtMs: t, utilizationRatio: Math.floor(m * 0.2 + 1e-9) / 100 });
-      stopped.push({ observedAtMs: t, utilizationRatio: Math.floor(Math.min(m, 90) / 3 + 1e-9) / 100 });
-    }
+    const climbing = readingsEvery2Minutes(startMs, nowMs, (m) => Math.floor(m * 0.2 + 1e-9) / 100);
+    const stopped = readingsEvery2Minutes(
+      startMs,
+      nowMs,
+      (m) => Math.floor(Math.min(m, 90) / 3 + 1e-9) / 100,
+    );
     const base = { window: "five_hour", nowMs, resetsAtMs, windowLengthMs: FIVE_H, model } as const;
     const active = forecastWindow({ ...base, readings: climbing });
     const quiet = forecastWindow({ ...base, readings: stopped });
@@ -115,14 +130,10 @@ describe("forecastWindow", () => {
   });
 
   it("moves between polls with the transcript cost stream and the learned limit", () => {
-    const past = syntheticWindows("linear", { windows: 20, seed: 2 });
-    const model = fitForecastModel(past, FIVE_H);
-    const startMs = Date.UTC(2026, 10, 2, 9);
-    const resetsAtMs = startMs + FIVE_H;
+    const { model, startMs, resetsAtMs } = windowWithModel("linear", 20, 2, Date.UTC(2026, 10, 2, 9));
     const lastPollMs = startMs + 120 * 60_000;
-    const readings = [];
-    for (let t = startMs; t <= lastPollMs; t += 120_000)
-      readings.push({ observedAtMs: t, utilizationRatio: Math.floor((t - startMs) / 600_000) / 100 });
+    // One point every 10 minutes.
+    const readings = readingsEvery2Minutes(startMs, lastPollMs, (m) => Math.floor(m / 10) / 100);
     const nowMs = lastPollMs + 90_000;
     const learnedLimit = {
       window: "five_hour",

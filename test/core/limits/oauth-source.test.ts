@@ -47,6 +47,13 @@ function ctx(overrides: Partial<PollContext> = {}, oauth: object = {}): PollCont
   };
 }
 
+/** A poll with valid credentials on disk and the legacy usage body on the server. */
+function pollLegacyUsage() {
+  writeCredentials();
+  server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
+  return source.poll(ctx());
+}
+
 beforeAll(async () => {
   server = await FakeAnthropicServer.start();
 });
@@ -106,9 +113,7 @@ describe("oauth source: successful responses", () => {
   });
 
   test("sends the token, the beta header and an honest user agent; the agent is configurable", async () => {
-    writeCredentials();
-    server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
-    await source.poll(ctx());
+    await pollLegacyUsage();
     const [request] = server.requestsTo("/api/oauth/usage");
     expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request.headers["anthropic-beta"]).toBe("oauth-2025-04-20");
@@ -120,9 +125,7 @@ describe("oauth source: successful responses", () => {
   });
 
   test("legacy shape: buckets only", async () => {
-    writeCredentials();
-    server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
-    const result = await source.poll(ctx());
+    const result = await pollLegacyUsage();
     expect(result.snapshot!.windows).toEqual([
       {
         window: "five_hour",
@@ -165,9 +168,7 @@ describe("oauth source: successful responses", () => {
   });
 
   test("profile is fetched rarely, not on every poll", async () => {
-    writeCredentials();
-    server.on("/api/oauth/usage", { body: legacyUsageBody(START_MS) });
-    await source.poll(ctx());
+    await pollLegacyUsage();
     clock.advance(OAUTH_DEFAULT_INTERVAL_MS);
     await source.poll(ctx());
     expect(server.requestsTo("/api/oauth/usage")).toHaveLength(2);

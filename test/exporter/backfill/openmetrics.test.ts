@@ -31,20 +31,20 @@ describe("renderBackfill", () => {
   const { samples, metadata, seriesOrder } = parseExposition(text);
 
   test("declares each family once before its samples and names counter samples _total", () => {
-    expect(metadata).toEqual([
-      expect.stringMatching(/^# HELP quotacast_tokens /),
-      "# TYPE quotacast_tokens counter",
-      expect.stringMatching(/^# HELP quotacast_cost_usd /),
-      "# TYPE quotacast_cost_usd counter",
-      expect.stringMatching(/^# HELP quotacast_messages /),
-      "# TYPE quotacast_messages counter",
-      expect.stringMatching(/^# HELP quotacast_window_utilization_ratio /),
-      "# TYPE quotacast_window_utilization_ratio gauge",
-      expect.stringMatching(/^# HELP quotacast_window_final_utilization_ratio /),
-      "# TYPE quotacast_window_final_utilization_ratio gauge",
-      expect.stringMatching(/^# HELP quotacast_window_final_reset_timestamp_seconds /),
-      "# TYPE quotacast_window_final_reset_timestamp_seconds gauge",
-    ]);
+    const families = [
+      ["quotacast_tokens", "counter"],
+      ["quotacast_cost_usd", "counter"],
+      ["quotacast_messages", "counter"],
+      ["quotacast_window_utilization_ratio", "gauge"],
+      ["quotacast_window_final_utilization_ratio", "gauge"],
+      ["quotacast_window_final_reset_timestamp_seconds", "gauge"],
+    ];
+    expect(metadata).toEqual(
+      families.flatMap(([name, type]) => [
+        expect.stringMatching(new RegExp(`^# HELP ${name} `)),
+        `# TYPE ${name} ${type}`,
+      ]),
+    );
     expect(new Set(samples.map((s) => s.name))).toEqual(
       new Set(["quotacast_tokens_total", "quotacast_cost_usd_total", "quotacast_messages_total"]),
     );

@@ -33,19 +33,15 @@ test("shows nothing for a scan under half a second, then the bytes read, and era
   expect(writes.join("")).toMatch(/\[2K|\[0K|\[K/);
 });
 
-test("a short scan leaves no trace, and a pipe never gets a progress line", () => {
+test.each([
+  { what: "a short scan on a terminal", isTTY: true, elapsedMs: 100, read: { bytesDone: 1, bytesTotal: 1 } },
+  { what: "a long scan into a pipe", isTTY: false, elapsedMs: 5_000, read: { bytesDone: 1, bytesTotal: 2 } },
+])("$what leaves no trace", ({ isTTY, elapsedMs, read }) => {
   let nowMs = 0;
-  const tty = fakeStream(true);
-  const quick = transcriptProgress(tty.stream, () => nowMs);
-  nowMs = 100;
-  quick.update({ bytesDone: 1, bytesTotal: 1 });
-  quick.done();
-  expect(tty.writes).toEqual([]);
-
-  const pipe = fakeStream(false);
-  const piped = transcriptProgress(pipe.stream, () => nowMs);
-  nowMs = 5_000;
-  piped.update({ bytesDone: 1, bytesTotal: 2 });
-  piped.done();
-  expect(pipe.writes).toEqual([]);
+  const { stream, writes } = fakeStream(isTTY);
+  const progress = transcriptProgress(stream, () => nowMs);
+  nowMs = elapsedMs;
+  progress.update(read);
+  progress.done();
+  expect(writes).toEqual([]);
 });

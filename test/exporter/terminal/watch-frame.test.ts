@@ -16,11 +16,15 @@ const frame = (summary: Summary, columns: number, rows: number, focus: "all" | "
     updatedAtMs: NOW_MS,
   }).map(plainText);
 
-test("every line fits the width it is given, from 60 to 200 columns", () => {
-  const summary = summaryWith([
+/** The 5-hour window at 42% and the 7-day one at `sevenDayRatio`. */
+const fiveHourAnd7Day = (sevenDayRatio: number) =>
+  summaryWith([
     windowSummary("five_hour", 0.42, FIVE_HOURS_MS),
-    windowSummary("seven_day", 0.93, SEVEN_DAYS_MS),
+    windowSummary("seven_day", sevenDayRatio, SEVEN_DAYS_MS),
   ]);
+
+test("every line fits the width it is given, from 60 to 200 columns", () => {
+  const summary = fiveHourAnd7Day(0.93);
   for (const columns of [60, 80, 100, 200]) {
     const lines = frame(summary, columns, 24);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
@@ -32,14 +36,7 @@ test("every line fits the width it is given, from 60 to 200 columns", () => {
 });
 
 test("says burn against pace, reserve, the chance of running out, plan, organization and warnings", () => {
-  const text = frame(
-    summaryWith([
-      windowSummary("five_hour", 0.42, FIVE_HOURS_MS),
-      windowSummary("seven_day", 0.93, SEVEN_DAYS_MS),
-    ]),
-    100,
-    30,
-  ).join("\n");
+  const text = frame(fiveHourAnd7Day(0.93), 100, 30).join("\n");
   expect(text).toContain("Max 20x");
   expect(text).toMatch(/burn 20%\/h · pace to reset 23%\/h · reserve -30m/);
   expect(text).toMatch(/burn 480%\/day/);
@@ -65,15 +62,7 @@ test("a short screen drops detail lines before anything else, never past its hei
 });
 
 test("blocks --live focuses on the 5-hour window and the block", () => {
-  const lines = frame(
-    summaryWith([
-      windowSummary("five_hour", 0.42, FIVE_HOURS_MS),
-      windowSummary("seven_day", 0.5, SEVEN_DAYS_MS),
-    ]),
-    80,
-    24,
-    "block",
-  );
+  const lines = frame(fiveHourAnd7Day(0.5), 80, 24, "block");
   expect(lines.some((l) => l.startsWith("5-hour"))).toBe(true);
   expect(lines.some((l) => l.startsWith("7-day"))).toBe(false);
   expect(lines.some((l) => l.startsWith("Today"))).toBe(false);
