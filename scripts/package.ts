@@ -137,14 +137,39 @@ const statuslineHotPathOnly: esbuild.Plugin = {
   },
 };
 
-/** The statusline command as one file that needs nothing but Node (no dependency, no other file). */
+/**
+ * Core's subpath entries (`@quotacast/core/<subpath>`, core/package.json `exports`) resolved to
+ * core's TypeScript sources: ES modules, so esbuild keeps only what is used of what they import.
+ */
+const coreFromSources: esbuild.Plugin = {
+  name: "core-from-sources",
+  setup(build) {
+    const exportsMap = readJson<{ exports: Record<string, { default: string }> }>(
+      path.join(ROOT, "core", "package.json"),
+    ).exports;
+    build.onResolve({ filter: /^@quotacast\/core(\/.*)?$/ }, (args) => {
+      const target = exportsMap[`.${args.path.slice("@quotacast/core".length)}`];
+      if (!target) return { errors: [{ text: `${args.path} is not in core's exports map` }] };
+      return {
+        path: path.join(ROOT, "core", target.default.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts")),
+      };
+    });
+  },
+};
+
+/**
+ * The statusline command as one file that needs nothing but Node (no dependency, no other
+ * file). Built from the TypeScript sources, not the compiled CommonJS: valibot (the feed's
+ * schemas) is then shaken down to the few functions they use, where a `require` of it would
+ * carry all of it (about 210 kB).
+ */
 async function bundleStatuslineScript(outfile: string): Promise<BundleOutput> {
   const result = await esbuild.build({
     ...COMMON,
-    entryPoints: [compiled("exporter/dist/statusline/script.js")],
+    entryPoints: [path.join(EXPORTER, "src", "statusline", "script.ts")],
     outfile,
     absWorkingDir: ROOT,
-    plugins: [statuslineHotPathOnly],
+    plugins: [statuslineHotPathOnly, coreFromSources],
   });
   return outputsOf(result, path.dirname(outfile))[0];
 }

@@ -80,11 +80,10 @@ export { redactSecrets } from "./limits/redact";
 export { nextAfterFailure, parseRetryAfterMs } from "./limits/backoff";
 export { mergeSnapshots, mergeWindows } from "./limits/merge";
 export { DuePoller, isDue, pollAll, type PollAllResult, pollSource } from "./limits/poll";
-export {
-  parseStatuslineFeed,
-  type RawStatuslineRateLimits,
-  type StatuslineFeed,
-  type StatuslineSessionCost,
+export type {
+  RawStatuslineRateLimits,
+  StatuslineFeed,
+  StatuslineSessionCost,
 } from "./limits/statusline-feed";
 export {
   checkStatuslineCommand,
@@ -94,21 +93,10 @@ export {
   type StatuslineCommandPlan,
   transientPlaceOf,
 } from "./limits/statusline-command";
-export { parseHeaderFile } from "./limits/header-file";
-export { limitWindowName, parseProfileBody, parseUsageBody, usageToReadings } from "./limits/oauth/parse";
-export { keychainServiceName, parseCredentialsText } from "./limits/oauth/credentials";
 export { type OrgUsage, projectMonthEnd, samplesFromDays } from "./limits/admin/org-usage";
-export {
-  createSources,
-  limitsConfigFor,
-  pollConfiguredSources,
-  registeredSources,
-  registerSource,
-} from "./limits/sources";
-export { createStatuslineSource } from "./limits/sources/statusline";
-export { createOAuthSource, OAUTH_DEFAULT_INTERVAL_MS } from "./limits/sources/oauth";
-export { createHeaderFileSource } from "./limits/sources/header-file";
-export { ADMIN_SOURCE, createAdminSource } from "./limits/sources/admin";
+// The sources and the parsers of what they read (they load valibot) have entries of their
+// own, so the report commands that import this index never load them: "./limits/sources"
+// (the registry), "./limits/sources/<name>", "./limits/statusline-feed".
 
 // --- forecast (the model; its evaluation lives in forecast-eval/)
 export {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validate as validateCron } from "node-cron";
 import { parse as parseYaml } from "yaml";
-import { registeredSources } from "@quotacast/core";
+import { registeredSources } from "@quotacast/core/limits/sources";
 import { parseCommandArgs, UsageError } from "./args";
 
 export interface ServeConfig {

@@ -4,13 +4,8 @@
  * core's source list, so adding a source adds its flag.
  */
 import { checkTimezone } from "./args";
-import {
-  claudeConfigDirs,
-  limitsConfigFor,
-  registeredSources,
-  type LimitsConfig,
-  type SourceDefinition,
-} from "@quotacast/core";
+import { claudeConfigDirs, type LimitsConfig, type SourceDefinition } from "@quotacast/core";
+import { limitsConfigFor, registeredSources } from "@quotacast/core/limits/sources";
 
 /** Sources off by default: each gets a flag that turns it on. */
 function optInSources(): SourceDefinition[] {

@@ -3,18 +3,18 @@
  * (this one file, plus one `registerSource(fixtureSource)` line). It reports one window at a
  * fixed utilization, resetting an hour after each poll.
  */
-import * as z from "zod/mini";
+import * as v from "valibot";
 import { sourceStatus, type LimitSource, type PollContext, type SourceDefinition } from "@quotacast/core";
 
 export const FIXTURE_SOURCE = "fixture";
 export const FIXTURE_WINDOW = "fixture_window";
 
-const fixtureSourceOptions = z.object({
-  enabled: z.optional(z.boolean()),
+const fixtureSourceOptions = v.object({
+  enabled: v.optional(v.boolean()),
   /** What the window reads, 0-1. Default 0.42. */
-  utilizationRatio: z.optional(z.number().check(z.minimum(0))),
+  utilizationRatio: v.optional(v.pipe(v.number(), v.minValue(0))),
 });
-type FixtureSourceConfig = z.infer<typeof fixtureSourceOptions>;
+type FixtureSourceConfig = v.InferOutput<typeof fixtureSourceOptions>;
 
 const isEnabled = (ctx: PollContext): boolean => ctx.config.fixture?.enabled === true;
 
@@ -33,7 +33,7 @@ function createFixtureSource(): LimitSource {
           status: sourceStatus(FIXTURE_SOURCE, "disabled", "off", null),
           nextPollAtMs,
         };
-      const options = fixtureSourceOptions.parse(ctx.config.fixture ?? {});
+      const options = v.parse(fixtureSourceOptions, ctx.config.fixture ?? {});
       return {
         snapshot: {
           observedAtMs: nowMs,

@@ -99,22 +99,30 @@ test("the bcrypt worker sits next to the CLI (basic auth starts it from __dirnam
   expect(output("bcrypt-worker.js").externals).toEqual(["bcryptjs"]);
 });
 
-test("the statusline script is one file needing nothing but Node: no dependency, only core's format module and statusline file helpers, no install code", () => {
+test("the statusline script is one file needing nothing but Node: no dependency, only core's format module, statusline file helpers and feed schema, no install code", () => {
   const script = output(STATUSLINE_SCRIPT_FILE);
   expect(script.externals).toEqual([]);
-  // Core's formatting module and its statusline file helpers (Node built-ins only) are the only core files it carries.
+  // Core's formatting module, its statusline file helpers and the feed's schema are the only
+  // core files it carries (built from the sources, so valibot's ES build can be shaken).
   const coreHotPath = [
-    "core/dist/report/format.js",
-    "core/dist/statusline/paths.js",
-    "core/dist/statusline/atomic-write.js",
-    "core/dist/statusline/private-files.js",
+    "core/src/report/format.ts",
+    "core/src/statusline/paths.ts",
+    "core/src/statusline/atomic-write.ts",
+    "core/src/statusline/private-files.ts",
+    "core/src/limits/statusline-feed.ts",
+    "core/src/limits/snapshot.ts",
+    "core/src/limits/units.ts",
+    "core/src/schema.ts",
   ];
   expect(
     script.inputs.filter(
       (input) =>
         (input.startsWith("core/") && !coreHotPath.includes(input)) ||
-        /statusline\/(install|command)\.js$/.test(input),
+        /statusline\/(install|command)\.[jt]s$/.test(input),
     ),
   ).toEqual([]);
-  expect(script.inputs).toContain("exporter/dist/statusline/feed.js");
+  expect(script.inputs).toContain("exporter/src/statusline/feed.ts");
+  expect(script.inputs.filter((input) => input.includes("node_modules/"))).toEqual([
+    "node_modules/valibot/dist/index.mjs",
+  ]);
 });

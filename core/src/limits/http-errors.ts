@@ -4,9 +4,10 @@
  * messages: only status codes, a redirect's target origin and Anthropic's error type when
  * it has the shape of one (`invalid_request_error`), never free text from the server.
  */
+import * as v from "valibot";
 import type { HttpResponse } from "../io/ports";
 import type { ErrorReason, SourceState } from "./source";
-import { isRecord, stringOrNull } from "./units";
+import { parseJsonWith } from "../schema";
 import { redactSecrets } from "./redact";
 
 export interface HttpFailure {
@@ -18,19 +19,21 @@ export interface HttpFailure {
   retryAfterHeader?: string;
 }
 
-/** What an error type looks like (`invalid_request_error`); anything else is not copied. */
-const ERROR_TYPE_SHAPE = /^[a-z][a-z0-9_]{0,47}$/;
+/** An Anthropic error body; its `error.type` is copied only when it looks like one (`invalid_request_error`). */
+const AnthropicErrorSchema = v.object({
+  error: v.object({
+    type: v.pipe(
+      v.string(),
+      v.regex(/^[a-z][a-z0-9_]{0,47}$/),
+      v.check((type) => redactSecrets(type) === type),
+    ),
+  }),
+});
 
 /** `error.type` of an Anthropic error body when it has the shape of one; null otherwise. */
 function anthropicErrorType(bodyText: string): string | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return null;
-  }
-  const type = isRecord(body) && isRecord(body.error) ? stringOrNull(body.error.type) : null;
-  return type !== null && ERROR_TYPE_SHAPE.test(type) && redactSecrets(type) === type ? type : null;
+  const body = parseJsonWith(AnthropicErrorSchema, bodyText, "error body");
+  return body.ok ? body.value.error.type : null;
 }
 
 /** The origin a redirect points to (scheme, host, port), or a placeholder when it has none. */

@@ -4,7 +4,8 @@
  * across restarts and a deleted transcript changes nothing.
  */
 import * as path from "node:path";
-import { ADMIN_SOURCE, TRANSCRIPTS_SOURCE, type PollContext } from "@quotacast/core";
+import { TRANSCRIPTS_SOURCE, type PollContext } from "@quotacast/core";
+import { ADMIN_SOURCE } from "@quotacast/core/limits/sources/admin";
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from "../config";
 import { DatabaseError, defaultDbPath } from "../db/open";
 import { createApp } from "../http/app";

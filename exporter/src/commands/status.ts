@@ -5,12 +5,12 @@
  */
 import {
   collectSummary,
-  pollConfiguredSources,
   systemClock,
   type LimitsConfig,
   type PollAllResult,
   type Summary,
 } from "@quotacast/core";
+import { pollConfiguredSources } from "@quotacast/core/limits/sources";
 import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";
 import { sourceFlagsHelp, summaryFlagOptions, summaryFlags } from "../source-flags";

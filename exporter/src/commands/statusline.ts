@@ -4,7 +4,8 @@
  * and prints a compact status line. It must never slow or break Claude Code: no network,
  * bounded time, and any failure prints a minimal line and exits 0.
  *
- * Loads node built-ins and its own small helpers only (no core index, no frameworks).
+ * Loads node built-ins, its own small helpers and core's feed schema only (no core index,
+ * no frameworks).
  * `install` / `uninstall` live in a module loaded only when asked for.
  */
 import type { Readable } from "node:stream";
@@ -12,6 +13,7 @@ import { feedFilePath, type Env } from "@quotacast/core/statusline/paths";
 import { readFeed, todayCostUsd, updateFeed } from "../statusline/feed";
 import { shortModelName } from "@quotacast/core/report/format";
 import { formatStatusLine } from "../statusline/render";
+import { parsePayload, type StatuslinePayload } from "../statusline/payload";
 import { readStdinBounded } from "../statusline/stdin";
 import { parseCommandArgs, UsageError, withUsage } from "../args";
 
@@ -43,27 +45,11 @@ export const processIo = (): StatuslineIo => ({
   nowMs: () => Date.now(),
 });
 
-function parsePayload(raw: Buffer | null): Record<string, unknown> | null {
-  if (raw === null || raw.length === 0) return null;
-  try {
-    const value: unknown = JSON.parse(raw.toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function modelNameOf(payload: Record<string, unknown> | null): string | null {
-  const model = payload?.model as { display_name?: unknown; id?: unknown } | undefined;
-  if (!model || typeof model !== "object") return null;
+function modelNameOf(payload: StatuslinePayload | null): string | null {
+  const model = payload?.model;
+  if (!model) return null;
   // The short id (`opus-4-5`), as every other front names models; the display name without one.
-  return typeof model.id === "string"
-    ? shortModelName(model.id)
-    : typeof model.display_name === "string"
-      ? model.display_name
-      : null;
+  return model.id !== null ? shortModelName(model.id) : model.display_name;
 }
 
 /** The hot path. Returns the text to print (our line, after the wrapped command's output). */

@@ -5,7 +5,8 @@
  * redrawn every second so countdowns move. Ends on q, Esc or Ctrl+C with the terminal restored.
  */
 import * as path from "node:path";
-import { DuePoller, createSources, type Summary } from "@quotacast/core";
+import { DuePoller, type Summary } from "@quotacast/core";
+import { createSources } from "@quotacast/core/limits/sources";
 import { openCliState } from "../cli-state";
 import { parseCommandArgs, withUsage } from "../args";
 import { createPollContext } from "../poll-context";

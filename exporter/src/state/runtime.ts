@@ -5,10 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import {
-  ADMIN_SOURCE,
   candidateConfigDirs,
-  createSources,
-  limitsConfigFor,
   DAY_MS,
   isDue,
   mergeSnapshots,
@@ -24,6 +21,8 @@ import {
   type PollContext,
   type WindowReading,
 } from "@quotacast/core";
+import { createSources, limitsConfigFor } from "@quotacast/core/limits/sources";
+import { ADMIN_SOURCE } from "@quotacast/core/limits/sources/admin";
 import { SqliteCounters, SqliteParams, SqliteSourceStates } from "../db/kv";
 import { IngestStopped, SqliteLedgerStore } from "../db/ledger-store";
 import { isDiskFull, isSqliteError, openDatabase, type Db } from "../db/open";

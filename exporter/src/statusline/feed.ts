@@ -1,8 +1,8 @@
 /**
  * Updating the statusline feed from one Claude Code payload. The file's shape is
- * `StatuslineFeed` (core/src/limits/statusline-feed.ts), whose reader normalizes units;
- * `rate_limits` are stored as Claude Code sent them. Only node built-ins and type imports
- * here: this runs on every Claude Code update.
+ * `StatuslineFeed` (core/src/limits/statusline-feed.ts, a schema shared with its readers,
+ * which normalize units); `rate_limits` are stored as Claude Code sent them. Node built-ins
+ * and core's feed schema only: this runs on every Claude Code update.
  *
  * Claude Code runs one statusline per session, so several update the feed at once: the
  * read-modify-write holds a lock file (`<feed>.lock`, created O_EXCL). Readers never lock:
@@ -10,19 +10,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RawStatuslineRateLimits, StatuslineFeed, StatuslineSessionCost } from "@quotacast/core";
+import * as v from "valibot";
+import {
+  parseStatuslineFeed,
+  type StatuslineFeed,
+  type StatuslineSessionCost,
+} from "@quotacast/core/limits/statusline-feed";
+import { finiteNumber, parseJsonWith, type Parsed } from "@quotacast/core/schema";
 import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
 import { ensurePrivateDir } from "@quotacast/core/statusline/private-files";
+import { StatuslinePayloadSchema, type StatuslinePayload } from "./payload";
 
 const FEED_VERSION = 1;
 /** Sessions not seen for this long are dropped from the feed. */
 const SESSION_RETENTION_MS = 8 * 24 * 3600_000;
-
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const finite = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
 /** Local calendar day `YYYY-MM-DD`. */
 function localDay(ms: number): string {
@@ -31,45 +32,19 @@ function localDay(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** The previous feed, or null when absent or not a feed (it will be replaced). */
-export function readFeed(file: string): StatuslineFeed | null {
-  let json: unknown;
+/** A file's content through `parse`; null when it cannot be read or is not what `parse` reads. */
+function readWith<T>(file: string, parse: (text: string) => Parsed<T>): T | null {
   try {
-    json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const parsed = parse(fs.readFileSync(file, "utf8"));
+    return parsed.ok ? parsed.value : null;
   } catch {
     return null;
   }
-  if (!isRecord(json) || json.version !== FEED_VERSION) return null;
-  const sessions: Record<string, StatuslineSessionCost> = {};
-  if (isRecord(json.sessions)) {
-    for (const [id, s] of Object.entries(json.sessions)) {
-      if (!isRecord(s) || finite(s.costUsd) === null || str(s.day) === null) continue;
-      sessions[id] = {
-        costUsd: s.costUsd as number,
-        baselineUsd: finite(s.baselineUsd) ?? 0,
-        day: s.day as string,
-        lastSeenMs: finite(s.lastSeenMs) ?? 0,
-      };
-    }
-  }
-  return {
-    version: FEED_VERSION,
-    updatedAtMs: finite(json.updatedAtMs) ?? 0,
-    sessionId: str(json.sessionId),
-    transcriptPath: str(json.transcriptPath),
-    model: isRecord(json.model) ? { id: str(json.model.id), displayName: str(json.model.displayName) } : null,
-    sessionCostUsd: finite(json.sessionCostUsd),
-    rateLimits: isRecord(json.rateLimits) ? (json.rateLimits as RawStatuslineRateLimits) : null,
-    rateLimitsObservedAtMs: finite(json.rateLimitsObservedAtMs),
-    sessions,
-  };
 }
 
-/** `rate_limits` with at least one window carrying a numeric `used_percentage`; else null. */
-function validRateLimits(value: unknown): RawStatuslineRateLimits | null {
-  if (!isRecord(value)) return null;
-  const hasWindow = Object.values(value).some((w) => isRecord(w) && finite(w.used_percentage) !== null);
-  return hasWindow ? (value as RawStatuslineRateLimits) : null;
+/** The previous feed, or null when absent or not a feed (it will be replaced). */
+export function readFeed(file: string): StatuslineFeed | null {
+  return readWith(file, (text) => parseStatuslineFeed(text, file));
 }
 
 function updateSession(
@@ -95,25 +70,29 @@ function updateSession(
 }
 
 /** The next feed: this payload's fields, the last valid rate limits, per-session costs. */
-function nextFeed(previous: StatuslineFeed | null, payload: Json, nowMs: number): StatuslineFeed {
+function nextFeed(
+  previous: StatuslineFeed | null,
+  payload: StatuslinePayload,
+  nowMs: number,
+): StatuslineFeed {
   const today = localDay(nowMs);
   const sessions: Record<string, StatuslineSessionCost> = {};
   for (const [id, s] of Object.entries(previous?.sessions ?? {})) {
     if (nowMs - s.lastSeenMs <= SESSION_RETENTION_MS) sessions[id] = s;
   }
-  const sessionId = str(payload.session_id);
-  const cost = isRecord(payload.cost) ? finite(payload.cost.total_cost_usd) : null;
+  const sessionId = payload.session_id;
+  const cost = payload.cost?.total_cost_usd ?? null;
   if (sessionId !== null && cost !== null)
     sessions[sessionId] = updateSession(sessions[sessionId], cost, today, nowMs);
-  const rateLimits = validRateLimits(payload.rate_limits);
-  const model = isRecord(payload.model)
-    ? { id: str(payload.model.id), displayName: str(payload.model.display_name) }
+  const rateLimits = payload.rate_limits;
+  const model = payload.model
+    ? { id: payload.model.id, displayName: payload.model.display_name }
     : (previous?.model ?? null);
   return {
     version: FEED_VERSION,
     updatedAtMs: nowMs,
     sessionId: sessionId ?? previous?.sessionId ?? null,
-    transcriptPath: str(payload.transcript_path) ?? previous?.transcriptPath ?? null,
+    transcriptPath: payload.transcript_path ?? previous?.transcriptPath ?? null,
     model,
     sessionCostUsd: cost,
     rateLimits: rateLimits ?? previous?.rateLimits ?? null,
@@ -149,10 +128,9 @@ export function feedPendingDir(file: string): string {
   return `${file}.pending`;
 }
 
-interface PendingUpdate {
-  nowMs: number;
-  payload: Json;
-}
+/** A payload left for the lock holder, with when it arrived. */
+const PendingUpdateSchema = v.object({ nowMs: finiteNumber, payload: StatuslinePayloadSchema });
+type PendingUpdate = v.InferOutput<typeof PendingUpdateSchema>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -239,14 +217,7 @@ function leavePending(file: string, update: PendingUpdate): void {
 }
 
 function readPending(entry: string): PendingUpdate | null {
-  try {
-    const value: unknown = JSON.parse(fs.readFileSync(entry, "utf8"));
-    return isRecord(value) && finite(value.nowMs) !== null && isRecord(value.payload)
-      ? { nowMs: value.nowMs as number, payload: value.payload }
-      : null;
-  } catch {
-    return null;
-  }
+  return readWith(entry, (text) => parseJsonWith(PendingUpdateSchema, text, entry));
 }
 
 /** One update onto the feed; one older than the feed only adds its session's cost. */
@@ -298,7 +269,7 @@ function drainPending(file: string, clock: () => number): void {
  */
 export async function updateFeed(
   file: string,
-  payload: Json,
+  payload: StatuslinePayload,
   nowMs: number,
   clock: () => number = Date.now,
 ): Promise<StatuslineFeed> {

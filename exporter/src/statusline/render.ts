@@ -3,16 +3,17 @@
  * The cost is Claude Code's own session cost summed over today's sessions, labelled so it
  * is not taken for `quotacast status`'s "Today" (API-equivalent cost of the transcripts).
  */
-import type { RawStatuslineRateLimits } from "@quotacast/core";
+import type { RawStatuslineRateLimits } from "@quotacast/core/limits/statusline-feed";
 // core's format module alone (no core index): the statusline runs on every Claude Code update.
 import { formatDuration, formatUsd } from "@quotacast/core/report/format";
 
-function windowPart(label: string, value: unknown, nowMs: number): string | null {
-  if (typeof value !== "object" || value === null) return null;
-  const w = value as { used_percentage?: unknown; resets_at?: unknown };
-  if (typeof w.used_percentage !== "number" || !Number.isFinite(w.used_percentage)) return null;
-  const resetsAtMs =
-    typeof w.resets_at === "number" && Number.isFinite(w.resets_at) ? w.resets_at * 1000 : null;
+function windowPart(
+  label: string,
+  w: RawStatuslineRateLimits[string] | undefined,
+  nowMs: number,
+): string | null {
+  if (w === undefined) return null;
+  const resetsAtMs = w.resets_at !== null ? w.resets_at * 1000 : null;
   // The window has reset since: its old percentage would mislead.
   if (resetsAtMs !== null && resetsAtMs <= nowMs) return null;
   const countdown = resetsAtMs !== null ? ` (${formatDuration(resetsAtMs - nowMs)})` : "";

@@ -1,11 +1,5 @@
-import {
-  createAdminSource,
-  nodeHttp,
-  projectMonthEnd,
-  samplesFromDays,
-  type PollContext,
-  nodeFiles,
-} from "@quotacast/core";
+import { nodeHttp, projectMonthEnd, samplesFromDays, type PollContext, nodeFiles } from "@quotacast/core";
+import { createAdminSource } from "@quotacast/core/limits/sources/admin";
 import { adminUsageRecord } from "../../fakes/anthropic-fixtures";
 import { FakeAnthropicServer, anthropicError, type RecordedRequest } from "../../fakes/anthropic-server";
 import { ManualClock, tempDir } from "../../fakes/ports";
@@ -163,6 +157,44 @@ test("429 honours retry-after; malformed pages are bad_response", async () => {
   server.on(USAGE_PATH, { body: { unexpected: true } });
   const bad = await createAdminSource().poll(ctx());
   expect(bad.status).toMatchObject({ state: "error", lastErrorReason: "bad_response" });
+  expect(bad.status.message).toBe(
+    "Admin API usage report (/v1/organizations/usage_report/claude_code): data: missing",
+  );
+});
+
+test("records of another shape are left out, fields of another type count as none, new fields are ignored", async () => {
+  const alice = adminUsageRecord("2026-11-01", "alice@example.com", "claude-opus-4-5", 1000) as Record<
+    string,
+    unknown
+  >;
+  server.on(USAGE_PATH, (request) =>
+    request.query.starting_at === "2026-11-01"
+      ? {
+          body: {
+            data: [
+              { ...alice, core_metrics: { num_sessions: "3", lines_of_code: "many" }, new_metric: 1 },
+              { actor: { type: "user_actor", email_address: "no-date@example.com" } },
+              "junk",
+            ],
+            has_more: "yes",
+          },
+        }
+      : { body: { data: [] } },
+  );
+  const result = await createAdminSource().poll(ctx());
+  expect(result.status.state).toBe("ok");
+  expect(result.orgUsage!.perUser).toEqual([
+    {
+      actor: "alice@example.com",
+      actorType: "user",
+      costUsd: 10,
+      sessions: 3,
+      linesAdded: 0,
+      linesRemoved: 0,
+      commits: 0,
+      pullRequests: 0,
+    },
+  ]);
 });
 
 describe("projectMonthEnd: progressive window fallback", () => {

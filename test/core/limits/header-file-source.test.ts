@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createHeaderFileSource, parseHeaderFile, type PollContext, nodeFiles } from "@quotacast/core";
+import { type PollContext, nodeFiles } from "@quotacast/core";
+import { createHeaderFileSource } from "@quotacast/core/limits/sources/header-file";
+import { parseHeaderFile } from "@quotacast/core/limits/header-file";
 import { ManualClock, tempDir } from "../../fakes/ports";
 
 const NOW_MS = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -123,7 +125,7 @@ test("parseHeaderFile tolerates missing and non-numeric headers", () => {
   const parsed = parseHeaderFile(
     interceptorFile({ [`${P}5h-utilization`]: "abc", [`${P}7d-utilization`]: "0.2" }),
   );
-  expect(parsed.ok && parsed.windows).toEqual([
+  expect(parsed.ok && parsed.value.windows).toEqual([
     {
       window: "seven_day",
       utilizationRatio: 0.2,
@@ -132,5 +134,40 @@ test("parseHeaderFile tolerates missing and non-numeric headers", () => {
       status: "unknown",
     },
   ]);
-  expect(parseHeaderFile(JSON.stringify({ source: "interceptor" })).ok).toBe(false);
+  expect(parseHeaderFile(JSON.stringify({ source: "interceptor" }), "limits.json")).toMatchObject({
+    ok: false,
+    message: "limits.json: headers_raw: missing",
+  });
+  expect(parseHeaderFile("[1]", "limits.json")).toMatchObject({
+    ok: false,
+    message: "limits.json has another tool's format, not an interceptor's headers; ignored",
+  });
+});
+
+test("header names in any case, numbers as numbers, unknown headers and fields ignored", () => {
+  const parsed = parseHeaderFile(
+    JSON.stringify({
+      source: "interceptor",
+      updated_at: "soon",
+      pid: 42,
+      headers_raw: {
+        [`${P.toUpperCase()}5H-UTILIZATION`]: 0.25,
+        [`${P}5h-reset`]: 1800000000,
+        "x-other": "1",
+      },
+    }),
+  );
+  expect(parsed.ok && parsed.value).toEqual({
+    updatedAtMs: null,
+    windows: [
+      {
+        window: "five_hour",
+        utilizationRatio: 0.25,
+        resetsAtMs: 1800000000_000,
+        windowLengthMs: 5 * 3600_000,
+        status: "unknown",
+      },
+    ],
+    extraUsage: null,
+  });
 });

@@ -1,19 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  registeredSources,
   nodeHttp,
-  createSources,
   isDue,
   mergeSnapshots,
   mergeWindows,
   pollAll,
-  pollConfiguredSources,
   type LimitSource,
   type PollContext,
   type RateLimitSnapshot,
   nodeFiles,
 } from "@quotacast/core";
+import {
+  createSources,
+  limitsConfigFor,
+  pollConfiguredSources,
+  registeredSources,
+} from "@quotacast/core/limits/sources";
 import { FakeAnthropicServer } from "../../fakes/anthropic-server";
 import { modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { writeCredentialsFile } from "../../fakes/credentials";
@@ -134,6 +137,21 @@ describe("pollAll", () => {
     ]);
     expect(result.merged).toBeNull();
     expect(result.results[4].result.nextPollAtMs).toBe(NOW_MS + 1000);
+  });
+
+  test("each source's options go through its schema: unknown keys dropped, a wrong type refused by name", () => {
+    const config = limitsConfigFor(
+      { oauth: true },
+      { baseUrl: "http://127.0.0.1:1" },
+      { admin: { userEmails: ["a@b"] } },
+    );
+    expect(config.oauth).toEqual({ enabled: true, baseUrl: "http://127.0.0.1:1" });
+    expect(config.admin).toEqual({ baseUrl: "http://127.0.0.1:1", userEmails: ["a@b"] });
+    // baseUrl is no option of the file sources: dropped.
+    expect(config.statusline).toEqual({});
+    expect(() => limitsConfigFor({}, {}, { admin: { timeoutMs: "soon" } })).toThrow(
+      "options of the rate-limit source 'admin': timeoutMs: expected number",
+    );
   });
 
   test("pollConfiguredSources merges the statusline feed and OAuth, freshest first", async () => {

@@ -1,14 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  nodeHttp,
-  createOAuthSource,
-  keychainServiceName,
-  OAUTH_DEFAULT_INTERVAL_MS,
-  type LimitSource,
-  type PollContext,
-  nodeFiles,
-} from "@quotacast/core";
+import { nodeHttp, type LimitSource, type PollContext, nodeFiles } from "@quotacast/core";
+import { createOAuthSource, OAUTH_DEFAULT_INTERVAL_MS } from "@quotacast/core/limits/sources/oauth";
+import { keychainServiceName } from "@quotacast/core/limits/oauth/credentials";
 import { FakeAnthropicServer, anthropicError } from "../../fakes/anthropic-server";
 import { legacyUsageBody, modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { writeCredentialsFile } from "../../fakes/credentials";
@@ -258,6 +252,23 @@ describe("oauth source: refusals stop polling until the credentials change", () 
       lastErrorReason: "no_credentials",
     });
     expect(server.requests).toHaveLength(0);
+  });
+
+  test("credentials of another shape: the message names the file and the field, never the value", async () => {
+    const file = path.join(home, ".claude", ".credentials.json");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ claudeAiOauth: { accessToken: [TOKEN], expiresAt: 1 } }));
+    const wrongType = (await source.poll(ctx())).status;
+    expect(wrongType).toMatchObject({ state: "missing", lastErrorReason: "no_credentials" });
+    expect(wrongType.message).toBe(
+      `Claude Code's credentials file ${file} holds no claude.ai login: claudeAiOauth.accessToken: expected string`,
+    );
+    expect(wrongType.message).not.toContain(TOKEN);
+
+    // Fields Claude Code adds are ignored; ones of another type read as absent.
+    writeCredentials(TOKEN, START_MS + 3600_000, { scopes: "user:profile", newField: { nested: true } });
+    server.on("/api/oauth/usage", { body: modernUsageBody(START_MS) });
+    expect((await source.poll(ctx())).status.state).toBe("ok");
   });
 
   test("disabled unless opted in", async () => {

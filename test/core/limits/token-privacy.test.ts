@@ -7,15 +7,15 @@ import * as path from "node:path";
 import * as util from "node:util";
 import {
   FileSnapshotHistory,
-  createAdminSource,
   nodeHttp,
-  createOAuthSource,
-  parseCredentialsText,
   pollAll,
   type PollContext,
   type PollResult,
   nodeFiles,
 } from "@quotacast/core";
+import { createAdminSource } from "@quotacast/core/limits/sources/admin";
+import { createOAuthSource } from "@quotacast/core/limits/sources/oauth";
+import { parseCredentialsText } from "@quotacast/core/limits/oauth/credentials";
 import { FakeAnthropicServer, anthropicError, type FakeResponse } from "../../fakes/anthropic-server";
 import { legacyUsageBody, modernUsageBody, profileBody } from "../../fakes/anthropic-fixtures";
 import { ManualClock, MemoryState, recordingHttpPort, tempDir } from "../../fakes/ports";

@@ -6,7 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { registerSource, registeredSources, type Summary } from "@quotacast/core";
+import type { Summary } from "@quotacast/core";
+import { registerSource, registeredSources } from "@quotacast/core/limits/sources";
 import { defaultConfig, parseServeArgs, serveUsage } from "../../../exporter/src/config";
 import { limitsConfig } from "../../../exporter/src/state/runtime";
 import { run as runStatus } from "../../../exporter/src/commands/status";

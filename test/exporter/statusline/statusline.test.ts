@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { createStatuslineSource, nodeFiles, parseStatuslineFeed, type PollContext } from "@quotacast/core";
+import { nodeFiles, type PollContext } from "@quotacast/core";
+import { createStatuslineSource } from "@quotacast/core/limits/sources/statusline";
+import { parseStatuslineFeed } from "@quotacast/core/limits/statusline-feed";
 import { renderStatusline, run, type StatuslineIo } from "../../../exporter/src/commands/statusline";
 import { readStdinBounded } from "../../../exporter/src/statusline/stdin";
 import { encodeWrapped } from "../../../core/src/statusline/wrap-codec";
@@ -11,6 +13,12 @@ import { statuslinePayload } from "./payload";
 const NOW_MS = new Date(2026, 10, 22, 15, 0, 0).getTime(); // local time: "today" is Nov 22
 let dir: string;
 let feedFile: string;
+
+function savedFeed() {
+  const parsed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"), feedFile);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
 
 function io(stdin: Readable, nowMs = NOW_MS): StatuslineIo & { output: string[] } {
   const output: string[] = [];
@@ -38,7 +46,7 @@ test("prints model, both windows with countdowns and today's cost, and saves the
     "opus-4-5 | 5h 42% (2h14m) | 7d 18% (3d4h) | $12.40 today (Claude Code)\n",
   );
 
-  const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
+  const feed = savedFeed();
   expect(feed).toMatchObject({
     sessionId: "session-a",
     transcriptPath: "/home/u/.claude/projects/-home-u-app/session-a.jsonl",
@@ -70,6 +78,41 @@ test("the core statusline source reads the feed the command wrote, in normalized
   );
 });
 
+test("payload fields of another type read as absent; fields Claude Code adds are not saved", async () => {
+  const payload = {
+    ...statuslinePayload(NOW_MS),
+    model: "opus",
+    cost: { total_cost_usd: "12.40" },
+    brand_new_section: { x: 1 },
+  };
+  const session = io(stdinOf(payload));
+  await run([], session);
+  expect(session.output.join("")).toBe("5h 42% (2h14m) | 7d 18% (3d4h) | $0.00 today (Claude Code)\n");
+  const feed = savedFeed();
+  expect(feed).toMatchObject({ model: null, sessionCostUsd: null, sessions: {} });
+  expect(JSON.stringify(feed)).not.toContain("brand_new_section");
+});
+
+test("a feed of another version: the source names the file and the field; the command replaces it", async () => {
+  fs.mkdirSync(path.dirname(feedFile), { recursive: true });
+  fs.writeFileSync(feedFile, JSON.stringify({ version: 2, updatedAtMs: NOW_MS, rateLimits: {} }));
+  const ctx: PollContext = {
+    clock: new ManualClock(NOW_MS),
+    files: nodeFiles,
+    http: { get: () => Promise.reject(new Error("no network")) },
+    env: { QUOTACAST_STATUSLINE_FILE: feedFile },
+    homeDir: dir,
+    config: {},
+  };
+  expect((await createStatuslineSource().poll(ctx)).status).toMatchObject({
+    state: "error",
+    lastErrorReason: "bad_response",
+    message: `${feedFile} is not a quotacast statusline feed: version: expected 1; it will be replaced on the next update`,
+  });
+  await run([], io(stdinOf(statuslinePayload(NOW_MS))));
+  expect((await createStatuslineSource().poll(ctx)).status.state).toBe("ok");
+});
+
 test("keeps the last valid rate limits when an update lacks them", async () => {
   await run([], io(stdinOf(statuslinePayload(NOW_MS))));
   const later = NOW_MS + 60_000;
@@ -78,7 +121,7 @@ test("keeps the last valid rate limits when an update lacks them", async () => {
   expect(session.output.join("")).toBe(
     "opus-4-5 | 5h 42% (2h13m) | 7d 18% (3d4h) | $2.00 today (Claude Code)\n",
   );
-  const feed = parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!;
+  const feed = savedFeed();
   expect(feed.rateLimitsObservedAtMs).toBe(NOW_MS);
   expect(feed.updatedAtMs).toBe(later);
 
@@ -87,7 +130,7 @@ test("keeps the last valid rate limits when an update lacks them", async () => {
     [],
     io(stdinOf(statuslinePayload(later, { rateLimits: { five_hour: { used_percentage: "x" } } })), later),
   );
-  expect(parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))!.rateLimitsObservedAtMs).toBe(NOW_MS);
+  expect(savedFeed().rateLimitsObservedAtMs).toBe(NOW_MS);
 });
 
 test("today's cost sums sessions seen today; a session spanning midnight counts only today's part", async () => {
@@ -133,7 +176,7 @@ test("a garbage feed file is replaced, and an unwritable one does not break the 
   const session = io(stdinOf(statuslinePayload(NOW_MS)));
   await run([], session);
   expect(session.output.join("")).toMatch(/^opus-4-5 \| 5h 42%/);
-  expect(parseStatuslineFeed(fs.readFileSync(feedFile, "utf8"))).not.toBeNull();
+  expect(savedFeed().updatedAtMs).toBe(NOW_MS);
 
   feedFile = path.join(dir, "a-file", "statusline.json");
   fs.writeFileSync(path.join(dir, "a-file"), "not a directory");

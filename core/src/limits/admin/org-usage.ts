@@ -1,10 +1,10 @@
 /**
  * Organization usage from the Admin API ("console mode"): month-to-date Claude Code cost
- * per user and per model, cost report totals, and an end-of-month projection. Parsing and
- * projection are pure; amounts arrive in CENTS and leave in USD.
+ * per user and per model, cost report totals, and an end-of-month projection. Pure; the
+ * report pages are read (and cents made USD) in reports.ts.
  */
 import { DAY_MS } from "../../time";
-import { finiteNumber, isRecord, stringOrNull } from "../units";
+import type { ClaudeCodeUsageRecord } from "./reports";
 
 export interface OrgUserUsage {
   /** Email for user actors, key name for API actors. */
@@ -45,75 +45,26 @@ export interface OrgUsage {
   projectionRateUsdPerHour: number | null;
 }
 
-/** One record of `/v1/organizations/usage_report/claude_code`, normalized. */
-export interface ClaudeCodeUsageRecord {
-  date: string;
-  actor: string;
-  actorType: OrgUserUsage["actorType"];
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
-  models: OrgModelUsage[];
+const USER_COUNTS = ["sessions", "linesAdded", "linesRemoved", "commits", "pullRequests"] as const;
+const MODEL_COUNTS = [
+  "costUsd",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadTokens",
+  "cacheCreationTokens",
+] as const;
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }
 
-const num = (v: unknown): number => finiteNumber(v) ?? 0;
-
-function parseClaudeCodeRecord(value: unknown): ClaudeCodeUsageRecord | null {
-  if (!isRecord(value)) return null;
-  const date = stringOrNull(value.date);
-  if (!date) return null;
-  const actor = isRecord(value.actor) ? value.actor : {};
-  const actorType = actor.type === "user_actor" ? "user" : actor.type === "api_actor" ? "api_key" : "unknown";
-  const name = stringOrNull(actor.email_address) ?? stringOrNull(actor.api_key_name) ?? "unknown";
-  const core = isRecord(value.core_metrics) ? value.core_metrics : {};
-  const lines = isRecord(core.lines_of_code) ? core.lines_of_code : {};
-  const models = Array.isArray(value.model_breakdown) ? value.model_breakdown : [];
-  return {
-    date: date.slice(0, 10),
-    actor: name,
-    actorType,
-    sessions: num(core.num_sessions),
-    linesAdded: num(lines.added),
-    linesRemoved: num(lines.removed),
-    commits: num(core.commits_by_claude_code),
-    pullRequests: num(core.pull_requests_by_claude_code),
-    models: models.filter(isRecord).map((m) => {
-      const tokens = isRecord(m.tokens) ? m.tokens : {};
-      const cost = isRecord(m.estimated_cost) ? m.estimated_cost : {};
-      return {
-        model: stringOrNull(m.model) ?? "unknown",
-        costUsd: num(cost.amount) / 100,
-        inputTokens: num(tokens.input),
-        outputTokens: num(tokens.output),
-        cacheReadTokens: num(tokens.cache_read),
-        cacheCreationTokens: num(tokens.cache_creation),
-      };
-    }),
-  };
-}
-
-/** One page: records plus the cursor of the next page (null when done). */
-export function parseClaudeCodePage(body: unknown): {
-  records: ClaudeCodeUsageRecord[];
-  nextPage: string | null;
-} {
-  if (!isRecord(body) || !Array.isArray(body.data)) throw new Error("usage report has no data array");
-  const records = body.data.map(parseClaudeCodeRecord).filter((r): r is ClaudeCodeUsageRecord => r !== null);
-  const nextPage = body.has_more === true ? stringOrNull(body.next_page) : null;
-  return { records, nextPage };
-}
-
-/** Sum of a cost report page in USD (`amount` is a decimal string in cents). */
-export function parseCostReportPage(body: unknown): { totalUsd: number; nextPage: string | null } {
-  if (!isRecord(body) || !Array.isArray(body.data)) throw new Error("cost report has no data array");
-  let cents = 0;
-  for (const bucket of body.data) {
-    if (!isRecord(bucket) || !Array.isArray(bucket.results)) continue;
-    for (const result of bucket.results) if (isRecord(result)) cents += num(result.amount);
-  }
-  return { totalUsd: cents / 100, nextPage: body.has_more === true ? stringOrNull(body.next_page) : null };
+/** Adds `from`'s counts named in `keys` into `into`. */
+function addCounts<K extends string>(
+  into: Record<K, number>,
+  from: Record<K, number>,
+  keys: readonly K[],
+): void {
+  for (const key of keys) into[key] += from[key];
 }
 
 /** Per-user, per-model and per-day totals of the month's records. */
@@ -132,33 +83,14 @@ export function aggregateClaudeCode(
       actor: r.actor,
       actorType: r.actorType,
       costUsd: 0,
-      sessions: 0,
-      linesAdded: 0,
-      linesRemoved: 0,
-      commits: 0,
-      pullRequests: 0,
+      ...zeros(USER_COUNTS),
     };
     u.costUsd += cost;
-    u.sessions += r.sessions;
-    u.linesAdded += r.linesAdded;
-    u.linesRemoved += r.linesRemoved;
-    u.commits += r.commits;
-    u.pullRequests += r.pullRequests;
+    addCounts(u, r, USER_COUNTS);
     users.set(r.actor, u);
     for (const m of r.models) {
-      const agg = models.get(m.model) ?? {
-        ...m,
-        costUsd: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheCreationTokens: 0,
-      };
-      agg.costUsd += m.costUsd;
-      agg.inputTokens += m.inputTokens;
-      agg.outputTokens += m.outputTokens;
-      agg.cacheReadTokens += m.cacheReadTokens;
-      agg.cacheCreationTokens += m.cacheCreationTokens;
+      const agg = models.get(m.model) ?? { model: m.model, ...zeros(MODEL_COUNTS) };
+      addCounts(agg, m, MODEL_COUNTS);
       models.set(m.model, agg);
     }
   }

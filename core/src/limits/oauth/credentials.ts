@@ -5,9 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import * as v from "valibot";
 import { claudeHomeDir } from "../../ingest/discover";
 import type { PollContext } from "../source";
-import { finiteNumber, isRecord, stringOrNull } from "../units";
+import { describeIssue, numeric, orNull, parseJsonWith, stringOrNull, validItems } from "../../schema";
 
 const KEYCHAIN_SERVICE = "Claude Code-credentials";
 
@@ -34,29 +35,41 @@ export function keychainServiceName(env: PollContext["env"]): string {
   return `${KEYCHAIN_SERVICE}-${createHash("sha256").update(dir).digest("hex").slice(0, 8)}`;
 }
 
-/** Parses `.credentials.json` text (or the Keychain secret, same JSON). */
-export function parseCredentialsText(text: string, origin: OAuthCredentials["origin"]): CredentialsResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: "malformed", message: "Claude Code credentials are not valid JSON" };
+/** `.credentials.json` (and the Keychain secret, same JSON): only its `claudeAiOauth` login is read. */
+const CredentialsFileSchema = v.object({
+  claudeAiOauth: v.object({
+    accessToken: v.pipe(v.string(), v.nonEmpty("empty")),
+    expiresAt: orNull(numeric),
+    scopes: v.fallback(validItems(v.string()), []),
+    subscriptionType: stringOrNull,
+    rateLimitTier: stringOrNull,
+  }),
+});
+
+/**
+ * Parses `.credentials.json` text (or the Keychain secret); `where` names it in messages,
+ * which say which field is wrong and never what it holds.
+ */
+export function parseCredentialsText(
+  text: string,
+  origin: OAuthCredentials["origin"],
+  where = "Claude Code's credentials file",
+): CredentialsResult {
+  const parsed = parseJsonWith(CredentialsFileSchema, text, where);
+  if (!parsed.ok) {
+    return parsed.issue === null
+      ? { ok: false, problem: "malformed", message: parsed.message }
+      : {
+          ok: false,
+          problem: "missing",
+          message: describeIssue(`${where} holds no claude.ai login`, parsed.issue),
+        };
   }
-  const oauth = isRecord(json) && isRecord(json.claudeAiOauth) ? json.claudeAiOauth : null;
-  const token = oauth ? stringOrNull(oauth.accessToken) : null;
-  if (!oauth || !token) {
-    return { ok: false, problem: "missing", message: "Claude Code credentials hold no claude.ai login" };
-  }
-  const credentials = {
-    expiresAtMs: finiteNumber(oauth.expiresAt),
-    scopes: Array.isArray(oauth.scopes) ? oauth.scopes.filter((s): s is string => typeof s === "string") : [],
-    origin,
-  } as OAuthCredentials;
-  const subscriptionType = stringOrNull(oauth.subscriptionType);
-  if (subscriptionType) credentials.subscriptionType = subscriptionType;
-  const rateLimitTier = stringOrNull(oauth.rateLimitTier);
-  if (rateLimitTier) credentials.rateLimitTier = rateLimitTier;
-  Object.defineProperty(credentials, "accessToken", { value: token, enumerable: false });
+  const oauth = parsed.value.claudeAiOauth;
+  const credentials = { expiresAtMs: oauth.expiresAt, scopes: oauth.scopes, origin } as OAuthCredentials;
+  if (oauth.subscriptionType) credentials.subscriptionType = oauth.subscriptionType;
+  if (oauth.rateLimitTier) credentials.rateLimitTier = oauth.rateLimitTier;
+  Object.defineProperty(credentials, "accessToken", { value: oauth.accessToken, enumerable: false });
   return { ok: true, credentials };
 }
 
@@ -64,19 +77,15 @@ export function parseCredentialsText(text: string, origin: OAuthCredentials["ori
 export async function readCredentials(ctx: PollContext): Promise<CredentialsResult> {
   const file = path.join(claudeHomeDir(ctx.env, ctx.homeDir), ".credentials.json");
   const text = await ctx.files.readText(file).catch(() => null);
-  if (text !== null) return parseCredentialsText(text, "file");
+  if (text !== null) return parseCredentialsText(text, "file", `Claude Code's credentials file ${file}`);
   if (ctx.platform === "darwin" && ctx.readKeychain) {
-    const secret = await ctx.readKeychain(keychainServiceName(ctx.env)).catch(() => null);
-    if (secret) return parseCredentialsText(secret, "keychain");
+    const service = keychainServiceName(ctx.env);
+    const secret = await ctx.readKeychain(service).catch(() => null);
+    if (secret) return parseCredentialsText(secret, "keychain", `Claude Code's Keychain item ${service}`);
   }
   return {
     ok: false,
     problem: "missing",
     message: `no Claude Code login found (${file}); run claude to log in`,
   };
-}
-
-/** A digest of the token, kept in memory only, to notice when the credentials change. */
-export function tokenFingerprint(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
 }

@@ -1,106 +1,90 @@
 /**
- * Parsing of the (undocumented) OAuth usage and profile responses. Pure. Keeps every
- * bucket, including codename keys, and never throws on a missing or extra field.
+ * The (undocumented) OAuth usage and profile answers, as schemas. Pure. Keeps every bucket,
+ * including codename keys; a missing, null or drifting field reads as null and never fails
+ * the answer (only an answer that is not a JSON object does).
  */
+import * as v from "valibot";
 import {
   FIVE_HOURS_MS,
   SEVEN_DAYS_MS,
-  type ExtraUsage,
   type PlanInfo,
   type WindowReading,
   type WindowStatus,
 } from "../snapshot";
-import {
-  centsToUnits,
-  finiteNumber,
-  isRecord,
-  isoToMs,
-  modelSlug,
-  percentToRatio,
-  stringOrNull,
-} from "../units";
+import { anObject, orNull, parseWith, stringOrNull, validItems, type Parsed } from "../../schema";
+import { centsAsUnits, isoAsMs, modelSlug, percentAsRatio } from "../units";
 
-export interface UsageBucket {
-  utilizationRatio: number;
-  resetsAtMs: number | null;
-}
+/** A bucket (`five_hour`, `seven_day_opus`, a codename); null when the API sent null or no utilization. */
+const UsageBucketSchema = v.pipe(
+  v.object({ utilization: orNull(percentAsRatio), resets_at: orNull(isoAsMs) }),
+  v.transform(({ utilization, resets_at }) =>
+    utilization === null ? null : { utilizationRatio: utilization, resetsAtMs: resets_at },
+  ),
+);
 
-export interface UsageLimit {
-  kind: string;
-  group: string | null;
-  utilizationRatio: number;
-  severity: string | null;
-  resetsAtMs: number | null;
-  scopeModel: { id: string; displayName: string } | null;
-  isActive: boolean;
-}
+/** A `limits[]` entry; entries without a kind or a usable percent are left out. */
+const UsageLimitSchema = v.pipe(
+  v.object({
+    kind: v.string(),
+    percent: percentAsRatio,
+    group: stringOrNull,
+    severity: stringOrNull,
+    resets_at: orNull(isoAsMs),
+    scope: orNull(v.object({ model: v.object({ id: stringOrNull, display_name: stringOrNull }) })),
+    is_active: v.fallback(v.boolean(), true),
+  }),
+  v.transform((limit) => {
+    const id = limit.scope?.model.id ?? null;
+    const displayName = limit.scope?.model.display_name ?? id;
+    return {
+      kind: limit.kind,
+      group: limit.group,
+      utilizationRatio: limit.percent,
+      severity: limit.severity,
+      resetsAtMs: limit.resets_at,
+      scopeModel: displayName !== null ? { id: id ?? displayName, displayName } : null,
+      isActive: limit.is_active,
+    };
+  }),
+);
+type UsageLimit = v.InferOutput<typeof UsageLimitSchema>;
 
-export interface ParsedUsage {
-  /** Every bucket by its own key; null for buckets the API sent as null. */
-  buckets: Record<string, UsageBucket | null>;
-  limits: UsageLimit[];
-  extraUsage: ExtraUsage | null;
-}
+/** `extra_usage`: amounts in cents, utilization in percent. */
+const ExtraUsageSchema = v.pipe(
+  v.object({
+    is_enabled: v.fallback(v.boolean(), false),
+    monthly_limit: orNull(centsAsUnits),
+    used_credits: orNull(centsAsUnits),
+    currency: v.fallback(v.string(), "USD"),
+    utilization: orNull(percentAsRatio),
+  }),
+  v.transform((extra) => ({
+    isEnabled: extra.is_enabled,
+    monthlyLimit: extra.monthly_limit,
+    used: extra.used_credits,
+    currency: extra.currency,
+    utilizationRatio: extra.utilization,
+  })),
+);
 
-const NON_BUCKET_KEYS = new Set(["extra_usage", "limits"]);
+/** `/api/oauth/usage`: every key but `limits` and `extra_usage` is a bucket. */
+const UsageResponseSchema = v.pipe(
+  anObject,
+  v.objectWithRest(
+    { limits: v.fallback(validItems(UsageLimitSchema), []), extra_usage: orNull(ExtraUsageSchema) },
+    orNull(UsageBucketSchema),
+  ),
+  v.transform(({ limits, extra_usage, ...buckets }) => ({ buckets, limits, extraUsage: extra_usage })),
+);
+type ParsedUsage = v.InferOutput<typeof UsageResponseSchema>;
 
 /** Window length from a bucket name: codename buckets are assumed weekly. */
 function windowLengthFor(name: string): number {
   return name.startsWith("five_hour") ? FIVE_HOURS_MS : SEVEN_DAYS_MS;
 }
 
-function parseBucket(value: unknown): UsageBucket | null | undefined {
-  if (value === null) return null;
-  if (!isRecord(value) || !("utilization" in value)) return undefined;
-  const ratio = percentToRatio(value.utilization);
-  if (ratio === null) return null;
-  return { utilizationRatio: ratio, resetsAtMs: isoToMs(value.resets_at) };
-}
-
-function parseLimit(value: unknown): UsageLimit | null {
-  if (!isRecord(value)) return null;
-  const ratio = percentToRatio(value.percent);
-  const kind = stringOrNull(value.kind);
-  if (ratio === null || kind === null) return null;
-  const scope = isRecord(value.scope) && isRecord(value.scope.model) ? value.scope.model : null;
-  const scopeId = scope ? stringOrNull(scope.id) : null;
-  const scopeName = scope ? (stringOrNull(scope.display_name) ?? scopeId) : null;
-  return {
-    kind,
-    group: stringOrNull(value.group),
-    utilizationRatio: ratio,
-    severity: stringOrNull(value.severity),
-    resetsAtMs: isoToMs(value.resets_at),
-    scopeModel: scopeName !== null ? { id: scopeId ?? scopeName, displayName: scopeName } : null,
-    isActive: value.is_active !== false,
-  };
-}
-
-function parseExtraUsage(value: unknown): ExtraUsage | null {
-  if (!isRecord(value)) return null;
-  const utilization = finiteNumber(value.utilization);
-  return {
-    isEnabled: value.is_enabled === true,
-    monthlyLimit: centsToUnits(value.monthly_limit),
-    used: centsToUnits(value.used_credits),
-    currency: stringOrNull(value.currency) ?? "USD",
-    utilizationRatio: utilization === null ? null : utilization / 100,
-  };
-}
-
-/** Throws only when the body is not a JSON object at all. */
-export function parseUsageBody(body: unknown): ParsedUsage {
-  if (!isRecord(body)) throw new Error("usage response is not a JSON object");
-  const buckets: Record<string, UsageBucket | null> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (NON_BUCKET_KEYS.has(key)) continue;
-    const bucket = parseBucket(value);
-    if (bucket !== undefined) buckets[key] = bucket;
-  }
-  const limits = Array.isArray(body.limits)
-    ? body.limits.map(parseLimit).filter((l): l is UsageLimit => l !== null)
-    : [];
-  return { buckets, limits, extraUsage: parseExtraUsage(body.extra_usage) };
+export function parseUsageBody(body: unknown): Parsed<ParsedUsage> {
+  return parseWith(UsageResponseSchema, body, "Anthropic's usage answer (/api/oauth/usage)");
 }
 
 /** Window name of a `limits[]` entry: session -> five_hour, weekly_all -> seven_day, weekly_scoped -> seven_day_<model>. */
@@ -168,17 +152,32 @@ export function usageToReadings(
   return [...readings.values()];
 }
 
-/** Plan from `/api/oauth/profile`: only its type and tier (no email, no names: see `PlanInfo`). */
-export function parseProfileBody(body: unknown): PlanInfo {
-  if (!isRecord(body)) throw new Error("profile response is not a JSON object");
-  const account = isRecord(body.account) ? body.account : {};
-  const org = isRecord(body.organization) ? body.organization : {};
-  const plan: PlanInfo = {};
-  const subscriptionType =
-    stringOrNull(org.organization_type) ??
-    (account.has_claude_max === true ? "claude_max" : account.has_claude_pro === true ? "claude_pro" : null);
-  if (subscriptionType) plan.subscriptionType = subscriptionType;
-  const tier = stringOrNull(org.rate_limit_tier);
-  if (tier) plan.rateLimitTier = tier;
-  return plan;
+/**
+ * `/api/oauth/profile`: only the plan's type and tier (no email, no names: see `PlanInfo`).
+ * The organization's type wins; the account's flags are the fallback.
+ */
+const ProfileResponseSchema = v.pipe(
+  anObject,
+  v.object({
+    account: orNull(
+      v.object({
+        has_claude_max: v.fallback(v.boolean(), false),
+        has_claude_pro: v.fallback(v.boolean(), false),
+      }),
+    ),
+    organization: orNull(v.object({ organization_type: stringOrNull, rate_limit_tier: stringOrNull })),
+  }),
+  v.transform(({ account, organization }) => {
+    const plan: PlanInfo = {};
+    const subscriptionType =
+      organization?.organization_type ??
+      (account?.has_claude_max ? "claude_max" : account?.has_claude_pro ? "claude_pro" : null);
+    if (subscriptionType) plan.subscriptionType = subscriptionType;
+    if (organization?.rate_limit_tier) plan.rateLimitTier = organization.rate_limit_tier;
+    return plan;
+  }),
+);
+
+export function parseProfileBody(body: unknown): Parsed<PlanInfo> {
+  return parseWith(ProfileResponseSchema, body, "Anthropic's profile answer (/api/oauth/profile)");
 }

@@ -3,31 +3,21 @@
  * per model, the cost report total, and an end-of-month projection. The admin key comes
  * from the config or `ANTHROPIC_ADMIN_KEY` and is sent only to the configured base URL.
  */
+import * as v from "valibot";
 import { DAY_MS } from "../../time";
-import type { HttpResponse } from "../../io/ports";
-import * as z from "zod/mini";
-import {
-  sourceStatus,
-  type LimitSource,
-  type PollContext,
-  type PollResult,
-  type SourceDefinition,
-} from "../source";
-import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
-import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
-import { tokenFingerprint } from "../oauth/credentials";
+import type { LimitSource, PollContext, SourceDefinition } from "../source";
+import type { HttpFailure } from "../http-errors";
 import {
   aggregateClaudeCode,
-  parseClaudeCodePage,
-  parseCostReportPage,
   projectMonthEnd,
   samplesFromDays,
   utcDate,
   utcMonthBounds,
-  type ClaudeCodeUsageRecord,
   type OrgUsage,
 } from "../admin/org-usage";
-import { DEFAULT_ANTHROPIC_BASE_URL, userAgentFor } from "./oauth";
+import { parseClaudeCodePage, parseCostReportPage, type ClaudeCodeUsageRecord } from "../admin/reports";
+import type { Parsed } from "../../schema";
+import { API_SOURCE_OPTIONS, ApiSourceState } from "../api-source";
 
 export const ADMIN_SOURCE = "admin";
 const ADMIN_DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -36,18 +26,14 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const FINAL_AFTER_MS = 2 * DAY_MS;
 const MAX_PAGES = 100;
 
-export const adminSourceOptions = z.object({
-  /** Default: enabled when an admin key is configured (env `ANTHROPIC_ADMIN_KEY`). */
-  enabled: z.optional(z.boolean()),
-  apiKey: z.optional(z.string()),
-  baseUrl: z.optional(z.string()),
-  /** Default 5 minutes (the data is at least an hour late anyway). */
-  intervalMs: z.optional(z.number()),
-  timeoutMs: z.optional(z.number()),
+/** `enabled` by default when an admin key is configured (env `ANTHROPIC_ADMIN_KEY`); timeout default 30 s. */
+const adminSourceOptions = v.object({
+  ...API_SOURCE_OPTIONS,
+  apiKey: v.optional(v.string()),
   /** Only count these users (email addresses); default everyone. */
-  userEmails: z.optional(z.array(z.string())),
+  userEmails: v.optional(v.array(v.string())),
 });
-export type AdminSourceConfig = z.infer<typeof adminSourceOptions>;
+export type AdminSourceConfig = v.InferOutput<typeof adminSourceOptions>;
 
 const ADMIN_MESSAGES = {
   unauthorized: "admin key rejected (HTTP 401): check ANTHROPIC_ADMIN_KEY",
@@ -70,45 +56,41 @@ class RequestFailed extends Error {
   }
 }
 
+/** A page's content, or a bad_response failure that names the report and the field. */
+function pageOf<T>(parsed: Parsed<T>): T {
+  if (parsed.ok) return parsed.value;
+  throw new RequestFailed({
+    state: "error",
+    reason: "bad_response",
+    message: parsed.message,
+    stopUntilCredentialsChange: false,
+  });
+}
+
 export function createAdminSource(): LimitSource {
-  let backoff: BackoffState = { consecutiveFailures: 0 };
-  let lastSuccessMs: number | null = null;
-  let refused: { fingerprint: string; failure: HttpFailure } | null = null;
+  const state = new ApiSourceState({
+    name: ADMIN_SOURCE,
+    options: (ctx) => ctx.config.admin,
+    defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+    credentialHeaders: (key) => ({ "x-api-key": key, "anthropic-version": "2023-06-01" }),
+    wording: ADMIN_MESSAGES,
+  });
   /** Final days' records by date (memory only). */
   const finalDays = new Map<string, ClaudeCodeUsageRecord[]>();
 
   async function getJson(ctx: PollContext, key: string, pathAndQuery: string): Promise<unknown> {
-    const baseUrl = (ctx.config.admin?.baseUrl ?? DEFAULT_ANTHROPIC_BASE_URL).replace(/\/+$/, "");
-    const headers = {
-      "x-api-key": key,
-      "anthropic-version": "2023-06-01",
-      "user-agent": userAgentFor(ctx),
-      accept: "application/json",
-    };
-    let response: HttpResponse;
-    try {
-      response = await ctx.http.get(
-        `${baseUrl}${pathAndQuery}`,
-        headers,
-        ctx.config.admin?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      );
-    } catch (err) {
-      throw new RequestFailed(classifyRequestError(err));
-    }
-    const failure = classifyHttpFailure(response, ADMIN_MESSAGES);
-    if (failure) throw new RequestFailed(failure);
-    const body = parseJsonBody(response.bodyText);
-    if (!body.ok) throw new RequestFailed(body.failure);
-    return body.value;
+    const answer = await state.getJson(ctx, key, pathAndQuery);
+    if (!answer.ok) throw new RequestFailed(answer.failure);
+    return answer.value;
   }
 
   async function fetchDay(ctx: PollContext, key: string, date: string): Promise<ClaudeCodeUsageRecord[]> {
     const records: ClaudeCodeUsageRecord[] = [];
     let page: string | null = null;
     for (let i = 0; i < MAX_PAGES; i++) {
-      const query = `starting_at=${date}&limit=1000${page ? `&page=${encodeURIComponent(page)}` : ""}`;
-      const parsed = parseClaudeCodePage(
-        await getJson(ctx, key, `/v1/organizations/usage_report/claude_code?${query}`),
+      const query: string = `starting_at=${date}&limit=1000${page ? `&page=${encodeURIComponent(page)}` : ""}`;
+      const parsed = pageOf(
+        parseClaudeCodePage(await getJson(ctx, key, `/v1/organizations/usage_report/claude_code?${query}`)),
       );
       records.push(...parsed.records.filter((r) => r.date === date));
       page = parsed.nextPage;
@@ -122,8 +104,10 @@ export function createAdminSource(): LimitSource {
     let page: string | null = null;
     for (let i = 0; i < MAX_PAGES; i++) {
       const start = encodeURIComponent(new Date(monthStartMs).toISOString().replace(/\.\d{3}Z$/, "Z"));
-      const query = `starting_at=${start}&bucket_width=1d&limit=31${page ? `&page=${encodeURIComponent(page)}` : ""}`;
-      const parsed = parseCostReportPage(await getJson(ctx, key, `/v1/organizations/cost_report?${query}`));
+      const query: string = `starting_at=${start}&bucket_width=1d&limit=31${page ? `&page=${encodeURIComponent(page)}` : ""}`;
+      const parsed = pageOf(
+        parseCostReportPage(await getJson(ctx, key, `/v1/organizations/cost_report?${query}`)),
+      );
       total += parsed.totalUsd;
       page = parsed.nextPage;
       if (!page) break;
@@ -169,13 +153,6 @@ export function createAdminSource(): LimitSource {
     };
   }
 
-  function failed(nowMs: number, intervalMs: number, failure: HttpFailure): PollResult {
-    const next = nextAfterHttpFailure(nowMs, intervalMs, backoff, failure);
-    backoff = next.state;
-    const status = sourceStatus(ADMIN_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason);
-    return { snapshot: null, status, nextPollAtMs: next.nextPollAtMs };
-  }
-
   return {
     name: ADMIN_SOURCE,
     description: "Admin API month-to-date Claude Code cost per user and model, with projection (opt-in)",
@@ -184,46 +161,21 @@ export function createAdminSource(): LimitSource {
     async poll(ctx) {
       const nowMs = ctx.clock.nowMs();
       const intervalMs = ctx.config.admin?.intervalMs ?? ADMIN_DEFAULT_INTERVAL_MS;
-      if (!isEnabled(ctx)) {
-        return {
-          snapshot: null,
-          status: sourceStatus(
-            ADMIN_SOURCE,
-            "disabled",
-            "Admin API is off (set ANTHROPIC_ADMIN_KEY)",
-            lastSuccessMs,
-          ),
-          nextPollAtMs: nowMs + intervalMs,
-        };
-      }
+      if (!isEnabled(ctx))
+        return state.noSnapshot("disabled", "Admin API is off (set ANTHROPIC_ADMIN_KEY)", nowMs + intervalMs);
       const key = adminKey(ctx);
-      if (key === null) {
-        return {
-          snapshot: null,
-          status: sourceStatus(
-            ADMIN_SOURCE,
-            "missing",
-            "no admin key: set ANTHROPIC_ADMIN_KEY",
-            lastSuccessMs,
-            "no_credentials",
-          ),
-          nextPollAtMs: nowMs + intervalMs,
-        };
-      }
-      const fingerprint = tokenFingerprint(key);
-      if (refused && refused.fingerprint === fingerprint) return failed(nowMs, intervalMs, refused.failure);
-      refused = null;
+      if (key === null)
+        return state.noSnapshot(
+          "missing",
+          "no admin key: set ANTHROPIC_ADMIN_KEY",
+          nowMs + intervalMs,
+          "no_credentials",
+        );
+      const refusal = state.refusalOf(key);
+      if (refusal) return state.failed(nowMs, intervalMs, refusal);
       try {
         const orgUsage = await collect(ctx, key, nowMs);
-        lastSuccessMs = nowMs;
-        const next = nextAfterSuccess(nowMs, intervalMs);
-        backoff = next.state;
-        return {
-          snapshot: null,
-          orgUsage,
-          status: sourceStatus(ADMIN_SOURCE, "ok", "ok", lastSuccessMs),
-          nextPollAtMs: next.nextPollAtMs,
-        };
+        return { snapshot: null, orgUsage, ...state.succeeded(nowMs, intervalMs, "ok") };
       } catch (err) {
         const failure =
           err instanceof RequestFailed
@@ -234,8 +186,7 @@ export function createAdminSource(): LimitSource {
                 message: "Admin API answer has an unknown shape",
                 stopUntilCredentialsChange: false,
               } satisfies HttpFailure);
-        if (failure.stopUntilCredentialsChange) refused = { fingerprint, failure };
-        return failed(nowMs, intervalMs, failure);
+        return state.failed(nowMs, intervalMs, failure, key);
       }
     },
   };

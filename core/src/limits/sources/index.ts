@@ -6,6 +6,7 @@
  */
 import type { LimitSource, LimitsConfig, PollContext, SourceConfig, SourceDefinition } from "../source";
 import { pollAll, type PollAllResult } from "../poll";
+import { parseWith } from "../../schema";
 import { statuslineSource } from "./statusline";
 import { oauthSource } from "./oauth";
 import { headerFileSource } from "./header-file";
@@ -41,7 +42,7 @@ export function createSources(): LimitSource[] {
  * A `LimitsConfig` with one section per registered source, each through the source's
  * schema: `enabled` by source name (a source left out keeps its own default), `common`
  * options offered to every source (each keeps only those it declares, e.g. `baseUrl`),
- * and options by config key.
+ * and options by config key. Throws on a value of the wrong type, naming the option.
  */
 export function limitsConfigFor(
   enabled: Readonly<Record<string, boolean | undefined>>,
@@ -52,7 +53,9 @@ export function limitsConfigFor(
   for (const d of REGISTERED) {
     const on = enabled[d.name];
     const section = { ...common, ...byConfigKey[d.configKey], ...(on === undefined ? {} : { enabled: on }) };
-    config[d.configKey] = d.options.parse(section);
+    const parsed = parseWith(d.options, section, `options of the rate-limit source '${d.name}'`);
+    if (!parsed.ok) throw new Error(parsed.message);
+    config[d.configKey] = parsed.value;
   }
   return config;
 }

@@ -3,43 +3,29 @@
  * sent only to the configured Anthropic base URL, never refreshed, stored or logged.
  * After 401/403 it stops calling until the token changes (compared by an in-memory digest).
  */
+import * as v from "valibot";
 import type { PlanInfo, RateLimitSnapshot } from "../snapshot";
-import * as z from "zod/mini";
-import {
-  sourceStatus,
-  type LimitSource,
-  type PollContext,
-  type PollResult,
-  type SourceDefinition,
-} from "../source";
-import { nextAfterHttpFailure, nextAfterSuccess, type BackoffState } from "../backoff";
-import { classifyHttpFailure, classifyRequestError, parseJsonBody, type HttpFailure } from "../http-errors";
-import { readCredentials, tokenFingerprint, type OAuthCredentials } from "../oauth/credentials";
+import type { LimitSource, PollContext, SourceDefinition } from "../source";
+import type { HttpFailure } from "../http-errors";
+import { readCredentials, type OAuthCredentials } from "../oauth/credentials";
 import { parseProfileBody, parseUsageBody, usageToReadings } from "../oauth/parse";
-import type { HttpResponse } from "../../io/ports";
+import { API_SOURCE_OPTIONS, ApiSourceState } from "../api-source";
 
 const OAUTH_SOURCE = "oauth";
-export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const OAUTH_DEFAULT_INTERVAL_MS = 5 * 60_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Profile data (plan, tier) changes rarely. */
 const PROFILE_INTERVAL_MS = 6 * 3600_000;
 
-export const oauthSourceOptions = z.object({
-  /** Opt-in: reads the user's own Claude Code token. Default false. */
-  enabled: z.optional(z.boolean()),
-  /** Default https://api.anthropic.com. */
-  baseUrl: z.optional(z.string()),
+/** `enabled` (default false: it reads the user's own Claude Code token); timeout default 15 s. */
+const oauthSourceOptions = v.object({
+  ...API_SOURCE_OPTIONS,
   /** Default `quotacast/<version>`. */
-  userAgent: z.optional(z.string()),
-  /** Default 5 minutes. */
-  intervalMs: z.optional(z.number()),
-  /** Default 15 s. */
-  timeoutMs: z.optional(z.number()),
+  userAgent: v.optional(v.string()),
   /** Also read /api/oauth/profile (plan, organization). Default true. */
-  fetchProfile: z.optional(z.boolean()),
+  fetchProfile: v.optional(v.boolean()),
 });
-export type OAuthSourceConfig = z.infer<typeof oauthSourceOptions>;
+export type OAuthSourceConfig = v.InferOutput<typeof oauthSourceOptions>;
 
 const OAUTH_MESSAGES = {
   expired: "Claude Code login expired: run claude to log in again",
@@ -48,69 +34,32 @@ const OAUTH_MESSAGES = {
   forbidden: "access revoked (HTTP 403): run claude to log in again",
 } as const;
 
-export function userAgentFor(ctx: PollContext): string {
-  return ctx.config.oauth?.userAgent ?? `quotacast/${ctx.version ?? "0.0.0"}`;
-}
-
-function oauthHeaders(token: string, userAgent: string): Record<string, string> {
-  return {
-    authorization: `Bearer ${token}`,
-    "anthropic-beta": "oauth-2025-04-20",
-    "user-agent": userAgent,
-    accept: "application/json",
-  };
-}
-
 function isOAuthEnabled(ctx: PollContext): boolean {
   return ctx.config.oauth?.enabled === true;
 }
 
 export function createOAuthSource(): LimitSource {
-  let backoff: BackoffState = { consecutiveFailures: 0 };
-  let lastSuccessMs: number | null = null;
-  /** Digest of a token Anthropic refused, with what the user was told. */
-  let refused: { fingerprint: string; failure: HttpFailure } | null = null;
+  const state = new ApiSourceState({
+    name: OAUTH_SOURCE,
+    options: (ctx) => ctx.config.oauth,
+    defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+    credentialHeaders: (token) => ({
+      authorization: `Bearer ${token}`,
+      "anthropic-beta": "oauth-2025-04-20",
+    }),
+    wording: OAUTH_MESSAGES,
+  });
   let plan: PlanInfo | null = null;
   let planFetchedAtMs = -Infinity;
-
-  function fail(ctx: PollContext, failure: HttpFailure, intervalMs: number): PollResult {
-    const next = nextAfterHttpFailure(ctx.clock.nowMs(), intervalMs, backoff, failure);
-    backoff = next.state;
-    return {
-      snapshot: null,
-      status: sourceStatus(OAUTH_SOURCE, failure.state, failure.message, lastSuccessMs, failure.reason),
-      nextPollAtMs: next.nextPollAtMs,
-    };
-  }
-
-  async function get(ctx: PollContext, path: string, token: string): Promise<HttpResponse | HttpFailure> {
-    const baseUrl = (ctx.config.oauth?.baseUrl ?? DEFAULT_ANTHROPIC_BASE_URL).replace(/\/+$/, "");
-    const timeoutMs = ctx.config.oauth?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    try {
-      return await ctx.http.get(`${baseUrl}${path}`, oauthHeaders(token, userAgentFor(ctx)), timeoutMs);
-    } catch (err) {
-      return classifyRequestError(err);
-    }
-  }
-
-  function isFailure(value: HttpResponse | HttpFailure): value is HttpFailure {
-    return "reason" in value;
-  }
 
   async function refreshPlan(ctx: PollContext, credentials: OAuthCredentials): Promise<void> {
     const nowMs = ctx.clock.nowMs();
     if (ctx.config.oauth?.fetchProfile === false || nowMs - planFetchedAtMs < PROFILE_INTERVAL_MS) return;
     planFetchedAtMs = nowMs;
-    const response = await get(ctx, "/api/oauth/profile", credentials.accessToken);
-    // Profile is a nicety: its failures never fail the poll.
-    if (isFailure(response) || response.status !== 200) return;
-    const body = parseJsonBody(response.bodyText);
-    if (!body.ok) return;
-    try {
-      plan = parseProfileBody(body.value);
-    } catch {
-      // keep the previous plan
-    }
+    const answer = await state.getJson(ctx, credentials.accessToken, "/api/oauth/profile");
+    // Profile is a nicety: its failures never fail the poll, and an unknown shape keeps the plan.
+    const profile = answer.ok ? parseProfileBody(answer.value) : null;
+    if (profile?.ok) plan = profile.value;
   }
 
   function planFrom(credentials: OAuthCredentials): PlanInfo | undefined {
@@ -129,92 +78,52 @@ export function createOAuthSource(): LimitSource {
     async poll(ctx) {
       const intervalMs = ctx.config.oauth?.intervalMs ?? OAUTH_DEFAULT_INTERVAL_MS;
       const nowMs = ctx.clock.nowMs();
-      if (!isOAuthEnabled(ctx)) {
-        return {
-          snapshot: null,
-          status: sourceStatus(
-            OAUTH_SOURCE,
-            "disabled",
-            "OAuth usage polling is off (opt-in)",
-            lastSuccessMs,
-          ),
-          nextPollAtMs: nowMs + intervalMs,
-        };
-      }
+      if (!isOAuthEnabled(ctx))
+        return state.noSnapshot("disabled", "OAuth usage polling is off (opt-in)", nowMs + intervalMs);
       const read = await readCredentials(ctx);
       if (!read.ok) {
-        return {
-          snapshot: null,
-          status: sourceStatus(
-            OAUTH_SOURCE,
-            read.problem === "missing" ? "missing" : "error",
-            read.message,
-            lastSuccessMs,
-            "no_credentials",
-          ),
-          nextPollAtMs: nowMs + intervalMs,
-        };
+        const missing = read.problem === "missing" ? "missing" : "error";
+        return state.noSnapshot(missing, read.message, nowMs + intervalMs, "no_credentials");
       }
       const credentials = read.credentials;
+      const failed = (failure: HttpFailure, credential?: string) =>
+        state.failed(ctx.clock.nowMs(), intervalMs, failure, credential);
       if (credentials.expiresAtMs !== null && credentials.expiresAtMs <= nowMs) {
-        return fail(
-          ctx,
-          {
-            state: "error",
-            reason: "auth_expired",
-            message: OAUTH_MESSAGES.expired,
-            stopUntilCredentialsChange: true,
-          },
-          intervalMs,
-        );
+        return failed({
+          state: "error",
+          reason: "auth_expired",
+          message: OAUTH_MESSAGES.expired,
+          stopUntilCredentialsChange: true,
+        });
       }
-      const fingerprint = tokenFingerprint(credentials.accessToken);
-      if (refused && refused.fingerprint === fingerprint) return fail(ctx, refused.failure, intervalMs);
-      refused = null;
+      const token = credentials.accessToken;
+      const refusal = state.refusalOf(token);
+      if (refusal) return failed(refusal);
 
-      const response = await get(ctx, "/api/oauth/usage", credentials.accessToken);
-      const failure = isFailure(response) ? response : classifyHttpFailure(response, OAUTH_MESSAGES);
-      if (failure) {
-        if (failure.stopUntilCredentialsChange) refused = { fingerprint, failure };
-        return fail(ctx, failure, intervalMs);
+      const answer = await state.getJson(ctx, token, "/api/oauth/usage");
+      if (!answer.ok) return failed(answer.failure, token);
+      const parsed = parseUsageBody(answer.value);
+      if (!parsed.ok) {
+        return failed({
+          state: "error",
+          reason: "bad_response",
+          message: `${parsed.message} (the endpoint may have changed)`,
+          stopUntilCredentialsChange: false,
+        });
       }
-      const body = parseJsonBody((response as HttpResponse).bodyText);
-      if (!body.ok) return fail(ctx, body.failure, intervalMs);
-      let snapshot: RateLimitSnapshot;
       const observedAtMs = ctx.clock.nowMs();
-      try {
-        const parsed = parseUsageBody(body.value);
-        await refreshPlan(ctx, credentials);
-        const planInfo = planFrom(credentials);
-        snapshot = {
-          observedAtMs,
-          source: OAUTH_SOURCE,
-          windows: usageToReadings(parsed, observedAtMs, OAUTH_SOURCE),
-          ...(parsed.extraUsage ? { extraUsage: parsed.extraUsage } : {}),
-          ...(planInfo ? { plan: planInfo } : {}),
-        };
-      } catch {
-        return fail(
-          ctx,
-          {
-            state: "error",
-            reason: "bad_response",
-            message: "Anthropic's usage answer has an unknown shape (the endpoint may have changed)",
-            stopUntilCredentialsChange: false,
-          },
-          intervalMs,
-        );
-      }
-      lastSuccessMs = observedAtMs;
-      const next = nextAfterSuccess(observedAtMs, intervalMs);
-      backoff = next.state;
+      await refreshPlan(ctx, credentials);
+      const planInfo = planFrom(credentials);
+      const snapshot: RateLimitSnapshot = {
+        observedAtMs,
+        source: OAUTH_SOURCE,
+        windows: usageToReadings(parsed.value, observedAtMs, OAUTH_SOURCE),
+        ...(parsed.value.extraUsage ? { extraUsage: parsed.value.extraUsage } : {}),
+        ...(planInfo ? { plan: planInfo } : {}),
+      };
       const message =
         snapshot.windows.length === 0 ? "no active windows yet (send a message in Claude Code)" : "ok";
-      return {
-        snapshot,
-        status: sourceStatus(OAUTH_SOURCE, "ok", message, lastSuccessMs),
-        nextPollAtMs: next.nextPollAtMs,
-      };
+      return { snapshot, ...state.succeeded(observedAtMs, intervalMs, message) };
     },
   };
 }
