@@ -19,7 +19,9 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
 import type { TLSSocket } from "node:tls";
+import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
+import { parseWith } from "@quotacast/core/schema";
 import { PasswordChecker, type PasswordCheckOptions } from "./password-check";
 
 export type ClientAuthType =
@@ -82,7 +84,6 @@ const ALLOWED_HEADERS = [
   "X-XSS-Protection",
   "Content-Security-Policy",
 ];
-/** Go-specific TLS tuning that Node (OpenSSL) has no faithful equivalent for: refused, never ignored. */
 const UNSUPPORTED_TLS_KEYS = ["cipher_suites", "curve_preferences", "prefer_server_cipher_order"];
 const BCRYPT_HASH = /^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
@@ -92,19 +93,103 @@ function isMapping(value: unknown): value is Mapping {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function expectKeys(where: string, obj: Mapping, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key))
-      throw new WebConfigError(`${where}: unknown setting '${key}' (allowed: ${allowed.join(", ")})`);
-  }
+/** `schema` for a YAML mapping (valibot's object and record schemas also take a list). */
+function mapping<S extends v.GenericSchema<Mapping>>(schema: S, message = "must be a mapping") {
+  return v.nullish(v.pipe(v.custom<Mapping>(isMapping, message), schema));
 }
 
-function optionalString(where: string, obj: Mapping, key: string): string | null {
-  const value = obj[key];
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value !== "string") throw new WebConfigError(`${where}: ${key} must be a string`);
-  return value;
+/** A mapping of known settings only: exporter-toolkit refuses a typo rather than ignore it. */
+function settings<E extends v.ObjectEntries>(entries: E, unsupported: readonly string[] = []) {
+  const allowed = Object.keys(entries).join(", ");
+  const refused = Object.fromEntries(unsupported.map((key) => [key, UNSUPPORTED]));
+  return v.strictObject({ ...entries, ...refused } as E, (issue) =>
+    issue.expected === "never" ? `unknown setting (allowed: ${allowed})` : "must be a mapping",
+  );
 }
+
+/** Go-specific TLS tuning that Node (OpenSSL) has no faithful equivalent for: refused, never ignored. */
+const UNSUPPORTED = v.optional(
+  v.never("is not supported by quotacast (Node.js uses OpenSSL's defaults); remove it"),
+);
+
+/** A string setting; absent, empty or null is unset (null). */
+const optionalString = v.pipe(
+  v.nullish(v.string("must be a string"), null),
+  v.transform((value) => (value === "" ? null : value)),
+);
+
+const notOneOf = (options: readonly string[]) => (issue: v.BaseIssue<unknown>) =>
+  `'${String(issue.input)}' is not one of ${options.join(", ")}`;
+
+const tlsVersion = v.pipe(
+  optionalString,
+  v.nullable(v.picklist(Object.keys(TLS_VERSIONS) as TlsVersionName[], notOneOf(Object.keys(TLS_VERSIONS)))),
+);
+
+const TlsSchema = settings(
+  {
+    cert_file: optionalString,
+    key_file: optionalString,
+    cert: optionalString,
+    key: optionalString,
+    client_auth_type: v.pipe(
+      optionalString,
+      // exporter-toolkit still accepts the old name.
+      v.transform((value) =>
+        value === "RequireClientCert" ? "RequireAnyClientCert" : (value ?? "NoClientCert"),
+      ),
+      v.picklist(CLIENT_AUTH_TYPES, notOneOf(CLIENT_AUTH_TYPES)),
+    ),
+    client_ca_file: optionalString,
+    client_ca: optionalString,
+    min_version: v.pipe(
+      tlsVersion,
+      v.transform((value) => value ?? "TLS12"),
+    ),
+    max_version: tlsVersion,
+  },
+  UNSUPPORTED_TLS_KEYS,
+);
+
+const BCRYPT_HASH_MESSAGE = `must be a bcrypt hash ($2y$10$..., e.g. from htpasswd -nBC 10 "" | tr -d ':\\n'), not a plain password`;
+
+/** User name -> bcrypt hash. A value that is not a hash is never echoed: it might be a plain password. */
+const UsersSchema = v.record(
+  v.pipe(
+    v.string(),
+    v.check(
+      (name) => name !== "" && !name.includes(":"),
+      (issue) => `invalid user name '${String(issue.input)}'`,
+    ),
+  ),
+  v.pipe(v.string(BCRYPT_HASH_MESSAGE), v.regex(BCRYPT_HASH, BCRYPT_HASH_MESSAGE)),
+);
+
+/** A header name exporter-toolkit lets a config set, in its canonical case. */
+const headerName = v.pipe(
+  v.string(),
+  v.check(
+    (name) => ALLOWED_HEADERS.some((h) => h.toLowerCase() === name.toLowerCase()),
+    `cannot be set (allowed: ${ALLOWED_HEADERS.join(", ")})`,
+  ),
+  v.transform((name) => ALLOWED_HEADERS.find((h) => h.toLowerCase() === name.toLowerCase()) as string),
+);
+
+const WebConfigSchema = mapping(
+  settings({
+    tls_server_config: mapping(TlsSchema),
+    basic_auth_users: mapping(UsersSchema, "must be a mapping of user name to bcrypt hash"),
+    http_server_config: mapping(
+      settings({
+        headers: mapping(v.record(headerName, v.string("must be a string"))),
+        http2: v.optional(v.unknown()),
+      }),
+    ),
+  }),
+  "must be a mapping (tls_server_config, basic_auth_users, ...)",
+);
+
+type TlsSection = v.InferOutput<typeof TlsSchema>;
 
 function readPem(where: string, key: string, file: string): string {
   try {
@@ -117,12 +202,12 @@ function readPem(where: string, key: string, file: string): string {
 /** `cert_file` (a path) or `cert` (inline PEM), exactly one of them. */
 function pemSetting(
   where: string,
-  tls: Mapping,
+  tls: TlsSection,
   name: "cert" | "key" | "client_ca",
   baseDir: string,
 ): { pem: string | null; file: string | null } {
-  const file = optionalString(where, tls, `${name}_file`);
-  const inline = optionalString(where, tls, name);
+  const file = tls[`${name}_file`];
+  const inline = tls[name];
   if (file !== null && inline !== null) {
     throw new WebConfigError(`${where}: set ${name}_file or ${name}, not both`);
   }
@@ -131,66 +216,26 @@ function pemSetting(
   return { pem: readPem(where, `${name}_file`, resolved), file: resolved };
 }
 
-function tlsVersion(where: string, tls: Mapping, key: string): TlsVersionName | null {
-  const value = optionalString(where, tls, key);
-  if (value === null) return null;
-  if (!(value in TLS_VERSIONS))
-    throw new WebConfigError(
-      `${where}: ${key} '${value}' is not one of ${Object.keys(TLS_VERSIONS).join(", ")}`,
-    );
-  return value as TlsVersionName;
-}
-
-function parseTls(where: string, raw: unknown, baseDir: string): TlsServerConfig | null {
-  if (raw === undefined || raw === null) return null;
-  if (!isMapping(raw)) throw new WebConfigError(`${where}: must be a mapping`);
-  for (const key of UNSUPPORTED_TLS_KEYS) {
-    if (raw[key] !== undefined) {
-      throw new WebConfigError(
-        `${where}: ${key} is not supported by quotacast (Node.js uses OpenSSL's defaults); remove it`,
-      );
-    }
-  }
-  expectKeys(where, raw, [
-    "cert_file",
-    "key_file",
-    "cert",
-    "key",
-    "client_auth_type",
-    "client_ca_file",
-    "client_ca",
-    "min_version",
-    "max_version",
-  ]);
-  const cert = pemSetting(where, raw, "cert", baseDir);
-  const key = pemSetting(where, raw, "key", baseDir);
+/** The TLS settings with the PEM files read; the rules that span settings are checked here. */
+function tlsServerConfig(where: string, tls: TlsSection, baseDir: string): TlsServerConfig {
+  const cert = pemSetting(where, tls, "cert", baseDir);
+  const key = pemSetting(where, tls, "key", baseDir);
   if (cert.pem === null) throw new WebConfigError(`${where}: cert_file is required`);
   if (key.pem === null) throw new WebConfigError(`${where}: key_file is required`);
-  const authRaw = optionalString(where, raw, "client_auth_type") ?? "NoClientCert";
-  // exporter-toolkit still accepts the old name.
-  const clientAuthType = (
-    authRaw === "RequireClientCert" ? "RequireAnyClientCert" : authRaw
-  ) as ClientAuthType;
-  if (!CLIENT_AUTH_TYPES.includes(clientAuthType)) {
-    throw new WebConfigError(
-      `${where}: client_auth_type '${authRaw}' is not one of ${CLIENT_AUTH_TYPES.join(", ")}`,
-    );
-  }
-  const clientCa = pemSetting(where, raw, "client_ca", baseDir);
-  if (clientCa.pem !== null && clientAuthType === "NoClientCert") {
+  const clientCa = pemSetting(where, tls, "client_ca", baseDir);
+  if (clientCa.pem !== null && tls.client_auth_type === "NoClientCert") {
     throw new WebConfigError(
       `${where}: client_ca_file is set but client_auth_type is NoClientCert (set RequireAndVerifyClientCert)`,
     );
   }
-  const minVersion = tlsVersion(where, raw, "min_version") ?? "TLS12";
-  const maxVersion = tlsVersion(where, raw, "max_version");
+  const { min_version: minVersion, max_version: maxVersion } = tls;
   if (maxVersion !== null && maxVersion < minVersion) {
     throw new WebConfigError(`${where}: max_version ${maxVersion} is below min_version ${minVersion}`);
   }
   return {
     certPem: cert.pem,
     keyPem: key.pem,
-    clientAuthType,
+    clientAuthType: tls.client_auth_type,
     clientCaPem: clientCa.pem,
     certFile: cert.file,
     keyFile: key.file,
@@ -198,42 +243,6 @@ function parseTls(where: string, raw: unknown, baseDir: string): TlsServerConfig
     minVersion,
     maxVersion,
   };
-}
-
-function parseUsers(where: string, raw: unknown): Map<string, string> {
-  const users = new Map<string, string>();
-  if (raw === undefined || raw === null) return users;
-  if (!isMapping(raw)) throw new WebConfigError(`${where}: must be a mapping of user name to bcrypt hash`);
-  for (const [name, hash] of Object.entries(raw)) {
-    if (name === "" || name.includes(":")) throw new WebConfigError(`${where}: invalid user name '${name}'`);
-    if (typeof hash !== "string" || !BCRYPT_HASH.test(hash)) {
-      // Never echo the value: it might be a plain password written by mistake.
-      throw new WebConfigError(
-        `${where}: the password of '${name}' must be a bcrypt hash ($2y$10$..., e.g. from htpasswd -nBC 10 "" | tr -d ':\\n'), not a plain password`,
-      );
-    }
-    users.set(name, hash);
-  }
-  return users;
-}
-
-function parseHeaders(where: string, raw: unknown): Record<string, string> {
-  if (raw === undefined || raw === null) return {};
-  if (!isMapping(raw)) throw new WebConfigError(`${where}: must be a mapping`);
-  expectKeys(where, raw, ["headers", "http2"]);
-  if (raw.headers === undefined || raw.headers === null) return {};
-  if (!isMapping(raw.headers)) throw new WebConfigError(`${where}.headers: must be a mapping`);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw.headers)) {
-    const allowed = ALLOWED_HEADERS.find((h) => h.toLowerCase() === name.toLowerCase());
-    if (!allowed)
-      throw new WebConfigError(
-        `${where}.headers: '${name}' cannot be set (allowed: ${ALLOWED_HEADERS.join(", ")})`,
-      );
-    if (typeof value !== "string") throw new WebConfigError(`${where}.headers: ${name} must be a string`);
-    headers[allowed] = value;
-  }
-  return headers;
 }
 
 /** Validates a web config's text. Relative file paths are resolved against `baseDir`. */
@@ -244,14 +253,15 @@ export function parseWebConfig(text: string, baseDir: string, source = "web conf
   } catch (err) {
     throw new WebConfigError(`${source} is not valid YAML: ${(err as Error).message}`);
   }
-  if (raw === null || raw === undefined) return { tls: null, basicAuthUsers: new Map(), headers: {} };
-  if (!isMapping(raw))
-    throw new WebConfigError(`${source} must be a mapping (tls_server_config, basic_auth_users, ...)`);
-  expectKeys(source, raw, ["tls_server_config", "basic_auth_users", "http_server_config"]);
+  const parsed = parseWith(WebConfigSchema, raw, source);
+  if (!parsed.ok) throw new WebConfigError(parsed.message);
+  const config = parsed.value ?? {};
   return {
-    tls: parseTls(`${source}: tls_server_config`, raw.tls_server_config, baseDir),
-    basicAuthUsers: parseUsers(`${source}: basic_auth_users`, raw.basic_auth_users),
-    headers: parseHeaders(`${source}: http_server_config`, raw.http_server_config),
+    tls: config.tls_server_config
+      ? tlsServerConfig(`${source}: tls_server_config`, config.tls_server_config, baseDir)
+      : null,
+    basicAuthUsers: new Map(Object.entries(config.basic_auth_users ?? {})),
+    headers: config.http_server_config?.headers ?? {},
   };
 }
 

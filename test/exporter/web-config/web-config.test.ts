@@ -107,27 +107,40 @@ describe("parseWebConfig", () => {
   test.each([
     ["tls_server_config: [", /not valid YAML/],
     ["- a\n- b\n", /must be a mapping/],
-    ["basic_auth: {}\n", /unknown setting 'basic_auth'/],
+    ["basic_auth: {}\n", /web config: basic_auth: unknown setting \(allowed: tls_server_config, /],
     ["tls_server_config:\n  key_file: x.key\n", /cannot read key_file .*x\.key/],
     ["tls_server_config:\n  cert: abc\n", /key_file is required/],
     [
       "tls_server_config:\n  cert: a\n  key: b\n  client_auth_type: Sometimes\n",
-      /client_auth_type 'Sometimes' is not one of/,
+      /tls_server_config.client_auth_type: 'Sometimes' is not one of NoClientCert, /,
     ],
     [
       "tls_server_config:\n  cert: a\n  key: b\n  client_ca: c\n",
       /client_ca_file is set but client_auth_type is NoClientCert/,
     ],
-    ["tls_server_config:\n  cert: a\n  key: b\n  min_version: TLS14\n", /min_version 'TLS14' is not one of/],
+    [
+      "tls_server_config:\n  cert: a\n  key: b\n  min_version: TLS14\n",
+      /tls_server_config.min_version: 'TLS14' is not one of TLS10, /,
+    ],
     [
       "tls_server_config:\n  cert: a\n  key: b\n  min_version: TLS13\n  max_version: TLS12\n",
       /max_version TLS12 is below/,
     ],
     [
       "tls_server_config:\n  cert: a\n  key: b\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n",
-      /cipher_suites is not supported/,
+      /tls_server_config.cipher_suites: is not supported/,
     ],
-    ["http_server_config:\n  headers:\n    Set-Cookie: a=b\n", /'Set-Cookie' cannot be set/],
+    [
+      "http_server_config:\n  headers:\n    Set-Cookie: a=b\n",
+      /http_server_config.headers.Set-Cookie: cannot be set/,
+    ],
+    [
+      "http_server_config:\n  headers:\n    X-Frame-Options: [DENY]\n",
+      /headers.X-Frame-Options: must be a string/,
+    ],
+    ["tls_server_config:\n  cert_file: 5\n", /web config: tls_server_config.cert_file: must be a string/],
+    ["tls_server_config: [a, b]\n", /web config: tls_server_config: must be a mapping/],
+    ["basic_auth_users:\n  'a:b': x\n", /basic_auth_users.a:b: invalid user name 'a:b'/],
   ])("refuses %j with a clear message", (text, message) => {
     expect(() => parseWebConfig(text, tmp)).toThrow(WebConfigError);
     expect(() => parseWebConfig(text, tmp)).toThrow(message);
@@ -140,7 +153,7 @@ describe("parseWebConfig", () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/'prometheus' must be a bcrypt hash/);
+    expect(message).toMatch(/basic_auth_users.prometheus: must be a bcrypt hash/);
     expect(message).not.toContain("hunter2-secret");
   });
 
