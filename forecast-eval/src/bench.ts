@@ -4,6 +4,7 @@
  * out or temporal 60/40 holdout, every strategy scored the same way. Also the synthetic
  * regimes and the dataset built from a transcript cost stream. Pure: the CLI does the I/O.
  */
+import * as v from "valibot";
 import { protocolPoints } from "./claumon";
 import {
   type CompletedWindow,
@@ -18,89 +19,74 @@ import {
   type Rng,
 } from "@quotacast/core/forecast";
 import { HOUR_MS } from "@quotacast/core/time";
+import { parseWith } from "@quotacast/core/schema";
 import { scorePoint, summarize, type ScoreSummary, type ScoredPoint } from "./score";
 import { ALL_STRATEGIES, type FitContext, type Strategy } from "./strategies";
 
 // ---------------------------------------------------------------- dataset format
 
-export interface BenchSnapshot {
-  t: string;
-  u: number;
-}
+const notATime = (issue: v.BaseIssue<unknown>) => `must be an RFC 3339 time, not ${issue.received}`;
 
-export interface BenchSession {
-  reset: string;
-  duration_hours: number;
-  u_final: number;
-  snapshots: BenchSnapshot[];
-  /** quotacast extension: API-equivalent cost per minute of the window (claumon ignores it). */
-  costs?: Array<{ t: string; usd: number }>;
-}
+/** A time in the dataset (RFC 3339) as epoch ms. */
+const timeMs = v.pipe(
+  v.string(notATime),
+  v.check((text) => Number.isFinite(Date.parse(text)), notATime),
+  v.transform(Date.parse),
+);
+const finite = v.pipe(
+  v.number((issue) => `must be a number, not ${issue.received}`),
+  v.finite((issue) => `must be a number, not ${issue.received}`),
+);
 
-export interface BenchDataset {
-  name: string;
-  sessions: BenchSession[];
-}
+const BenchSnapshotSchema = v.object({ t: timeMs, u: finite });
+const BenchCostSchema = v.object({ t: timeMs, usd: finite });
+
+/** One completed window: its reset, length, final utilization and the snapshots before it. */
+const BenchSessionSchema = v.pipe(
+  v.object({
+    reset: timeMs,
+    duration_hours: v.pipe(finite, v.gtValue(0, "must be positive")),
+    u_final: finite,
+    snapshots: v.array(BenchSnapshotSchema, "must be an array"),
+    /** quotacast extension: API-equivalent cost per minute of the window (claumon ignores it). */
+    costs: v.optional(v.nullable(v.array(BenchCostSchema, "must be an array"))),
+  }),
+  v.transform((session): BenchWindow => ({
+    resetsAtMs: session.reset,
+    windowLengthMs: Math.round(session.duration_hours * HOUR_MS),
+    finalUtilizationRatio: session.u_final,
+    readings: session.snapshots
+      .map((snap) => ({ observedAtMs: snap.t, utilizationRatio: snap.u }))
+      .sort((a, b) => a.observedAtMs - b.observedAtMs),
+    costs: (session.costs ?? []).map((c) => ({ timestampMs: c.t, costUsd: c.usd })),
+  })),
+);
+
+/** The reference JSON format (claumon's), in internal units. */
+const BenchDatasetSchema = v.pipe(
+  v.object(
+    {
+      name: v.fallback(v.string(), "dataset"),
+      sessions: v.array(BenchSessionSchema, "must be an array"),
+    },
+    // The object's message is also a missing key's.
+    (issue) => (issue.input === undefined ? "missing" : "expected an object with name and sessions"),
+  ),
+  v.transform(({ name, sessions }) => ({ name, windows: sessions })),
+);
+
+export type BenchDataset = v.InferInput<typeof BenchDatasetSchema>;
 
 /** A dataset window in internal units. */
 export interface BenchWindow extends CompletedWindow {
   costs: CostPoint[];
 }
 
-function parseTime(value: unknown, where: string): number {
-  const ms = typeof value === "string" ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new Error(`${where}: not an RFC 3339 time: ${JSON.stringify(value)}`);
-  return ms;
-}
-
-function parseNumber(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value))
-    throw new Error(`${where}: not a number: ${JSON.stringify(value)}`);
-  return value;
-}
-
 /** Validates a parsed JSON dataset; throws with the path of the first bad field. */
 export function parseBenchDataset(json: unknown): { name: string; windows: BenchWindow[] } {
-  if (!json || typeof json !== "object")
-    throw new Error("dataset: expected an object with name and sessions");
-  const obj = json as { name?: unknown; sessions?: unknown };
-  if (!Array.isArray(obj.sessions)) throw new Error("dataset: 'sessions' must be an array");
-  const name = typeof obj.name === "string" ? obj.name : "dataset";
-  const windows = obj.sessions.map((raw: unknown, i: number): BenchWindow => {
-    const where = `sessions[${i}]`;
-    if (!raw || typeof raw !== "object") throw new Error(`${where}: expected an object`);
-    const s = raw as Record<string, unknown>;
-    const resetsAtMs = parseTime(s.reset, `${where}.reset`);
-    const hours = parseNumber(s.duration_hours, `${where}.duration_hours`);
-    if (!(hours > 0)) throw new Error(`${where}.duration_hours: must be positive`);
-    const finalRatio = parseNumber(s.u_final, `${where}.u_final`);
-    if (!Array.isArray(s.snapshots)) throw new Error(`${where}.snapshots: must be an array`);
-    const readings = (s.snapshots as unknown[]).map((snap, j) => {
-      const sn = (snap ?? {}) as Record<string, unknown>;
-      return {
-        observedAtMs: parseTime(sn.t, `${where}.snapshots[${j}].t`),
-        utilizationRatio: parseNumber(sn.u, `${where}.snapshots[${j}].u`),
-      };
-    });
-    const costs = Array.isArray(s.costs)
-      ? (s.costs as unknown[]).map((c, j) => {
-          const cc = (c ?? {}) as Record<string, unknown>;
-          return {
-            timestampMs: parseTime(cc.t, `${where}.costs[${j}].t`),
-            costUsd: parseNumber(cc.usd, `${where}.costs[${j}].usd`),
-          };
-        })
-      : [];
-    readings.sort((a, b) => a.observedAtMs - b.observedAtMs);
-    return {
-      resetsAtMs,
-      windowLengthMs: Math.round(hours * HOUR_MS),
-      finalUtilizationRatio: finalRatio,
-      readings,
-      costs,
-    };
-  });
-  return { name, windows };
+  const parsed = parseWith(BenchDatasetSchema, json, "dataset");
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
 }
 
 export function toBenchDataset(name: string, windows: readonly BenchWindow[]): BenchDataset {

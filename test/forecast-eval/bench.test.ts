@@ -61,8 +61,21 @@ describe("benchmark protocol", () => {
     );
     expect(parsed.windows[1].readings).toEqual(windows[1].readings);
     json.sessions[1].snapshots[4].t = "yesterday";
-    expect(() => parseBenchDataset(json)).toThrow("sessions[1].snapshots[4].t");
-    expect(() => parseBenchDataset({ name: "y" })).toThrow("sessions");
+    expect(() => parseBenchDataset(json)).toThrow(
+      'dataset: sessions[1].snapshots[4].t: must be an RFC 3339 time, not "yesterday"',
+    );
+    expect(() => parseBenchDataset({ name: "y" })).toThrow("dataset: sessions: missing");
+    expect(() => parseBenchDataset({ sessions: {} })).toThrow("dataset: sessions: must be an array");
+    expect(() => parseBenchDataset("x")).toThrow("dataset: expected an object with name and sessions");
+    json.sessions[1].snapshots[4].t = json.sessions[1].snapshots[3].t;
+    json.sessions[0].duration_hours = 0;
+    expect(() => parseBenchDataset(json)).toThrow("dataset: sessions[0].duration_hours: must be positive");
+    json.sessions[0].duration_hours = "5";
+    expect(() => parseBenchDataset(json)).toThrow('sessions[0].duration_hours: must be a number, not "5"');
+    // Fields of other tools are ignored.
+    json.sessions[0].duration_hours = 5;
+    json.sessions[0].plan = "max";
+    expect(parseBenchDataset({ ...json, exported_by: "claumon" }).windows).toHaveLength(windows.length);
   });
 
   it("scores every strategy on the same 6 points per window, leave-one-out and temporal", () => {
