@@ -1,7 +1,7 @@
 /**
  * Reading external input (API answers, files, Claude Code's stdin) with valibot schemas, which
  * also give its types (`v.InferOutput`). Only the modules that read such input load valibot:
- * core's index and the report commands never do (test/exporter/cli/load-cost.test.ts).
+ * core's index and the report commands never do (test/exporter/report/loaded-modules.test.ts).
  *
  * Messages name where the input came from and the field (`sessions[1].snapshots[4].t`), never
  * the value received: it may be a token or a password.
