@@ -42,7 +42,7 @@ function userAgentFor(ctx: PollContext): string {
 }
 
 /** A digest of a credential, kept in memory only, to notice when it changes. */
-export function tokenFingerprint(token: string): string {
+function tokenFingerprint(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
