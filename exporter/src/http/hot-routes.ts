@@ -1,8 +1,9 @@
 /**
  * The handlers of the routes scraped and polled often (`/metrics`, `/api/v1/summary`,
- * `/api/v1/windows`, `/api/v1/daily`, `/healthz`), routed by express (app.ts), answering
- * with plain `http` calls from bodies prepared when the state changed (`PreparedBodies`):
- * no per-request serialization, no rendering on a request.
+ * `/api/v1/windows`, `/api/v1/daily`, `/healthz`), answered by the front handler on their
+ * exact paths and by express on their variants (app.ts), with plain `http` calls from
+ * bodies prepared when the state changed (`PreparedBodies`): no per-request
+ * serialization, no rendering on a request.
  */
 import type * as http from "node:http";
 import type { MetricsExposition, RenderedMetrics } from "../metrics/exposition";
@@ -144,11 +145,28 @@ export function acceptsGzip(header: string | undefined): boolean {
   return false;
 }
 
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
 export class HotRoutes {
+  /**
+   * The hot routes by exact path (no query, no trailing slash), GET and HEAD: what the front
+   * handler answers (app.ts), and what express registers, so both route a path to the same
+   * handler. HEAD gets the same headers without the body (node's `ServerResponse` drops it).
+   */
+  readonly byPath: ReadonlyMap<string, Handler>;
+
   constructor(
     private readonly state: ExporterState,
     private readonly prepared: PreparedBodies,
-  ) {}
+  ) {
+    this.byPath = new Map<string, Handler>([
+      ["/metrics", (req, res) => this.metrics(req, res)],
+      ["/api/v1/summary", (req, res) => this.summaryJson(req, res)],
+      ["/api/v1/windows", (req, res) => this.windowsJson(req, res)],
+      ["/api/v1/daily", (req, res) => this.dailyJson(req, res)],
+      ["/healthz", (_req, res) => this.healthz(res)],
+    ]);
+  }
 
   metrics(req: http.IncomingMessage, res: http.ServerResponse): void {
     const gzip = acceptsGzip(req.headers["accept-encoding"]);

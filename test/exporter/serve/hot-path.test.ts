@@ -1,6 +1,7 @@
 /**
  * `/metrics` rendered once per state change and served from memory; the hot routes
- * answered before express, with auth, web-config headers and gzip as before.
+ * answered before express on their exact paths, and alike by express on their variants,
+ * with auth, web-config headers and gzip as before.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -265,6 +266,31 @@ describe("the hot routes over HTTP", () => {
       const daily = JSON.parse(after[3].body.toString("utf8")) as { inputTokens: number }[];
       expect(daily.reduce((sum, day) => sum + day.inputTokens, 0)).toBe(1000);
     });
+  });
+
+  test("each hot route answers alike on its exact path (the front handler) and its variants (express)", async () => {
+    const dir = tempDir();
+    const exporter = await startForTest(testConfig(dir));
+    try {
+      for (const route of ["/metrics", "/api/v1/summary", "/api/v1/windows", "/api/v1/daily", "/healthz"]) {
+        const exact = await request(`${exporter.url}${route}`);
+        expect([route, exact.status]).toEqual([route, 200]);
+        for (const variant of [`${route}?x=1`, `${route}/`, route.toUpperCase()]) {
+          const res = await request(`${exporter.url}${variant}`);
+          expect([variant, res.status]).toEqual([variant, 200]);
+          expect(res.headers["content-type"]).toBe(exact.headers["content-type"]);
+          expect(res.headers.etag).toBe(exact.headers.etag);
+          if (route !== "/healthz") expect(res.body.equals(exact.body)).toBe(true); // healthz carries times
+        }
+        const head = await request(`${exporter.url}${route}`, { method: "HEAD" });
+        expect([route, head.status, head.body.length]).toEqual([route, 200, 0]);
+        expect(head.headers["content-length"]).toBe(exact.headers["content-length"]);
+        const post = await request(`${exporter.url}${route}`, { method: "POST" });
+        expect([route, post.status]).toEqual([route, 404]);
+      }
+    } finally {
+      await exporter.stop();
+    }
   });
 
   test("with --metrics.process the process metrics change on every scrape, the exporter's series stay", async () => {
