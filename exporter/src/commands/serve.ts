@@ -61,6 +61,9 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
   });
   let server: RunningServer;
   try {
+    // Before listening (tens of ms of cron arithmetic): a first scrape does not wait for it.
+    for (const [source, ms] of pollIntervalsMs(runtime, config))
+      runtime.state.pollIntervalsMs.set(source, ms);
     await runtime.loadLearned();
     await runtime.summarize();
     const registry = createMetricsRegistry(runtime.state, {
@@ -77,7 +80,6 @@ export async function startExporter(config: ServeConfig, opts: StartOptions = {}
     throw err;
   }
 
-  for (const [source, ms] of pollIntervalsMs(runtime, config)) runtime.state.pollIntervalsMs.set(source, ms);
   const scheduler = new Scheduler(config.timezone, log);
   const manual = opts.manual === true;
   if (!manual) {
