@@ -2,7 +2,9 @@
  * Everything `quotacast serve` runs besides HTTP: the database, the ledger with its
  * SQLite store, the rate-limit sources, and the jobs that refresh the in-memory state.
  */
-import * as fs from "node:fs";
+import type { Dirent } from "node:fs";
+// Loaded with the module, before the server listens, not on first use (a few ms) after it.
+import { open, readdir, stat } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -123,9 +125,9 @@ async function listFilesAsync(
   suffix: string,
   onUnreadable: ((dir: string) => void) | undefined,
 ): Promise<string[]> {
-  let entries: fs.Dirent[];
+  let entries: Dirent[];
   try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ENOENT" && code !== "ENOTDIR") onUnreadable?.(dir);
@@ -148,7 +150,7 @@ async function listFilesAsync(
  */
 async function statAsync(path: string): ReturnType<FilePort["stat"]> {
   try {
-    const st = await fs.promises.stat(path);
+    const st = await stat(path);
     return { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
@@ -165,7 +167,7 @@ async function readRangeAsync(path: string, start: number, end: number, into?: B
   const length = Math.max(0, end - start);
   const buffer =
     into !== undefined && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-  const handle = await fs.promises.open(path, "r");
+  const handle = await open(path, "r");
   try {
     let filled = 0;
     while (filled < length) {

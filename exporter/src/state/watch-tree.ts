@@ -7,6 +7,7 @@
  * the platform's recursive watch is native and cheap, and is used as is.
  */
 import * as fs from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
 
 export interface TreeWatch {
@@ -31,7 +32,7 @@ export function watchTree(root: string, onChange: () => void, onError: (err: Err
 
   const addIfDirectory = async (candidate: string): Promise<void> => {
     try {
-      if ((await fs.promises.stat(candidate)).isDirectory()) await add(candidate);
+      if ((await stat(candidate)).isDirectory()) await add(candidate);
     } catch {
       // gone again, or not readable: nothing to watch
     }
@@ -56,7 +57,7 @@ export function watchTree(root: string, onChange: () => void, onError: (err: Err
     watchers.set(dir, watcher);
     let entries: fs.Dirent[];
     try {
-      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
