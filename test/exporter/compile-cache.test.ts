@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { compileCacheDir } from "../../exporter/src/compile-cache";
+import { tempDirPerTest } from "../support/per-test";
 
 /** The compiled launcher, as `npm test` builds it (the package's bin is its bundle). */
 const LAUNCHER = path.resolve(__dirname, "../../exporter/dist/launch.js");
@@ -22,11 +22,7 @@ function cacheFiles(cacheHome: string): string[] {
 }
 
 describe("the bin's compile cache", () => {
-  let cacheHome: string;
-  beforeEach(() => {
-    cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), "qc-compile-cache-"));
-  });
-  afterEach(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
+  const cacheHome = tempDirPerTest("qc-compile-cache-");
 
   test("lives under XDG_CACHE_HOME, else ~/.cache", () => {
     expect(compileCacheDir({ XDG_CACHE_HOME: "/c" }, "/home/me")).toBe("/c/quotacast/compile-cache");
@@ -36,14 +32,14 @@ describe("the bin's compile cache", () => {
   (hasBuiltInCache ? test.skip : test)(
     "Node 20: the first run writes V8's code cache (private to the user); later runs reuse it as is",
     () => {
-      const version = runVersion(cacheHome);
-      const [file] = cacheFiles(cacheHome);
+      const version = runVersion(cacheHome());
+      const [file] = cacheFiles(cacheHome());
       expect(file).toBeDefined();
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
       const written = fs.readFileSync(file);
-      expect(runVersion(cacheHome)).toBe(version);
-      expect(cacheFiles(cacheHome)).toEqual([file]);
+      expect(runVersion(cacheHome())).toBe(version);
+      expect(cacheFiles(cacheHome())).toEqual([file]);
       expect(fs.readFileSync(file).equals(written)).toBe(true);
     },
   );
@@ -51,16 +47,16 @@ describe("the bin's compile cache", () => {
   (hasBuiltInCache ? test.skip : test)(
     "Node 20: a damaged cache file is rejected and replaced, the run is unchanged",
     () => {
-      const version = runVersion(cacheHome);
-      const [file] = cacheFiles(cacheHome);
+      const version = runVersion(cacheHome());
+      const [file] = cacheFiles(cacheHome());
       fs.writeFileSync(file, Buffer.from("not a code cache"));
-      expect(runVersion(cacheHome)).toBe(version);
+      expect(runVersion(cacheHome())).toBe(version);
       expect(fs.readFileSync(file).toString()).not.toBe("not a code cache");
     },
   );
 
   test("a cache dir that cannot be written costs nothing but the cache", () => {
-    const blocked = path.join(cacheHome, "file-not-dir");
+    const blocked = path.join(cacheHome(), "file-not-dir");
     fs.writeFileSync(blocked, "");
     expect(runVersion(blocked)).toMatch(/^\d+\.\d+\.\d+/);
   });

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { assistantLine } from "../../core/ingest/helpers";
+import { tempDirPerTest } from "../../support/per-test";
 
 /** The compiled CLI, as `npm test` builds it (the package bundles the same modules). */
 const CLI = path.resolve(__dirname, "../../../exporter/dist/cli.js");
@@ -20,24 +20,20 @@ process.on("exit", () => require("node:fs").writeFileSync(process.env.QC_LOADED_
 `;
 
 describe("what `quotacast daily` loads", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-loaded-"));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDirPerTest("qc-loaded-");
 
   test("core's ingest, usage and pricing only: no rate-limit source, forecast, schema library or core index", () => {
-    const configDir = path.join(dir, "claude");
+    const configDir = path.join(dir(), "claude");
     fs.mkdirSync(path.join(configDir, "projects", "-p"), { recursive: true });
     fs.writeFileSync(path.join(configDir, "projects", "-p", "s.jsonl"), `${assistantLine({ id: "m" })}\n`);
-    const recorder = path.join(dir, "recorder.js");
+    const recorder = path.join(dir(), "recorder.js");
     fs.writeFileSync(recorder, RECORDER);
-    const out = path.join(dir, "loaded.txt");
+    const out = path.join(dir(), "loaded.txt");
     const json = execFileSync(
       process.execPath,
       ["-r", recorder, CLI, "daily", "--json", "--config-dir", configDir],
       {
-        env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, QC_LOADED_OUT: out },
+        env: { ...process.env, HOME: dir(), XDG_DATA_HOME: dir(), QC_LOADED_OUT: out },
         encoding: "utf8",
       },
     );
