@@ -1,9 +1,11 @@
 // Generated from core/src/limits/header-file.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 /**
- * Parsing `~/.claude/usage-limits.json` as written by BudMon-style interceptors:
- * `{source: "interceptor", updated_at, headers_raw: {anthropic-ratelimit-unified-*}}`.
- * Utilizations there are FRACTIONS and resets unix SECONDS. Pure.
+ * `~/.claude/usage-limits.json` as written by BudMon-style interceptors:
+ * `{source: "interceptor", updated_at, headers_raw: {anthropic-ratelimit-unified-*}}`, as a
+ * schema. Header names are case-insensitive; utilizations there are FRACTIONS and resets
+ * unix SECONDS (numbers or strings). Pure.
  */
+import * as v from "valibot";
 import {
   FIVE_HOURS_MS,
   SEVEN_DAYS_MS,
@@ -11,18 +13,10 @@ import {
   type WindowReading,
   type WindowStatus,
 } from "./snapshot";
-import { fractionToRatio, isRecord, isoToMs, stringOrNull, unixSecondsToMs } from "./units";
+import { orNull, parseJsonWith, stringOrNull, type Parsed } from "../schema";
+import { fractionAsRatio, isoAsMs, unixSecondsAsMs } from "./units";
 
 const PREFIX = "anthropic-ratelimit-unified-";
-
-export type HeaderFileParse =
-  | {
-      ok: true;
-      updatedAtMs: number | null;
-      windows: Omit<WindowReading, "observedAtMs" | "source">[];
-      extraUsage: ExtraUsage | null;
-    }
-  | { ok: false; message: string };
 
 function unifiedStatus(value: string | null): WindowStatus {
   if (value === "allowed") return "allowed";
@@ -31,56 +25,92 @@ function unifiedStatus(value: string | null): WindowStatus {
   return "unknown";
 }
 
-const WINDOWS: Array<{ key: string; window: string; windowLengthMs: number }> = [
+/** `anthropic-ratelimit-unified-<suffix>` headers by suffix (`5h-utilization`), any case. */
+const unifiedHeaders = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.transform((headers) => {
+    const bySuffix: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const lower = name.toLowerCase();
+      if (lower.startsWith(PREFIX)) bySuffix[lower.slice(PREFIX.length)] = value;
+    }
+    return bySuffix;
+  }),
+);
+
+const WINDOWS = [
   { key: "5h", window: "five_hour", windowLengthMs: FIVE_HOURS_MS },
   { key: "7d", window: "seven_day", windowLengthMs: SEVEN_DAYS_MS },
-];
+] as const;
 
-export function parseHeaderFile(text: string): HeaderFileParse {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, message: "is not valid JSON" };
-  }
-  if (!isRecord(json) || json.source !== "interceptor" || !isRecord(json.headers_raw)) {
-    const source = isRecord(json) ? stringOrNull(json.source) : null;
+const InterceptorFileSchema = v.object({
+  source: v.literal("interceptor"),
+  updated_at: orNull(isoAsMs),
+  headers_raw: v.pipe(
+    unifiedHeaders,
+    v.object({
+      "5h-utilization": orNull(fractionAsRatio),
+      "5h-reset": orNull(unixSecondsAsMs),
+      "5h-status": stringOrNull,
+      "7d-utilization": orNull(fractionAsRatio),
+      "7d-reset": orNull(unixSecondsAsMs),
+      "7d-status": stringOrNull,
+      "overage-utilization": orNull(fractionAsRatio),
+      "overage-status": stringOrNull,
+      "overage-disabled-reason": stringOrNull,
+    }),
+  ),
+});
+
+export interface InterceptorHeaders {
+  updatedAtMs: number | null;
+  windows: Omit<WindowReading, "observedAtMs" | "source">[];
+  extraUsage: ExtraUsage | null;
+}
+
+/**
+ * The file's readings, or why it cannot be used (`where` names the file). A file of another
+ * tool with the same name says so, with that tool's `source` when it has one.
+ */
+export function parseHeaderFile(text: string, where = "header file"): Parsed<InterceptorHeaders> {
+  const parsed = parseJsonWith(InterceptorFileSchema, text, where);
+  if (!parsed.ok) {
+    const issue = parsed.issue;
+    const atTop = issue !== null && (issue.path === undefined || issue.path[0].key === "source");
+    if (!atTop) return parsed;
+    const source = typeof issue.input === "string" ? ` (source "${issue.input}")` : "";
     return {
-      ok: false,
-      message: `has another tool's format${source ? ` (source "${source}")` : ""}, not an interceptor's headers; ignored`,
+      ...parsed,
+      message: `${where} has another tool's format${source}, not an interceptor's headers; ignored`,
     };
   }
-  const headers: Record<string, string | null> = {};
-  for (const [name, value] of Object.entries(json.headers_raw)) {
-    headers[name.toLowerCase()] = typeof value === "number" ? String(value) : stringOrNull(value);
-  }
-  const header = (suffix: string): string | null => headers[PREFIX + suffix] ?? null;
-  const windows: Omit<WindowReading, "observedAtMs" | "source">[] = [];
+  const { updated_at, headers_raw: headers } = parsed.value;
+  const windows: InterceptorHeaders["windows"] = [];
   for (const w of WINDOWS) {
-    const ratio = fractionToRatio(header(`${w.key}-utilization`));
+    const ratio = headers[`${w.key}-utilization`];
     if (ratio === null) continue;
     windows.push({
       window: w.window,
       utilizationRatio: ratio,
-      resetsAtMs: unixSecondsToMs(header(`${w.key}-reset`)),
+      resetsAtMs: headers[`${w.key}-reset`],
       windowLengthMs: w.windowLengthMs,
-      status: unifiedStatus(header(`${w.key}-status`)),
+      status: unifiedStatus(headers[`${w.key}-status`]),
     });
   }
-  const overageRatio = fractionToRatio(header("overage-utilization"));
-  const overageStatus = header("overage-status");
+  const overageRatio = headers["overage-utilization"];
+  const overageStatus = headers["overage-status"];
   const extraUsage: ExtraUsage | null =
     overageRatio !== null || overageStatus !== null
       ? {
           isEnabled:
             overageStatus !== null &&
             overageStatus !== "rejected" &&
-            header("overage-disabled-reason") === null,
+            headers["overage-disabled-reason"] === null,
           monthlyLimit: null,
           used: null,
           currency: "USD",
           utilizationRatio: overageRatio,
         }
       : null;
-  return { ok: true, updatedAtMs: isoToMs(json.updated_at), windows, extraUsage };
+  return { ok: true, value: { updatedAtMs: updated_at, windows, extraUsage } };
 }

@@ -57,6 +57,16 @@ function combineResults(results: PollAllResult["results"], nowMs: number): PollA
 }
 
 /**
+ * Whether a source is due at `nowMs`: never polled (`nextPollAtMs` undefined), or the time its
+ * last poll gave has come. `earlyMs` lets a coarse tick take a source due shortly after it
+ * (the exporter's hourly admin job), rather than leave it for the next tick. The one rule of
+ * every front that polls on a schedule: the live terminal view and the exporter.
+ */
+export function isDue(nextPollAtMs: number | undefined, nowMs: number, earlyMs = 0): boolean {
+  return nextPollAtMs === undefined || nowMs + earlyMs >= nextPollAtMs;
+}
+
+/**
  * For a front that refreshes often (the live terminal view): each source is polled again only
  * once its last result says it is due, or when the caller forces it (its file just changed),
  * so a redraw on every transcript change never hammers a remote endpoint.
@@ -71,8 +81,8 @@ export class DuePoller {
     const results = await Promise.all(
       this.sources.map(async (source) => {
         const previous = this.last.get(source);
-        const due = !previous || previous.nextPollAtMs <= nowMs || force.has(source.name);
-        const result = due ? await pollSource(source, ctx) : previous;
+        const keep = previous && !force.has(source.name) && !isDue(previous.nextPollAtMs, nowMs);
+        const result = keep ? previous : await pollSource(source, ctx);
         this.last.set(source, result);
         return { source, result };
       }),

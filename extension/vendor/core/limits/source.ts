@@ -4,6 +4,7 @@
  * is enabled, a default poll interval, and `poll`, which never throws and says when it may
  * be polled next. Sources do I/O only through the ports in `io/ports.ts`.
  */
+import type { GenericSchema } from "valibot";
 import type { Clock, FilePort, HttpPort } from "../io/ports";
 import type { RateLimitSnapshot, SourceName } from "./snapshot";
 import type { OrgUsage } from "./admin/org-usage";
@@ -92,8 +93,8 @@ export interface SourceDefinition<Options extends SourceConfig = SourceConfig> {
   description: string;
   /** Whether `quotacast serve` polls it unless told otherwise (`--sources.<name>`). */
   enabledByDefault: boolean;
-  /** The schema of its section of `LimitsConfig` (zod): throws on a bad value, drops unknown keys. */
-  options: { parse(section: unknown): Options };
+  /** The schema (valibot) of its section of `LimitsConfig`: a bad value is refused, unknown keys dropped. */
+  options: GenericSchema<unknown, Options>;
   /** A fresh instance (each keeps its own backoff state). */
   create(): LimitSource;
 }

@@ -1,85 +1,74 @@
 // Generated from core/src/limits/statusline-feed.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 /**
  * The statusline feed file: what `quotacast statusline` saves from the JSON Claude Code
- * writes to its stdin. The writer (exporter/src/commands/statusline.ts) stores
- * `rate_limits` exactly as Claude Code sent it (percent, unix seconds); this module is
- * where those units are normalized, once.
+ * writes to its stdin, as a schema shared by its writer (exporter/src/statusline/feed.ts)
+ * and its readers. `rate_limits` are stored as Claude Code sent them (percent, unix seconds);
+ * `statuslineRateLimitsToReadings` is where those units are normalized, once.
  */
+import * as v from "valibot";
 import { FIVE_HOURS_MS, SEVEN_DAYS_MS, type WindowReading } from "./snapshot";
-import { finiteNumber, isRecord, percentToRatio, stringOrNull, unixSecondsToMs } from "./units";
+import { finiteNumber, orNull, parseJsonWith, stringOrNull, validEntries, type Parsed } from "../schema";
+import { percentToRatio, unixSecondsToMs } from "./units";
 
 const STATUSLINE_FEED_VERSION = 1;
 
-/** Claude Code's `rate_limits` object, as sent. */
-export interface RawStatuslineRateLimits {
-  five_hour?: { used_percentage?: number; resets_at?: number } | null;
-  seven_day?: { used_percentage?: number; resets_at?: number } | null;
-  [bucket: string]: unknown;
-}
+/** One window of Claude Code's `rate_limits`, as sent: percent and unix seconds. */
+const RawRateLimitWindowSchema = v.object({
+  used_percentage: finiteNumber,
+  resets_at: orNull(finiteNumber),
+});
 
-export interface StatuslineSessionCost {
+/**
+ * Claude Code's `rate_limits` (`five_hour`, `seven_day`, any new window): the windows with a
+ * usable `used_percentage`, as sent. Without one there are no rate limits.
+ */
+export const StatuslineRateLimitsSchema = v.pipe(
+  validEntries(RawRateLimitWindowSchema),
+  v.check((windows) => Object.keys(windows).length > 0, "no window with a used_percentage"),
+);
+export type RawStatuslineRateLimits = v.InferOutput<typeof StatuslineRateLimitsSchema>;
+
+const SessionCostSchema = v.object({
   /** Claude Code's cumulative `cost.total_cost_usd` for the session. */
-  costUsd: number;
+  costUsd: finiteNumber,
   /** The session's cost when `day` began (sessions that span midnight). */
-  baselineUsd: number;
+  baselineUsd: v.fallback(finiteNumber, 0),
   /** Local date `YYYY-MM-DD` of the last update. */
-  day: string;
+  day: v.string(),
+  /** Absent in a hand-edited feed: the feed's own update time. */
+  lastSeenMs: orNull(finiteNumber),
+});
+
+const StatuslineFeedSchema = v.pipe(
+  v.object({
+    version: v.literal(STATUSLINE_FEED_VERSION),
+    updatedAtMs: finiteNumber,
+    sessionId: stringOrNull,
+    transcriptPath: stringOrNull,
+    model: orNull(v.object({ id: stringOrNull, displayName: stringOrNull })),
+    sessionCostUsd: orNull(finiteNumber),
+    /** The most recent valid `rate_limits` (kept when an update lacks them). */
+    rateLimits: orNull(StatuslineRateLimitsSchema),
+    rateLimitsObservedAtMs: orNull(finiteNumber),
+    /** Per-session costs; an entry without a cost or a day is left out. */
+    sessions: v.fallback(validEntries(SessionCostSchema), {}),
+  }),
+  v.transform((feed) => {
+    const sessions: Record<string, StatuslineSessionCost> = {};
+    for (const [id, s] of Object.entries(feed.sessions))
+      sessions[id] = { ...s, lastSeenMs: s.lastSeenMs ?? feed.updatedAtMs };
+    return { ...feed, sessions };
+  }),
+);
+
+export type StatuslineSessionCost = Omit<v.InferOutput<typeof SessionCostSchema>, "lastSeenMs"> & {
   lastSeenMs: number;
-}
+};
+export type StatuslineFeed = v.InferOutput<typeof StatuslineFeedSchema>;
 
-export interface StatuslineFeed {
-  version: number;
-  updatedAtMs: number;
-  sessionId: string | null;
-  transcriptPath: string | null;
-  model: { id: string | null; displayName: string | null } | null;
-  sessionCostUsd: number | null;
-  /** The most recent valid `rate_limits` (kept when an update lacks them). */
-  rateLimits: RawStatuslineRateLimits | null;
-  rateLimitsObservedAtMs: number | null;
-  sessions: Record<string, StatuslineSessionCost>;
-}
-
-/** Parses the feed file; null when it is not a feed of a known version. */
-export function parseStatuslineFeed(text: string): StatuslineFeed | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isRecord(json) || json.version !== STATUSLINE_FEED_VERSION) return null;
-  const updatedAtMs = finiteNumber(json.updatedAtMs);
-  if (updatedAtMs === null) return null;
-  const model = isRecord(json.model)
-    ? { id: stringOrNull(json.model.id), displayName: stringOrNull(json.model.displayName) }
-    : null;
-  const sessions: Record<string, StatuslineSessionCost> = {};
-  if (isRecord(json.sessions)) {
-    for (const [id, value] of Object.entries(json.sessions)) {
-      if (!isRecord(value)) continue;
-      const costUsd = finiteNumber(value.costUsd);
-      const day = stringOrNull(value.day);
-      if (costUsd === null || day === null) continue;
-      sessions[id] = {
-        costUsd,
-        baselineUsd: finiteNumber(value.baselineUsd) ?? 0,
-        day,
-        lastSeenMs: finiteNumber(value.lastSeenMs) ?? updatedAtMs,
-      };
-    }
-  }
-  return {
-    version: STATUSLINE_FEED_VERSION,
-    updatedAtMs,
-    sessionId: stringOrNull(json.sessionId),
-    transcriptPath: stringOrNull(json.transcriptPath),
-    model,
-    sessionCostUsd: finiteNumber(json.sessionCostUsd),
-    rateLimits: isRecord(json.rateLimits) ? (json.rateLimits as RawStatuslineRateLimits) : null,
-    rateLimitsObservedAtMs: finiteNumber(json.rateLimitsObservedAtMs),
-    sessions,
-  };
+/** The feed file's content, or why it is not a feed of a known version (`where` names the file). */
+export function parseStatuslineFeed(text: string, where = "statusline feed"): Parsed<StatuslineFeed> {
+  return parseJsonWith(StatuslineFeedSchema, text, where);
 }
 
 /** Readings from Claude Code's `rate_limits` (percent -> ratio, unix seconds -> ms). */
@@ -88,20 +77,13 @@ export function statuslineRateLimitsToReadings(
   observedAtMs: number,
   source = "statusline",
 ): WindowReading[] {
-  const readings: WindowReading[] = [];
-  for (const [window, value] of Object.entries(rateLimits)) {
-    if (!isRecord(value)) continue;
-    const ratio = percentToRatio(value.used_percentage);
-    if (ratio === null) continue;
-    readings.push({
-      window,
-      utilizationRatio: ratio,
-      resetsAtMs: unixSecondsToMs(value.resets_at),
-      windowLengthMs: window.startsWith("five_hour") ? FIVE_HOURS_MS : SEVEN_DAYS_MS,
-      status: "unknown",
-      source,
-      observedAtMs,
-    });
-  }
-  return readings;
+  return Object.entries(rateLimits).map(([window, w]) => ({
+    window,
+    utilizationRatio: percentToRatio(w.used_percentage),
+    resetsAtMs: w.resets_at === null ? null : unixSecondsToMs(w.resets_at),
+    windowLengthMs: window.startsWith("five_hour") ? FIVE_HOURS_MS : SEVEN_DAYS_MS,
+    status: "unknown",
+    source,
+    observedAtMs,
+  }));
 }

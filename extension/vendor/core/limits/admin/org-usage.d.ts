@@ -1,4 +1,5 @@
 // Generated from the declarations of core/src/limits/admin/org-usage.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
+import type { ClaudeCodeUsageRecord } from "./reports";
 export interface OrgUserUsage {
     /** Email for user actors, key name for API actors. */
     actor: string;
@@ -38,28 +39,6 @@ export interface OrgUsage {
     projectionWindowMs: number | null;
     projectionRateUsdPerHour: number | null;
 }
-/** One record of `/v1/organizations/usage_report/claude_code`, normalized. */
-export interface ClaudeCodeUsageRecord {
-    date: string;
-    actor: string;
-    actorType: OrgUserUsage["actorType"];
-    sessions: number;
-    linesAdded: number;
-    linesRemoved: number;
-    commits: number;
-    pullRequests: number;
-    models: OrgModelUsage[];
-}
-/** One page: records plus the cursor of the next page (null when done). */
-export declare function parseClaudeCodePage(body: unknown): {
-    records: ClaudeCodeUsageRecord[];
-    nextPage: string | null;
-};
-/** Sum of a cost report page in USD (`amount` is a decimal string in cents). */
-export declare function parseCostReportPage(body: unknown): {
-    totalUsd: number;
-    nextPage: string | null;
-};
 /** Per-user, per-model and per-day totals of the month's records. */
 export declare function aggregateClaudeCode(records: readonly ClaudeCodeUsageRecord[]): Pick<OrgUsage, "monthToDateUsd" | "perUser" | "perModel" | "perDay">;
 export interface CostSample {
