@@ -29,10 +29,18 @@ export function testConfig(dir: string, overrides: Partial<ServeConfig> = {}): S
 
 /**
  * Starts an exporter and waits for its first transcript read. `manual` (the default here):
- * no schedules, the test runs the jobs, so what happens is what the test did.
+ * no schedules, the test runs the jobs, so what happens is what the test did. Its home is
+ * an empty temp dir unless given: never the real one (a statusline feed or credentials there
+ * would show up in the test).
  */
 export async function startForTest(config: ServeConfig, opts: StartOptions = {}): Promise<RunningExporter> {
-  const exporter = await startExporter(config, { log: silentLogger, env: {}, manual: true, ...opts });
+  const exporter = await startExporter(config, {
+    log: silentLogger,
+    env: {},
+    manual: true,
+    homeDir: tempDir("quotacast-home-"),
+    ...opts,
+  });
   if (exporter.runtime.transcriptsJob.isRunning) await exporter.runtime.transcriptsJob.idle();
   else await exporter.runtime.transcriptsJob.run();
   return exporter;
