@@ -11,7 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { dayKey } from "../vendor/core/usage";
 import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "../vendor/core/ingest";
-import { nodeFiles, type HttpPort, type StatePort } from "../vendor/core/io";
+import type { HttpPort, StatePort } from "../vendor/core/io";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import {
   FileSnapshotHistory,
   pollAll,
@@ -26,6 +27,7 @@ import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
 import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
+import { localFiles, readTextSync } from "./local-files";
 
 /** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
 export interface TextCache {
@@ -224,7 +226,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   const prices = opts.prices ?? bundledPriceTable();
   const ctx: PollContext = {
     clock: { nowMs },
-    files: nodeFiles,
+    files: localFiles,
     http: noHttp,
     env,
     homeDir,
@@ -253,7 +255,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     const idleFiles = IdleFiles.load(path.join(opts.supportPath, "idle-files.json"), () => store.recentCutoffMs(), {
       nowMs,
     });
-    const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(nodeFiles) });
+    const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(localFiles), clock: ctx.clock });
     const phasesMs: Record<string, number> = {};
     let mark = performance.now();
     const cached = readLocalCache(opts.cache);
@@ -399,17 +401,12 @@ export function fileState(dir: string): StatePort {
   return {
     async load(key) {
       try {
-        return await fs.promises.readFile(fileOf(key), "utf8");
+        return readTextSync(fileOf(key));
       } catch {
-        return null;
+        return null; // unreadable state: start over
       }
     },
-    async save(key, value) {
-      await fs.promises.mkdir(dir, { recursive: true });
-      const temp = `${fileOf(key)}.${process.pid}.tmp`;
-      await fs.promises.writeFile(temp, value);
-      await fs.promises.rename(temp, fileOf(key));
-    },
+    save: async (key, value) => writeFileAtomic(fileOf(key), value),
   };
 }
 

@@ -5,15 +5,18 @@
  * reported as absent (its events stay in the ledger, like those of a deleted file).
  *
  * To keep a warm run from costing a stat per old file, the files found idle are remembered in
- * one small file and not stat'ed again until the next sweep (hourly): a warm run then stats
- * only the recently active transcripts, whatever the size of the history. Claude Code writes a
- * resumed conversation into a new file, so an idle transcript is practically never appended
- * to; if one is, the next sweep (within the hour) reads it from the start and dedup keeps
- * every total exact.
+ * one small file and not stat'ed again until the next sweep (hourly); nor are the directories
+ * of idle sessions listed (Claude Code keeps a session's subagent transcripts in
+ * `<project>/<session>/`, beside `<session>.jsonl`, and only a running session adds to them). A
+ * warm run then lists the projects and the active sessions and stats only the recently active
+ * transcripts, whatever the size of the history. Claude Code writes a resumed conversation
+ * into a new file, so an idle transcript is practically never appended to; if one is, the
+ * next sweep (within the hour) reads it from the start and dedup keeps every total exact.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { FileIdentity, FilePort } from "../vendor/core/io";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
+import { dirEntries } from "./local-files";
 
 export const IDLE_SWEEP_EVERY_MS = 3_600_000;
 const RECORD_VERSION = 1;
@@ -55,10 +58,11 @@ export class IdleFiles {
     return files;
   }
 
-  /** `inner`, with idle transcripts reported as absent and, between sweeps, not stat'ed. */
+  /** `inner`, with idle transcripts reported as absent and, between sweeps, neither listed nor stat'ed. */
   wrap(inner: FilePort): FilePort {
     return {
-      listFiles: (dir, suffix) => inner.listFiles(dir, suffix),
+      listFiles: (dir, suffix, onUnreadable) =>
+        this.sweeping ? inner.listFiles(dir, suffix, onUnreadable) : this.listActive(inner, dir, suffix, onUnreadable),
       readRange: (file, start, end, into) => inner.readRange(file, start, end, into),
       readText: (file) => inner.readText(file),
       stat: (file) => this.stat(inner, file),
@@ -73,11 +77,33 @@ export class IdleFiles {
       sweptAtMs: this.sweeping ? this.nowMs() : this.sweptAtMs,
       idle: [...this.idle],
     };
-    await fs.promises.mkdir(path.dirname(this.recordPath), { recursive: true });
-    const temp = `${this.recordPath}.${process.pid}.tmp`;
-    await fs.promises.writeFile(temp, JSON.stringify(record));
-    await fs.promises.rename(temp, this.recordPath);
+    writeFileAtomic(this.recordPath, JSON.stringify(record));
     this.changed = false;
+  }
+
+  /**
+   * Between sweeps: core's listing of `dir` (a config dir's `projects/`), without the directories
+   * of idle sessions. Claude Code writes `projects/<project>/<session>.jsonl` and the session's
+   * subagents under `projects/<project>/<session>/`: the projects are read here, and core lists
+   * each session directory whose transcript is not idle.
+   */
+  private async listActive(
+    inner: FilePort,
+    dir: string,
+    suffix: string,
+    onUnreadable?: (dir: string) => void,
+  ): Promise<string[]> {
+    const top = dirEntries(dir, suffix, onUnreadable);
+    const found = [...top.files];
+    for (const project of top.dirs) {
+      const inProject = dirEntries(project, suffix, onUnreadable);
+      found.push(...inProject.files);
+      for (const sessionDir of inProject.dirs) {
+        if (!this.idle.has(sessionDir + suffix))
+          found.push(...(await inner.listFiles(sessionDir, suffix, onUnreadable)));
+      }
+    }
+    return found;
   }
 
   private async stat(inner: FilePort, file: string): Promise<FileIdentity | null> {

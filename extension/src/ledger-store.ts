@@ -14,9 +14,13 @@
  * next run read the same bytes again; the keys are then found in the shards, nothing is
  * counted twice, and the recent log already has them. Every append starts with a newline,
  * so a line torn by a kill is skipped on load and never glued to the next one.
+ *
+ * File calls are synchronous: a menu-bar run is a fresh process, and its first asynchronous
+ * file call starts libuv's thread pool, which costs more than the few small files read here.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { DAY_MS } from "../vendor/core/time";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
 
@@ -85,7 +89,7 @@ export class FileLedgerStore implements LedgerStore {
     await this.ensureLayout();
     const cutoffMs = this.recentCutoffMs();
     const recent = commit.events.filter((e) => e.timestampMs >= cutoffMs);
-    if (recent.length > 0) await appendLines(this.recentPath(), recent);
+    if (recent.length > 0) appendLines(this.recentPath(), recent);
 
     const byShard = new Map<number, UsageEvent[]>();
     for (const event of commit.events) {
@@ -95,7 +99,7 @@ export class FileLedgerStore implements LedgerStore {
       else byShard.set(shard, [event]);
     }
     for (const [shard, events] of byShard) {
-      await appendLines(this.shardPath(shard), events);
+      appendLines(this.shardPath(shard), events);
       const loaded = this.shards.get(shard);
       if (loaded) for (const event of events) loaded.set(event.key, event);
     }
@@ -109,7 +113,7 @@ export class FileLedgerStore implements LedgerStore {
         shards: this.shardCount,
         cursors: [...cursors.values()],
       };
-      await writeAtomically(this.cursorsPath(), JSON.stringify(record));
+      writeFileAtomic(this.cursorsPath(), JSON.stringify(record));
       this.cursorCache = cursors;
     }
   }
@@ -129,10 +133,10 @@ export class FileLedgerStore implements LedgerStore {
    */
   async recentEvents(sinceMs: number): Promise<UsageEvent[]> {
     await this.ensureLayout();
-    const { events, lines } = await readEventLog(this.recentPath());
+    const { events, lines } = readEventLog(this.recentPath());
     const cutoffMs = this.recentCutoffMs();
     const live = [...events.values()].filter((e) => e.timestampMs >= cutoffMs);
-    if (lines > 2 * live.length + 1000) await writeAtomically(this.recentPath(), toLines(live));
+    if (lines > 2 * live.length + 1000) writeFileAtomic(this.recentPath(), toLines(live));
     return live.filter((e) => e.timestampMs >= sinceMs);
   }
 
@@ -143,7 +147,7 @@ export class FileLedgerStore implements LedgerStore {
 
   private async cursorMap(): Promise<Map<string, FileCursor>> {
     if (!this.cursorCache) {
-      const record = await this.readCursorRecord();
+      const record = this.readCursorRecord();
       this.cursorCache = new Map((record?.cursors ?? []).map((c) => [c.path, c]));
     }
     return this.cursorCache;
@@ -152,10 +156,10 @@ export class FileLedgerStore implements LedgerStore {
   private async loadShard(shard: number): Promise<Map<string, UsageEvent>> {
     let events = this.shards.get(shard);
     if (!events) {
-      const log = await readEventLog(this.shardPath(shard));
+      const log = readEventLog(this.shardPath(shard));
       events = log.events;
       // Superseded copies pile up while sessions stream; rewrite when they dominate.
-      if (log.lines > 2 * events.size + 1000) await writeAtomically(this.shardPath(shard), toLines(events.values()));
+      if (log.lines > 2 * events.size + 1000) writeFileAtomic(this.shardPath(shard), toLines(events.values()));
       this.shards.set(shard, events);
     }
     return events;
@@ -164,19 +168,19 @@ export class FileLedgerStore implements LedgerStore {
   /** A store written with another version or shard count is unreadable here: start over. */
   private async ensureLayout(): Promise<void> {
     if (this.layoutChecked) return;
-    const record = await this.readCursorRecord();
+    const record = this.readCursorRecord();
     if (record === null) {
-      await fs.promises.rm(path.join(this.dir, "events"), { recursive: true, force: true });
-      await fs.promises.rm(this.recentPath(), { force: true });
+      fs.rmSync(path.join(this.dir, "events"), { recursive: true, force: true });
+      fs.rmSync(this.recentPath(), { force: true });
     }
-    await fs.promises.mkdir(path.join(this.dir, "events"), { recursive: true });
+    fs.mkdirSync(path.join(this.dir, "events"), { recursive: true });
     this.layoutChecked = true;
   }
 
-  private async readCursorRecord(): Promise<CursorRecord | null> {
+  private readCursorRecord(): CursorRecord | null {
     let text: string;
     try {
-      text = await fs.promises.readFile(this.cursorsPath(), "utf8");
+      text = fs.readFileSync(this.cursorsPath(), "utf8");
     } catch {
       return null;
     }
@@ -222,16 +226,16 @@ function toLines(events: Iterable<UsageEvent>): string {
   return text;
 }
 
-async function appendLines(file: string, events: UsageEvent[]): Promise<void> {
-  await fs.promises.appendFile(file, "\n" + toLines(events));
+function appendLines(file: string, events: UsageEvent[]): void {
+  fs.appendFileSync(file, "\n" + toLines(events));
 }
 
 /** Last line per key wins; torn or foreign lines are skipped. */
-async function readEventLog(file: string): Promise<{ events: Map<string, UsageEvent>; lines: number }> {
+function readEventLog(file: string): { events: Map<string, UsageEvent>; lines: number } {
   const events = new Map<string, UsageEvent>();
   let text: string;
   try {
-    text = await fs.promises.readFile(file, "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch {
     return { events, lines: 0 };
   }
@@ -257,11 +261,4 @@ function parseEvent(line: string): UsageEvent | null {
   } catch {
     return null;
   }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.promises.writeFile(temp, text);
-  await fs.promises.rename(temp, file);
 }

@@ -76,3 +76,65 @@ test("an unreadable record means a sweep, never a skipped file", async () => {
   const first = await run(NOW_MS);
   expect(first.statted.sort()).toEqual(["old.jsonl", "recent.jsonl"]);
 });
+
+describe("listing", () => {
+  /** Claude Code's layout: `projects/<project>/`. */
+  const projects = () => path.join(dir, "projects");
+
+  /** `p/<name>.jsonl` and its session directory `p/<name>/subagents/agent.jsonl`, all modified `ageMs` ago. */
+  function session(name: string, ageMs: number): void {
+    const main = path.join(projects(), "p", `${name}.jsonl`);
+    const agent = path.join(projects(), "p", name, "subagents", "agent.jsonl");
+    fs.mkdirSync(path.dirname(agent), { recursive: true });
+    for (const file of [main, agent]) {
+      fs.writeFileSync(file, "{}\n");
+      fs.utimesSync(file, new Date(NOW_MS - ageMs), new Date(NOW_MS - ageMs));
+    }
+  }
+
+  async function list(atMs: number): Promise<string[]> {
+    const idle = IdleFiles.load(record, sinceMs, { nowMs: () => atMs });
+    const files = idle.wrap(nodeFiles);
+    const listed = await files.listFiles(projects(), ".jsonl");
+    for (const file of listed) await files.stat(file);
+    await idle.save();
+    return listed.map((f) => path.relative(projects(), f)).sort();
+  }
+
+  test("between sweeps the directory of an idle session is not listed; the next sweep lists it", async () => {
+    session("idle-session", 30 * DAY_MS);
+    session("live-session", DAY_MS);
+    const all = [
+      "p/idle-session.jsonl",
+      "p/idle-session/subagents/agent.jsonl",
+      "p/live-session.jsonl",
+      "p/live-session/subagents/agent.jsonl",
+    ].map((f) => f.split("/").join(path.sep));
+    expect(await list(NOW_MS)).toEqual(all);
+    const warm = await list(NOW_MS + 10 * 60_000);
+    expect(warm).toEqual(all.filter((f) => !f.includes(`idle-session${path.sep}`)));
+    // A new session in a project is seen at once: project directories are read every run.
+    session("new-session", 0);
+    expect(await list(NOW_MS + 20 * 60_000)).toContain(path.join("p", "new-session.jsonl"));
+    const withNew = [
+      ...all,
+      path.join("p", "new-session.jsonl"),
+      path.join("p", "new-session", "subagents", "agent.jsonl"),
+    ];
+    expect(await list(NOW_MS + 61 * 60_000)).toEqual(withNew.sort());
+  });
+
+  test("a directory that cannot be read is reported, in a sweep and between sweeps", async () => {
+    const loop = path.join(dir, "loop");
+    fs.symlinkSync(loop, loop); // reading it fails with ELOOP (tests may run as root: no EACCES)
+    const unreadable: string[] = [];
+    const listLoop = (atMs: number) =>
+      IdleFiles.load(record, sinceMs, { nowMs: () => atMs })
+        .wrap(nodeFiles)
+        .listFiles(loop, ".jsonl", (d) => unreadable.push(d));
+    expect(await listLoop(NOW_MS)).toEqual([]); // no record: a sweep
+    await list(NOW_MS); // the sweep's record
+    expect(await listLoop(NOW_MS + 10 * 60_000)).toEqual([]); // between sweeps
+    expect(unreadable).toEqual([loop, loop]);
+  });
+});

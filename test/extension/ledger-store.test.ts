@@ -1,3 +1,9 @@
+// readFileSync recorded (the store reads synchronously), to see which shard files a lookup reads.
+jest.mock("node:fs", () => {
+  const actual = jest.requireActual<typeof import("node:fs")>("node:fs");
+  return { ...actual, readFileSync: jest.fn(actual.readFileSync) };
+});
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
@@ -63,19 +69,16 @@ describe("FileLedgerStore", () => {
     const events = Array.from({ length: 40 }, (_, i) => event(`key-${i}`, NOW_MS));
     await a.commit({ cursors: [cursor("/t/a.jsonl", 1)], removedCursorPaths: [], events });
     const b = store();
-    const spy = jest.spyOn(fs.promises, "readFile");
-    try {
-      await b.loadCursors();
-      await b.getEvents(["key-3"]);
-      const shardReads = spy.mock.calls
-        .map((c) => String(c[0]))
-        .filter((p) => p.includes(`${path.sep}events${path.sep}`));
-      expect(shardReads).toEqual([
-        path.join(dir(), "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
-      ]);
-    } finally {
-      spy.mockRestore();
-    }
+    const readFileSync = jest.mocked(fs.readFileSync);
+    readFileSync.mockClear();
+    await b.loadCursors();
+    await b.getEvents(["key-3"]);
+    const shardReads = readFileSync.mock.calls
+      .map((c) => String(c[0]))
+      .filter((p) => p.includes(`${path.sep}events${path.sep}`));
+    expect(shardReads).toEqual([
+      path.join(dir(), "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
+    ]);
   });
 
   it("skips a torn line and never glues the next append to it", async () => {
