@@ -5,20 +5,13 @@ import { IDLE_SWEEP_EVERY_MS } from "../../extension/src/idle-files";
 import {
   HOUR_MS,
   exporterSummary,
-  makeWorld,
   startExporter,
+  worldPerTest,
   writeFeed,
   writeTranscript,
-  type World,
 } from "./fixtures";
 
-let world: World;
-
-beforeEach(() => {
-  world = makeWorld();
-});
-
-afterEach(() => world.cleanup());
+const world = worldPerTest();
 
 function memoryCache(): TextCache & { entries: Map<string, string> } {
   const entries = new Map<string, string>();

@@ -12,6 +12,7 @@ import { act, create, type ReactTestInstance, type ReactTestRenderer } from "rea
 import { FIVE_HOURS_MS, FileSnapshotHistory, type Summary } from "@quotacast/core";
 import { assistantLine } from "../core/ingest/helpers";
 import { fileState } from "../../extension/src/data";
+import { perTest } from "../support/per-test";
 import { mockRaycast } from "./raycast-mock";
 import { mockPending } from "./raycast-utils-mock";
 
@@ -35,7 +36,7 @@ export interface World {
 }
 
 /** A fresh temp world; points CLAUDE_CONFIG_DIR and QUOTACAST_STATUSLINE_FILE at it. */
-export function makeWorld(): World {
+function makeWorld(): World {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "quotacast-ext-"));
   const configDir = path.join(root, "claude");
   const supportPath = path.join(root, "support");
@@ -59,35 +60,32 @@ export function makeWorld(): World {
 }
 
 /**
- * A fresh world for each test (beforeEach/afterEach of the calling file), with the mocked
- * Raycast's preferences and storage reset to it (`{ resetRaycast: false }`: the world only).
- * The returned World reads the current test's.
+ * A fresh world for each test of the calling block, with the mocked Raycast's preferences and
+ * storage reset to it; removed after the test. The returned World reads the current test's.
  */
-export function worldPerTest(opts: { resetRaycast?: boolean } = {}): World {
-  let current: World | null = null;
-  beforeEach(() => {
-    current = makeWorld();
-    if (opts.resetRaycast !== false) mockRaycast.reset(current.supportPath);
-  });
-  afterEach(() => current?.cleanup());
-  const now = (): World => {
-    if (!current) throw new Error("the world exists only inside a test");
-    return current;
-  };
+export function worldPerTest(): World {
+  const current = perTest(
+    () => {
+      const world = makeWorld();
+      mockRaycast.reset(world.supportPath);
+      return world;
+    },
+    (world) => world.cleanup(),
+  );
   return {
     get root() {
-      return now().root;
+      return current().root;
     },
     get configDir() {
-      return now().configDir;
+      return current().configDir;
     },
     get feedFile() {
-      return now().feedFile;
+      return current().feedFile;
     },
     get supportPath() {
-      return now().supportPath;
+      return current().supportPath;
     },
-    cleanup: () => now().cleanup(),
+    cleanup: () => current().cleanup(),
   };
 }
 

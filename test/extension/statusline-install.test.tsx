@@ -10,23 +10,19 @@ import * as path from "node:path";
 import UsageCommand from "../../extension/src/usage";
 import { feedEnv } from "../../extension/src/statusline-feed";
 import { confirmAlert, environment, mockRaycast } from "./raycast-mock";
-import { byTitle, makeWorld, nodes, renderCommand, writeFeed, type World } from "./fixtures";
+import { byTitle, nodes, renderCommand, worldPerTest, writeFeed } from "./fixtures";
 
 const ROOT = path.join(__dirname, "../..");
 const ASSET = path.join(ROOT, "extension/assets/vendor/quotacast-statusline.cjs");
 const SETTINGS = '{\n  "theme": "dark",\n  "statusLine": { "type": "command", "command": "echo mine" }\n}\n';
 
-let world: World;
+const world = worldPerTest();
 
 beforeEach(() => {
-  world = makeWorld();
-  mockRaycast.reset(world.supportPath);
   environment.assetsPath = path.join(ROOT, "extension/assets");
   fs.writeFileSync(path.join(world.configDir, "settings.json"), SETTINGS);
   writeFeed(world, { fiveHourPercent: 30, observedAtMs: Date.now() - 60_000 });
 });
-
-afterEach(() => world.cleanup());
 
 async function runAction(title: string): Promise<void> {
   const r = await renderCommand(UsageCommand);
