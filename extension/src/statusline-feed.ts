@@ -7,7 +7,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installStatusline, isOurCommand, uninstallStatusline, type Outcome } from "../vendor/core/statusline/install";
+import {
+  installedStatuslineCommand,
+  installStatusline,
+  isOurCommand,
+  uninstallStatusline,
+  type Outcome,
+} from "../vendor/core/statusline/install";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import {
   STATUSLINE_SCRIPT_FILE,
@@ -64,7 +70,7 @@ export function planFeedInstall(env: Env): InstallPlan {
   return {
     ok: true,
     settingsPath: settingsFilePath(env),
-    before: statuslineCommand(env),
+    before: installedStatuslineCommand(env),
     after: plan.command,
     note: plan.note,
   };
@@ -88,24 +94,12 @@ export function uninstallFeed(env: Env): Outcome {
   return uninstallStatusline({ env });
 }
 
-/** The statusLine command in settings.json, or null (no file, not JSON, no command). */
-function statuslineCommand(env: Env): string | null {
-  try {
-    const settings = JSON.parse(fs.readFileSync(settingsFilePath(env), "utf8").replace(/^\uFEFF/, "")) as {
-      statusLine?: { command?: unknown };
-    };
-    return typeof settings.statusLine?.command === "string" ? settings.statusLine.command : null;
-  } catch {
-    return null;
-  }
-}
-
 export type FeedInstallState =
   { installed: false } | { installed: true; command: string; check: StatuslineCommandCheck };
 
 /** Whether quotacast's statusline is in settings.json, and whether Claude Code can still run it. */
 export function feedInstallState(env: Env): FeedInstallState {
-  const command = statuslineCommand(env);
+  const command = installedStatuslineCommand(env);
   if (command === null || !isOurCommand(command)) return { installed: false };
   return {
     installed: true,

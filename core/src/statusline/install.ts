@@ -193,6 +193,18 @@ function commandAt(root: Node): string | null {
   return node?.type === "string" ? (getNodeValue(node) as string) : null;
 }
 
+/** The statusLine command in settings.json, or null (no file, not JSON, no command). */
+export function installedStatuslineCommand(env: Env): string | null {
+  try {
+    const settings = JSON.parse(fs.readFileSync(settingsFilePath(env), "utf8").replace(/^\uFEFF/, "")) as {
+      statusLine?: { command?: unknown };
+    };
+    return typeof settings.statusLine?.command === "string" ? settings.statusLine.command : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One jsonc-parser edit, applied, with what it replaced (so uninstall can put it back).
  * With a layout, the new text is formatted like the file; jsonc-parser would also reformat

@@ -158,11 +158,11 @@ function report(io: StatuslineIo, outcome: { ok: boolean; message: string }): nu
 
 /** Exit 1 when the installed command can no longer run. */
 function statuslineStatus(io: StatuslineIo): number {
-  const { checkInstalledCommand, settingsStatuslineCommand } =
+  const { checkInstalledCommand } =
     require("../statusline/command") as typeof import("../statusline/command");
-  const { isOurCommand } =
+  const { installedStatuslineCommand, isOurCommand } =
     require("@quotacast/core/statusline/install") as typeof import("@quotacast/core/statusline/install");
-  const command = settingsStatuslineCommand(io.env);
+  const command = installedStatuslineCommand(io.env);
   if (command === null || !isOurCommand(command)) {
     io.write("quotacast's statusline is not installed: run `quotacast statusline install`\n");
     return 0;

@@ -13,12 +13,7 @@ import {
   type StatuslineCommandPlan,
 } from "@quotacast/core/statusline/node-probe";
 import { writeFileAtomic } from "@quotacast/core/statusline/atomic-write";
-import {
-  installedScriptPath,
-  settingsFilePath,
-  STATUSLINE_SCRIPT_FILE,
-  type Env,
-} from "@quotacast/core/statusline/paths";
+import { installedScriptPath, STATUSLINE_SCRIPT_FILE, type Env } from "@quotacast/core/statusline/paths";
 
 /** The bundled script shipped next to this code (the package's dist/, or exporter/dist/statusline after `npm run build`). */
 function bundledScriptPath(): string {
@@ -54,21 +49,6 @@ export function prepareStatuslineCommand(opts: PrepareOptions): StatuslineComman
     execPath: opts.execPath === undefined ? process.execPath : opts.execPath,
     probe: nodeProbe,
   });
-}
-
-/**
- * The statusLine command in settings.json, or null when there is none (or the file is unreadable).
- * @public (commands/statusline.ts loads this module with a lazy `require`, which knip does not follow)
- */
-export function settingsStatuslineCommand(env: Env): string | null {
-  try {
-    const settings = JSON.parse(fs.readFileSync(settingsFilePath(env), "utf8").replace(/^\uFEFF/, "")) as {
-      statusLine?: { command?: unknown };
-    };
-    return typeof settings.statusLine?.command === "string" ? settings.statusLine.command : null;
-  } catch {
-    return null;
-  }
 }
 
 /** @public (commands/statusline.ts loads this module with a lazy `require`, which knip does not follow) */
