@@ -134,14 +134,4 @@ export {
   TRANSCRIPTS_SOURCE,
   transcriptsStatus,
 } from "./report/pipeline";
-export {
-  formatAge,
-  formatClock,
-  formatDuration,
-  formatPercent,
-  formatReserve,
-  formatTokens,
-  formatUsd,
-  shortModelName,
-  windowLabel,
-} from "./report/format";
+// Formatters: "@quotacast/core/report/format" (the one formatting module; no second way in).

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { bundledPriceTable, costUsd, formatUsd, type UsageEvent } from "@quotacast/core";
+import { bundledPriceTable, costUsd, type UsageEvent } from "@quotacast/core";
+import { formatUsd } from "@quotacast/core/report/format";
 import MenuBarCommand from "../../extension/src/menubar";
 import { Clipboard, Color, launchCommand, mockRaycast, open, openExtensionPreferences } from "./raycast-mock";
 import {

@@ -4,7 +4,8 @@
  * extra usage, each source with its state, age and message, and what needs attention. The
  * same pieces as the live view, laid out for a one-shot print at the terminal's width.
  */
-import { formatAge, type Summary, type WindowSummary } from "@quotacast/core";
+import type { Summary, WindowSummary } from "@quotacast/core";
+import { formatAge } from "@quotacast/core/report/format";
 import { fitLine, type Line, type Paint } from "./line";
 import {
   blockLine,

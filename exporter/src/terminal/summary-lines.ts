@@ -3,9 +3,8 @@
  * window as a bar with its forecast, burn against pace and reserve; the block, a period by
  * model, the organization, extra usage, sources and warnings. Pure: a Summary in, lines out.
  */
+import { DAY_MS, HOUR_MS, type PeriodUsage, type Summary, type WindowSummary } from "@quotacast/core";
 import {
-  DAY_MS,
-  HOUR_MS,
   formatAge,
   formatClock,
   formatDuration,
@@ -15,10 +14,7 @@ import {
   formatUsd,
   shortModelName,
   windowLabel,
-  type PeriodUsage,
-  type Summary,
-  type WindowSummary,
-} from "@quotacast/core";
+} from "@quotacast/core/report/format";
 import { barCells, barSegments, type BarCell } from "./bar";
 import { plainText, type Line, type Paint } from "./line";
 import { levelOf, levelPaint, type Thresholds } from "./levels";

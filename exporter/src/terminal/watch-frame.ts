@@ -2,7 +2,8 @@
  * The live view's screen, as lines: pure (a Summary and the screen's size in, lines out), so
  * the layout is tested without a terminal. `screen.ts` draws it; `commands/watch.ts` feeds it.
  */
-import { formatAge, formatClock, type Summary } from "@quotacast/core";
+import type { Summary } from "@quotacast/core";
+import { formatAge, formatClock } from "@quotacast/core/report/format";
 import { fitLine, type Line } from "./line";
 import type { Thresholds } from "./levels";
 import {

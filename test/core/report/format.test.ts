@@ -1,8 +1,6 @@
 /** The one formatting module every front uses (CLI, watch, tables, statusline, extension). */
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@quotacast/core";
 import {
-  DAY_MS,
-  HOUR_MS,
-  MINUTE_MS,
   formatAge,
   formatClock,
   formatDuration,
@@ -12,7 +10,7 @@ import {
   formatUsd,
   shortModelName,
   windowLabel,
-} from "@quotacast/core";
+} from "@quotacast/core/report/format";
 
 describe("formatDuration", () => {
   it("rounds to the minute first, then shows two units without spaces", () => {
