@@ -43,11 +43,7 @@ export interface CliStateOptions {
 /** Scan workers (one core left for the main thread) on machines with four cores or more. */
 function cliParallelism(): { parallel?: { threads: number } } {
   const cores = defaultScanThreads();
-  return process.env.QC_THREADS
-    ? { parallel: { threads: Number(process.env.QC_THREADS) } }
-    : cores >= 4
-      ? { parallel: { threads: cores - 1 } }
-      : {};
+  return cores >= 4 ? { parallel: { threads: cores - 1 } } : {};
 }
 
 export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
