@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { FileScanRequest, FileScanResult } from "./file-scan";
 import { unpackEvents, type PackedEvents } from "./packed-events";
 import type { ScanOptions } from "./reader";
@@ -69,6 +69,8 @@ export class ScanWorkerPool {
   /** Null when the compiled worker is not there (running from TypeScript sources, a bundle without it). */
   static start(threads: number, workerScript = defaultWorkerScript()): ScanWorkerPool | null {
     if (threads < 1 || !fs.existsSync(workerScript)) return null;
+    // Required here: a run without workers (warm, or two cores) does not load worker_threads.
+    const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
     return new ScanWorkerPool(Array.from({ length: threads }, () => new Worker(workerScript)));
   }
 

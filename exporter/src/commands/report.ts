@@ -48,7 +48,10 @@ const processIo: ReportIo = {
   env: process.env,
   nowMs: () => Date.now(),
   columns: process.stdout.isTTY ? terminalColumns() : null,
-  style: stdoutStyle(),
+  // Worked out when a table is drawn: `--json` never needs it.
+  get style() {
+    return stdoutStyle();
+  },
 };
 
 /** Width of a `--compact` table when neither a terminal nor COLUMNS says (ccusage's habit). */
@@ -142,13 +145,15 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
   const progress = transcriptProgress();
   const state = openCliState(opts.configDirs, { onProgress: progress.update });
   try {
+    // A zone the state keeps totals for was checked when they were built; checking loads ICU's
+    // zone data, a tenth of a warm `daily`.
+    if (!state.dayTotals.keeps(opts.timezone)) checkTimezone(opts.timezone);
     if (opts.kind === "daily" || opts.kind === "weekly" || opts.kind === "monthly") {
       // Per-day totals kept with every commit: a warm run reads a few hundred rows, not every event.
       state.dayTotals.ensureZone(opts.timezone, () => state.store.iterateEvents());
       await state.ledger.refresh().finally(progress.done);
       const rows = state.dayTotals.rows(opts.timezone, opts.sinceDay, opts.untilDay);
-      const unknownProject = projectProblem(
-        opts,
+      const unknownProject = projectProblem(opts, () =>
         state.dayTotals.rows(opts.timezone).map((r) => r.project),
       );
       if (unknownProject) throw unknownProject;
@@ -159,10 +164,7 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
     }
     await state.ledger.refresh().finally(progress.done);
     const all = await state.ledger.events();
-    const unknownProject = projectProblem(
-      opts,
-      all.map((e) => e.project),
-    );
+    const unknownProject = projectProblem(opts, () => all.map((e) => e.project));
     if (unknownProject) throw unknownProject;
     const events = filterEvents(all, opts);
     io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs(), tableFit(opts, io)));
@@ -264,9 +266,10 @@ function fitTable(opts: ReportOptions, fit: TableFit, render: (layout: TableLayo
 }
 
 /** `--project` naming no project there is: the error, with the projects to choose from. */
-function projectProblem(opts: ReportOptions, projects: readonly string[]): UsageError | null {
+/** `projects` is called only when a project was asked for (it reads every row or event). */
+function projectProblem(opts: ReportOptions, projects: () => readonly string[]): UsageError | null {
   if (opts.project === undefined) return null;
-  const known = [...new Set(projects)].sort();
+  const known = [...new Set(projects())].sort();
   if (known.includes(opts.project)) return null;
   const hint = known.length > 0 ? `projects: ${known.join(", ")}` : "no usage has been read yet";
   return new UsageError(`no project '${opts.project}'`, hint);
@@ -296,8 +299,8 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
     },
   });
   if (values.help) return "help";
+  // Checked in runReport, once the state says whether an earlier run has checked it already.
   const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  checkTimezone(timezone);
   const sinceDay = optionalDay("--since", values.since);
   const untilDay = optionalDay("--until", values.until);
   if (sinceDay !== undefined && untilDay !== undefined && sinceDay > untilDay) {

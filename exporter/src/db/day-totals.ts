@@ -102,6 +102,11 @@ export class DayTotals {
     this.zones = this.currentZones();
   }
 
+  /** Whether totals for `zone` are kept (with the current prices). */
+  keeps(zone: string): boolean {
+    return this.zones.includes(zone);
+  }
+
   /** Moves the totals of every kept zone by these changes; call inside the commit's transaction. */
   apply(changes: readonly UsageChange[]): void {
     if (this.zones.length === 0 || changes.length === 0) return;

@@ -3,8 +3,12 @@
  * scan has run for half a second (a warm run never shows it), redrawn at most every 100 ms,
  * and erased when the scan ends so the command's output starts on a clean line.
  */
-import * as readline from "node:readline";
 import type { RefreshProgress } from "@quotacast/core/ingest";
+
+// The escapes node:readline would write (loading it costs a warm run a few ms).
+const TO_LINE_START = "\x1b[1G";
+const CLEAR_TO_END = "\x1b[0K";
+const CLEAR_LINE = "\x1b[2K";
 
 const SHOW_AFTER_MS = 500;
 const REDRAW_EVERY_MS = 100;
@@ -30,14 +34,13 @@ export function transcriptProgress(
       shown = true;
       const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
       const percent = bytesTotal > 0 ? Math.floor((bytesDone / bytesTotal) * 100) : 100;
-      readline.cursorTo(stream, 0);
-      stream.write(`Reading Claude Code transcripts… ${mb(bytesDone)} of ${mb(bytesTotal)} MB (${percent}%)`);
-      readline.clearLine(stream, 1);
+      stream.write(
+        `${TO_LINE_START}Reading Claude Code transcripts… ${mb(bytesDone)} of ${mb(bytesTotal)} MB (${percent}%)${CLEAR_TO_END}`,
+      );
     },
     done() {
       if (!shown) return;
-      readline.cursorTo(stream, 0);
-      readline.clearLine(stream, 0);
+      stream.write(`${TO_LINE_START}${CLEAR_LINE}`);
     },
   };
 }
