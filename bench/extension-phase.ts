@@ -5,7 +5,10 @@
  * `loadSummary` once in local mode, and prints `RESULT {json}`.
  *
  *   node phase.js --bundle data.js --load-only
- *   node phase.js --bundle data.js --history DIR --work DIR --state NAME --clock-offset-ms N
+ *   node phase.js --bundle data.js --history DIR --work DIR --state NAME --clock-offset-ms N [--timezone ZONE]
+ *
+ * Without --timezone the data function finds the system's zone itself, as the extension calls it
+ * (the parent sets TZ for the process).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
       work: { type: "string" },
       state: { type: "string" },
       "clock-offset-ms": { type: "string", default: "0" },
+      timezone: { type: "string" },
     },
   });
   const started = performance.now();
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
     nowMs: () => Date.now() + offsetMs,
     configDirs: [values.history ?? "", path.join(work, "live")],
     statuslineFeedFile: path.join(work, "statusline.json"),
-    timezone: "UTC",
+    ...(values.timezone ? { timezone: values.timezone } : {}),
     env: {},
     homeDir: work,
   });

@@ -231,7 +231,7 @@ async function main(): Promise<void> {
       `Data: a real-shaped history (\`test/generators/transcripts.ts\`, shape real, seed ${manifest.seed}, session files of ${medianKb} kB median): ` +
         `${files} transcript files, ${(manifest.bytesWritten / 1e6).toFixed(0)} MB, ${manifest.events} deduplicated responses over ${manifest.days} days; ` +
         "each file's mtime is its last line's time; the clock runs from 10 minutes after the history's end. " +
-        "Plus a statusline feed (5h and 7d windows) and one live transcript. Local mode, time zone UTC.",
+        "Plus a statusline feed (5h and 7d windows) and one live transcript. Local mode, time zone UTC (TZ=UTC: the data function finds the zone itself, as the extension calls it).",
       "",
       `What runs: extension/src/data.ts bundled and minified by esbuild as \`ray build\` bundles the commands (${(bundle.dataBytes / 1e3).toFixed(0)} kB), ` +
         "each phase in a fresh `node` process (no tsx); the time is the data function's own (`loadSummary`) inside that process.",

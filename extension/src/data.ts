@@ -13,6 +13,7 @@ import { dayKey } from "../vendor/core/usage";
 import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "../vendor/core/ingest";
 import type { HttpPort, StatePort } from "../vendor/core/io";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
+import { declareLocalTimeZone } from "../vendor/core/time";
 import {
   FileSnapshotHistory,
   pollAll,
@@ -28,6 +29,7 @@ import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
 import { localFiles, readTextSync } from "./local-files";
+import { localTimeZone } from "./local-zone";
 
 /** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
 export interface TextCache {
@@ -220,7 +222,10 @@ const noHttp: HttpPort = {
 async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   const startedMs = performance.now();
   const nowMs = opts.nowMs ?? Date.now;
-  const timezone = opts.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  const systemZone = localTimeZone(opts.cache);
+  // A fact about this process: its calendar days then come from Date's local time, not ICU.
+  declareLocalTimeZone(systemZone);
+  const timezone = opts.timezone ?? systemZone;
   const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? env.HOME ?? "";
   const prices = opts.prices ?? bundledPriceTable();

@@ -3,30 +3,38 @@
  * the menu bar resumes ingestion where the last run stopped. Node built-ins only: the
  * benchmark and the tests run it without Raycast.
  *
- * Layout, chosen so that a warm run with nothing changed reads only `cursors.json`:
- * - `cursors.json`: every file cursor, replaced atomically (temp file + rename).
- * - `events/NN.jsonl`: dedup winners, sharded by a hash of the key, append-only (the last
- *   line of a key wins). A lookup of a few keys loads only their shards.
- * - `recent.jsonl`: the winners of the last `recentDays` days, append-only, so the Summary
- *   (today, this week, the last 14 days) is built without loading years of history.
+ * Layout, chosen so that a warm run with nothing changed reads only `cursors.bin`:
+ * - `cursors.bin`: every file cursor, replaced atomically (cursor-file.ts).
+ * - `events/NN.bin`: dedup winners, sharded by a hash of the key, append-only event logs
+ *   (event-log.ts; the last copy of a key wins). A lookup of a few keys loads only their shards.
+ * - `recent.bin`: the winners of the last `recentDays` days, an event log too, so the Summary
+ *   (today, this week, the last 14 days) is built without loading years of history. It is read
+ *   at most once per run: the commit appends to it and the Summary's read is then served from
+ *   memory.
  *
  * Commit order is recent, shards, cursors. A kill before the cursors are written makes the
  * next run read the same bytes again; the keys are then found in the shards, nothing is
- * counted twice, and the recent log already has them. Every append starts with a newline,
- * so a line torn by a kill is skipped on load and never glued to the next one.
+ * counted twice, and the recent log already has them. A block torn by a kill is ignored on
+ * read and the file is rewritten whole before its next append.
+ *
+ * Version 1 kept JSON files (`cursors.json`, `*.jsonl`): a store without a readable
+ * `cursors.bin` of this version and shard count starts over (one cold run).
  *
  * File calls are synchronous: a menu-bar run is a fresh process, and its first asynchronous
  * file call starts libuv's thread pool, which costs more than the few small files read here.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { DAY_MS } from "../vendor/core/time";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
+import { readCursorFile, writeCursorFile, type CursorFileLayout } from "./cursor-file";
+import { appendEvents, readEventLog, rewriteEvents } from "./event-log";
 
-const LEDGER_STORE_VERSION = 1;
+const LEDGER_STORE_VERSION = 2;
 const DEFAULT_SHARDS = 32;
 const DEFAULT_RECENT_DAYS = 16;
+/** Files of earlier versions, removed when the store starts over. */
+const FORMER_FILES = ["cursors.json", "recent.jsonl"];
 
 export interface FileLedgerStoreOptions {
   /** Number of event shards (fixed once the store exists; a different value starts over). */
@@ -36,21 +44,18 @@ export interface FileLedgerStoreOptions {
   nowMs?: () => number;
 }
 
-interface CursorRecord {
-  version: number;
-  shards: number;
-  cursors: FileCursor[];
-}
-
 export class FileLedgerStore implements LedgerStore {
   private readonly shardCount: number;
   private readonly recentDays: number;
   private readonly nowMs: () => number;
+  private readonly layout: CursorFileLayout;
   /** Shards loaded so far: key -> winner. */
   private readonly shards = new Map<number, Map<string, UsageEvent>>();
-  private layoutChecked = false;
-  /** The cursors as last read or written (this store is their only writer). */
+  /** The recent log once loaded (by a commit or `recentEvents`): key -> winner. */
+  private recent: Map<string, UsageEvent> | null = null;
+  /** The cursors as last read or written (this store is their only writer); null until read. */
   private cursorCache: Map<string, FileCursor> | null = null;
+  private eventsDirMade = false;
 
   constructor(
     readonly dir: string,
@@ -59,85 +64,53 @@ export class FileLedgerStore implements LedgerStore {
     this.shardCount = opts.shards ?? DEFAULT_SHARDS;
     this.recentDays = opts.recentDays ?? DEFAULT_RECENT_DAYS;
     this.nowMs = opts.nowMs ?? Date.now;
+    this.layout = { version: LEDGER_STORE_VERSION, shards: this.shardCount };
   }
 
   async loadCursors(): Promise<FileCursor[]> {
-    return [...(await this.cursorMap()).values()].map(copyCursor);
+    return [...this.cursorMap().values()].map(copyCursor);
   }
 
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
-    await this.ensureLayout();
     const found = new Map<string, UsageEvent>();
-    const byShard = new Map<number, string[]>();
     for (const key of keys) {
-      const shard = shardOf(key, this.shardCount);
-      const list = byShard.get(shard);
-      if (list) list.push(key);
-      else byShard.set(shard, [key]);
-    }
-    for (const [shard, shardKeys] of byShard) {
-      const events = await this.loadShard(shard);
-      for (const key of shardKeys) {
-        const event = events.get(key);
-        if (event) found.set(key, event);
-      }
+      const event = this.shard(shardOf(key, this.shardCount)).get(key);
+      if (event) found.set(key, event);
     }
     return found;
   }
 
   async commit(commit: LedgerCommit): Promise<void> {
-    await this.ensureLayout();
+    this.makeEventsDir();
     const cutoffMs = this.recentCutoffMs();
     const recent = commit.events.filter((e) => e.timestampMs >= cutoffMs);
-    if (recent.length > 0) appendLines(this.recentPath(), recent);
-
-    const byShard = new Map<number, UsageEvent[]>();
-    for (const event of commit.events) {
-      const shard = shardOf(event.key, this.shardCount);
-      const list = byShard.get(shard);
-      if (list) list.push(event);
-      else byShard.set(shard, [event]);
-    }
-    for (const [shard, events] of byShard) {
-      appendLines(this.shardPath(shard), events);
-      const loaded = this.shards.get(shard);
-      if (loaded) for (const event of events) loaded.set(event.key, event);
-    }
+    if (recent.length > 0) addEvents(this.recentPath(), this.recentLog(), recent);
+    for (const [shard, events] of groupByShard(commit.events, this.shardCount))
+      addEvents(this.shardPath(shard), this.shard(shard), events);
 
     if (commit.cursors.length > 0 || commit.removedCursorPaths.length > 0) {
-      const cursors = new Map(await this.cursorMap());
+      const cursors = new Map(this.cursorMap());
       for (const removed of commit.removedCursorPaths) cursors.delete(removed);
       for (const cursor of commit.cursors) cursors.set(cursor.path, copyCursor(cursor));
-      const record: CursorRecord = {
-        version: LEDGER_STORE_VERSION,
-        shards: this.shardCount,
-        cursors: [...cursors.values()],
-      };
-      writeFileAtomic(this.cursorsPath(), JSON.stringify(record));
+      writeCursorFile(this.cursorsPath(), this.layout, [...cursors.values()]);
       this.cursorCache = cursors;
     }
   }
 
   async allEvents(): Promise<UsageEvent[]> {
-    await this.ensureLayout();
     const all: UsageEvent[] = [];
     for (let shard = 0; shard < this.shardCount; shard++) {
-      for (const event of (await this.loadShard(shard)).values()) all.push(event);
+      for (const event of this.shard(shard).values()) all.push(event);
     }
     return all;
   }
 
-  /**
-   * Winners with `timestampMs >= sinceMs` (at most `recentDays` back). Compacts the recent
-   * log when it holds mostly superseded or expired lines.
-   */
+  /** Winners with `timestampMs >= sinceMs` (at most `recentDays` back). */
   async recentEvents(sinceMs: number): Promise<UsageEvent[]> {
-    await this.ensureLayout();
-    const { events, lines } = readEventLog(this.recentPath());
-    const cutoffMs = this.recentCutoffMs();
-    const live = [...events.values()].filter((e) => e.timestampMs >= cutoffMs);
-    if (lines > 2 * live.length + 1000) writeFileAtomic(this.recentPath(), toLines(live));
-    return live.filter((e) => e.timestampMs >= sinceMs);
+    const fromMs = Math.max(sinceMs, this.recentCutoffMs());
+    const found: UsageEvent[] = [];
+    for (const event of this.recentLog().values()) if (event.timestampMs >= fromMs) found.push(event);
+    return found;
   }
 
   /** Oldest timestamp that `recentEvents` can answer for. */
@@ -145,65 +118,86 @@ export class FileLedgerStore implements LedgerStore {
     return this.nowMs() - this.recentDays * DAY_MS;
   }
 
-  private async cursorMap(): Promise<Map<string, FileCursor>> {
+  /** The stored cursors, read once; a store without readable ones (or of another layout) starts over. */
+  private cursorMap(): Map<string, FileCursor> {
     if (!this.cursorCache) {
-      const record = this.readCursorRecord();
-      this.cursorCache = new Map((record?.cursors ?? []).map((c) => [c.path, c]));
+      const cursors = readCursorFile(this.cursorsPath(), this.layout);
+      if (cursors === null) this.startOver();
+      this.cursorCache = new Map((cursors ?? []).map((c) => [c.path, c]));
     }
     return this.cursorCache;
   }
 
-  private async loadShard(shard: number): Promise<Map<string, UsageEvent>> {
+  /** Events written without cursors (or by another layout) cannot be trusted: drop every event file. */
+  private startOver(): void {
+    fs.rmSync(path.join(this.dir, "events"), { recursive: true, force: true });
+    for (const name of ["recent.bin", ...FORMER_FILES]) fs.rmSync(path.join(this.dir, name), { force: true });
+  }
+
+  private makeEventsDir(): void {
+    this.cursorMap(); // the layout check comes first: it may remove the directory
+    if (!this.eventsDirMade) fs.mkdirSync(path.join(this.dir, "events"), { recursive: true });
+    this.eventsDirMade = true;
+  }
+
+  private shard(shard: number): Map<string, UsageEvent> {
     let events = this.shards.get(shard);
     if (!events) {
-      const log = readEventLog(this.shardPath(shard));
-      events = log.events;
-      // Superseded copies pile up while sessions stream; rewrite when they dominate.
-      if (log.lines > 2 * events.size + 1000) writeFileAtomic(this.shardPath(shard), toLines(events.values()));
+      this.cursorMap();
+      events = loadLog(this.shardPath(shard), () => true);
       this.shards.set(shard, events);
     }
     return events;
   }
 
-  /** A store written with another version or shard count is unreadable here: start over. */
-  private async ensureLayout(): Promise<void> {
-    if (this.layoutChecked) return;
-    const record = this.readCursorRecord();
-    if (record === null) {
-      fs.rmSync(path.join(this.dir, "events"), { recursive: true, force: true });
-      fs.rmSync(this.recentPath(), { force: true });
+  private recentLog(): Map<string, UsageEvent> {
+    if (!this.recent) {
+      this.cursorMap();
+      const cutoffMs = this.recentCutoffMs();
+      this.recent = loadLog(this.recentPath(), (timestampMs) => timestampMs >= cutoffMs);
     }
-    fs.mkdirSync(path.join(this.dir, "events"), { recursive: true });
-    this.layoutChecked = true;
-  }
-
-  private readCursorRecord(): CursorRecord | null {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.cursorsPath(), "utf8");
-    } catch {
-      return null;
-    }
-    try {
-      const record = JSON.parse(text) as CursorRecord;
-      if (record.version !== LEDGER_STORE_VERSION || record.shards !== this.shardCount) return null;
-      return Array.isArray(record.cursors) ? record : null;
-    } catch {
-      return null;
-    }
+    return this.recent;
   }
 
   private cursorsPath(): string {
-    return path.join(this.dir, "cursors.json");
+    return path.join(this.dir, "cursors.bin");
   }
 
   private recentPath(): string {
-    return path.join(this.dir, "recent.jsonl");
+    return path.join(this.dir, "recent.bin");
   }
 
   private shardPath(shard: number): string {
-    return path.join(this.dir, "events", `${String(shard).padStart(2, "0")}.jsonl`);
+    return path.join(this.dir, "events", `${String(shard).padStart(2, "0")}.bin`);
   }
+}
+
+/**
+ * An event log's winners that `keep` accepts. The file is rewritten with just those when it is
+ * damaged (a torn block is then gone before anything is appended after it) or when superseded
+ * and dropped copies dominate it (sessions stream several copies of each response).
+ */
+function loadLog(file: string, keep: (timestampMs: number) => boolean): Map<string, UsageEvent> {
+  const log = readEventLog(file, keep);
+  if (log.damaged || log.records > 2 * log.events.size + 1000) rewriteEvents(file, log.events.values());
+  return log.events;
+}
+
+/** Adds events to a loaded log and appends them to its file. */
+function addEvents(file: string, log: Map<string, UsageEvent>, events: readonly UsageEvent[]): void {
+  appendEvents(file, events);
+  for (const event of events) log.set(event.key, event);
+}
+
+function groupByShard(events: readonly UsageEvent[], shards: number): Map<number, UsageEvent[]> {
+  const byShard = new Map<number, UsageEvent[]>();
+  for (const event of events) {
+    const shard = shardOf(event.key, shards);
+    const list = byShard.get(shard);
+    if (list) list.push(event);
+    else byShard.set(shard, [event]);
+  }
+  return byShard;
 }
 
 /** FNV-1a over the key's UTF-16 units: stable across runs and machines. */
@@ -218,47 +212,4 @@ export function shardOf(key: string, shards: number): number {
 
 function copyCursor(cursor: FileCursor): FileCursor {
   return { path: cursor.path, identity: { ...cursor.identity }, offsetBytes: cursor.offsetBytes };
-}
-
-function toLines(events: Iterable<UsageEvent>): string {
-  let text = "";
-  for (const event of events) text += JSON.stringify(event) + "\n";
-  return text;
-}
-
-function appendLines(file: string, events: UsageEvent[]): void {
-  fs.appendFileSync(file, "\n" + toLines(events));
-}
-
-/** Last line per key wins; torn or foreign lines are skipped. */
-function readEventLog(file: string): { events: Map<string, UsageEvent>; lines: number } {
-  const events = new Map<string, UsageEvent>();
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return { events, lines: 0 };
-  }
-  let lines = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    if (end > start) {
-      lines++;
-      const event = parseEvent(text.slice(start, end));
-      if (event) events.set(event.key, event);
-    }
-    start = end + 1;
-  }
-  return { events, lines };
-}
-
-function parseEvent(line: string): UsageEvent | null {
-  try {
-    const value = JSON.parse(line) as UsageEvent;
-    return typeof value?.key === "string" && typeof value.timestampMs === "number" ? value : null;
-  } catch {
-    return null;
-  }
 }

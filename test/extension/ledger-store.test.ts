@@ -8,6 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
 import { FileLedgerStore, shardOf } from "../../extension/src/ledger-store";
+import { decodeCursors, encodeCursors } from "../../extension/src/cursor-file";
+import { encodeBlock, readEventLog } from "../../extension/src/event-log";
 import { assistantLine } from "../core/ingest/helpers";
 import { usageEvent } from "../fakes/usage-event";
 import { tempDirPerTest } from "../support/per-test";
@@ -77,23 +79,37 @@ describe("FileLedgerStore", () => {
       .map((c) => String(c[0]))
       .filter((p) => p.includes(`${path.sep}events${path.sep}`));
     expect(shardReads).toEqual([
-      path.join(dir(), "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.jsonl`),
+      path.join(dir(), "events", `${String(shardOf("key-3", 8)).padStart(2, "0")}.bin`),
     ]);
   });
 
-  it("skips a torn line and never glues the next append to it", async () => {
-    const a = store();
-    await a.commit({
+  it("ignores a shard block torn by a kill, and rewrites the shard before the next append", async () => {
+    await store().commit({
       cursors: [cursor("/t/a.jsonl", 1)],
       removedCursorPaths: [],
       events: [event("k1", NOW_MS)],
     });
-    const shardFile = path.join(dir(), "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.jsonl`);
-    fs.appendFileSync(shardFile, '{"key":"k2","timestampMs":'); // killed mid-write
+    const shardFile = path.join(dir(), "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.bin`);
+    const torn = encodeBlock([event("k2", NOW_MS, 3)]);
+    fs.appendFileSync(shardFile, torn.subarray(0, torn.length - 5)); // killed mid-write, before the cursors
+    expect((await store().getEvents(["k2"])).has("k2")).toBe(false);
     await store().commit({ cursors: [], removedCursorPaths: [], events: [event("k2", NOW_MS, 7)] });
     const found = await store().getEvents(["k1", "k2"]);
     expect(found.get("k2")?.outputTokens).toBe(7);
     expect(found.has("k1")).toBe(true);
+    expect(readEventLog(shardFile).damaged).toBe(false);
+  });
+
+  it("ignores a torn block of the recent log and keeps answering from the rest", async () => {
+    await store().commit({
+      cursors: [cursor("/t/a.jsonl", 1)],
+      removedCursorPaths: [],
+      events: [event("a", NOW_MS)],
+    });
+    const recentFile = path.join(dir(), "recent.bin");
+    fs.appendFileSync(recentFile, encodeBlock([event("b", NOW_MS)]).subarray(0, 20));
+    await store().commit({ cursors: [], removedCursorPaths: [], events: [event("c", NOW_MS)] });
+    expect((await store().recentEvents(NOW_MS - DAY_MS)).map((e) => e.key)).toEqual(["a", "c"]);
   });
 
   it("answers recent events without the old ones", async () => {
@@ -124,6 +140,48 @@ describe("FileLedgerStore", () => {
     const other = new FileLedgerStore(dir(), { nowMs: () => NOW_MS, shards: 4 });
     expect(await other.loadCursors()).toEqual([]);
     expect(await other.allEvents()).toEqual([]);
+    expect(await other.recentEvents(0)).toEqual([]);
+  });
+
+  it("starts over on a store of another version: the JSON files of version 1 go, nothing is counted from them", async () => {
+    fs.mkdirSync(path.join(dir(), "events"), { recursive: true });
+    const v1Event = JSON.stringify(event("k", NOW_MS)) + "\n";
+    fs.writeFileSync(
+      path.join(dir(), "cursors.json"),
+      JSON.stringify({ version: 1, shards: 8, cursors: [cursor("/t/a.jsonl", 9)] }),
+    );
+    fs.writeFileSync(path.join(dir(), "recent.jsonl"), v1Event);
+    fs.writeFileSync(path.join(dir(), "events", "00.jsonl"), v1Event);
+    const upgraded = store();
+    expect(await upgraded.loadCursors()).toEqual([]);
+    expect(await upgraded.recentEvents(0)).toEqual([]);
+    expect(fs.readdirSync(dir()).sort()).toEqual([]);
+    await upgraded.commit({
+      cursors: [cursor("/t/a.jsonl", 1)],
+      removedCursorPaths: [],
+      events: [event("k2", NOW_MS)],
+    });
+    expect(fs.readdirSync(dir()).sort()).toEqual(["cursors.bin", "events", "recent.bin"]);
+  });
+
+  it("starts over when the cursor file is of another version or does not decode", async () => {
+    const first = () =>
+      store().commit({
+        cursors: [cursor("/t/a.jsonl", 1)],
+        removedCursorPaths: [],
+        events: [event("k", NOW_MS)],
+      });
+    const cursorsFile = path.join(dir(), "cursors.bin");
+    await first();
+    const layout = { version: 2, shards: 8 };
+    expect(decodeCursors(fs.readFileSync(cursorsFile), layout)).toEqual([cursor("/t/a.jsonl", 1)]);
+    expect(decodeCursors(fs.readFileSync(cursorsFile), { version: 3, shards: 8 })).toBeNull();
+    fs.writeFileSync(cursorsFile, encodeCursors({ version: 1, shards: 8 }, [cursor("/t/a.jsonl", 1)]));
+    expect(await store().allEvents()).toEqual([]);
+    await first();
+    fs.truncateSync(cursorsFile, fs.statSync(cursorsFile).size - 3); // not written by this store's atomic replace, but still
+    expect(await store().loadCursors()).toEqual([]);
+    expect(await store().allEvents()).toEqual([]);
   });
 
   it("gives UsageLedger the same events as the memory store, and a warm refresh reads nothing", async () => {

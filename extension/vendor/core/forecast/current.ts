@@ -4,7 +4,7 @@
  * local cost stream: the one wiring that the exporter (which fits daily and caches) and
  * the CLI and Raycast extension (which fit on the spot) share.
  */
-import { DAY_MS } from "../time";
+import { DAY_MS, utcOffsetMinutesWithoutIntl } from "../time";
 import { SAME_WINDOW_TOLERANCE_MS, type SnapshotHistory, type WindowOccurrence } from "../limits/history";
 import type { WindowName, WindowReading } from "../limits/snapshot";
 import { learnLimit, limitSegments } from "./learned-limit";
@@ -44,6 +44,8 @@ function lowerBound(points: readonly CostPoint[], ms: number): number {
 
 /** Minutes east of UTC in `timezone` at `atMs` (for the hour-of-week spend prior); 0 for an unknown zone. */
 function utcOffsetMinutes(timezone: string, atMs: number): number {
+  const known = utcOffsetMinutesWithoutIntl(timezone, atMs);
+  if (known !== null) return known;
   try {
     const parts = new Intl.DateTimeFormat("en-US", {
       timeZone: timezone,

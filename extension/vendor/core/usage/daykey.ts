@@ -1,6 +1,6 @@
 // Generated from core/src/usage/daykey.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 /** Calendar keys in a time zone, fast: one Intl formatter per zone, results cached per 15 minutes. */
-import { zonedFormatter } from "../time";
+import { MINUTE_MS, utcOffsetMinutesWithoutIntl, zonedFormatter } from "../time";
 
 const SLOT_MS = 15 * 60 * 1000; // every tz offset in use is a multiple of 15 minutes
 const MAX_CACHED_SLOTS = 200_000;
@@ -25,6 +25,8 @@ export function dayKey(ms: number, timezone: string): string {
 }
 
 function formatDay(ms: number, timezone: string): string {
+  const offsetMinutes = utcOffsetMinutesWithoutIntl(timezone, ms);
+  if (offsetMinutes !== null) return new Date(ms + offsetMinutes * MINUTE_MS).toISOString().slice(0, 10);
   // en-CA formats as YYYY-MM-DD.
   const parts = zonedFormatter("en-CA", timezone, CALENDAR_DAY).formatToParts(ms);
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? "";

@@ -1,0 +1,92 @@
+/**
+ * The ledger store's file cursors in one small binary file, read once per run and replaced
+ * atomically on each commit. A warm run reads nothing else of the store, so this file is on
+ * every refresh's path: five numbers per transcript and the paths as one JSON array parse in a
+ * fraction of the time (and garbage) of a JSON object per cursor.
+ *
+ * Layout (little-endian, as every Mac): `QCCU`, u32 format version, u32 shard count (the
+ * store's layout), u32 cursor count, f64 [dev, ino, sizeBytes, mtimeMs, offsetBytes] per cursor
+ * (one Float64Array as it lies in memory), then the paths as UTF-8 JSON. A file that does not decode, or of another version or shard count, is null:
+ * the store then starts over.
+ */
+import * as fs from "node:fs";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
+import type { FileCursor } from "../vendor/core/ingest";
+
+const MAGIC = "QCCU";
+const HEAD_BYTES = 16;
+const NUMBERS_PER_CURSOR = 5;
+
+export interface CursorFileLayout {
+  version: number;
+  shards: number;
+}
+
+export function encodeCursors(layout: CursorFileLayout, cursors: readonly FileCursor[]): Buffer {
+  const numbers = new Float64Array(cursors.length * NUMBERS_PER_CURSOR);
+  for (let i = 0; i < cursors.length; i++) {
+    const { identity, offsetBytes } = cursors[i];
+    const n = i * NUMBERS_PER_CURSOR;
+    numbers[n] = identity.dev;
+    numbers[n + 1] = identity.ino;
+    numbers[n + 2] = identity.sizeBytes;
+    numbers[n + 3] = identity.mtimeMs;
+    numbers[n + 4] = offsetBytes;
+  }
+  const head = Buffer.alloc(HEAD_BYTES);
+  head.write(MAGIC, 0, "latin1");
+  head.writeUInt32LE(layout.version, 4);
+  head.writeUInt32LE(layout.shards, 8);
+  head.writeUInt32LE(cursors.length, 12);
+  const paths = Buffer.from(JSON.stringify(cursors.map((c) => c.path)), "utf8");
+  return Buffer.concat([head, new Uint8Array(numbers.buffer), paths]);
+}
+
+/** The cursors, or null when the bytes are not a cursor file of this layout. */
+export function decodeCursors(bytes: Buffer, layout: CursorFileLayout): FileCursor[] | null {
+  if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
+  if (bytes.readUInt32LE(4) !== layout.version || bytes.readUInt32LE(8) !== layout.shards) return null;
+  const count = bytes.readUInt32LE(12);
+  const pathsAt = HEAD_BYTES + count * NUMBERS_PER_CURSOR * 8;
+  if (pathsAt > bytes.length) return null;
+  let paths: unknown;
+  try {
+    paths = JSON.parse(bytes.toString("utf8", pathsAt));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(paths) || paths.length !== count || !paths.every((p) => typeof p === "string")) return null;
+  // A view (a copy when unaligned): reading field by field with readDoubleLE runs interpreted.
+  const start = bytes.byteOffset + HEAD_BYTES;
+  const length = count * NUMBERS_PER_CURSOR;
+  const buffer = bytes.buffer as ArrayBuffer;
+  const numbers =
+    start % 8 === 0
+      ? new Float64Array(buffer, start, length)
+      : new Float64Array(buffer.slice(start, start + length * 8));
+  const cursors: FileCursor[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = i * NUMBERS_PER_CURSOR;
+    cursors.push({
+      path: paths[i] as string,
+      identity: { dev: numbers[n], ino: numbers[n + 1], sizeBytes: numbers[n + 2], mtimeMs: numbers[n + 3] },
+      offsetBytes: numbers[n + 4],
+    });
+  }
+  return cursors;
+}
+
+/** The cursors stored in `file`; null when it is missing or unreadable as this layout. */
+export function readCursorFile(file: string, layout: CursorFileLayout): FileCursor[] | null {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+  return decodeCursors(bytes, layout);
+}
+
+export function writeCursorFile(file: string, layout: CursorFileLayout, cursors: readonly FileCursor[]): void {
+  writeFileAtomic(file, encodeCursors(layout, cursors));
+}
