@@ -25,7 +25,7 @@ import type { UsageEvent } from "../vendor/core/ingest";
 
 const MAGIC = "QCEL";
 /** Bumped when the layout or the fields change: an older file then reads as empty. */
-export const EVENT_LOG_VERSION = 1;
+const EVENT_LOG_VERSION = 1;
 const HEADER_BYTES = 8;
 const BLOCK_HEAD_BYTES = 16;
 const BLOCK_TAIL_BYTES = 8;
