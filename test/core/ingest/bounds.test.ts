@@ -132,3 +132,37 @@ function unlistableDirs(inner: FilePort, lockedDir: string): FilePort {
     },
   };
 }
+
+describe("timestamps in Claude Code's form are read from their digits exactly as Date.parse reads them", () => {
+  it("on every field at and beyond its range", () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    const wide = { notAfterMs: Date.UTC(2100, 0, 1) };
+    let checked = 0;
+    for (const year of [999, 1999, 2024, 2026]) {
+      for (const month of [0, 1, 2, 12, 13]) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          for (const [hour, minute, second] of [
+            [0, 0, 0],
+            [23, 59, 59],
+            [24, 0, 0],
+            [12, 60, 0],
+            [12, 0, 60],
+          ]) {
+            const timestamp = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(checked % 1000, 3)}Z`;
+            const expectedMs = Date.parse(timestamp);
+            const parsed = parseUsageLine(assistantLine({ timestamp }), origin, wide);
+            if (Number.isNaN(expectedMs) || expectedMs < Date.UTC(2023, 0, 1))
+              expect({ timestamp, kind: parsed.kind }).toEqual({ timestamp, kind: "malformed" });
+            else
+              expect({ timestamp, ms: parsed.kind === "event" && parsed.event.timestampMs }).toEqual({
+                timestamp,
+                ms: expectedMs,
+              });
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(700);
+  });
+});

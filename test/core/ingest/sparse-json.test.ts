@@ -1,0 +1,325 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseUsageLine, parseUsageLineBytes, type ParsedLine } from "../../../core/src/ingest/parse";
+import {
+  compileShape,
+  NOT_JSON,
+  parseSparseJson,
+  type SparseShape,
+} from "../../../core/src/ingest/sparse-json";
+import { generateHistory } from "../../generators/transcripts";
+import { assistantLine } from "./helpers";
+
+const origin = { project: "p", sessionId: "s", positionKey: "line:f:0" };
+const bounds = { notAfterMs: Date.UTC(2030, 0, 1) };
+
+/** What JSON.parse gives, pruned to `shape` the way parseSparseJson prunes. */
+function pruned(value: unknown, shape: SparseShape): unknown {
+  if (shape === true || typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(shape)) {
+    if (Object.prototype.hasOwnProperty.call(value, key))
+      out[key] = pruned((value as Record<string, unknown>)[key], child);
+  }
+  return out;
+}
+
+function jsonParseOrNot(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+const SHAPE: SparseShape = { a: true, b: { c: true, d: { e: true } }, "k\u00e9y": true };
+const compiled = compileShape(SHAPE as Exclude<SparseShape, true>);
+
+/**
+ * `text` with the contents of every string made valid: raw control characters escaped, a
+ * backslash that starts no valid escape doubled. Strings end where JSON says they end (the
+ * first quote not escaped), so only the damage parseSparseJson tolerates is repaired.
+ */
+function repairStrings(text: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!inString) {
+      out += c;
+      inString = c === '"';
+    } else if (c === '"') {
+      out += c;
+      inString = false;
+    } else if (c === "\\") {
+      const next = text[i + 1] ?? "";
+      if ('"\\/bfnrt'.includes(next) && next !== "") {
+        out += c + next;
+        i++;
+      } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        out += text.slice(i, i + 6);
+        i += 5;
+      } else {
+        out += "\\\\";
+      }
+    } else if (c.charCodeAt(0) < 0x20) {
+      out += `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * The contract: what JSON.parse accepts gives the same (pruned) value; what it rejects is
+ * rejected too, unless the only damage is inside strings, where the line reads as repaired.
+ */
+function expectedSparse<T>(
+  text: string,
+  parse: (text: string) => T,
+  isRejected: (result: T) => boolean,
+): T[] {
+  const strict = parse(text);
+  if (!isRejected(strict)) return [strict];
+  const repaired = repairStrings(text);
+  return repaired === text ? [strict] : [strict, parse(repaired)];
+}
+
+function expectLikeJsonParse(text: string): void {
+  const allowed = expectedSparse(
+    text,
+    (t) => {
+      const value = jsonParseOrNot(t);
+      return value === NOT_JSON ? NOT_JSON : pruned(value, SHAPE);
+    },
+    (value) => value === NOT_JSON,
+  );
+  const actual = parseSparseJson(Buffer.from(text, "utf8"), compiled);
+  expect(allowed).toContainEqual(actual);
+}
+
+function expectSameAsJsonParse(text: string): void {
+  const expected = jsonParseOrNot(text);
+  const actual = parseSparseJson(Buffer.from(text, "utf8"), compiled);
+  if (expected === NOT_JSON) expect({ text, actual }).toEqual({ text, actual: NOT_JSON });
+  else expect({ text, actual }).toEqual({ text, actual: pruned(expected, SHAPE) });
+}
+
+describe("parseSparseJson validates like JSON.parse and builds only the shape's fields", () => {
+  it.each([
+    // valid
+    '{"a":1,"b":{"c":"x","d":{"e":[1,2,{"f":null}],"g":2},"h":true},"z":"skip"}',
+    ' \t{ "a" : -0.5e+10 , "b" : [1] }\r ',
+    '{"a":"dup","a":"last wins","b":{"c":1},"b":{"d":{"e":false}}}',
+    '{"a":"esc \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\ud83d\\ude00 \\ud800"}',
+    '{"\\u0061":"escaped key","k\\u00e9y":1,"kéy":2}',
+    '{"b":"not an object","a":{"x":[[[[{}]]]]}}',
+    '{"z":{"b":{"c":"nested keys with the same names are not the top-level ones"}}}',
+    '{"a":"caf\u00e9 \u2603 \ud83d\ude00","x":"\\"a\\":1"}',
+    '{"a":0,"b":{},"c":[],"d":-0,"e":1E5,"f":1e-7,"g":123456789012345678901234567890}',
+    "[1,2,3]",
+    '"a string"',
+    "42",
+    "null",
+    "{}",
+    // invalid: JSON.parse throws on each
+    "",
+    " ",
+    "{",
+    '{"a":1',
+    '{"a":1,}',
+    '{"a" 1}',
+    "{a:1}",
+    "{'a':1}",
+    '{"a":01}',
+    '{"a":1.}',
+    '{"a":.5}',
+    '{"a":-}',
+    '{"a":1e}',
+    '{"a":+1}',
+    '{"a":tru}',
+    '{"a":nul}',
+    '{"a":NaN}',
+    '{"a":"\\x"}',
+    '{"a":"\\u12G4"}',
+    '{"a":"\\u123"}',
+    '{"a":"raw\ttab"}',
+    '{"a":"raw\u0000nul"}',
+    '{"a":"unterminated}',
+    '{"a":1}}',
+    '{"a":1} x',
+    '{"a":[1,2}',
+    '{"a":[1,,2]}',
+    '{"a":[1 2]}',
+    '{"a":{"b":1]}',
+    '{"x":[}',
+    '\ufeff{"a":1}',
+    '{"a":1}{"a":2}',
+  ])("%s", (text) => {
+    expectSameAsJsonParse(text);
+  });
+
+  it.each([
+    '{"z":"raw\ttab and \\x and \\u12G4 and \u0000","a":1}',
+    '{"z":["\\q"],"b":{"c":"ok","zz":"\u0001"}}',
+    '{"z":{"k\u0007":"v"},"a":true}',
+  ])("takes the contents of a string it does not build as written: %s", (text) => {
+    expect(jsonParseOrNot(text)).toBe(NOT_JSON);
+    expect(parseSparseJson(Buffer.from(text, "utf8"), compiled)).toEqual(
+      pruned(JSON.parse(repairStrings(text)), SHAPE),
+    );
+  });
+
+  it("checks a string it builds as strictly as JSON.parse", () => {
+    for (const text of ['{"a":"raw\ttab"}', '{"a":"\\x"}', '{"b":{"c":"\u0000"}}', '{"a":"\\u12G4"}'])
+      expect(parseSparseJson(Buffer.from(text, "utf8"), compiled)).toBe(NOT_JSON);
+  });
+
+  it("on mutations of valid documents: what a torn write or a bad disk leaves", () => {
+    const documents = [
+      '{"a":1,"b":{"c":"x","d":{"e":[1,2,{"f":null}],"g":2},"h":true},"z":"skip \\" \\\\"}',
+      '{"z":[{"type":"text","text":"a\\nb"},{"k":[-1.5e3,0,true,false,null,{}]}],"a":"v","b":{"d":{"e":"w"}}}',
+    ];
+    let seed = 11;
+    for (const document of documents) {
+      expect(jsonParseOrNot(document)).not.toBe(NOT_JSON);
+      for (let round = 0; round < 40; round++) {
+        for (const mutated of mutations(document, seed++)) expectLikeJsonParse(mutated);
+      }
+    }
+  });
+
+  it("builds a lone top-level key that is an object, whole, when the shape asks for it whole", () => {
+    const value = parseSparseJson(Buffer.from('{"a":{"deep":[1,{"x":"y"}]}}'), compiled);
+    expect(value).toEqual({ a: { deep: [1, { x: "y" }] } });
+  });
+
+  it("keeps invalid UTF-8 as JSON.parse does after decoding (replacement characters)", () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":"x'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('","b":{"c":"\xff"}}', "latin1"),
+    ]);
+    const expected = pruned(JSON.parse(bytes.toString("utf8")), SHAPE);
+    expect(parseSparseJson(bytes, compiled)).toEqual(expected);
+  });
+});
+
+/** Deterministic mutations of a valid line: what a crash, a torn write or a bad disk leaves. */
+function mutations(line: string, seed: number): string[] {
+  let state = seed >>> 0 || 1;
+  const random = (n: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
+  };
+  const at = () => random(line.length);
+  const noise = [
+    '"',
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\u0000",
+    "\t",
+    " ",
+    "1",
+    "-",
+    "e",
+    ".",
+    "u",
+    "\u00e9",
+    "n",
+  ];
+  const out: string[] = [];
+  for (let k = 0; k < 24; k++) {
+    const i = at();
+    const piece = noise[random(noise.length)];
+    switch (k % 4) {
+      case 0:
+        out.push(line.slice(0, i)); // torn write
+        break;
+      case 1:
+        out.push(line.slice(0, i) + piece + line.slice(i)); // inserted byte
+        break;
+      case 2:
+        out.push(line.slice(0, i) + line.slice(i + 1)); // dropped byte
+        break;
+      default:
+        out.push(line.slice(0, i) + piece + line.slice(i + 1)); // replaced byte
+    }
+  }
+  return out;
+}
+
+describe("parseUsageLineBytes gives what parseUsageLine gives, line for line", () => {
+  const same = (line: string) => {
+    const allowed = expectedSparse(
+      line,
+      (t) => parseUsageLine(t, origin, bounds),
+      (parsed: ParsedLine) => parsed.kind === "invalid-json",
+    );
+    expect({ line, allowed }).toEqual({
+      line,
+      allowed: expect.arrayContaining([parseUsageLineBytes(Buffer.from(line, "utf8"), origin, bounds)]),
+    });
+  };
+
+  it("on hand-made usage lines, valid and not", () => {
+    const base = assistantLine({
+      id: "m1",
+      input: 3,
+      output: 4,
+      cacheWrite: 10,
+      cacheWrite1h: 4,
+      cacheRead: 7,
+    });
+    const lines = [
+      base,
+      assistantLine({ id: null }),
+      assistantLine({ requestId: null, model: null }),
+      assistantLine({ speed: "fast", extra: { costUSD: 0.25 } }),
+      assistantLine({ extra: { costUSD: "1" } }),
+      assistantLine({ sidechain: true, sessionId: null }),
+      base.replace('"message":{', '"message":{"usage":{"input_tokens":99,"output_tokens":1},'), // duplicate usage: last wins
+      base.replace('"message":{', '"message":"text","old":{'),
+      base.replace('"input_tokens":3', '"input_tokens":3.5'),
+      base.replace('"timestamp":"2026-11-20T10:00:00.000Z"', '"timestamp":"2026-11-20"'),
+      base.replace('"model":"claude-sonnet-4-5-20250929"', '"model":"claude-\\u0073onnet"'),
+      base.replace('"requestId"', '"request\\u0049d"'),
+      base.replace('"usage"', '"us\\u0061ge"'),
+      base.replace('"content":[', '"content":[{"type":"tool_use","input":{"usage":{"input_tokens":1e9}}},'),
+      `${base}\r`,
+      JSON.stringify({ message: { usage: null } }),
+      JSON.stringify({ message: [{ usage: {} }] }),
+      JSON.stringify([{ message: { usage: {} } }]),
+    ];
+    for (const line of lines) same(line);
+  });
+
+  it("on every usage line of a generated history, and on mutations of them", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-sparse-"));
+    try {
+      generateHistory({ dir, sizeMb: 0.4, seed: 7, endMs: Date.UTC(2026, 10, 20), shape: "real" });
+      const files = fs.readdirSync(path.join(dir, "projects"), { recursive: true, encoding: "utf8" });
+      const lines = files
+        .filter((file) => file.endsWith(".jsonl"))
+        .flatMap((file) => fs.readFileSync(path.join(dir, "projects", file), "utf8").split("\n"))
+        .filter((line) => line.includes('"usage"'));
+      expect(lines.length).toBeGreaterThan(20);
+      let seed = 1;
+      for (const line of lines) {
+        same(line);
+        for (const mutated of mutations(line, seed++)) same(mutated);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
