@@ -8,6 +8,7 @@ import { validate as validateCron } from "node-cron";
 import { parse as parseYaml } from "yaml";
 import { registeredSources } from "@quotacast/core/limits/sources";
 import { parseCommandArgs, UsageError } from "./args";
+import { checkedSystemZone } from "./zone";
 
 export interface ServeConfig {
   listenAddress: string;
@@ -165,7 +166,7 @@ export function defaultConfig(): ServeConfig {
     dbPath: null,
     configFile: null,
     claudeConfigDirs: [],
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    timezone: checkedSystemZone(),
     sources: Object.fromEntries(registeredSources().map((d) => [d.name, d.enabledByDefault])),
     anthropicBaseUrl: null,
     transcriptsSchedule: "*/15 * * * * *",

@@ -4,6 +4,7 @@
  * core's source list, so adding a source adds its flag.
  */
 import { checkTimezone } from "./args";
+import { checkedSystemZone } from "./zone";
 import { claudeConfigDirs, type LimitsConfig, type SourceDefinition } from "@quotacast/core";
 import { limitsConfigFor, registeredSources } from "@quotacast/core/limits/sources";
 
@@ -58,7 +59,7 @@ export function summaryFlags(values: {
 }): SummaryFlags {
   return {
     configDirs: values["config-dir"] ?? claudeConfigDirs(),
-    timezone: checkTimezone(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
+    timezone: values.timezone === undefined ? checkedSystemZone() : checkTimezone(values.timezone),
     limits: limitsConfigFromFlags(values),
     noColor: values["no-color"] ?? false,
   };

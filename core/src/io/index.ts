@@ -1,3 +1,3 @@
 // "@quotacast/core/io": the I/O ports core works through, and node's implementation of files.
-export { nodeFiles } from "./node";
+export { nodeFiles, systemTimeZone } from "./node";
 export type { FileIdentity, FilePort, HttpPort, StatePort } from "./ports";

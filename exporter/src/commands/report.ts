@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 // Subpath entries only: `daily` loads no rate-limit, forecast or report-building code.
 import { claudeConfigDirs, projectsDir, type Diagnostics, type UsageEvent } from "@quotacast/core/ingest";
+import { systemTimeZone } from "@quotacast/core/io";
 import { aggregateByPeriod, normalizeDayKey, type PeriodUsage } from "@quotacast/core/usage";
 import {
   blocksReportJson,
@@ -14,6 +15,7 @@ import {
 } from "../report/ccusage-json";
 import { checkTimezone, parseCommandArgs, UsageError, withUsage } from "../args";
 import { openCliState } from "../cli-state";
+import { checkedSystemZone } from "../zone";
 import { transcriptProgress } from "../terminal/progress";
 import { createStyle, stdoutStyle, terminalColumns, type Style } from "../terminal/style";
 import {
@@ -89,6 +91,8 @@ interface ReportOptions {
   sinceDay?: string;
   untilDay?: string;
   timezone: string;
+  /** Whether `timezone` came from `--timezone` (else it is this machine's). */
+  timezoneGiven: boolean;
   project?: string;
   breakdown: boolean;
   configDirs: string[];
@@ -147,7 +151,7 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
   try {
     // A zone the state keeps totals for was checked when they were built; checking loads ICU's
     // zone data, a tenth of a warm `daily`.
-    if (!state.dayTotals.keeps(opts.timezone)) checkTimezone(opts.timezone);
+    if (!state.dayTotals.keeps(opts.timezone)) opts.timezone = checkedZone(opts);
     if (opts.kind === "daily" || opts.kind === "weekly" || opts.kind === "monthly") {
       // Per-day totals kept with every commit: a warm run reads a few hundred rows, not every event.
       state.dayTotals.ensureZone(opts.timezone, () => state.store.iterateEvents());
@@ -300,7 +304,7 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
   });
   if (values.help) return "help";
   // Checked in runReport, once the state says whether an earlier run has checked it already.
-  const timezone = values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = values.timezone ?? systemTimeZone();
   const sinceDay = optionalDay("--since", values.since);
   const untilDay = optionalDay("--until", values.until);
   if (sinceDay !== undefined && untilDay !== undefined && sinceDay > untilDay) {
@@ -312,6 +316,7 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
     sinceDay,
     untilDay,
     timezone,
+    timezoneGiven: values.timezone !== undefined,
     project: values.project,
     breakdown: values.breakdown ?? false,
     compact: values.compact ?? false,
@@ -320,6 +325,14 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
     noColor: values["no-color"] ?? false,
     configDirs: values["config-dir"] ?? claudeConfigDirs({ env, homeDir: env.HOME || undefined }),
   };
+}
+
+/**
+ * The zone to report in, checked: a `--timezone` ICU does not know is the user's error; a
+ * system zone it does not know (a `TZ` naming no zone) falls back to the zone ICU resolves.
+ */
+function checkedZone(opts: ReportOptions): string {
+  return opts.timezoneGiven ? checkTimezone(opts.timezone) : checkedSystemZone(opts.timezone);
 }
 
 function optionalDay(flag: string, value: string | undefined): string | undefined {
