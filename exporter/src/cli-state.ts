@@ -7,7 +7,6 @@
  * its counters in memory from its own commits, so a second writer to its ledger would
  * make it miss messages. One file per set of config dirs keeps each set's totals apart.
  */
-import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { UsageLedger, defaultScanThreads, type RefreshProgress } from "@quotacast/core/ingest";
 import type { SnapshotHistory } from "@quotacast/core/limits/history";
@@ -15,6 +14,7 @@ import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { DayTotals } from "./db/day-totals";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
+import { sha256Hex } from "./sha256";
 
 export interface CliState {
   ledger: UsageLedger;
@@ -27,10 +27,7 @@ export interface CliState {
 
 /** `<data dir>/quotacast/cli-<hash of the config dirs>.db`. */
 function cliStatePath(configDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
-  const hash = createHash("sha256")
-    .update(JSON.stringify([...configDirs].sort()))
-    .digest("hex")
-    .slice(0, 12);
+  const hash = sha256Hex(JSON.stringify([...configDirs].sort())).slice(0, 12);
   return path.join(path.dirname(defaultDbPath(env)), `cli-${hash}.db`);
 }
 
@@ -58,9 +55,6 @@ export function openCliState(configDirs: string[], opts: CliStateOptions = {}): 
     store,
     dayTotals,
     history: new SqliteSnapshotHistory(db),
-    close: () => {
-      store.ensureTimeIndex();
-      db.close();
-    },
+    close: () => db.close(),
   };
 }

@@ -1,11 +1,10 @@
 /**
  * Runs the CLI bundle with its compiled code cached on disk. Node 22.1+ has such a cache
  * (`module.enableCompileCache`); on Node 20 the bundle is compiled through `vm.Script` with
- * V8's code cache kept in a file named by the Node version and the bundle's content, which
- * saves most of the ~50 ms V8 spends compiling the bundle on every run (bench/RESULTS.md).
- * Any failure to read or write the cache only costs that saving.
+ * V8's code cache kept in a file named by the Node version and the bundle file's identity,
+ * which saves most of the ~50 ms V8 spends compiling the bundle on every run
+ * (bench/RESULTS.md). Any failure to read or write the cache only costs that saving.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import Module from "node:module";
 import * as os from "node:os";
@@ -33,7 +32,7 @@ export function runWithCompileCache(file: string, cacheDir = compileCacheDir()):
     return;
   }
   const source = fs.readFileSync(file, "utf8").replace(/^#!.*/, "");
-  const cacheFile = path.join(cacheDir, `${cacheKey(source)}.bin`);
+  const cacheFile = path.join(cacheDir, `${cacheKey(file)}.bin`);
   const cachedData = readIfPresent(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   // Written at exit, so the functions the run compiled lazily are in the cache too.
@@ -46,12 +45,15 @@ export function runWithCompileCache(file: string, cacheDir = compileCacheDir()):
   run.call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
 }
 
-function cacheKey(source: string): string {
-  return createHash("sha256")
-    .update(`${process.version}\0${process.arch}\0`)
-    .update(source)
-    .digest("hex")
-    .slice(0, 32);
+/**
+ * The Node version and the bundle file's identity. V8 checks only the source's length when it
+ * takes a cache, so the key must change with any change of content: an install or an edit
+ * changes the file's ctime (which no tool can set back), and hashing the content instead
+ * would load node:crypto, a tenth of a warm run.
+ */
+function cacheKey(file: string): string {
+  const stat = fs.statSync(file);
+  return [process.version, process.arch, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs].join("-");
 }
 
 function readIfPresent(file: string): Buffer | undefined {
@@ -69,7 +71,20 @@ function save(cacheFile: string, script: vm.Script): void {
     const temp = `${cacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, cacheFile);
+    removeUnusedCaches(path.dirname(cacheFile));
   } catch {
     // A read-only or full disk: run without the cache next time too.
+  }
+}
+
+/** Each install or upgrade writes a new file: those not used for a month go (a used one is read, not written). */
+const UNUSED_CACHE_MS = 30 * 24 * 3600 * 1000;
+
+function removeUnusedCaches(dir: string): void {
+  const now = Date.now();
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (name.endsWith(".bin") && now - fs.statSync(file).atimeMs > UNUSED_CACHE_MS)
+      fs.rmSync(file, { force: true });
   }
 }

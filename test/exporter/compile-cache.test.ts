@@ -55,6 +55,25 @@ describe("the bin's compile cache", () => {
     },
   );
 
+  (hasBuiltInCache ? test.skip : test)(
+    "Node 20: writing a cache removes the ones unused for a month (left by earlier installs), not recent ones",
+    () => {
+      const dir = compileCacheDir({ XDG_CACHE_HOME: cacheHome() });
+      fs.mkdirSync(dir, { recursive: true });
+      const old = path.join(dir, "v20.0.0-x64-1-2-3-4.bin");
+      const recent = path.join(dir, "v20.0.0-x64-5-6-7-8.bin");
+      fs.writeFileSync(old, "old");
+      fs.writeFileSync(recent, "recent");
+      const fortyDaysAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+      fs.utimesSync(old, fortyDaysAgo, fortyDaysAgo);
+      runVersion(cacheHome());
+      const files = cacheFiles(cacheHome());
+      expect(files).not.toContain(old);
+      expect(files).toContain(recent);
+      expect(files).toHaveLength(2);
+    },
+  );
+
   test("a cache dir that cannot be written costs nothing but the cache", () => {
     const blocked = path.join(cacheHome(), "file-not-dir");
     fs.writeFileSync(blocked, "");

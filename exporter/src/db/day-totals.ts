@@ -9,10 +9,10 @@
  * price table; a table written with other prices, or a zone not kept yet, is rebuilt once
  * from the stored winners.
  */
-import { createHash } from "node:crypto";
 import type { UsageChange, UsageEvent } from "@quotacast/core/ingest";
 import { bundledPriceTable, costUsd } from "@quotacast/core/pricing";
 import { dayKey } from "@quotacast/core/usage";
+import { sha256Hex } from "../sha256";
 import type { Db } from "./open";
 
 /** One stored row: a day of one zone, one project, one model. */
@@ -49,10 +49,7 @@ let pricesFingerprint: string | null = null;
 
 /** Changes when the bundled prices change, so totals priced with old prices are rebuilt. */
 function currentPricesFingerprint(): string {
-  pricesFingerprint ??= createHash("sha256")
-    .update(JSON.stringify(bundledPriceTable()))
-    .digest("hex")
-    .slice(0, 16);
+  pricesFingerprint ??= sha256Hex(JSON.stringify(bundledPriceTable())).slice(0, 16);
   return pricesFingerprint;
 }
 
