@@ -6,7 +6,14 @@
  * Every applied commit is also announced to listeners as (previous, current) pairs read
  * inside the transaction, so in-memory totals follow exactly what the database holds.
  */
-import type { FileCursor, LedgerCommit, LedgerStore, UsageChange, UsageEvent } from "@quotacast/core/ingest";
+import {
+  isBetterCopy,
+  type FileCursor,
+  type LedgerCommit,
+  type LedgerStore,
+  type UsageChange,
+  type UsageEvent,
+} from "@quotacast/core/ingest";
 import type { DayTotals } from "./day-totals";
 import type { Db } from "./open";
 
@@ -60,12 +67,14 @@ export class SqliteLedgerStore implements LedgerStore {
   /**
    * Every key written since the table was seen empty, or null once it held events before:
    * a first ingest then needs no lookup for keys it has never written (most of them).
+   * Another connection's commit makes it unknown (null); each commit checks, inside its
+   * transaction, so a copy that connection stored is never replaced by a smaller one.
    */
   private writtenSinceEmpty: Set<string> | null;
-  /** `PRAGMA data_version` when `writtenSinceEmpty` was last known complete. */
+  /** `PRAGMA data_version` when opened (a connection's own commits do not change it). */
   private dataVersion: number;
-  /** Whether `ledger_events_by_time` exists (see `ensureTimeIndex`). */
-  private timeIndexReady: boolean;
+  /** Whether `ledger_events_by_time` is known to exist (see `ensureTimeIndex`). */
+  private timeIndexReady = false;
 
   /** `dayTotals`: per-day totals moved in the same transaction as each commit. */
   constructor(
@@ -76,15 +85,13 @@ export class SqliteLedgerStore implements LedgerStore {
     this.applyCommit = this.transaction();
     this.writtenSinceEmpty = this.statements.any.get() === undefined ? new Set() : null;
     this.dataVersion = this.readDataVersion();
-    // A first ingest into an empty table loads every event: building the time index once
-    // afterwards costs a fraction of updating it row by row (bench/RESULTS.md, cli section).
-    // A run killed before then leaves it missing; the next open recreates it.
+    // A first ingest into an empty table loads every event: building the time index once,
+    // when a reader first needs it, costs a fraction of updating it row by row, and the
+    // commands that never read by time (`daily`) never build it (bench/RESULTS.md, cli).
     if (this.writtenSinceEmpty !== null) db.exec(`DROP INDEX IF EXISTS ${TIME_INDEX}`);
-    else db.exec(CREATE_TIME_INDEX);
-    this.timeIndexReady = this.writtenSinceEmpty === null;
   }
 
-  /** Builds the time index if a first ingest deferred it; the CLI calls it before closing. */
+  /** Builds the time index unless it exists (a first ingest drops it; `eventsSince` needs it). */
   ensureTimeIndex(): void {
     if (this.timeIndexReady) return;
     this.db.exec(CREATE_TIME_INDEX);
@@ -99,8 +106,12 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.statements.dataVersion.get() as number;
   }
 
-  /** The keys written since empty, unless another connection has committed since (then unknown). */
-  private writtenKeys(): Set<string> | null {
+  /**
+   * The keys written since empty, unless another connection has committed since this one's
+   * last commit (then unknown). Checked inside each commit's transaction, not per lookup: a
+   * lookup that misses another connection's copy is corrected by the commit (see `write`).
+   */
+  private writtenKeysInTransaction(): Set<string> | null {
     if (this.writtenSinceEmpty !== null && this.readDataVersion() !== this.dataVersion) {
       this.writtenSinceEmpty = null;
     }
@@ -120,10 +131,9 @@ export class SqliteLedgerStore implements LedgerStore {
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
       models: db.prepare("SELECT model FROM ledger_models"),
       putModel: db.prepare("INSERT OR IGNORE INTO ledger_models (model) VALUES (?)"),
+      // Positional parameters: binding by name looks each one up, a tenth of a first ingest's writes.
       putEvent: db.prepare(
-        `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ` +
-          "(@key, @timestamp_ms, @model, @session_id, @project, @input_tokens, @output_tokens, " +
-          "@cache_creation_tokens, @cache_creation_1h_tokens, @cache_read_tokens, @speed, @is_sidechain, @recorded_cost_usd)",
+        `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       putCursor: db.prepare(
         "INSERT OR REPLACE INTO ledger_cursors (path, dev, ino, size_bytes, mtime_ms, offset_bytes) " +
@@ -155,7 +165,7 @@ export class SqliteLedgerStore implements LedgerStore {
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
     this.throwIfStopped();
     const found = new Map<string, UsageEvent>();
-    const written = this.writtenKeys();
+    const written = this.writtenSinceEmpty;
     for (const key of keys) {
       if (written !== null && !written.has(key)) continue;
       const row = this.statements.event.get(key) as EventRow | undefined;
@@ -212,20 +222,26 @@ export class SqliteLedgerStore implements LedgerStore {
         offset_bytes: cursor.offsetBytes,
       });
     }
-    const written = this.writtenKeys(); // inside the transaction: no other writer until it ends
+    const written = this.writtenKeysInTransaction(); // no other writer until the transaction ends
     // Keys are unique within a commit: every previous copy is read before any is replaced.
-    const changes: UsageChange[] = commit.events.map((event) => {
+    // A stored copy at least as large stays (another connection stored it since our lookup).
+    const changes: UsageChange[] = [];
+    const winners: UsageEvent[] = [];
+    for (const event of commit.events) {
       const seen = written === null || written.has(event.key);
-      const before = seen ? (s.event.get(event.key) as EventRow | undefined) : undefined;
-      return { previous: before ? rowToEvent(before) : null, current: event };
-    });
+      const row = seen ? (s.event.get(event.key) as EventRow | undefined) : undefined;
+      const before = row ? rowToEvent(row) : null;
+      if (before !== null && !isBetterCopy(event, before)) continue;
+      changes.push({ previous: before, current: event });
+      winners.push(event);
+    }
     // Written in key order: the primary key's B-tree then fills page by page (about half the
     // time of random order on a first ingest). `changes` keep the commit's order, so sums over
     // them (costs in floating point) come out the same to the last digit.
-    const sorted = [...commit.events].sort(byKey);
-    for (const model of new Set(sorted.map((event) => event.model))) s.putModel.run(model);
-    for (const event of sorted) {
-      s.putEvent.run(eventToRow(event));
+    winners.sort(byKey);
+    for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
+    for (const event of winners) {
+      putEvent(s.putEvent, event);
       written?.add(event.key);
     }
     this.dayTotals?.apply(changes);
@@ -241,22 +257,23 @@ function byKey(a: UsageEvent, b: UsageEvent): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-function eventToRow(e: UsageEvent): EventRow {
-  return {
-    key: e.key,
-    timestamp_ms: Math.round(e.timestampMs),
-    model: e.model,
-    session_id: e.sessionId,
-    project: e.project,
-    input_tokens: e.inputTokens,
-    output_tokens: e.outputTokens,
-    cache_creation_tokens: e.cacheCreationTokens,
-    cache_creation_1h_tokens: e.cacheCreation1hTokens,
-    cache_read_tokens: e.cacheReadTokens,
-    speed: e.speed,
-    is_sidechain: e.isSidechain ? 1 : 0,
-    recorded_cost_usd: e.recordedCostUsd ?? null,
-  };
+/** Writes one event, its values in EVENT_COLUMNS order. */
+function putEvent(statement: { run(...values: unknown[]): unknown }, e: UsageEvent): void {
+  statement.run(
+    e.key,
+    Math.round(e.timestampMs),
+    e.model,
+    e.sessionId,
+    e.project,
+    e.inputTokens,
+    e.outputTokens,
+    e.cacheCreationTokens,
+    e.cacheCreation1hTokens,
+    e.cacheReadTokens,
+    e.speed,
+    e.isSidechain ? 1 : 0,
+    e.recordedCostUsd ?? null,
+  );
 }
 
 function rowToEvent(row: EventRow): UsageEvent {

@@ -142,7 +142,7 @@ describe("SqliteLedgerStore", () => {
     db.close();
   });
 
-  test("opened on an empty table, still sees (and reports as replaced) what another connection committed", async () => {
+  test("opened on an empty table, never replaces a larger copy another connection committed, and reports it as replaced", async () => {
     const file = path.join(tempDir(), "q.db");
     const dbA = openDatabase(file);
     const dbB = openDatabase(file);
@@ -150,16 +150,20 @@ describe("SqliteLedgerStore", () => {
     const b = new SqliteLedgerStore(dbB);
     await a.commit({ cursors: [], removedCursorPaths: [], events: [event("mine", 1)] });
     await b.commit({ cursors: [], removedCursorPaths: [], events: [event("theirs", 100)] });
-    expect((await a.getEvents(["theirs"])).get("theirs")?.outputTokens).toBe(100);
     const seen: UsageChange[][] = [];
     a.onCommit((changes) => seen.push(changes));
+    // A's lookups may not see B's commit; A's commit does, inside its transaction.
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("theirs", 50)] });
+    expect(seen[0]).toEqual([]);
+    expect((await b.getEvents(["theirs"])).get("theirs")?.outputTokens).toBe(100);
     await a.commit({ cursors: [], removedCursorPaths: [], events: [event("theirs", 200)] });
-    expect(seen[0].map((c) => c.previous?.outputTokens ?? null)).toEqual([100]);
+    expect(seen[1].map((c) => c.previous?.outputTokens ?? null)).toEqual([100]);
+    expect((await a.getEvents(["theirs"])).get("theirs")?.outputTokens).toBe(200);
     dbA.close();
     dbB.close();
   });
 
-  test("a first ingest builds the time index once at the end; a store opened after a crash rebuilds it", async () => {
+  test("a first ingest drops the time index; the first read by time builds it", async () => {
     const file = path.join(tempDir(), "q.db");
     const indexes = (db: Database.Database) =>
       (
@@ -173,12 +177,13 @@ describe("SqliteLedgerStore", () => {
     let store = new SqliteLedgerStore(db);
     await store.commit({ cursors: [], removedCursorPaths: [], events: [event("a", 1), event("b", 2)] });
     expect(indexes(db)).not.toContain("ledger_events_by_time");
-    db.close(); // killed before ensureTimeIndex
+    db.close();
 
     db = openDatabase(file);
     store = new SqliteLedgerStore(db);
-    expect(indexes(db)).toContain("ledger_events_by_time");
+    expect(indexes(db)).not.toContain("ledger_events_by_time"); // `daily` never reads by time
     expect(store.eventsSince(0).map((e) => e.key)).toEqual(["a", "b"]);
+    expect(indexes(db)).toContain("ledger_events_by_time");
     db.close();
 
     db = openDatabase(path.join(tempDir(), "fresh.db"));
