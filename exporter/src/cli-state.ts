@@ -14,7 +14,7 @@ import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { DayTotals } from "./db/day-totals";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
-import { sha256Hex } from "./sha256";
+import { sha256Hex } from "./hash";
 
 export interface CliState {
   ledger: UsageLedger;

@@ -12,7 +12,7 @@
 import type { UsageChange, UsageEvent } from "@quotacast/core/ingest";
 import { bundledPriceTable, costUsd } from "@quotacast/core/pricing";
 import { dayKey } from "@quotacast/core/usage";
-import { sha256Hex } from "../sha256";
+import { fnv1aHex } from "../hash";
 import type { Db } from "./open";
 
 /** One stored row: a day of one zone, one project, one model. */
@@ -49,7 +49,7 @@ let pricesFingerprint: string | null = null;
 
 /** Changes when the bundled prices change, so totals priced with old prices are rebuilt. */
 function currentPricesFingerprint(): string {
-  pricesFingerprint ??= sha256Hex(JSON.stringify(bundledPriceTable())).slice(0, 16);
+  pricesFingerprint ??= fnv1aHex(JSON.stringify(bundledPriceTable()));
   return pricesFingerprint;
 }
 

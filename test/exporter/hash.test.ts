@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sha256Hex } from "../../exporter/src/sha256";
+import { fnv1aHex, sha256Hex } from "../../exporter/src/hash";
 
 describe("sha256Hex (node:crypto's SHA-256 without loading node:crypto)", () => {
   it("equals node:crypto on the standard vectors and on every length around the block boundaries", () => {
@@ -14,5 +14,13 @@ describe("sha256Hex (node:crypto's SHA-256 without loading node:crypto)", () => 
     );
     for (const input of inputs)
       expect(sha256Hex(input)).toBe(createHash("sha256").update(input).digest("hex"));
+  });
+
+  it("fnv1aHex: the FNV-1a reference values, and a different fingerprint for a one-character change", () => {
+    expect(fnv1aHex("")).toBe("811c9dc5");
+    expect(fnv1aHex("a")).toBe("e40c292c");
+    expect(fnv1aHex("foobar")).toBe("bf9cf968");
+    const prices = JSON.stringify({ "claude-opus-4-5": { inputUsdPerMTok: 5 } });
+    expect(fnv1aHex(prices.replace("5", "6"))).not.toBe(fnv1aHex(prices));
   });
 });

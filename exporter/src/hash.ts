@@ -1,9 +1,20 @@
 /**
- * SHA-256 of a string's UTF-8 bytes, as lowercase hex. node:crypto computes the same, but
+ * Hashes of short strings for the one-shot commands. node:crypto computes SHA-256 too, but
  * loading it loads Node's streams with it (about 40 internal modules, ~10 ms of a 200 ms warm
- * `daily`); the one-shot commands hash only a few short strings (the state file's name, the
- * price table's fingerprint), which this does in well under a millisecond.
+ * `daily`).
  */
+
+/**
+ * FNV-1a (32 bits) over the string's UTF-16 units, as 8 hex digits: a fingerprint that
+ * changes when the text changes, cheap even before the JIT has compiled anything.
+ */
+export function fnv1aHex(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
+/** SHA-256 of the string's UTF-8 bytes, as lowercase hex (names that must not change: the state file's). */
 
 const ROUND_CONSTANTS = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
