@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { dayKey } from "../vendor/core/usage";
 import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "../vendor/core/ingest";
-import type { HttpPort, StatePort } from "../vendor/core/io";
+import { systemTimeZone, type HttpPort, type StatePort } from "../vendor/core/io";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { declareLocalTimeZone } from "../vendor/core/time";
 import {
@@ -29,7 +29,6 @@ import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
 import { localFiles, readTextSync } from "./local-files";
-import { localTimeZone } from "./local-zone";
 
 /** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
 export interface TextCache {
@@ -222,8 +221,9 @@ const noHttp: HttpPort = {
 async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
   const startedMs = performance.now();
   const nowMs = opts.nowMs ?? Date.now;
-  const systemZone = localTimeZone(opts.cache);
-  // A fact about this process: its calendar days then come from Date's local time, not ICU.
+  // Found without ICU (TZ, else the /etc/localtime link), as the CLI finds it. A fact about
+  // this process: its calendar days then come from Date's local time, not an Intl formatter.
+  const systemZone = systemTimeZone();
   declareLocalTimeZone(systemZone);
   const timezone = opts.timezone ?? systemZone;
   const env = opts.env ?? process.env;

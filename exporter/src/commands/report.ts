@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 // Subpath entries only: `daily` loads no rate-limit, forecast or report-building code.
 import { claudeConfigDirs, projectsDir, type Diagnostics, type UsageEvent } from "@quotacast/core/ingest";
 import { systemTimeZone } from "@quotacast/core/io";
+import { declareLocalTimeZone } from "@quotacast/core/time";
 import { aggregateByPeriod, normalizeDayKey, type PeriodUsage } from "@quotacast/core/usage";
 import {
   blocksReportJson,
@@ -124,6 +125,9 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
     io.stdout(usage(kind));
     return 0;
   }
+  // A fact about this process: days in its own zone then come from Date's local time, not
+  // from an Intl formatter per event (a first run reads tens of thousands).
+  declareLocalTimeZone(systemTimeZone());
   if (opts.live) {
     const { runWatch } = require("./watch") as typeof import("./watch");
     return runWatch({

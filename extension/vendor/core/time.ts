@@ -47,3 +47,20 @@ export function utcOffsetMinutesWithoutIntl(timezone: string, atMs: number): num
   if (timezone === localTimeZone) return -new Date(atMs).getTimezoneOffset();
   return null;
 }
+
+/**
+ * The IANA zone named by a `TZ` value (`Europe/Paris`, `:Europe/Paris`, `UTC`), or null for
+ * anything else (unset, empty, a POSIX rule such as `CET-1CEST`), which ICU resolves its own way.
+ */
+export function zoneFromTzVariable(tz: string | undefined): string | null {
+  const name = (tz ?? "").replace(/^:/, "").replace(/^(posix|right)\//, "");
+  return /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name) && !/\d/.test(name.split("/")[0])
+    ? name
+    : null;
+}
+
+/** The IANA zone of an `/etc/localtime` link target (`/usr/share/zoneinfo/Europe/Paris`), or null. */
+export function zoneFromLocaltimeLink(target: string): string | null {
+  const at = target.lastIndexOf("zoneinfo/");
+  return at < 0 ? null : zoneFromTzVariable(target.slice(at + "zoneinfo/".length));
+}

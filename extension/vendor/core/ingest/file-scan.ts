@@ -1,7 +1,7 @@
 // Generated from core/src/ingest/file-scan.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 import type { FilePort } from "../io/ports";
 import { transcriptOrigin } from "./discover";
-import { parseUsageLine, type LineBounds, type LineOrigin } from "./parse";
+import { parseUsageLineBytes, type LineBounds, type LineOrigin } from "./parse";
 import { scanUsageLines, type ScanOptions } from "./reader";
 import type { UsageEvent } from "./usage-event";
 
@@ -62,7 +62,7 @@ export async function scanTranscriptFile(
     {
       usageLine: (line, offset, complete) => {
         origin.offset = offset;
-        const parsed = parseUsageLine(line.toString("utf8"), origin, bounds);
+        const parsed = parseUsageLineBytes(line, origin, bounds);
         if (parsed.kind === "event") pending.push(parsed.event);
         else if (!complete)
           return; // a line still being written: not an error yet

@@ -1,4 +1,5 @@
 // Generated from core/src/ingest/parse.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
+import { compileShape, NOT_JSON, parseSparseJson } from "./sparse-json";
 import type { UsageEvent } from "./usage-event";
 
 /** Where a line came from: fills the fields the line itself does not decide. */
@@ -66,6 +67,47 @@ export function parseUsageLine(
   } catch {
     return { kind: "invalid-json" };
   }
+  return usageFromLine(value, origin, bounds);
+}
+
+/** The fields of a line that `usageFromLine` reads: the rest of the line is never built. */
+const USAGE_LINE_SHAPE = compileShape({
+  timestamp: true,
+  requestId: true,
+  sessionId: true,
+  isSidechain: true,
+  costUSD: true,
+  message: {
+    id: true,
+    model: true,
+    usage: {
+      input_tokens: true,
+      output_tokens: true,
+      cache_creation_input_tokens: true,
+      cache_read_input_tokens: true,
+      cache_creation: { ephemeral_5m_input_tokens: true, ephemeral_1h_input_tokens: true },
+      speed: true,
+    },
+  },
+});
+
+/**
+ * `parseUsageLine` on the line's UTF-8 bytes, the way a scan reads them: the same result
+ * for every line (the line is validated as JSON.parse would), without building the message
+ * content that is most of its bytes.
+ */
+export function parseUsageLineBytes(
+  line: Buffer,
+  origin: LineOrigin,
+  bounds: LineBounds = lineBoundsAt(Date.now()),
+): ParsedLine {
+  const value = parseSparseJson(line, USAGE_LINE_SHAPE);
+  if (value === NOT_JSON) return { kind: "invalid-json" };
+  return usageFromLine(value, origin, bounds);
+}
+
+/** A parsed line (whole, or sparse with the fields of USAGE_LINE_SHAPE) to its usage. */
+function usageFromLine(value: unknown, origin: LineOrigin, bounds: LineBounds): ParsedLine {
   if (!isRecord(value)) return { kind: "malformed" };
   const message = value.message;
   if (!isRecord(message) || !("usage" in message)) return { kind: "ignored" };
@@ -168,9 +210,42 @@ function cacheWriteTokens(
 }
 
 function parseTimestamp(value: unknown, bounds: LineBounds): number | null {
-  if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return null;
-  const ms = Date.parse(value);
-  return ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
+  if (typeof value !== "string") return null;
+  const ms = utcMillisecondTimestamp(value) ?? (ISO_DATE_TIME.test(value) ? Date.parse(value) : null);
+  return ms !== null && ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
+}
+
+/**
+ * `2026-11-20T10:00:00.000Z`, the form Claude Code writes, read from its digits; null for
+ * any other form (left to Date.parse). Within these ranges Date.UTC gives what Date.parse
+ * gives (both roll 2026-02-30 over to March 2); anything else is left to Date.parse.
+ */
+function utcMillisecondTimestamp(text: string): number | null {
+  if (text.length !== 24 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":")
+    return null;
+  if (text[16] !== ":" || text[19] !== "." || text[23] !== "Z") return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const millisecond = digitsAt(text, 20, 3);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millisecond < 0)
+    return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+}
+
+/** The number written by `count` ASCII digits at `at`, or -1 if any is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

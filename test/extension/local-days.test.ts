@@ -2,43 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
 import { declareLocalTimeZone, utcOffsetMinutesWithoutIntl } from "../../extension/vendor/core/time";
-import { localTimeZone, zoneSource } from "../../extension/src/local-zone";
 
-function memoryCache(): { get(key: string): string | undefined; set(key: string, value: string): void } {
-  const entries = new Map<string, string>();
-  return { get: (key) => entries.get(key), set: (key, value) => void entries.set(key, value) };
-}
-
-const savedTz = process.env.TZ;
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-  declareLocalTimeZone(null);
-});
-
-describe("localTimeZone", () => {
-  it("asks Intl once, then answers from the cache while TZ and /etc/localtime are unchanged", () => {
-    process.env.TZ = "Europe/Paris";
-    const cache = memoryCache();
-    const intl = jest.fn(() => "Europe/Paris");
-    expect(localTimeZone(cache, intl)).toBe("Europe/Paris");
-    expect(localTimeZone(cache, intl)).toBe("Europe/Paris");
-    expect(intl).toHaveBeenCalledTimes(1);
-  });
-
-  it("asks Intl again when the zone's source changes", () => {
-    const cache = memoryCache();
-    process.env.TZ = "Europe/Paris";
-    localTimeZone(cache, () => "Europe/Paris");
-    process.env.TZ = "Asia/Kolkata";
-    expect(zoneSource()).toContain("Asia/Kolkata");
-    expect(localTimeZone(cache, () => "Asia/Kolkata")).toBe("Asia/Kolkata");
-  });
-
-  it("finds the same zone as Intl", () => {
-    expect(localTimeZone(memoryCache())).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
-  });
-});
+afterEach(() => declareLocalTimeZone(null));
 
 /**
  * Runs in a child process with TZ set (jest's process.env is a copy: setting TZ in it does not
