@@ -12,6 +12,7 @@ import { UsageLedger, defaultScanThreads, type RefreshProgress } from "@quotacas
 import type { SnapshotHistory } from "@quotacast/core/limits/history";
 import { defaultDbPath, openDatabase, type Db } from "./db/open";
 import { DayTotals } from "./db/day-totals";
+import { beginFirstBuild, discardUnfinishedBuild } from "./db/first-build";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
 import { sha256Hex } from "./hash";
@@ -35,6 +36,11 @@ export interface CliStateOptions {
   dbPath?: string;
   /** A first scan's progress (the commands' stderr progress line). */
   onProgress?: (progress: RefreshProgress) => void;
+  /**
+   * Write a first ingest without the write-ahead log until `close` (db/first-build.ts): for
+   * commands that close soon after one refresh, not for the long-running `watch`.
+   */
+  fastFirstBuild?: boolean;
 }
 
 /** Scan workers (one core left for the main thread) on machines with four cores or more. */
@@ -44,7 +50,10 @@ function cliParallelism(): { parallel?: { threads: number } } {
 }
 
 export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
-  const db: Db = openDatabase(opts.dbPath ?? cliStatePath(configDirs), { integrityCheck: false });
+  const dbPath = opts.dbPath ?? cliStatePath(configDirs);
+  discardUnfinishedBuild(dbPath);
+  const db: Db = openDatabase(dbPath, { integrityCheck: false });
+  const firstBuild = opts.fastFirstBuild ? beginFirstBuild(db, dbPath) : null;
   const dayTotals = new DayTotals(db);
   const store = new SqliteLedgerStore(db, dayTotals);
   return {
@@ -55,6 +64,9 @@ export function openCliState(configDirs: string[], opts: CliStateOptions = {}): 
     store,
     dayTotals,
     history: new SqliteSnapshotHistory(db),
-    close: () => db.close(),
+    close: () => {
+      firstBuild?.finish();
+      db.close();
+    },
   };
 }

@@ -151,7 +151,7 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
   // The CLI's own state (cli-state.ts): deleted transcripts keep their totals, and a repeated
   // run reads only appended bytes.
   const progress = transcriptProgress();
-  const state = openCliState(opts.configDirs, { onProgress: progress.update });
+  const state = openCliState(opts.configDirs, { onProgress: progress.update, fastFirstBuild: true });
   try {
     // A zone the state keeps totals for was checked when they were built; checking loads ICU's
     // zone data, a tenth of a warm `daily`.

@@ -77,7 +77,7 @@ async function summarizeStatus(
   limits: LimitsConfig,
 ): Promise<Summary> {
   const progress = transcriptProgress();
-  const state = openCliState(configDirs, { onProgress: progress.update });
+  const state = openCliState(configDirs, { onProgress: progress.update, fastFirstBuild: true });
   try {
     return await cliSummary(state, {
       configDirs,
