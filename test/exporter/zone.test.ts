@@ -1,0 +1,28 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { checkedSystemZone } from "../../exporter/src/zone";
+import { tempDirPerTest } from "../support/per-test";
+
+describe("checkedSystemZone", () => {
+  const tmp = tempDirPerTest("qc-zone-");
+  const savedTzdir = process.env.TZDIR;
+  afterEach(() => {
+    if (savedTzdir === undefined) delete process.env.TZDIR;
+    else process.env.TZDIR = savedTzdir;
+  });
+
+  it("takes a zone the system's tz database has (TZDIR) without asking ICU", () => {
+    fs.mkdirSync(path.join(tmp(), "Test"), { recursive: true });
+    fs.writeFileSync(path.join(tmp(), "Test", "Zone"), "TZif");
+    process.env.TZDIR = tmp();
+    expect(checkedSystemZone("Test/Zone")).toBe("Test/Zone"); // ICU has no such zone
+    expect(checkedSystemZone("UTC")).toBe("UTC");
+  });
+
+  it("asks ICU about a zone the database lacks, and falls back to ICU's own zone for one ICU rejects", () => {
+    process.env.TZDIR = tmp(); // empty database
+    expect(checkedSystemZone("Europe/Paris")).toBe("Europe/Paris");
+    expect(checkedSystemZone("No/Such_Zone")).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(checkedSystemZone("../Test/Zone")).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+});
