@@ -1,26 +1,40 @@
-/** Runs a command's `run` in-process and captures what it writes to stdout or stderr. */
-async function capture(
-  stream: NodeJS.WriteStream,
+import { STDERR_FD, STDOUT_FD, stdio } from "../../exporter/src/terminal/stdio";
+
+/**
+ * Runs a command's `run` in-process and captures what it writes to stdout and stderr, through
+ * their streams or straight to their descriptors (terminal/stdio.ts).
+ */
+export async function captureOutput(
   fn: () => Promise<number>,
-): Promise<{ code: number; text: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const written: Record<number, string[]> = { [STDOUT_FD]: [], [STDERR_FD]: [] };
+  const spies = [
+    jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written[STDOUT_FD].push(String(chunk));
+      return true;
+    }),
+    jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written[STDERR_FD].push(String(chunk));
+      return true;
+    }),
+    jest.spyOn(stdio, "write").mockImplementation((fd, text) => {
+      written[fd].push(text);
+    }),
+  ];
   try {
-    return { code: await fn(), text: chunks.join("") };
+    const code = await fn();
+    return { code, stdout: written[STDOUT_FD].join(""), stderr: written[STDERR_FD].join("") };
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
 }
 
 export async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-  const { code, text } = await capture(process.stdout, fn);
-  return { code, stdout: text };
+  const { code, stdout } = await captureOutput(fn);
+  return { code, stdout };
 }
 
 export async function captureStderr(fn: () => Promise<number>): Promise<{ code: number; stderr: string }> {
-  const { code, text } = await capture(process.stderr, fn);
-  return { code, stderr: text };
+  const { code, stderr } = await captureOutput(fn);
+  return { code, stderr };
 }

@@ -18,6 +18,7 @@ import { checkTimezone, parseCommandArgs, UsageError, withUsage } from "../args"
 import { openCliState } from "../cli-state";
 import { checkedSystemZone } from "../zone";
 import { transcriptProgress } from "../terminal/progress";
+import { STDERR_FD, STDOUT_FD, stdio } from "../terminal/stdio";
 import { createStyle, stdoutStyle, terminalColumns, type Style } from "../terminal/style";
 import {
   FULL_WIDTH,
@@ -46,11 +47,14 @@ export interface ReportIo {
 }
 
 const processIo: ReportIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => stdio.write(STDOUT_FD, text),
+  stderr: (text) => stdio.write(STDERR_FD, text),
   env: process.env,
   nowMs: () => Date.now(),
-  columns: process.stdout.isTTY ? terminalColumns() : null,
+  // Worked out when a table is drawn: `--json` never asks whether stdout is a terminal.
+  get columns() {
+    return stdio.isTerminal(STDOUT_FD) ? terminalColumns() : null;
+  },
   // Worked out when a table is drawn: `--json` never needs it.
   get style() {
     return stdoutStyle();
@@ -167,7 +171,7 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
       if (unknownProject) throw unknownProject;
       const period = opts.kind === "daily" ? "day" : opts.kind === "weekly" ? "week" : "month";
       const periods = periodsFromDayTotals(rows, { period, project: opts.project });
-      io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics(), tableFit(opts, io)));
+      io.stdout(renderPeriods(opts, periods, state.ledger.diagnostics(), () => tableFit(opts, io)));
       return 0;
     }
     await state.ledger.refresh().finally(progress.done);
@@ -175,7 +179,7 @@ async function runReport(kind: ReportKind, rest: string[], io: ReportIo): Promis
     const unknownProject = projectProblem(opts, () => all.map((e) => e.project));
     if (unknownProject) throw unknownProject;
     const events = filterEvents(all, opts);
-    io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs(), tableFit(opts, io)));
+    io.stdout(renderReport(opts, events, state.ledger.diagnostics(), io.nowMs(), () => tableFit(opts, io)));
     return 0;
   } finally {
     state.close();
@@ -193,7 +197,7 @@ function renderReport(
   events: UsageEvent[],
   diagnostics: Diagnostics,
   nowMs: number,
-  fit: TableFit,
+  fit: () => TableFit,
 ): string {
   if (!opts.json && events.length === 0) return noUsage(opts, diagnostics);
   if (opts.kind === "session") {
@@ -228,7 +232,7 @@ function renderPeriods(
   opts: ReportOptions,
   periods: PeriodUsage[],
   diagnostics: Diagnostics,
-  fit: TableFit,
+  fit: () => TableFit,
 ): string {
   if (!opts.json && periods.length === 0) return noUsage(opts, diagnostics);
   const kind = opts.kind as PeriodKind;
@@ -257,14 +261,19 @@ function tableFit(opts: ReportOptions, io: ReportIo): TableFit {
   };
 }
 
-/** The full table when it fits; otherwise (or with --compact) the compact one, cut to the width. */
-/** The width a table must fit and its colours. */
+/** The width a table must fit and its colours (worked out only for a table: `--json` needs neither). */
 interface TableFit {
   maxWidth: number;
   paint: TablePaint;
 }
 
-function fitTable(opts: ReportOptions, fit: TableFit, render: (layout: TableLayout) => string): string {
+/** The full table when it fits; otherwise (or with --compact) the compact one, cut to the width. */
+function fitTable(
+  opts: ReportOptions,
+  fitFor: () => TableFit,
+  render: (layout: TableLayout) => string,
+): string {
+  const fit = fitFor();
   if (!opts.compact) {
     const plain = render(FULL_WIDTH);
     if (Math.max(...plain.split("\n").map((l) => l.length)) <= fit.maxWidth)

@@ -4,6 +4,7 @@
  * and erased when the scan ends so the command's output starts on a clean line.
  */
 import type { RefreshProgress } from "@quotacast/core/ingest";
+import { STDERR_FD, stdio } from "./stdio";
 
 // The escapes node:readline would write (loading it costs a warm run a few ms).
 const TO_LINE_START = "\x1b[1G";
@@ -18,18 +19,35 @@ export interface ProgressLine {
   done(): void;
 }
 
+/** Where the line goes: shown only when `isTTY`. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** stderr, checked and written without building `process.stderr`. */
+const STDERR: ProgressStream = {
+  get isTTY() {
+    return stdio.isTerminal(STDERR_FD);
+  },
+  write: (text) => stdio.write(STDERR_FD, text),
+};
+
 export function transcriptProgress(
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: ProgressStream = STDERR,
   nowMs: () => number = Date.now,
 ): ProgressLine {
   const startedMs = nowMs();
   let lastDrawMs = 0;
   let shown = false;
-  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  // Asked only once the line is due: a warm run never asks (the answer loads node:tty).
+  let onTerminal: boolean | null = null;
   return {
     update({ bytesDone, bytesTotal }) {
       const now = nowMs();
       if (now - startedMs < SHOW_AFTER_MS || now - lastDrawMs < REDRAW_EVERY_MS) return;
+      onTerminal ??= stream.isTTY === true;
+      if (!onTerminal) return;
       lastDrawMs = now;
       shown = true;
       const mb = (bytes: number) => (bytes / 1e6).toFixed(0);

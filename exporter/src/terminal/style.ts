@@ -4,7 +4,7 @@
  * `--no-color` or `NO_COLOR` (any value) turn it off, `FORCE_COLOR` turns it on, otherwise
  * only when the stream is a terminal.
  */
-import { createColors } from "picocolors";
+import type { createColors } from "picocolors";
 
 export type Style = ReturnType<typeof createColors>;
 
@@ -26,7 +26,9 @@ function shouldColor({ isTTY, env, noColorFlag, colorFlag }: ColorInputs): boole
 }
 
 export function createStyle(enabled: boolean): Style {
-  return createColors(enabled);
+  // Loaded when a style is made: picocolors asks at load whether stdout is a terminal, which
+  // builds process.stdout (node:net and its streams, several ms of a `--json` run).
+  return (require("picocolors") as typeof import("picocolors")).createColors(enabled);
 }
 
 /** The style for one process's stdout. */

@@ -1,6 +1,7 @@
 /** The CLI's own flags: the version, and one help text per command whichever way it is asked for. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { captureOutput } from "../../support/capture-stdout";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -21,21 +22,7 @@ beforeAll(() => {
 });
 
 async function quotacast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = jest
-    .spyOn(process.stderr, "write")
-    .mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  return captureOutput(() => main(args));
 }
 
 test.each([["--version"], ["-v"], ["version"]])("quotacast %s prints the package's version", async (flag) => {

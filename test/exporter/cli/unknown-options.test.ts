@@ -8,22 +8,13 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { parseCommandArgs, UsageError } from "../../../exporter/src/args";
 import { tempDir } from "../../fakes/ports";
+import { captureOutput } from "../../support/capture-stdout";
 
 type Run = () => Promise<number>;
 
 async function captured(fn: Run): Promise<{ code: number; stderr: string }> {
-  let stderr = "";
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    return { code: await fn(), stderr };
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
+  const { code, stderr } = await captureOutput(fn);
+  return { code, stderr };
 }
 
 const commands: Array<[string, string, (argv: string[]) => Promise<number>]> = [
