@@ -10,7 +10,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dayKey } from "../vendor/core/usage";
-import { UsageLedger, candidateConfigDirs, claudeConfigDirs, type Diagnostics } from "../vendor/core/ingest";
+import {
+  UsageLedger,
+  candidateConfigDirs,
+  claudeConfigDirs,
+  type Diagnostics,
+  type UsageChange,
+} from "../vendor/core/ingest";
 import { systemTimeZone, type HttpPort, type StatePort } from "../vendor/core/io";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { declareLocalTimeZone } from "../vendor/core/time";
@@ -28,6 +34,7 @@ import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
 import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IdleFiles } from "./idle-files";
+import { KeptUsage } from "./kept-usage";
 import { localFiles, readTextSync } from "./local-files";
 
 /** A synchronous string cache; Raycast's `Cache` has exactly this shape. */
@@ -261,6 +268,8 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       nowMs,
     });
     const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(localFiles), clock: ctx.clock });
+    const keptUsage = new KeptUsage(path.join(opts.supportPath, "kept-usage.bin"), store);
+    let changes: readonly UsageChange[] = [];
     const phasesMs: Record<string, number> = {};
     let mark = performance.now();
     const cached = readLocalCache(opts.cache);
@@ -271,6 +280,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
         async refresh() {
           const refresh = await ledger.refresh();
           await idleFiles.save();
+          changes = refresh.changes;
           return refresh;
         },
         diagnostics: () => ledger.diagnostics(),
@@ -279,7 +289,11 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       poll: () => pollAll(localSources(), ctx),
       clock: ctx.clock,
       history: new FileSnapshotHistory(fileState(path.join(opts.supportPath, "limits"))),
-      usage: store,
+      usage: {
+        recentEvents: (sinceMs) => store.recentEvents(sinceMs),
+        // This run's new events applied to what the last run kept (not two weeks re-read).
+        recentUsage: (query) => keptUsage.recentUsage(query, changes),
+      },
       timezone,
       prices,
       ...(opts.warningLevelRatio !== undefined ? { warningLevelRatio: opts.warningLevelRatio } : {}),

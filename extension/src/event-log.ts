@@ -255,13 +255,51 @@ export function readEventLog(file: string, keep: (timestampMs: number) => boolea
   return { events, records, damaged: false };
 }
 
-/** Adds one block at the end (creating the file with its header when missing). */
-export function appendEvents(file: string, events: readonly UsageEvent[]): void {
+/** The events of one block encoded alone (`encodeBlock`), in their order; null when it does not decode. */
+export function decodeEvents(bytes: Buffer): UsageEvent[] | null {
+  const into = new Map<string, UsageEvent>();
+  return decodeBlock(bytes, 0, into, () => true) === bytes.length ? [...into.values()] : null;
+}
+
+/**
+ * Whether the file ends with a whole block (or is just its header), checked from its last
+ * bytes without reading the rest: appending after a torn block would hide what follows it.
+ * A missing file is intact (it is created with its header).
+ */
+export function endsIntact(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(HEADER_BYTES);
+    if (size < HEADER_BYTES || fs.readSync(fd, head, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return false;
+    if (!head.equals(header())) return false;
+    if (size === HEADER_BYTES) return true;
+    const tail = Buffer.alloc(BLOCK_TAIL_BYTES);
+    if (fs.readSync(fd, tail, 0, BLOCK_TAIL_BYTES, size - BLOCK_TAIL_BYTES) !== BLOCK_TAIL_BYTES) return false;
+    const blockBytes = tail.readUInt32LE(4);
+    if (tail.readUInt32LE(0) !== BLOCK_END || blockBytes % 8 !== 0 || blockBytes > size - HEADER_BYTES) return false;
+    const start = Buffer.alloc(4);
+    fs.readSync(fd, start, 0, 4, size - blockBytes);
+    return start.readUInt32LE(0) === blockBytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Adds one block at the end (creating the file with its header when missing); the bytes written. */
+export function appendEvents(file: string, events: readonly UsageEvent[]): number {
   const block = encodeBlock(events);
   const { fd, created } = openForAppend(file);
   try {
     // One write per block: O_APPEND puts it whole at the end, after any other writer's.
-    writeAll(fd, created ? Buffer.concat([header(), block]) : block);
+    const data = created ? Buffer.concat([header(), block]) : block;
+    writeAll(fd, data);
+    return data.length;
   } finally {
     fs.closeSync(fd);
   }
@@ -270,11 +308,17 @@ export function appendEvents(file: string, events: readonly UsageEvent[]): void 
 /** The file opened for appending; `created` when this call made it (it then needs its header). */
 function openForAppend(file: string): { fd: number; created: boolean } {
   const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = fs.constants;
+  // The file exists on every append but the first: try that first (a thrown error costs more than the write).
+  try {
+    return { fd: fs.openSync(file, O_WRONLY | O_APPEND), created: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
   try {
     return { fd: fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_EXCL), created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return { fd: fs.openSync(file, O_WRONLY | O_APPEND), created: false };
+    return { fd: fs.openSync(file, O_WRONLY | O_APPEND), created: false }; // another writer made it meanwhile
   }
 }
 

@@ -28,7 +28,7 @@ import * as path from "node:path";
 import { DAY_MS } from "../vendor/core/time";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
 import { readCursorFile, writeCursorFile, type CursorFileLayout } from "./cursor-file";
-import { appendEvents, readEventLog, rewriteEvents } from "./event-log";
+import { appendEvents, endsIntact, readEventLog, rewriteEvents } from "./event-log";
 
 const LEDGER_STORE_VERSION = 2;
 const DEFAULT_SHARDS = 32;
@@ -56,6 +56,11 @@ export class FileLedgerStore implements LedgerStore {
   /** The cursors as last read or written (this store is their only writer); null until read. */
   private cursorCache: Map<string, FileCursor> | null = null;
   private eventsDirMade = false;
+  /** The recent log's size before this run touched it; null until then. */
+  private recentStartBytes: number | null = null;
+  /** Its size as this run's own writes leave it (another writer makes the file differ). */
+  private recentExpectedBytes = 0;
+  private recentRewritten = false;
 
   constructor(
     readonly dir: string,
@@ -84,7 +89,7 @@ export class FileLedgerStore implements LedgerStore {
     this.makeEventsDir();
     const cutoffMs = this.recentCutoffMs();
     const recent = commit.events.filter((e) => e.timestampMs >= cutoffMs);
-    if (recent.length > 0) addEvents(this.recentPath(), this.recentLog(), recent);
+    if (recent.length > 0) this.addRecent(recent);
     for (const [shard, events] of groupByShard(commit.events, this.shardCount))
       addEvents(this.shardPath(shard), this.shard(shard), events);
 
@@ -111,6 +116,22 @@ export class FileLedgerStore implements LedgerStore {
     const found: UsageEvent[] = [];
     for (const event of this.recentLog().values()) if (event.timestampMs >= fromMs) found.push(event);
     return found;
+  }
+
+  /**
+   * The recent log's size before this run and now, for a reader that keeps totals of its
+   * contents between runs (kept-usage.ts): they stay valid while the log grew by this run's
+   * appends only. `ownWritesOnly` is false when another process wrote it meanwhile.
+   */
+  recentLogBytes(): { startBytes: number; nowBytes: number; rewritten: boolean; ownWritesOnly: boolean } {
+    this.touchRecent();
+    const nowBytes = fileBytes(this.recentPath());
+    return {
+      startBytes: this.recentStartBytes ?? 0,
+      nowBytes,
+      rewritten: this.recentRewritten,
+      ownWritesOnly: nowBytes === this.recentExpectedBytes,
+    };
   }
 
   /** Oldest timestamp that `recentEvents` can answer for. */
@@ -144,7 +165,7 @@ export class FileLedgerStore implements LedgerStore {
     let events = this.shards.get(shard);
     if (!events) {
       this.cursorMap();
-      events = loadLog(this.shardPath(shard), () => true);
+      events = loadLog(this.shardPath(shard), () => true).events;
       this.shards.set(shard, events);
     }
     return events;
@@ -153,10 +174,33 @@ export class FileLedgerStore implements LedgerStore {
   private recentLog(): Map<string, UsageEvent> {
     if (!this.recent) {
       this.cursorMap();
+      this.touchRecent();
       const cutoffMs = this.recentCutoffMs();
-      this.recent = loadLog(this.recentPath(), (timestampMs) => timestampMs >= cutoffMs);
+      const loaded = loadLog(this.recentPath(), (timestampMs) => timestampMs >= cutoffMs);
+      this.recent = loaded.events;
+      if (loaded.rewritten) {
+        this.recentRewritten = true;
+        this.recentExpectedBytes = fileBytes(this.recentPath());
+      }
     }
     return this.recent;
+  }
+
+  /**
+   * Appends to the recent log without reading it when it is not loaded (an appended line then
+   * costs no decoding of two weeks of events), unless its end is torn: loading rewrites it first.
+   */
+  private addRecent(events: readonly UsageEvent[]): void {
+    this.touchRecent();
+    if (!this.recent && !endsIntact(this.recentPath())) this.recentLog();
+    this.recentExpectedBytes += appendEvents(this.recentPath(), events);
+    if (this.recent) for (const event of events) this.recent.set(event.key, event);
+  }
+
+  private touchRecent(): void {
+    if (this.recentStartBytes !== null) return;
+    this.recentStartBytes = fileBytes(this.recentPath());
+    this.recentExpectedBytes = this.recentStartBytes;
   }
 
   private cursorsPath(): string {
@@ -177,10 +221,22 @@ export class FileLedgerStore implements LedgerStore {
  * damaged (a torn block is then gone before anything is appended after it) or when superseded
  * and dropped copies dominate it (sessions stream several copies of each response).
  */
-function loadLog(file: string, keep: (timestampMs: number) => boolean): Map<string, UsageEvent> {
+function loadLog(
+  file: string,
+  keep: (timestampMs: number) => boolean,
+): { events: Map<string, UsageEvent>; rewritten: boolean } {
   const log = readEventLog(file, keep);
-  if (log.damaged || log.records > 2 * log.events.size + 1000) rewriteEvents(file, log.events.values());
-  return log.events;
+  const rewritten = log.damaged || log.records > 2 * log.events.size + 1000;
+  if (rewritten) rewriteEvents(file, log.events.values());
+  return { events: log.events, rewritten };
+}
+
+function fileBytes(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Adds events to a loaded log and appends them to its file. */

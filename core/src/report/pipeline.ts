@@ -23,7 +23,8 @@ import {
 } from "../forecast/current";
 import type { SpendPrior } from "../forecast/transcript-prior";
 import { DAY_MS } from "../time";
-import { buildSummary, SUMMARY_DAYS } from "./build";
+import { buildSummary, summaryUsage, SUMMARY_DAYS, type SummaryUsage } from "./build";
+import type { CostPoint } from "../forecast/series";
 import type { Summary } from "./summary";
 
 /** The name under which the transcripts appear among the Summary's sources. */
@@ -39,6 +40,33 @@ export const SUMMARY_EVENTS_SPAN_MS = (SUMMARY_DAYS + 2) * DAY_MS;
 export interface RecentEventsPort {
   /** Called with `sinceMs >= now - SUMMARY_EVENTS_SPAN_MS`; must return every event from there on. */
   recentEvents(sinceMs: number): readonly UsageEvent[] | Promise<readonly UsageEvent[]>;
+  /**
+   * Optional: what the pipeline computes from those events, kept up to date by a reader that
+   * remembers it between runs (the extension), so one new event does not recompute everything.
+   * Must equal `recentUsageOf(recentEvents(sinceMs), ...)` exactly; null = read the events.
+   */
+  recentUsage?(query: RecentUsageQuery): RecentUsage | null | Promise<RecentUsage | null>;
+}
+
+export interface RecentUsageQuery {
+  sinceMs: number;
+  nowMs: number;
+  timezone: string;
+  prices?: PriceTable;
+}
+
+/** The events' part of the pipeline: their sorted cost points and the Summary's usage part. */
+export interface RecentUsage {
+  costs: CostPoint[];
+  usage: SummaryUsage;
+}
+
+/** What `summarizeUsage` computes from the recent events (the reference for `recentUsage`). */
+export function recentUsageOf(events: readonly UsageEvent[], query: RecentUsageQuery): RecentUsage {
+  return {
+    costs: costPoints(events, query.prices),
+    usage: summaryUsage({ nowMs: query.nowMs, timezone: query.timezone, events, prices: query.prices }),
+  };
 }
 
 /** What a front learned earlier (the exporter's daily refit); missing parts are fitted now. */
@@ -82,9 +110,11 @@ export interface SummarizeResult {
 export async function summarizeUsage(input: SummarizeInput): Promise<SummarizeResult> {
   const { nowMs, timezone } = input;
   const costsSinceMs = nowMs - SUMMARY_EVENTS_SPAN_MS;
-  const events = await input.usage.recentEvents(costsSinceMs);
+  const query: RecentUsageQuery = { sinceMs: costsSinceMs, nowMs, timezone, prices: input.prices };
+  const kept = (await input.usage.recentUsage?.(query)) ?? null;
+  const events = kept ? null : await input.usage.recentEvents(costsSinceMs);
   input.onStage?.("events");
-  const costs = costPoints(events, input.prices);
+  const costs = kept ? kept.costs : costPoints(events ?? [], input.prices);
   const forecasts = await forecastCurrentWindows(input.limits?.windows ?? [], {
     nowMs,
     history: input.history,
@@ -98,7 +128,7 @@ export async function summarizeUsage(input: SummarizeInput): Promise<SummarizeRe
   const summary = buildSummary({
     nowMs,
     timezone,
-    events,
+    ...(kept ? { usage: kept.usage } : { events: events ?? [] }),
     prices: input.prices,
     limits: input.limits,
     sources: orderSources(input.sources),

@@ -6,6 +6,7 @@ export {
   addEventTokens,
   addTokenTotals,
   aggregateByPeriod,
+  aggregateSessions,
   DEFAULT_WEEK_STARTS_ON,
   periodFromModels,
   periodUsage,
@@ -13,6 +14,7 @@ export {
   type ModelUsage,
   type Period,
   type PeriodUsage,
+  type SessionUsage,
   type TokenTotals,
 } from "./aggregate";
-export { BLOCK_LENGTH_MS, buildBlocks, type BlockSummary } from "./blocks";
+export { activeBlock, BLOCK_LENGTH_MS, buildBlocks, type BlockSummary } from "./blocks";

@@ -7,6 +7,7 @@ export {
   addEventTokens,
   addTokenTotals,
   aggregateByPeriod,
+  aggregateSessions,
   DEFAULT_WEEK_STARTS_ON,
   periodFromModels,
   periodUsage,
@@ -14,6 +15,7 @@ export {
   type ModelUsage,
   type Period,
   type PeriodUsage,
+  type SessionUsage,
   type TokenTotals,
 } from "./aggregate";
-export { BLOCK_LENGTH_MS, buildBlocks, type BlockSummary } from "./blocks";
+export { activeBlock, BLOCK_LENGTH_MS, buildBlocks, type BlockSummary } from "./blocks";
