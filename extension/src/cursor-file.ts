@@ -22,7 +22,30 @@ export interface CursorFileLayout {
   shards: number;
 }
 
-export function encodeCursors(layout: CursorFileLayout, cursors: readonly FileCursor[]): Buffer {
+/**
+ * The paths part of an encoded file, reusable while the paths stay the same, in the same order
+ * (a commit that only moves cursors on): serializing thousands of paths again costs more than
+ * the numbers.
+ */
+export interface EncodedPaths {
+  paths: readonly string[];
+  bytes: Buffer;
+}
+
+export function encodeCursors(
+  layout: CursorFileLayout,
+  cursors: readonly FileCursor[],
+  previous: EncodedPaths | null = null,
+): Buffer {
+  return encodeCursorsWithPaths(layout, cursors, previous).file;
+}
+
+/** The file, and its paths part for the next encoding. */
+export function encodeCursorsWithPaths(
+  layout: CursorFileLayout,
+  cursors: readonly FileCursor[],
+  previous: EncodedPaths | null,
+): { file: Buffer; paths: EncodedPaths } {
   const numbers = new Float64Array(cursors.length * NUMBERS_PER_CURSOR);
   for (let i = 0; i < cursors.length; i++) {
     const { identity, offsetBytes } = cursors[i];
@@ -38,12 +61,26 @@ export function encodeCursors(layout: CursorFileLayout, cursors: readonly FileCu
   head.writeUInt32LE(layout.version, 4);
   head.writeUInt32LE(layout.shards, 8);
   head.writeUInt32LE(cursors.length, 12);
-  const paths = Buffer.from(JSON.stringify(cursors.map((c) => c.path)), "utf8");
-  return Buffer.concat([head, new Uint8Array(numbers.buffer), paths]);
+  const paths = cursors.map((c) => c.path);
+  const same =
+    previous !== null && previous.paths.length === paths.length && paths.every((p, i) => p === previous.paths[i]);
+  const pathBytes = same ? previous.bytes : Buffer.from(JSON.stringify(paths), "utf8");
+  return {
+    file: Buffer.concat([head, new Uint8Array(numbers.buffer), pathBytes]),
+    paths: { paths, bytes: pathBytes },
+  };
 }
 
 /** The cursors, or null when the bytes are not a cursor file of this layout. */
 export function decodeCursors(bytes: Buffer, layout: CursorFileLayout): FileCursor[] | null {
+  return decodeCursorsWithPaths(bytes, layout)?.cursors ?? null;
+}
+
+/** The cursors and the paths part as it lies in the file (for `encodeCursors`' reuse). */
+export function decodeCursorsWithPaths(
+  bytes: Buffer,
+  layout: CursorFileLayout,
+): { cursors: FileCursor[]; paths: EncodedPaths } | null {
   if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
   if (bytes.readUInt32LE(4) !== layout.version || bytes.readUInt32LE(8) !== layout.shards) return null;
   const count = bytes.readUInt32LE(12);
@@ -73,20 +110,31 @@ export function decodeCursors(bytes: Buffer, layout: CursorFileLayout): FileCurs
       offsetBytes: numbers[n + 4],
     });
   }
-  return cursors;
+  return { cursors, paths: { paths: paths as string[], bytes: bytes.subarray(pathsAt) } };
 }
 
-/** The cursors stored in `file`; null when it is missing or unreadable as this layout. */
-export function readCursorFile(file: string, layout: CursorFileLayout): FileCursor[] | null {
+/** The cursors stored in `file` (and their encoded paths); null when missing or unreadable as this layout. */
+export function readCursorFile(
+  file: string,
+  layout: CursorFileLayout,
+): { cursors: FileCursor[]; paths: EncodedPaths } | null {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch {
     return null;
   }
-  return decodeCursors(bytes, layout);
+  return decodeCursorsWithPaths(bytes, layout);
 }
 
-export function writeCursorFile(file: string, layout: CursorFileLayout, cursors: readonly FileCursor[]): void {
-  writeFileAtomic(file, encodeCursors(layout, cursors));
+/** Writes the cursors; the paths part of the last read or write is reused when the paths are the same. */
+export function writeCursorFile(
+  file: string,
+  layout: CursorFileLayout,
+  cursors: readonly FileCursor[],
+  previous: EncodedPaths | null = null,
+): EncodedPaths {
+  const encoded = encodeCursorsWithPaths(layout, cursors, previous);
+  writeFileAtomic(file, encoded.file);
+  return encoded.paths;
 }

@@ -33,7 +33,8 @@ import { headerFileSource } from "../vendor/core/limits/sources/header-file";
 import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
 import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
-import { IdleFiles } from "./idle-files";
+import { IDLE_SWEEP_EVERY_MS, IdleFiles } from "./idle-files";
+import { clearKnown, KnownFiles, saveKnown } from "./quiet-files";
 import { KeptUsage } from "./kept-usage";
 import { localFiles, readTextSync } from "./local-files";
 
@@ -264,10 +265,21 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
 
   try {
     const store = new FileLedgerStore(path.join(opts.supportPath, "ledger"), { nowMs });
-    const idleFiles = IdleFiles.load(path.join(opts.supportPath, "idle-files.json"), () => store.recentCutoffMs(), {
-      nowMs,
-    });
-    const ledger = new UsageLedger({ configDirs, store, prices, files: idleFiles.wrap(localFiles), clock: ctx.clock });
+    // Made only when a refresh runs: a quiet run (quiet-files.ts) reads neither the idle record nor the cursors.
+    let ledgerParts: { ledger: UsageLedger; idleFiles: IdleFiles } | null = null;
+    let known: KnownFiles | null = null;
+    const ledgerOf = () => {
+      if (!ledgerParts) {
+        const idleFiles = IdleFiles.load(path.join(opts.supportPath, "idle-files.json"), () => store.recentCutoffMs(), {
+          nowMs,
+        });
+        const files = idleFiles.wrap(localFiles, known);
+        ledgerParts = { idleFiles, ledger: new UsageLedger({ configDirs, store, prices, files, clock: ctx.clock }) };
+      }
+      return ledgerParts;
+    };
+    const knownFile = path.join(opts.supportPath, "known-files.bin");
+    const knownKey = JSON.stringify(configDirs);
     const keptUsage = new KeptUsage(path.join(opts.supportPath, "kept-usage.bin"), store);
     let changes: readonly UsageChange[] = [];
     const phasesMs: Record<string, number> = {};
@@ -278,12 +290,18 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     const run = await collectSummary({
       ledger: {
         async refresh() {
+          known = KnownFiles.load(knownFile, knownKey, nowMs(), IDLE_SWEEP_EVERY_MS);
+          if (known?.unchanged()) return quietRefresh(known.filesScanned);
+          if (known) clearKnown(knownFile); // until this refresh has succeeded
+          const { ledger, idleFiles } = ledgerOf();
           const refresh = await ledger.refresh();
           await idleFiles.save();
+          if (refresh.diagnostics.filesUnreadable === 0)
+            saveKnown(knownFile, knownKey, idleFiles.observed(), refresh.filesScanned, known);
           changes = refresh.changes;
           return refresh;
         },
-        diagnostics: () => ledger.diagnostics(),
+        diagnostics: () => ledgerOf().ledger.diagnostics(),
       },
       configDirs,
       poll: () => pollAll(localSources(), ctx),
@@ -401,6 +419,24 @@ function limitsFingerprint(merged: RateLimitSnapshot | null, statuses: SourceSta
     merged?.windows.map((w) => [w.window, w.utilizationRatio, w.resetsAtMs, w.observedAtMs]) ?? null,
     statuses.map((s) => [s.source, s.state, s.lastSuccessMs]),
   ]);
+}
+
+type RefreshResult = Awaited<ReturnType<UsageLedger["refresh"]>>;
+
+/** What a refresh reports when nothing it would look at has changed (quiet-files.ts). */
+function quietRefresh(filesScanned: number): RefreshResult {
+  return {
+    changes: [],
+    filesScanned,
+    bytesRead: 0,
+    diagnostics: {
+      filesScanned,
+      linesSkippedInvalidJson: 0,
+      linesSkippedOther: 0,
+      filesUnreadable: 0,
+      unknownModels: [],
+    },
+  };
 }
 
 /** Skipped-line counts add up across runs (each run reads only new bytes). */

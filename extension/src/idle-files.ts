@@ -28,11 +28,38 @@ interface IdleRecord {
   idle: string[];
 }
 
+/** A directory's `.jsonl` files and subdirectories (full paths), and its mtime before they were read. */
+export interface DirListing {
+  /** -1 when the directory does not exist. */
+  mtimeMs: number;
+  files: string[];
+  dirs: string[];
+}
+
+/** What this run already knows of the files (quiet-files.ts): stats taken, listings still valid. */
+export interface KnownFilesPort {
+  stat(file: string): FileIdentity | null | undefined;
+  listing(dir: string): DirListing | null;
+  dirMtimeMs(dir: string): number | undefined;
+}
+
+/** What a run saw: every directory listed and every active file's identity. */
+export interface ObservedFiles {
+  dirs: Map<string, DirListing>;
+  /** Active transcript -> its identity as stat'ed (idle ones are not in it). */
+  files: Map<string, FileIdentity>;
+  /** When the idle transcripts were last all stat'ed (the next sweep is due an hour later). */
+  sweptAtMs: number;
+}
+
 export class IdleFiles {
   private idle = new Set<string>();
   private sweptAtMs = 0;
   private sweeping = true;
   private changed = false;
+  private readonly seenDirs = new Map<string, DirListing>();
+  private readonly seenFiles = new Map<string, FileIdentity>();
+  private known: KnownFilesPort | null = null;
 
   private constructor(
     private readonly recordPath: string,
@@ -59,13 +86,23 @@ export class IdleFiles {
   }
 
   /** `inner`, with idle transcripts reported as absent and, between sweeps, neither listed nor stat'ed. */
-  wrap(inner: FilePort): FilePort {
+  wrap(inner: FilePort, known: KnownFilesPort | null = null): FilePort {
+    this.known = known;
     return {
-      listFiles: (dir, suffix, onUnreadable) =>
-        this.sweeping ? inner.listFiles(dir, suffix, onUnreadable) : this.listActive(inner, dir, suffix, onUnreadable),
+      listFiles: async (dir, suffix, onUnreadable) =>
+        this.sweeping ? this.listAll(dir, suffix, onUnreadable) : this.listActive(dir, suffix, onUnreadable),
       readRange: (file, start, end, into) => inner.readRange(file, start, end, into),
       readText: (file) => inner.readText(file),
       stat: (file) => this.stat(inner, file),
+    };
+  }
+
+  /** The directories listed and the active files stat'ed so far in this run (quiet-files.ts keeps them). */
+  observed(): ObservedFiles {
+    return {
+      dirs: this.seenDirs,
+      files: this.seenFiles,
+      sweptAtMs: this.sweeping ? this.nowMs() : this.sweptAtMs,
     };
   }
 
@@ -87,28 +124,55 @@ export class IdleFiles {
    * subagents under `projects/<project>/<session>/`: the projects are read here, and core lists
    * each session directory whose transcript is not idle.
    */
-  private async listActive(
-    inner: FilePort,
-    dir: string,
-    suffix: string,
-    onUnreadable?: (dir: string) => void,
-  ): Promise<string[]> {
-    const top = dirEntries(dir, suffix, onUnreadable);
+  private listActive(dir: string, suffix: string, onUnreadable?: (dir: string) => void): string[] {
+    const top = this.entries(dir, suffix, onUnreadable);
     const found = [...top.files];
     for (const project of top.dirs) {
-      const inProject = dirEntries(project, suffix, onUnreadable);
+      const inProject = this.entries(project, suffix, onUnreadable);
       found.push(...inProject.files);
       for (const sessionDir of inProject.dirs) {
-        if (!this.idle.has(sessionDir + suffix))
-          found.push(...(await inner.listFiles(sessionDir, suffix, onUnreadable)));
+        if (!this.idle.has(sessionDir + suffix)) found.push(...this.listAll(sessionDir, suffix, onUnreadable));
       }
     }
     return found;
   }
 
+  /** Every `suffix` file under `dir`, as core's node lister finds them (core sorts the paths). */
+  private listAll(dir: string, suffix: string, onUnreadable?: (dir: string) => void): string[] {
+    const listed = this.entries(dir, suffix, onUnreadable);
+    const found = listed.files;
+    for (const sub of listed.dirs) found.push(...this.listAll(sub, suffix, onUnreadable));
+    return found;
+  }
+
+  /**
+   * One directory's entries, its mtime taken first (a file added after it changes the mtime
+   * again): recorded ones while its mtime is as recorded, else read now.
+   */
+  private entries(
+    dir: string,
+    suffix: string,
+    onUnreadable?: (dir: string) => void,
+  ): { files: string[]; dirs: string[] } {
+    let listing = this.known?.listing(dir) ?? null;
+    if (!listing) {
+      let unreadable = false;
+      const mtimeMs = this.known?.dirMtimeMs(dir) ?? dirMtimeMs(dir);
+      const listed = dirEntries(dir, suffix, (d) => {
+        unreadable = true;
+        onUnreadable?.(d);
+      });
+      // An unreadable directory is kept as never matching: it is tried again next time.
+      listing = { mtimeMs: unreadable ? Number.NaN : mtimeMs, ...listed };
+    }
+    this.seenDirs.set(dir, listing);
+    return { files: [...listing.files], dirs: listing.dirs };
+  }
+
   private async stat(inner: FilePort, file: string): Promise<FileIdentity | null> {
     if (!this.sweeping && this.idle.has(file)) return null;
-    const identity = await inner.stat(file);
+    const known = this.known?.stat(file);
+    const identity = known !== undefined ? known : await inner.stat(file);
     const isIdle = identity !== null && identity.mtimeMs < this.sinceMs();
     if (isIdle !== this.idle.has(file)) {
       if (isIdle) this.idle.add(file);
@@ -116,7 +180,17 @@ export class IdleFiles {
       this.changed = true;
     }
     if (this.sweeping) this.changed = true;
+    if (identity !== null && !isIdle) this.seenFiles.set(file, identity);
     return isIdle ? null : identity;
+  }
+}
+
+/** A directory's mtime; -1 when missing; NaN (never equal, so never quiet) when it cannot be stat'ed. */
+export function dirMtimeMs(dir: string): number {
+  try {
+    return fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  } catch {
+    return Number.NaN;
   }
 }
 

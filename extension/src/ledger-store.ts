@@ -27,7 +27,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DAY_MS } from "../vendor/core/time";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
-import { readCursorFile, writeCursorFile, type CursorFileLayout } from "./cursor-file";
+import { readCursorFile, writeCursorFile, type CursorFileLayout, type EncodedPaths } from "./cursor-file";
 import { appendEvents, endsIntact, readEventLog, rewriteEvents } from "./event-log";
 
 const LEDGER_STORE_VERSION = 2;
@@ -55,6 +55,8 @@ export class FileLedgerStore implements LedgerStore {
   private recent: Map<string, UsageEvent> | null = null;
   /** The cursors as last read or written (this store is their only writer); null until read. */
   private cursorCache: Map<string, FileCursor> | null = null;
+  /** The cursor file's paths as last read or written, reused while they stay the same. */
+  private cursorPaths: EncodedPaths | null = null;
   private eventsDirMade = false;
   /** The recent log's size before this run touched it; null until then. */
   private recentStartBytes: number | null = null;
@@ -72,8 +74,9 @@ export class FileLedgerStore implements LedgerStore {
     this.layout = { version: LEDGER_STORE_VERSION, shards: this.shardCount };
   }
 
+  /** The stored cursors themselves, not copies: the ledger replaces cursors, it never changes one. */
   async loadCursors(): Promise<FileCursor[]> {
-    return [...this.cursorMap().values()].map(copyCursor);
+    return [...this.cursorMap().values()];
   }
 
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
@@ -97,7 +100,7 @@ export class FileLedgerStore implements LedgerStore {
       const cursors = new Map(this.cursorMap());
       for (const removed of commit.removedCursorPaths) cursors.delete(removed);
       for (const cursor of commit.cursors) cursors.set(cursor.path, copyCursor(cursor));
-      writeCursorFile(this.cursorsPath(), this.layout, [...cursors.values()]);
+      this.cursorPaths = writeCursorFile(this.cursorsPath(), this.layout, [...cursors.values()], this.cursorPaths);
       this.cursorCache = cursors;
     }
   }
@@ -142,9 +145,10 @@ export class FileLedgerStore implements LedgerStore {
   /** The stored cursors, read once; a store without readable ones (or of another layout) starts over. */
   private cursorMap(): Map<string, FileCursor> {
     if (!this.cursorCache) {
-      const cursors = readCursorFile(this.cursorsPath(), this.layout);
-      if (cursors === null) this.startOver();
-      this.cursorCache = new Map((cursors ?? []).map((c) => [c.path, c]));
+      const read = readCursorFile(this.cursorsPath(), this.layout);
+      if (read === null) this.startOver();
+      this.cursorPaths = read?.paths ?? null;
+      this.cursorCache = new Map((read?.cursors ?? []).map((c) => [c.path, c]));
     }
     return this.cursorCache;
   }

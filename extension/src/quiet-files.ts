@@ -1,0 +1,247 @@
+/**
+ * What the last refresh saw of the transcripts, kept for the next run: every directory it
+ * listed (its mtime and entries) and every active transcript (its identity). The menu bar's
+ * most common run finds nothing changed, and most others one file appended to.
+ *
+ * A run first stats every recorded transcript and directory, once. When all are as recorded
+ * (no file added to or removed from a directory, nothing appended), a ledger refresh would find
+ * no change: the run skips it, and with it reading the cursors of every transcript, the idle
+ * record and the listings. Otherwise the refresh runs, served from this run's stats (no second
+ * stat) and from the recorded entries of every directory whose mtime is unchanged (an append
+ * changes a file, not its directory).
+ *
+ * The same files are stat'ed as in a refresh and the same directories looked at, by their mtime
+ * instead of their entries. Not used when the hourly sweep of idle transcripts is due or after
+ * a refresh that could not read a file; a directory that changed less than a second before it
+ * was listed is listed again next time (a file added in the same clock tick might leave its
+ * mtime as it was).
+ *
+ * Layout (little-endian): `QCQF`, u32 version, u32 file count, u32 directory count, u32 meta
+ * bytes, u32 0, f64 [dev, ino, sizeBytes, mtimeMs] per file, f64 mtimeMs per directory, UTF-8
+ * JSON `{ key, sweptAtMs, filesScanned, files, dirs }` (paths, in the order of the numbers), then
+ * UTF-8 JSON of each directory's entries `[fileNames, dirNames]` (parsed only when a refresh runs).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { FileIdentity } from "../vendor/core/io";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
+import { dirMtimeMs, type DirListing, type ObservedFiles } from "./idle-files";
+
+const MAGIC = "QCQF";
+const QUIET_VERSION = 1;
+const HEAD_BYTES = 24;
+/** A directory changed this recently when listed is not trusted to show a later change by its mtime. */
+const SETTLED_MS = 1000;
+
+interface QuietMeta {
+  /** What was looked at (the config dirs): another list means another record. */
+  key: string;
+  sweptAtMs: number;
+  filesScanned: number;
+  files: string[];
+  dirs: string[];
+}
+
+/** The recorded files, stat'ed once in this run; what a refresh asks of them is answered from here. */
+export class KnownFiles {
+  private readonly statted = new Map<string, FileIdentity | null>();
+  private readonly dirNow = new Map<string, number>();
+  private listings: Map<string, [string[], string[]]> | null = null;
+  /** Set when the recorded listings did not parse (they are then never written again as they are). */
+  listingsBroken = false;
+
+  private constructor(
+    readonly meta: QuietMeta,
+    readonly numbers: Float64Array,
+    /** The record's meta and listings as they lie in the file (rewritten as they are when unchanged). */
+    readonly metaBytes: Buffer,
+    readonly listingBytes: Buffer,
+  ) {}
+
+  /** The record for `key`, or null (none, unreadable, another key, the idle sweep due). */
+  static load(file: string, key: string, nowMs: number, sweepEveryMs: number): KnownFiles | null {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      return null;
+    }
+    if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
+    if (bytes.readUInt32LE(4) !== QUIET_VERSION) return null;
+    const fileCount = bytes.readUInt32LE(8);
+    const dirCount = bytes.readUInt32LE(12);
+    const metaAt = HEAD_BYTES + (fileCount * 4 + dirCount) * 8;
+    const listingAt = metaAt + bytes.readUInt32LE(16);
+    if (listingAt > bytes.length) return null;
+    let meta: QuietMeta;
+    try {
+      meta = JSON.parse(bytes.toString("utf8", metaAt, listingAt)) as QuietMeta;
+    } catch {
+      return null;
+    }
+    const valid =
+      meta.key === key &&
+      Array.isArray(meta.files) &&
+      meta.files.length === fileCount &&
+      Array.isArray(meta.dirs) &&
+      meta.dirs.length === dirCount &&
+      nowMs >= meta.sweptAtMs &&
+      nowMs - meta.sweptAtMs < sweepEveryMs;
+    if (!valid) return null;
+    const numbers = new Float64Array(fileCount * 4 + dirCount);
+    new Uint8Array(numbers.buffer).set(bytes.subarray(HEAD_BYTES, metaAt));
+    return new KnownFiles(meta, numbers, bytes.subarray(metaAt, listingAt), bytes.subarray(listingAt));
+  }
+
+  get filesScanned(): number {
+    return this.meta.filesScanned;
+  }
+
+  /** Stats every recorded file and directory (once); true when all are as recorded. */
+  unchanged(): boolean {
+    const { files, dirs } = this.meta;
+    const numbers = this.numbers;
+    let same = true;
+    for (let i = 0; i < files.length; i++) {
+      let identity: FileIdentity | null;
+      try {
+        identity = statIdentity(files[i]);
+      } catch {
+        same = false; // the refresh stats it again and reports it unreadable
+        continue;
+      }
+      this.statted.set(files[i], identity);
+      const n = i * 4;
+      same &&=
+        identity !== null &&
+        identity.sizeBytes === numbers[n + 2] &&
+        identity.mtimeMs === numbers[n + 3] &&
+        identity.ino === numbers[n + 1] &&
+        identity.dev === numbers[n];
+    }
+    const dirsAt = files.length * 4;
+    for (let i = 0; i < dirs.length; i++) {
+      const mtimeMs = dirMtimeMs(dirs[i]);
+      this.dirNow.set(dirs[i], mtimeMs);
+      same &&= mtimeMs === numbers[dirsAt + i];
+    }
+    return same;
+  }
+
+  /** The file's identity as stat'ed by `unchanged`; undefined when it was not. */
+  stat(file: string): FileIdentity | null | undefined {
+    return this.statted.get(file);
+  }
+
+  /** The directory's recorded entries when its mtime is as recorded; null when it must be listed. */
+  listing(dir: string): DirListing | null {
+    const index = this.dirIndex(dir);
+    if (index === undefined) return null;
+    const mtimeMs = this.dirNow.get(dir);
+    if (mtimeMs !== this.numbers[this.meta.files.length * 4 + index]) return null;
+    const entries = this.parsedListings().get(dir);
+    if (!entries) return null;
+    const full = (name: string) => `${dir}${path.sep}${name}`;
+    return { mtimeMs, files: entries[0].map(full), dirs: entries[1].map(full) };
+  }
+
+  /** The directory's mtime as stat'ed by `unchanged` (before any listing of it in this run). */
+  dirMtimeMs(dir: string): number | undefined {
+    return this.dirNow.get(dir);
+  }
+
+  private dirIndexes: Map<string, number> | null = null;
+  private dirIndex(dir: string): number | undefined {
+    this.dirIndexes ??= new Map(this.meta.dirs.map((d, i) => [d, i]));
+    return this.dirIndexes.get(dir);
+  }
+
+  private parsedListings(): Map<string, [string[], string[]]> {
+    if (!this.listings) {
+      this.listings = new Map();
+      try {
+        const parsed = JSON.parse(this.listingBytes.toString("utf8")) as [string[], string[]][];
+        if (Array.isArray(parsed) && parsed.length === this.meta.dirs.length)
+          this.meta.dirs.forEach((dir, i) => this.listings?.set(dir, parsed[i]));
+        else this.listingsBroken = true;
+      } catch {
+        this.listingsBroken = true; // every directory is listed again
+      }
+    }
+    return this.listings;
+  }
+}
+
+function statIdentity(file: string): FileIdentity | null {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs } : null;
+}
+
+/**
+ * Keeps what a successful refresh saw; a directory changed just before its listing is kept as
+ * never matching. When the same files and directories were seen as in `previous` (an append),
+ * its paths and listings are written again as they are: only the numbers are new.
+ */
+export function saveKnown(
+  file: string,
+  key: string,
+  observed: ObservedFiles,
+  filesScanned: number,
+  previous: KnownFiles | null = null,
+  realNowMs: number = Date.now(),
+): void {
+  const files = [...observed.files.keys()];
+  const dirs = [...observed.dirs.keys()];
+  const numbers = new Float64Array(files.length * 4 + dirs.length);
+  let n = 0;
+  for (const identity of observed.files.values()) {
+    numbers[n++] = identity.dev;
+    numbers[n++] = identity.ino;
+    numbers[n++] = identity.sizeBytes;
+    numbers[n++] = identity.mtimeMs;
+  }
+  for (const listing of observed.dirs.values())
+    numbers[n++] = listing.mtimeMs <= realNowMs - SETTLED_MS ? listing.mtimeMs : Number.NaN;
+
+  const meta: QuietMeta = { key, sweptAtMs: observed.sweptAtMs, filesScanned, files, dirs };
+  const same = previous !== null && sameRecord(previous, meta, numbers);
+  const metaBytes = same ? previous.metaBytes : Buffer.from(JSON.stringify(meta), "utf8");
+  const listingBytes = same ? previous.listingBytes : Buffer.from(JSON.stringify(listingsOf(observed)), "utf8");
+  const head = Buffer.alloc(HEAD_BYTES);
+  head.write(MAGIC, 0, "latin1");
+  head.writeUInt32LE(QUIET_VERSION, 4);
+  head.writeUInt32LE(files.length, 8);
+  head.writeUInt32LE(dirs.length, 12);
+  head.writeUInt32LE(metaBytes.length, 16);
+  writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), metaBytes, listingBytes]));
+}
+
+/** Same paths in the same order, and every directory with its recorded mtime (so its recorded entries). */
+function sameRecord(previous: KnownFiles, meta: QuietMeta, numbers: Float64Array): boolean {
+  const before = previous.meta;
+  if (previous.listingsBroken) return false;
+  if (before.key !== meta.key || before.sweptAtMs !== meta.sweptAtMs || before.filesScanned !== meta.filesScanned)
+    return false;
+  if (!sameStrings(before.files, meta.files) || !sameStrings(before.dirs, meta.dirs)) return false;
+  for (let i = meta.files.length * 4; i < numbers.length; i++) if (numbers[i] !== previous.numbers[i]) return false;
+  return true;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function listingsOf(observed: ObservedFiles): [string[], string[]][] {
+  const listings: [string[], string[]][] = [];
+  for (const [dir, listing] of observed.dirs) {
+    const name = (full: string) => full.slice(dir.length + path.sep.length);
+    listings.push([listing.files.map(name), listing.dirs.map(name)]);
+  }
+  return listings;
+}
+
+export function clearKnown(file: string): void {
+  fs.rmSync(file, { force: true });
+}
