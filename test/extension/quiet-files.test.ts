@@ -1,0 +1,131 @@
+/**
+ * What the last refresh saw (quiet-files.ts): a run with nothing changed skips the refresh, and
+ * a run after a change (an append, a new transcript anywhere Claude Code writes them, a removed
+ * one) sees it and gives the Summary a fresh support directory gives.
+ */
+// readFileSync recorded, to see that a quiet run reads no cursors.
+jest.mock("node:fs", () => {
+  const actual = jest.requireActual<typeof import("node:fs")>("node:fs");
+  return { ...actual, readFileSync: jest.fn(actual.readFileSync) };
+});
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadSummary, type LoadOptions, type TextCache } from "../../extension/src/data";
+import { HOUR_MS, worldPerTest, writeTranscript } from "./fixtures";
+
+const world = worldPerTest();
+
+function memoryCache(): TextCache {
+  const entries = new Map<string, string>();
+  return { get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
+}
+
+/** Every directory under `dir` (and it) dated an hour back: settled, as a history between sessions is. */
+function settle(dir: string, atMs: number): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
+    if (entry.isDirectory()) settle(path.join(dir, entry.name), atMs);
+  fs.utimesSync(dir, new Date(atMs), new Date(atMs));
+}
+
+/**
+ * The Summary with costs to 12 digits: a fresh store reads the files in path order, this one in
+ * the order they changed, and floating-point sums in another order differ in the last bits.
+ */
+function rounded(summary: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(summary, (_key, value: unknown) =>
+      typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value,
+    ),
+  );
+}
+
+function subagentLine(key: string, atMs: number): string {
+  return JSON.stringify({
+    type: "assistant",
+    timestamp: new Date(atMs).toISOString(),
+    sessionId: "s1",
+    requestId: `req_${key}`,
+    isSidechain: true,
+    message: {
+      id: `msg_${key}`,
+      model: "claude-sonnet-4-5-20250929",
+      role: "assistant",
+      usage: {
+        input_tokens: 10,
+        output_tokens: 20,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    },
+  });
+}
+
+describe("known files", () => {
+  it("skips the refresh when nothing changed, and sees appends, new and removed transcripts", async () => {
+    const nowMs = Date.now();
+    const projects = path.join(world.configDir, "projects");
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - 2 * HOUR_MS, input: 100, output: 200 }]);
+    const subagents = path.join(projects, "-p-app", "s1", "subagents");
+    fs.mkdirSync(subagents, { recursive: true });
+    fs.writeFileSync(path.join(subagents, "agent-a.jsonl"), subagentLine("a", nowMs - HOUR_MS) + "\n");
+    settle(projects, nowMs - HOUR_MS);
+
+    const cache = memoryCache();
+    const base = (supportPath: string, cacheUsed: TextCache): LoadOptions => ({
+      supportPath,
+      cache: cacheUsed,
+      timezone: "UTC",
+      nowMs: () => nowMs,
+      configDirs: [world.configDir],
+      statuslineFeedFile: world.feedFile,
+      env: {},
+      homeDir: world.root,
+      reuseCachedForMs: 0, // each run builds its Summary: the refresh's result is what is compared
+    });
+    const opts = base(world.supportPath, cache);
+    let fresh = 0;
+    const fromScratch = async () =>
+      rounded((await loadSummary(base(path.join(world.root, `fresh-${fresh++}`), memoryCache()))).summary);
+
+    const first = await loadSummary(opts);
+    expect(first.stats.changedEvents).toBe(2);
+    expect(fs.existsSync(path.join(world.supportPath, "known-files.bin"))).toBe(true);
+
+    const readFileSync = fs.readFileSync as jest.Mock;
+    readFileSync.mockClear();
+    const quiet = await loadSummary(opts);
+    const read = readFileSync.mock.calls.map((call) => String(call[0]));
+    expect(read.some((file) => file.endsWith("cursors.bin"))).toBe(false);
+    expect(read.some((file) => file.endsWith("idle-files.json"))).toBe(false);
+    expect(quiet.stats.changedEvents).toBe(0);
+    expect(quiet.stats.filesScanned).toBe(2);
+    expect(rounded(quiet.summary)).toEqual(await fromScratch());
+
+    // A new subagent transcript: only its directory's mtime says so.
+    fs.writeFileSync(path.join(subagents, "agent-b.jsonl"), subagentLine("b", nowMs - 30_000) + "\n");
+    const newSubagent = await loadSummary(opts);
+    expect(newSubagent.stats.changedEvents).toBe(1);
+    expect(rounded(newSubagent.summary)).toEqual(await fromScratch());
+    settle(projects, nowMs - HOUR_MS / 2);
+
+    // An append (no directory changes) and then a new session in the project.
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - 20_000, input: 7, output: 8 }]);
+    const appended = await loadSummary(opts);
+    expect(appended.stats.changedEvents).toBe(1);
+    expect(rounded(appended.summary)).toEqual(await fromScratch());
+    writeTranscript(world, "-p-app", "s2", [{ atMs: nowMs - 10_000, input: 70, output: 80 }]);
+    const newSession = await loadSummary(opts);
+    expect(newSession.stats.changedEvents).toBe(1);
+    expect(rounded(newSession.summary)).toEqual(await fromScratch());
+    settle(projects, nowMs - HOUR_MS / 4);
+
+    // A removed transcript is no longer listed (its events stay counted, as in any refresh).
+    fs.rmSync(path.join(subagents, "agent-b.jsonl"));
+    const removed = await loadSummary(opts);
+    expect(removed.stats.filesScanned).toBe(3);
+    const quietAgain = await loadSummary(opts);
+    expect(quietAgain.stats.filesScanned).toBe(3);
+    expect(quietAgain.summary).toEqual(removed.summary);
+  });
+});
