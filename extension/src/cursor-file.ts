@@ -73,58 +73,113 @@ export function encodeCursorsWithPaths(
 
 /** The cursors, or null when the bytes are not a cursor file of this layout. */
 export function decodeCursors(bytes: Buffer, layout: CursorFileLayout): FileCursor[] | null {
-  return decodeCursorsWithPaths(bytes, layout)?.cursors ?? null;
+  return decodeCursorTable(bytes, layout)?.cursors() ?? null;
 }
 
-/** The cursors and the paths part as it lies in the file (for `encodeCursors`' reuse). */
-export function decodeCursorsWithPaths(
-  bytes: Buffer,
-  layout: CursorFileLayout,
-): { cursors: FileCursor[]; paths: EncodedPaths } | null {
+/**
+ * A cursor file as read: the numbers (a copy) and the paths. A run that moves on a few cursors
+ * (one appended line) changes their numbers here and writes the file again without making an
+ * object per cursor, nor serializing the paths again.
+ */
+export class CursorTable {
+  private indexes: Map<string, number> | null = null;
+  private lookups = 0;
+
+  constructor(
+    private readonly numbers: Float64Array,
+    readonly pathBytes: Buffer,
+    readonly paths: readonly string[],
+  ) {}
+
+  get encodedPaths(): EncodedPaths {
+    return { paths: this.paths, bytes: this.pathBytes };
+  }
+
+  cursors(): FileCursor[] {
+    const cursors: FileCursor[] = [];
+    for (let i = 0; i < this.paths.length; i++) cursors.push(this.cursorAt(i, this.paths[i]));
+    return cursors;
+  }
+
+  /** The stored cursor of `path`; null when it has none. */
+  cursorOf(path: string): FileCursor | null {
+    const index = this.indexOf(path);
+    return index === undefined ? null : this.cursorAt(index, path);
+  }
+
+  /** Replaces the stored cursor of its path; false when the path has none (the table is left as is). */
+  replace(cursor: FileCursor): boolean {
+    const index = this.indexOf(cursor.path);
+    if (index === undefined) return false;
+    const n = index * NUMBERS_PER_CURSOR;
+    this.numbers[n] = cursor.identity.dev;
+    this.numbers[n + 1] = cursor.identity.ino;
+    this.numbers[n + 2] = cursor.identity.sizeBytes;
+    this.numbers[n + 3] = cursor.identity.mtimeMs;
+    this.numbers[n + 4] = cursor.offsetBytes;
+    return true;
+  }
+
+  encode(layout: CursorFileLayout): Buffer {
+    const head = Buffer.alloc(HEAD_BYTES);
+    head.write(MAGIC, 0, "latin1");
+    head.writeUInt32LE(layout.version, 4);
+    head.writeUInt32LE(layout.shards, 8);
+    head.writeUInt32LE(this.numbers.length / NUMBERS_PER_CURSOR, 12);
+    return Buffer.concat([head, new Uint8Array(this.numbers.buffer), this.pathBytes]);
+  }
+
+  private cursorAt(i: number, path: string): FileCursor {
+    const n = i * NUMBERS_PER_CURSOR;
+    const numbers = this.numbers;
+    return {
+      path,
+      identity: { dev: numbers[n], ino: numbers[n + 1], sizeBytes: numbers[n + 2], mtimeMs: numbers[n + 3] },
+      offsetBytes: numbers[n + 4],
+    };
+  }
+
+  /** A few lookups (a run that moves on a cursor or two) search the array; more build an index. */
+  private indexOf(path: string): number | undefined {
+    if (this.indexes === null && this.lookups++ < 8) {
+      const index = this.paths.indexOf(path);
+      return index < 0 ? undefined : index;
+    }
+    this.indexes ??= new Map(this.paths.map((p, i) => [p, i]));
+    return this.indexes.get(path);
+  }
+}
+
+/** The table of a cursor file's bytes; null when they are not a cursor file of this layout. */
+export function decodeCursorTable(bytes: Buffer, layout: CursorFileLayout): CursorTable | null {
   if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
   if (bytes.readUInt32LE(4) !== layout.version || bytes.readUInt32LE(8) !== layout.shards) return null;
   const count = bytes.readUInt32LE(12);
   const pathsAt = HEAD_BYTES + count * NUMBERS_PER_CURSOR * 8;
   if (pathsAt > bytes.length) return null;
+  const pathBytes = bytes.subarray(pathsAt);
   let paths: unknown;
   try {
-    paths = JSON.parse(bytes.toString("utf8", pathsAt));
+    paths = JSON.parse(pathBytes.toString("utf8"));
   } catch {
     return null;
   }
   if (!Array.isArray(paths) || paths.length !== count || !paths.every((p) => typeof p === "string")) return null;
-  // A view (a copy when unaligned): reading field by field with readDoubleLE runs interpreted.
-  const start = bytes.byteOffset + HEAD_BYTES;
-  const length = count * NUMBERS_PER_CURSOR;
-  const buffer = bytes.buffer as ArrayBuffer;
-  const numbers =
-    start % 8 === 0
-      ? new Float64Array(buffer, start, length)
-      : new Float64Array(buffer.slice(start, start + length * 8));
-  const cursors: FileCursor[] = [];
-  for (let i = 0; i < count; i++) {
-    const n = i * NUMBERS_PER_CURSOR;
-    cursors.push({
-      path: paths[i] as string,
-      identity: { dev: numbers[n], ino: numbers[n + 1], sizeBytes: numbers[n + 2], mtimeMs: numbers[n + 3] },
-      offsetBytes: numbers[n + 4],
-    });
-  }
-  return { cursors, paths: { paths: paths as string[], bytes: bytes.subarray(pathsAt) } };
+  // A copy (the numbers change in place); reading field by field with readDoubleLE runs interpreted.
+  const numbers = new Float64Array(count * NUMBERS_PER_CURSOR);
+  new Uint8Array(numbers.buffer).set(bytes.subarray(HEAD_BYTES, pathsAt));
+  return new CursorTable(numbers, pathBytes, paths as string[]);
 }
 
-/** The cursors stored in `file` (and their encoded paths); null when missing or unreadable as this layout. */
-export function readCursorFile(
-  file: string,
-  layout: CursorFileLayout,
-): { cursors: FileCursor[]; paths: EncodedPaths } | null {
+/** The cursor file `file`; null when it is missing or unreadable as this layout. */
+export function readCursorTable(file: string, layout: CursorFileLayout): CursorTable | null {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch {
     return null;
   }
-  return decodeCursorsWithPaths(bytes, layout);
+  return decodeCursorTable(bytes, layout);
 }
 
 /** Writes the cursors; the paths part of the last read or write is reused when the paths are the same. */

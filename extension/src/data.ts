@@ -17,7 +17,7 @@ import {
   type Diagnostics,
   type UsageChange,
 } from "../vendor/core/ingest";
-import { systemTimeZone, type HttpPort, type StatePort } from "../vendor/core/io";
+import { systemTimeZone, type FilePort, type HttpPort, type StatePort } from "../vendor/core/io";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { declareLocalTimeZone } from "../vendor/core/time";
 import {
@@ -293,6 +293,22 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
           known = KnownFiles.load(knownFile, knownKey, nowMs(), IDLE_SWEEP_EVERY_MS);
           if (known?.unchanged()) return quietRefresh(known.filesScanned);
           if (known) clearKnown(knownFile); // until this refresh has succeeded
+          const movedOn = known?.changedFiles() ?? null;
+          if (known && movedOn) {
+            // Only files appended to: the refresh looks at them alone (the others are as the last one left them).
+            store.focus(movedOn);
+            const ledger = new UsageLedger({
+              configDirs,
+              store,
+              prices,
+              files: onlyFiles(movedOn, known),
+              clock: ctx.clock,
+            });
+            const refresh = withFilesScanned(await ledger.refresh(), known.filesScanned);
+            if (refresh.diagnostics.filesUnreadable === 0) known.saveMovedOn(knownFile);
+            changes = refresh.changes;
+            return refresh;
+          }
           const { ledger, idleFiles } = ledgerOf();
           const refresh = await ledger.refresh();
           await idleFiles.save();
@@ -422,6 +438,26 @@ function limitsFingerprint(merged: RateLimitSnapshot | null, statuses: SourceSta
 }
 
 type RefreshResult = Awaited<ReturnType<UsageLedger["refresh"]>>;
+
+/**
+ * The transcripts `files` as if they were all there is (the others unchanged since the last
+ * refresh), stat'ed as `known` stat'ed them in this run.
+ */
+function onlyFiles(files: readonly string[], known: KnownFiles): FilePort {
+  return {
+    ...localFiles,
+    listFiles: async (dir) => files.filter((file) => file.startsWith(dir + path.sep)),
+    stat: async (file) => {
+      const identity = known.stat(file);
+      return identity !== undefined ? identity : localFiles.stat(file);
+    },
+  };
+}
+
+/** A refresh of some files reported as the whole one: every other file was listed and unchanged. */
+function withFilesScanned(refresh: RefreshResult, filesScanned: number): RefreshResult {
+  return { ...refresh, filesScanned, diagnostics: { ...refresh.diagnostics, filesScanned } };
+}
 
 /** What a refresh reports when nothing it would look at has changed (quiet-files.ts). */
 function quietRefresh(filesScanned: number): RefreshResult {

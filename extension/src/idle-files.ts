@@ -14,18 +14,21 @@
  * next sweep (within the hour) reads it from the start and dedup keeps every total exact.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { FileIdentity, FilePort } from "../vendor/core/io";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { dirEntries } from "./local-files";
 
 export const IDLE_SWEEP_EVERY_MS = 3_600_000;
-const RECORD_VERSION = 1;
+const RECORD_VERSION = 2;
 
+/** The transcripts idle at the last sweep, by directory (a third of the size of their full paths). */
 interface IdleRecord {
   version: number;
   sweptAtMs: number;
-  /** Paths of the transcripts idle at the last sweep. */
-  idle: string[];
+  dirs: string[];
+  /** Per directory, the names of its idle transcripts. */
+  names: string[][];
 }
 
 /** A directory's `.jsonl` files and subdirectories (full paths), and its mtime before they were read. */
@@ -78,7 +81,7 @@ export class IdleFiles {
     const record = readRecord(recordPath);
     const nowMs = files.nowMs();
     if (record && nowMs >= record.sweptAtMs && nowMs - record.sweptAtMs < files.sweepEveryMs) {
-      files.idle = new Set(record.idle);
+      files.idle = idlePaths(record);
       files.sweptAtMs = record.sweptAtMs;
       files.sweeping = false;
     }
@@ -109,10 +112,19 @@ export class IdleFiles {
   /** Writes the record when this run learned something (a sweep, a file gone idle or active). */
   async save(): Promise<void> {
     if (!this.changed) return;
+    const byDir = new Map<string, string[]>();
+    for (const file of this.idle) {
+      const at = file.lastIndexOf(path.sep);
+      const dir = file.slice(0, at);
+      const names = byDir.get(dir);
+      if (names) names.push(file.slice(at + 1));
+      else byDir.set(dir, [file.slice(at + 1)]);
+    }
     const record: IdleRecord = {
       version: RECORD_VERSION,
       sweptAtMs: this.sweeping ? this.nowMs() : this.sweptAtMs,
-      idle: [...this.idle],
+      dirs: [...byDir.keys()],
+      names: [...byDir.values()],
     };
     writeFileAtomic(this.recordPath, JSON.stringify(record));
     this.changed = false;
@@ -198,9 +210,22 @@ function readRecord(recordPath: string): IdleRecord | null {
   try {
     const record = JSON.parse(fs.readFileSync(recordPath, "utf8")) as Partial<IdleRecord>;
     const valid =
-      record.version === RECORD_VERSION && typeof record.sweptAtMs === "number" && Array.isArray(record.idle);
+      record.version === RECORD_VERSION &&
+      typeof record.sweptAtMs === "number" &&
+      Array.isArray(record.dirs) &&
+      Array.isArray(record.names) &&
+      record.dirs.length === record.names.length &&
+      record.names.every((names) => Array.isArray(names));
     return valid ? (record as IdleRecord) : null;
   } catch {
     return null;
   }
+}
+
+function idlePaths(record: IdleRecord): Set<string> {
+  const idle = new Set<string>();
+  record.dirs.forEach((dir, i) => {
+    for (const name of record.names[i]) idle.add(`${dir}${path.sep}${name}`);
+  });
+  return idle;
 }

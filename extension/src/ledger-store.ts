@@ -26,8 +26,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DAY_MS } from "../vendor/core/time";
+import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
-import { readCursorFile, writeCursorFile, type CursorFileLayout, type EncodedPaths } from "./cursor-file";
+import {
+  readCursorTable,
+  writeCursorFile,
+  type CursorFileLayout,
+  type CursorTable,
+  type EncodedPaths,
+} from "./cursor-file";
 import { appendEvents, endsIntact, readEventLog, rewriteEvents } from "./event-log";
 
 const LEDGER_STORE_VERSION = 2;
@@ -57,6 +64,10 @@ export class FileLedgerStore implements LedgerStore {
   private cursorCache: Map<string, FileCursor> | null = null;
   /** The cursor file's paths as last read or written, reused while they stay the same. */
   private cursorPaths: EncodedPaths | null = null;
+  /** The cursor file as read (undefined until then, null when missing or of another layout). */
+  private table: CursorTable | null | undefined = undefined;
+  /** Set by `focus`: the only transcripts this run's refresh lists. */
+  private focusPaths: readonly string[] | null = null;
   private eventsDirMade = false;
   /** The recent log's size before this run touched it; null until then. */
   private recentStartBytes: number | null = null;
@@ -74,8 +85,27 @@ export class FileLedgerStore implements LedgerStore {
     this.layout = { version: LEDGER_STORE_VERSION, shards: this.shardCount };
   }
 
+  /**
+   * For a refresh that lists only these transcripts (the others known unchanged, quiet-files.ts):
+   * `loadCursors` returns theirs only, and a commit that moves on only existing cursors changes
+   * them in the file as read instead of rebuilding every cursor.
+   */
+  focus(paths: readonly string[]): void {
+    this.focusPaths = paths;
+  }
+
   /** The stored cursors themselves, not copies: the ledger replaces cursors, it never changes one. */
   async loadCursors(): Promise<FileCursor[]> {
+    const focus = this.focusPaths;
+    if (focus !== null && this.cursorCache === null) {
+      const table = this.cursorTable();
+      const found: FileCursor[] = [];
+      for (const file of focus) {
+        const cursor = table?.cursorOf(file);
+        if (cursor) found.push(cursor);
+      }
+      return found;
+    }
     return [...this.cursorMap().values()];
   }
 
@@ -97,6 +127,10 @@ export class FileLedgerStore implements LedgerStore {
       addEvents(this.shardPath(shard), this.shard(shard), events);
 
     if (commit.cursors.length > 0 || commit.removedCursorPaths.length > 0) {
+      if (this.cursorCache === null && this.movedOnInTable(commit)) {
+        writeFileAtomic(this.cursorsPath(), (this.table as CursorTable).encode(this.layout));
+        return;
+      }
       const cursors = new Map(this.cursorMap());
       for (const removed of commit.removedCursorPaths) cursors.delete(removed);
       for (const cursor of commit.cursors) cursors.set(cursor.path, copyCursor(cursor));
@@ -145,12 +179,28 @@ export class FileLedgerStore implements LedgerStore {
   /** The stored cursors, read once; a store without readable ones (or of another layout) starts over. */
   private cursorMap(): Map<string, FileCursor> {
     if (!this.cursorCache) {
-      const read = readCursorFile(this.cursorsPath(), this.layout);
-      if (read === null) this.startOver();
-      this.cursorPaths = read?.paths ?? null;
-      this.cursorCache = new Map((read?.cursors ?? []).map((c) => [c.path, c]));
+      const table = this.cursorTable();
+      this.cursorPaths = table?.encodedPaths ?? null;
+      this.cursorCache = new Map((table?.cursors() ?? []).map((c) => [c.path, c]));
     }
     return this.cursorCache;
+  }
+
+  private cursorTable(): CursorTable | null {
+    if (this.table === undefined) {
+      this.table = readCursorTable(this.cursorsPath(), this.layout);
+      if (this.table === null) this.startOver();
+    }
+    return this.table;
+  }
+
+  /** Applies a commit that only moves on existing cursors to the table as read; false when it is not one. */
+  private movedOnInTable(commit: LedgerCommit): boolean {
+    const table = this.table;
+    if (!table || commit.removedCursorPaths.length > 0) return false;
+    if (!commit.cursors.every((cursor) => table.cursorOf(cursor.path) !== null)) return false;
+    for (const cursor of commit.cursors) table.replace(cursor);
+    return true;
   }
 
   /** Events written without cursors (or by another layout) cannot be trusted: drop every event file. */
@@ -160,7 +210,7 @@ export class FileLedgerStore implements LedgerStore {
   }
 
   private makeEventsDir(): void {
-    this.cursorMap(); // the layout check comes first: it may remove the directory
+    this.cursorTable(); // the layout check comes first: it may remove the directory
     if (!this.eventsDirMade) fs.mkdirSync(path.join(this.dir, "events"), { recursive: true });
     this.eventsDirMade = true;
   }
@@ -168,7 +218,7 @@ export class FileLedgerStore implements LedgerStore {
   private shard(shard: number): Map<string, UsageEvent> {
     let events = this.shards.get(shard);
     if (!events) {
-      this.cursorMap();
+      this.cursorTable();
       events = loadLog(this.shardPath(shard), () => true).events;
       this.shards.set(shard, events);
     }
@@ -177,7 +227,7 @@ export class FileLedgerStore implements LedgerStore {
 
   private recentLog(): Map<string, UsageEvent> {
     if (!this.recent) {
-      this.cursorMap();
+      this.cursorTable();
       this.touchRecent();
       const cutoffMs = this.recentCutoffMs();
       const loaded = loadLog(this.recentPath(), (timestampMs) => timestampMs >= cutoffMs);

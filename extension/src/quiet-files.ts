@@ -18,7 +18,8 @@
  *
  * Layout (little-endian): `QCQF`, u32 version, u32 file count, u32 directory count, u32 meta
  * bytes, u32 0, f64 [dev, ino, sizeBytes, mtimeMs] per file, f64 mtimeMs per directory, UTF-8
- * JSON `{ key, sweptAtMs, filesScanned, files, dirs }` (paths, in the order of the numbers), then
+ * JSON `{ key, sweptAtMs, filesScanned, dirs, files }` (files as directory index and name, in the
+ * order of the numbers), then
  * UTF-8 JSON of each directory's entries `[fileNames, dirNames]` (parsed only when a refresh runs).
  */
 import * as fs from "node:fs";
@@ -38,17 +39,23 @@ interface QuietMeta {
   key: string;
   sweptAtMs: number;
   filesScanned: number;
-  files: string[];
   dirs: string[];
+  /** The active files as [index of their directory in `dirs`, name] pairs, flattened. */
+  files: (number | string)[];
 }
 
 /** The recorded files, stat'ed once in this run; what a refresh asks of them is answered from here. */
 export class KnownFiles {
   private readonly statted = new Map<string, FileIdentity | null>();
+  /** Set by `unchanged`: the recorded files whose identity differs, or null when more than files changed. */
+  private movedOn: string[] | null = null;
   private readonly dirNow = new Map<string, number>();
   private listings: Map<string, [string[], string[]]> | null = null;
   /** Set when the recorded listings did not parse (they are then never written again as they are). */
   listingsBroken = false;
+
+  /** The active files' full paths, in the order of the numbers. */
+  readonly filePaths: string[];
 
   private constructor(
     readonly meta: QuietMeta,
@@ -56,7 +63,11 @@ export class KnownFiles {
     /** The record's meta and listings as they lie in the file (rewritten as they are when unchanged). */
     readonly metaBytes: Buffer,
     readonly listingBytes: Buffer,
-  ) {}
+  ) {
+    this.filePaths = new Array<string>(meta.files.length / 2);
+    for (let i = 0; i < this.filePaths.length; i++)
+      this.filePaths[i] = `${meta.dirs[meta.files[2 * i] as number]}${path.sep}${meta.files[2 * i + 1] as string}`;
+  }
 
   /** The record for `key`, or null (none, unreadable, another key, the idle sweep due). */
   static load(file: string, key: string, nowMs: number, sweepEveryMs: number): KnownFiles | null {
@@ -81,10 +92,11 @@ export class KnownFiles {
     }
     const valid =
       meta.key === key &&
-      Array.isArray(meta.files) &&
-      meta.files.length === fileCount &&
       Array.isArray(meta.dirs) &&
       meta.dirs.length === dirCount &&
+      Array.isArray(meta.files) &&
+      meta.files.length === 2 * fileCount &&
+      meta.files.every((v, i) => (i % 2 === 0 ? typeof v === "number" && v < dirCount : typeof v === "string")) &&
       nowMs >= meta.sweptAtMs &&
       nowMs - meta.sweptAtMs < sweepEveryMs;
     if (!valid) return null;
@@ -99,33 +111,63 @@ export class KnownFiles {
 
   /** Stats every recorded file and directory (once); true when all are as recorded. */
   unchanged(): boolean {
-    const { files, dirs } = this.meta;
+    const files = this.filePaths;
+    const dirs = this.meta.dirs;
     const numbers = this.numbers;
-    let same = true;
+    const movedOn: string[] = [];
+    let filesOnly = true;
     for (let i = 0; i < files.length; i++) {
       let identity: FileIdentity | null;
       try {
         identity = statIdentity(files[i]);
       } catch {
-        same = false; // the refresh stats it again and reports it unreadable
+        filesOnly = false; // the refresh stats it again and reports it unreadable
         continue;
       }
       this.statted.set(files[i], identity);
       const n = i * 4;
-      same &&=
+      const same =
         identity !== null &&
         identity.sizeBytes === numbers[n + 2] &&
         identity.mtimeMs === numbers[n + 3] &&
         identity.ino === numbers[n + 1] &&
         identity.dev === numbers[n];
+      if (!same) movedOn.push(files[i]);
+      if (identity === null) filesOnly = false;
     }
     const dirsAt = files.length * 4;
     for (let i = 0; i < dirs.length; i++) {
       const mtimeMs = dirMtimeMs(dirs[i]);
       this.dirNow.set(dirs[i], mtimeMs);
-      same &&= mtimeMs === numbers[dirsAt + i];
+      if (mtimeMs !== numbers[dirsAt + i]) filesOnly = false;
     }
-    return same;
+    this.movedOn = filesOnly ? movedOn : null;
+    return filesOnly && movedOn.length === 0;
+  }
+
+  /**
+   * After `unchanged` said no: the transcripts that changed when nothing else did (no directory
+   * changed, every file still there and readable); null when a whole refresh must look.
+   */
+  changedFiles(): readonly string[] | null {
+    return this.movedOn;
+  }
+
+  /** The record again with the identities stat'ed in this run (after a refresh of `changedFiles` only). */
+  saveMovedOn(file: string): void {
+    const numbers = new Float64Array(this.numbers);
+    this.filePaths.forEach((transcript, i) => {
+      const identity = this.statted.get(transcript);
+      if (!identity) return;
+      numbers.set([identity.dev, identity.ino, identity.sizeBytes, identity.mtimeMs], i * 4);
+    });
+    const head = Buffer.alloc(HEAD_BYTES);
+    head.write(MAGIC, 0, "latin1");
+    head.writeUInt32LE(QUIET_VERSION, 4);
+    head.writeUInt32LE(this.filePaths.length, 8);
+    head.writeUInt32LE(this.meta.dirs.length, 12);
+    head.writeUInt32LE(this.metaBytes.length, 16);
+    writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), this.metaBytes, this.listingBytes]));
   }
 
   /** The file's identity as stat'ed by `unchanged`; undefined when it was not. */
@@ -138,7 +180,7 @@ export class KnownFiles {
     const index = this.dirIndex(dir);
     if (index === undefined) return null;
     const mtimeMs = this.dirNow.get(dir);
-    if (mtimeMs !== this.numbers[this.meta.files.length * 4 + index]) return null;
+    if (mtimeMs !== this.numbers[this.filePaths.length * 4 + index]) return null;
     const entries = this.parsedListings().get(dir);
     if (!entries) return null;
     const full = (name: string) => `${dir}${path.sep}${name}`;
@@ -190,9 +232,17 @@ export function saveKnown(
   previous: KnownFiles | null = null,
   realNowMs: number = Date.now(),
 ): void {
-  const files = [...observed.files.keys()];
   const dirs = [...observed.dirs.keys()];
-  const numbers = new Float64Array(files.length * 4 + dirs.length);
+  const dirIndex = new Map(dirs.map((dir, i) => [dir, i]));
+  const files: (number | string)[] = [];
+  for (const transcript of observed.files.keys()) {
+    const at = transcript.lastIndexOf(path.sep);
+    const index = dirIndex.get(transcript.slice(0, at));
+    if (index === undefined) return clearKnown(file); // a file not from a listing: no record
+    files.push(index, transcript.slice(at + 1));
+  }
+  const fileCount = files.length / 2;
+  const numbers = new Float64Array(fileCount * 4 + dirs.length);
   let n = 0;
   for (const identity of observed.files.values()) {
     numbers[n++] = identity.dev;
@@ -210,7 +260,7 @@ export function saveKnown(
   const head = Buffer.alloc(HEAD_BYTES);
   head.write(MAGIC, 0, "latin1");
   head.writeUInt32LE(QUIET_VERSION, 4);
-  head.writeUInt32LE(files.length, 8);
+  head.writeUInt32LE(fileCount, 8);
   head.writeUInt32LE(dirs.length, 12);
   head.writeUInt32LE(metaBytes.length, 16);
   writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), metaBytes, listingBytes]));
@@ -222,12 +272,13 @@ function sameRecord(previous: KnownFiles, meta: QuietMeta, numbers: Float64Array
   if (previous.listingsBroken) return false;
   if (before.key !== meta.key || before.sweptAtMs !== meta.sweptAtMs || before.filesScanned !== meta.filesScanned)
     return false;
-  if (!sameStrings(before.files, meta.files) || !sameStrings(before.dirs, meta.dirs)) return false;
-  for (let i = meta.files.length * 4; i < numbers.length; i++) if (numbers[i] !== previous.numbers[i]) return false;
+  if (!sameValues(before.files, meta.files) || !sameValues(before.dirs, meta.dirs)) return false;
+  for (let i = (meta.files.length / 2) * 4; i < numbers.length; i++)
+    if (numbers[i] !== previous.numbers[i]) return false;
   return true;
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+function sameValues(a: readonly (number | string)[], b: readonly (number | string)[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

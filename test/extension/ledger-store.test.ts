@@ -210,3 +210,44 @@ describe("FileLedgerStore", () => {
     expect(warm.changes).toEqual([]);
   });
 });
+
+describe("FileLedgerStore focused on a few transcripts", () => {
+  const odd = [
+    "/t/plain.jsonl",
+    '/t/quote".jsonl',
+    "/t/back\\slash.jsonl",
+    '/t/comma","x.jsonl',
+    "/t/z.jsonl",
+  ];
+
+  it.each([
+    ["plain paths", odd.filter((p) => !p.includes('"') && !p.includes("\\"))],
+    ["paths with quotes, backslashes and separators in them", odd],
+  ])("moves on their cursors in the file as read (%s)", async (_name, paths) => {
+    await store().commit({
+      cursors: paths.map((p, i) => cursor(p, i + 1)),
+      removedCursorPaths: [],
+      events: [],
+    });
+    const focused = store();
+    focused.focus([paths[paths.length - 1], "/t/unknown.jsonl"]);
+    expect(await focused.loadCursors()).toEqual([cursor(paths[paths.length - 1], paths.length)]);
+    await focused.commit({
+      cursors: [cursor(paths[paths.length - 1], 99)],
+      removedCursorPaths: [],
+      events: [],
+    });
+
+    const after = await store().loadCursors();
+    expect(after).toEqual(paths.map((p, i) => cursor(p, i === paths.length - 1 ? 99 : i + 1)));
+  });
+
+  it("adds a new transcript's cursor by rewriting them all", async () => {
+    await store().commit({ cursors: [cursor("/t/a.jsonl", 1)], removedCursorPaths: [], events: [] });
+    const focused = store();
+    focused.focus(["/t/b.jsonl"]);
+    expect(await focused.loadCursors()).toEqual([]);
+    await focused.commit({ cursors: [cursor("/t/b.jsonl", 5)], removedCursorPaths: [], events: [] });
+    expect(await store().loadCursors()).toEqual([cursor("/t/a.jsonl", 1), cursor("/t/b.jsonl", 5)]);
+  });
+});

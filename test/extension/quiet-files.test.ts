@@ -114,9 +114,23 @@ describe("known files", () => {
     const appended = await loadSummary(opts);
     expect(appended.stats.changedEvents).toBe(1);
     expect(rounded(appended.summary)).toEqual(await fromScratch());
-    writeTranscript(world, "-p-app", "s2", [{ atMs: nowMs - 10_000, input: 70, output: 80 }]);
+    // Another append, now that the record was made with every directory settled: the refresh
+    // looks at that file alone (no listing, no idle record), with the same result.
+    readFileSync.mockClear();
+    writeTranscript(world, "-p-app", "s1", [{ atMs: nowMs - 15_000, input: 9, output: 10 }]);
+    const appendedAlone = await loadSummary(opts);
+    const readAlone = readFileSync.mock.calls.map((call) => String(call[0]));
+    expect(readAlone.some((file) => file.endsWith("idle-files.json"))).toBe(false);
+    expect(appendedAlone.stats.changedEvents).toBe(1);
+    expect(appendedAlone.stats.filesScanned).toBe(3);
+    expect(rounded(appendedAlone.summary)).toEqual(await fromScratch());
+    expect(rounded((await loadSummary(opts)).summary)).toEqual(rounded(appendedAlone.summary));
+
+    const s2 = writeTranscript(world, "-p-app", "s2", [{ atMs: nowMs - 10_000, input: 70, output: 80 }]);
     const newSession = await loadSummary(opts);
     expect(newSession.stats.changedEvents).toBe(1);
+    // Only the new file is read: the cursor moved on by the lone append above is where it should be.
+    expect(newSession.stats.bytesRead).toBe(fs.statSync(s2).size);
     expect(rounded(newSession.summary)).toEqual(await fromScratch());
     settle(projects, nowMs - HOUR_MS / 4);
 
