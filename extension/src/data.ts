@@ -34,7 +34,7 @@ import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
 import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IDLE_SWEEP_EVERY_MS, IdleFiles } from "./idle-files";
-import { clearKnown, KnownFiles, saveKnown } from "./quiet-files";
+import { clearKnown, KnownFiles, ledgerIdentity, saveKnown } from "./quiet-files";
 import { KeptUsage } from "./kept-usage";
 import { localFiles, readTextSync } from "./local-files";
 
@@ -280,6 +280,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     };
     const knownFile = path.join(opts.supportPath, "known-files.bin");
     const knownKey = JSON.stringify(configDirs);
+    const cursorFile = store.cursorsPath();
     const keptUsage = new KeptUsage(path.join(opts.supportPath, "kept-usage.bin"), store);
     let changes: readonly UsageChange[] = [];
     const phasesMs: Record<string, number> = {};
@@ -290,7 +291,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
     const run = await collectSummary({
       ledger: {
         async refresh() {
-          known = KnownFiles.load(knownFile, knownKey, nowMs(), IDLE_SWEEP_EVERY_MS);
+          known = KnownFiles.load(knownFile, knownKey, ledgerIdentity(cursorFile), nowMs(), IDLE_SWEEP_EVERY_MS);
           if (known?.unchanged()) return quietRefresh(known.filesScanned);
           if (known) clearKnown(knownFile); // until this refresh has succeeded
           const movedOn = known?.changedFiles() ?? null;
@@ -305,7 +306,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
               clock: ctx.clock,
             });
             const refresh = withFilesScanned(await ledger.refresh(), known.filesScanned);
-            if (refresh.diagnostics.filesUnreadable === 0) known.saveMovedOn(knownFile);
+            if (refresh.diagnostics.filesUnreadable === 0) known.saveMovedOn(knownFile, ledgerIdentity(cursorFile));
             changes = refresh.changes;
             return refresh;
           }
@@ -313,7 +314,14 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
           const refresh = await ledger.refresh();
           await idleFiles.save();
           if (refresh.diagnostics.filesUnreadable === 0)
-            saveKnown(knownFile, knownKey, idleFiles.observed(), refresh.filesScanned, known);
+            saveKnown(
+              knownFile,
+              knownKey,
+              idleFiles.observed(),
+              refresh.filesScanned,
+              ledgerIdentity(cursorFile),
+              known,
+            );
           changes = refresh.changes;
           return refresh;
         },

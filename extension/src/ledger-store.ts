@@ -257,7 +257,8 @@ export class FileLedgerStore implements LedgerStore {
     this.recentExpectedBytes = this.recentStartBytes;
   }
 
-  private cursorsPath(): string {
+  /** The cursor file (its identity tells a reader that the store changed, quiet-files.ts). */
+  cursorsPath(): string {
     return path.join(this.dir, "cursors.bin");
   }
 

@@ -16,8 +16,11 @@
  * was listed is listed again next time (a file added in the same clock tick might leave its
  * mtime as it was).
  *
+ * The record also holds the ledger's cursor file identity: a store that started over (or was
+ * changed by another process) since must read everything again, however quiet the files.
+ *
  * Layout (little-endian): `QCQF`, u32 version, u32 file count, u32 directory count, u32 meta
- * bytes, u32 0, f64 [dev, ino, sizeBytes, mtimeMs] per file, f64 mtimeMs per directory, UTF-8
+ * bytes, u32 0, f64 [sizeBytes, mtimeMs, ino] of the cursor file, f64 [dev, ino, sizeBytes, mtimeMs] per file, f64 mtimeMs per directory, UTF-8
  * JSON `{ key, sweptAtMs, filesScanned, dirs, files }` (files as directory index and name, in the
  * order of the numbers), then
  * UTF-8 JSON of each directory's entries `[fileNames, dirNames]` (parsed only when a refresh runs).
@@ -30,7 +33,7 @@ import { dirMtimeMs, type DirListing, type ObservedFiles } from "./idle-files";
 
 const MAGIC = "QCQF";
 const QUIET_VERSION = 1;
-const HEAD_BYTES = 24;
+const HEAD_BYTES = 48;
 /** A directory changed this recently when listed is not trusted to show a later change by its mtime. */
 const SETTLED_MS = 1000;
 
@@ -69,8 +72,14 @@ export class KnownFiles {
       this.filePaths[i] = `${meta.dirs[meta.files[2 * i] as number]}${path.sep}${meta.files[2 * i + 1] as string}`;
   }
 
-  /** The record for `key`, or null (none, unreadable, another key, the idle sweep due). */
-  static load(file: string, key: string, nowMs: number, sweepEveryMs: number): KnownFiles | null {
+  /** The record for `key` and this cursor file, or null (none, unreadable, another key or cursor file, the idle sweep due). */
+  static load(
+    file: string,
+    key: string,
+    ledger: LedgerIdentity,
+    nowMs: number,
+    sweepEveryMs: number,
+  ): KnownFiles | null {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
@@ -79,6 +88,7 @@ export class KnownFiles {
     }
     if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
     if (bytes.readUInt32LE(4) !== QUIET_VERSION) return null;
+    if (ledger === null || [24, 32, 40].some((at, i) => bytes.readDoubleLE(at) !== ledger[i])) return null;
     const fileCount = bytes.readUInt32LE(8);
     const dirCount = bytes.readUInt32LE(12);
     const metaAt = HEAD_BYTES + (fileCount * 4 + dirCount) * 8;
@@ -154,19 +164,15 @@ export class KnownFiles {
   }
 
   /** The record again with the identities stat'ed in this run (after a refresh of `changedFiles` only). */
-  saveMovedOn(file: string): void {
+  saveMovedOn(file: string, ledger: LedgerIdentity): void {
+    if (ledger === null) return clearKnown(file);
     const numbers = new Float64Array(this.numbers);
     this.filePaths.forEach((transcript, i) => {
       const identity = this.statted.get(transcript);
       if (!identity) return;
       numbers.set([identity.dev, identity.ino, identity.sizeBytes, identity.mtimeMs], i * 4);
     });
-    const head = Buffer.alloc(HEAD_BYTES);
-    head.write(MAGIC, 0, "latin1");
-    head.writeUInt32LE(QUIET_VERSION, 4);
-    head.writeUInt32LE(this.filePaths.length, 8);
-    head.writeUInt32LE(this.meta.dirs.length, 12);
-    head.writeUInt32LE(this.metaBytes.length, 16);
+    const head = recordHead(this.filePaths.length, this.meta.dirs.length, this.metaBytes.length, ledger);
     writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), this.metaBytes, this.listingBytes]));
   }
 
@@ -229,9 +235,11 @@ export function saveKnown(
   key: string,
   observed: ObservedFiles,
   filesScanned: number,
+  ledger: LedgerIdentity,
   previous: KnownFiles | null = null,
   realNowMs: number = Date.now(),
 ): void {
+  if (ledger === null) return clearKnown(file);
   const dirs = [...observed.dirs.keys()];
   const dirIndex = new Map(dirs.map((dir, i) => [dir, i]));
   const files: (number | string)[] = [];
@@ -257,12 +265,7 @@ export function saveKnown(
   const same = previous !== null && sameRecord(previous, meta, numbers);
   const metaBytes = same ? previous.metaBytes : Buffer.from(JSON.stringify(meta), "utf8");
   const listingBytes = same ? previous.listingBytes : Buffer.from(JSON.stringify(listingsOf(observed)), "utf8");
-  const head = Buffer.alloc(HEAD_BYTES);
-  head.write(MAGIC, 0, "latin1");
-  head.writeUInt32LE(QUIET_VERSION, 4);
-  head.writeUInt32LE(fileCount, 8);
-  head.writeUInt32LE(dirs.length, 12);
-  head.writeUInt32LE(metaBytes.length, 16);
+  const head = recordHead(fileCount, dirs.length, metaBytes.length, ledger);
   writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), metaBytes, listingBytes]));
 }
 
@@ -291,6 +294,25 @@ function listingsOf(observed: ObservedFiles): [string[], string[]][] {
     listings.push([listing.files.map(name), listing.dirs.map(name)]);
   }
   return listings;
+}
+
+/** The ledger's cursor file as [sizeBytes, mtimeMs, ino]; null when it has none. */
+export type LedgerIdentity = readonly [number, number, number] | null;
+
+export function ledgerIdentity(cursorFile: string): LedgerIdentity {
+  const st = fs.statSync(cursorFile, { throwIfNoEntry: false });
+  return st ? [st.size, st.mtimeMs, st.ino] : null;
+}
+
+function recordHead(fileCount: number, dirCount: number, metaBytes: number, ledger: readonly number[]): Buffer {
+  const head = Buffer.alloc(HEAD_BYTES);
+  head.write(MAGIC, 0, "latin1");
+  head.writeUInt32LE(QUIET_VERSION, 4);
+  head.writeUInt32LE(fileCount, 8);
+  head.writeUInt32LE(dirCount, 12);
+  head.writeUInt32LE(metaBytes, 16);
+  ledger.forEach((value, i) => head.writeDoubleLE(value, 24 + 8 * i));
+  return head;
 }
 
 export function clearKnown(file: string): void {

@@ -141,5 +141,11 @@ describe("known files", () => {
     const quietAgain = await loadSummary(opts);
     expect(quietAgain.stats.filesScanned).toBe(3);
     expect(quietAgain.summary).toEqual(removed.summary);
+
+    // A store that starts over (its cursor file gone) reads everything again, however quiet the files.
+    fs.rmSync(path.join(world.supportPath, "ledger", "cursors.bin"));
+    const startedOver = await loadSummary(opts);
+    expect(startedOver.stats.changedEvents).toBe(5);
+    expect(rounded(startedOver.summary)).toEqual(await fromScratch());
   });
 });
