@@ -49,7 +49,10 @@ interface QuietMeta {
 
 /** The recorded files, stat'ed once in this run; what a refresh asks of them is answered from here. */
 export class KnownFiles {
-  private readonly statted = new Map<string, FileIdentity | null>();
+  /** This run's stats of the recorded files: [dev, ino, sizeBytes, mtimeMs] each, and whether taken. */
+  private readonly statNow: Float64Array;
+  private readonly statState: Uint8Array;
+  private fileIndexes: Map<string, number> | null = null;
   /** Set by `unchanged`: the recorded files whose identity differs, or null when more than files changed. */
   private movedOn: string[] | null = null;
   private readonly dirNow = new Map<string, number>();
@@ -70,6 +73,8 @@ export class KnownFiles {
     this.filePaths = new Array<string>(meta.files.length / 2);
     for (let i = 0; i < this.filePaths.length; i++)
       this.filePaths[i] = `${meta.dirs[meta.files[2 * i] as number]}${path.sep}${meta.files[2 * i + 1] as string}`;
+    this.statNow = new Float64Array(this.filePaths.length * 4);
+    this.statState = new Uint8Array(this.filePaths.length);
   }
 
   /** The record for `key` and this cursor file, or null (none, unreadable, another key or cursor file, the idle sweep due). */
@@ -126,24 +131,34 @@ export class KnownFiles {
     const numbers = this.numbers;
     const movedOn: string[] = [];
     let filesOnly = true;
+    const statNow = this.statNow;
     for (let i = 0; i < files.length; i++) {
-      let identity: FileIdentity | null;
+      let st: fs.Stats | undefined;
       try {
-        identity = statIdentity(files[i]);
+        st = fs.statSync(files[i], { throwIfNoEntry: false });
       } catch {
         filesOnly = false; // the refresh stats it again and reports it unreadable
         continue;
       }
-      this.statted.set(files[i], identity);
       const n = i * 4;
+      if (st === undefined) {
+        this.statState[i] = STAT_MISSING;
+        filesOnly = false;
+        movedOn.push(files[i]);
+        continue;
+      }
+      this.statState[i] = STAT_FOUND;
+      // Numbers only (no object per file): a quiet run compares them and is done.
+      statNow[n] = st.dev;
+      statNow[n + 1] = st.ino;
+      statNow[n + 2] = st.size;
+      statNow[n + 3] = st.mtimeMs;
       const same =
-        identity !== null &&
-        identity.sizeBytes === numbers[n + 2] &&
-        identity.mtimeMs === numbers[n + 3] &&
-        identity.ino === numbers[n + 1] &&
-        identity.dev === numbers[n];
+        statNow[n + 2] === numbers[n + 2] &&
+        statNow[n + 3] === numbers[n + 3] &&
+        statNow[n + 1] === numbers[n + 1] &&
+        statNow[n] === numbers[n];
       if (!same) movedOn.push(files[i]);
-      if (identity === null) filesOnly = false;
     }
     const dirsAt = files.length * 4;
     for (let i = 0; i < dirs.length; i++) {
@@ -167,18 +182,21 @@ export class KnownFiles {
   saveMovedOn(file: string, ledger: LedgerIdentity): void {
     if (ledger === null) return clearKnown(file);
     const numbers = new Float64Array(this.numbers);
-    this.filePaths.forEach((transcript, i) => {
-      const identity = this.statted.get(transcript);
-      if (!identity) return;
-      numbers.set([identity.dev, identity.ino, identity.sizeBytes, identity.mtimeMs], i * 4);
-    });
+    for (let i = 0; i < this.filePaths.length; i++)
+      if (this.statState[i] === STAT_FOUND) numbers.set(this.statNow.subarray(i * 4, i * 4 + 4), i * 4);
     const head = recordHead(this.filePaths.length, this.meta.dirs.length, this.metaBytes.length, ledger);
     writeFileAtomic(file, Buffer.concat([head, new Uint8Array(numbers.buffer), this.metaBytes, this.listingBytes]));
   }
 
   /** The file's identity as stat'ed by `unchanged`; undefined when it was not. */
   stat(file: string): FileIdentity | null | undefined {
-    return this.statted.get(file);
+    this.fileIndexes ??= new Map(this.filePaths.map((p, i) => [p, i]));
+    const i = this.fileIndexes.get(file);
+    if (i === undefined || this.statState[i] === STAT_NOT_TAKEN) return undefined;
+    if (this.statState[i] === STAT_MISSING) return null;
+    const n = i * 4;
+    const s = this.statNow;
+    return { dev: s[n], ino: s[n + 1], sizeBytes: s[n + 2], mtimeMs: s[n + 3] };
   }
 
   /** The directory's recorded entries when its mtime is as recorded; null when it must be listed. */
@@ -220,10 +238,9 @@ export class KnownFiles {
   }
 }
 
-function statIdentity(file: string): FileIdentity | null {
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  return st ? { dev: st.dev, ino: st.ino, sizeBytes: st.size, mtimeMs: st.mtimeMs } : null;
-}
+const STAT_NOT_TAKEN = 0;
+const STAT_FOUND = 1;
+const STAT_MISSING = 2;
 
 /**
  * Keeps what a successful refresh saw; a directory changed just before its listing is kept as
