@@ -293,7 +293,8 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
         async refresh() {
           known = KnownFiles.load(knownFile, knownKey, ledgerIdentity(cursorFile), nowMs(), IDLE_SWEEP_EVERY_MS);
           if (known?.unchanged()) return quietRefresh(known.filesScanned);
-          if (known) clearKnown(knownFile); // until this refresh has succeeded
+          // A refresh that fails leaves the record as it is: what changed, or the cursor file it
+          // committed, keeps it from saying quiet.
           const movedOn = known?.changedFiles() ?? null;
           if (known && movedOn) {
             // Only files appended to: the refresh looks at them alone (the others are as the last one left them).
@@ -307,6 +308,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
             });
             const refresh = withFilesScanned(await ledger.refresh(), known.filesScanned);
             if (refresh.diagnostics.filesUnreadable === 0) known.saveMovedOn(knownFile, ledgerIdentity(cursorFile));
+            else clearKnown(knownFile);
             changes = refresh.changes;
             return refresh;
           }
@@ -322,6 +324,7 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
               ledgerIdentity(cursorFile),
               known,
             );
+          else clearKnown(knownFile); // a quiet run would not say which file could not be read
           changes = refresh.changes;
           return refresh;
         },
