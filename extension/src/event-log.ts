@@ -2,7 +2,8 @@
  * An append-only file of usage events in a compact binary layout, read in one pass: the ledger
  * store's shards and its recent-events file. Parsing a JSON line per event was most of a
  * menu-bar refresh after one appended line (5,000 recent events: ~35 ms and as much garbage
- * collection); here an event is eight numbers and three string references.
+ * collection); here an event is eight numbers and three string references, the layout of
+ * core's packed events (the scan workers' messages).
  *
  * File: a header (`QCEL`, format version), then blocks, each one append, 8-byte aligned:
  *   u32 blockBytes, u32 eventCount, u32 keysBytes, u32 jsonBytes,
@@ -21,7 +22,15 @@
  */
 import * as fs from "node:fs";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
-import type { UsageEvent } from "../vendor/core/ingest";
+import {
+  NUMBER_FIELDS,
+  packedTimestampMs,
+  packEvents,
+  REF_FIELDS,
+  unpackEvent,
+  type PackedEvents,
+  type UsageEvent,
+} from "../vendor/core/ingest";
 
 const MAGIC = "QCEL";
 /** Bumped when the layout or the fields change: an older file then reads as empty. */
@@ -32,31 +41,6 @@ const BLOCK_TAIL_BYTES = 8;
 const BLOCK_END = 0x42454351; // "QCEB" read as a little-endian u32
 /** `keysBytes` of a block whose keys are in its JSON array (one of them holds a newline). */
 const KEYS_IN_JSON = 0xffffffff;
-const NUMBERS_PER_EVENT = 8;
-const REFS_PER_EVENT = 3;
-const FAST = 1;
-const SIDECHAIN = 2;
-
-/**
- * Every field of UsageEvent and where it goes: adding a field to UsageEvent fails the type
- * check here until the codec stores it (and EVENT_LOG_VERSION is bumped).
- */
-const STORED_FIELDS: { [field in keyof Required<UsageEvent>]: "number" | "ref" | "key" | "flag" } = {
-  key: "key",
-  timestampMs: "number",
-  model: "ref",
-  sessionId: "ref",
-  project: "ref",
-  inputTokens: "number",
-  outputTokens: "number",
-  cacheCreationTokens: "number",
-  cacheCreation1hTokens: "number",
-  cacheReadTokens: "number",
-  speed: "flag",
-  isSidechain: "flag",
-  recordedCostUsd: "number",
-};
-void STORED_FIELDS;
 
 export interface EventLogContents {
   /** Key -> its last copy in the file (when kept). */
@@ -75,47 +59,18 @@ function header(): Buffer {
   return buffer;
 }
 
-/** One block holding `events`, in their order. */
+/** One block holding `events`, in their order: core's packed layout, with its keys and strings. */
 export function encodeBlock(events: readonly UsageEvent[]): Buffer {
-  const count = events.length;
-  const keys = events.map((e) => e.key);
+  const { keys, strings, refs, numbers } = packEvents(events);
   const keysInJson = keys.some((key) => key.includes("\n"));
-  const strings: string[] = keysInJson ? [...keys] : [];
-  const firstRef = strings.length;
-  const indexOf = new Map<string, number>();
-  const ref = (value: string): number => {
-    let index = indexOf.get(value);
-    if (index === undefined) {
-      index = strings.push(value) - 1 - firstRef;
-      indexOf.set(value, index);
-    }
-    return index;
-  };
-  const numbers = new Float64Array(count * NUMBERS_PER_EVENT);
-  const refs = new Uint32Array(count * REFS_PER_EVENT);
-  for (let i = 0; i < count; i++) {
-    const e = events[i];
-    const n = i * NUMBERS_PER_EVENT;
-    numbers[n] = e.timestampMs;
-    numbers[n + 1] = e.inputTokens;
-    numbers[n + 2] = e.outputTokens;
-    numbers[n + 3] = e.cacheCreationTokens;
-    numbers[n + 4] = e.cacheCreation1hTokens;
-    numbers[n + 5] = e.cacheReadTokens;
-    numbers[n + 6] = e.recordedCostUsd ?? Number.NaN;
-    numbers[n + 7] = (e.speed === "fast" ? FAST : 0) | (e.isSidechain ? SIDECHAIN : 0);
-    refs[i * REFS_PER_EVENT] = ref(e.model);
-    refs[i * REFS_PER_EVENT + 1] = ref(e.sessionId);
-    refs[i * REFS_PER_EVENT + 2] = ref(e.project);
-  }
   const keyLines = Buffer.from(keysInJson ? "" : keys.join("\n"), "utf8");
-  const json = Buffer.from(JSON.stringify(strings), "utf8");
+  const json = Buffer.from(JSON.stringify(keysInJson ? [...keys, ...strings] : strings), "utf8");
   const keysAt = BLOCK_HEAD_BYTES + numbers.byteLength + refs.byteLength;
   const jsonAt = keysAt + keyLines.length;
   const blockBytes = align8(jsonAt + json.length) + BLOCK_TAIL_BYTES;
   const block = Buffer.alloc(blockBytes);
   block.writeUInt32LE(blockBytes, 0);
-  block.writeUInt32LE(count, 4);
+  block.writeUInt32LE(events.length, 4);
   block.writeUInt32LE(keysInJson ? KEYS_IN_JSON : keyLines.length, 8);
   block.writeUInt32LE(json.length, 12);
   block.set(new Uint8Array(numbers.buffer), BLOCK_HEAD_BYTES);
@@ -185,8 +140,8 @@ function decodeBlock(
   const jsonBytes = bytes.readUInt32LE(offset + 12);
   const end = offset + blockBytes;
   const numbersAt = offset + BLOCK_HEAD_BYTES;
-  const refsAt = numbersAt + count * NUMBERS_PER_EVENT * 8;
-  const keysAt = refsAt + count * REFS_PER_EVENT * 4;
+  const refsAt = numbersAt + count * NUMBER_FIELDS * 8;
+  const keysAt = refsAt + count * REF_FIELDS * 4;
   const textBytes = (keysBytes === KEYS_IN_JSON ? 0 : keysBytes) + jsonBytes;
   const whole =
     blockBytes % 8 === 0 &&
@@ -197,35 +152,16 @@ function decodeBlock(
   if (!whole) return null;
   const texts = blockTexts(bytes, count, keysAt, keysBytes, jsonBytes);
   if (texts === null) return null;
-  const { keys, strings } = texts;
-  const numbers = typedAt(Float64Array, bytes, numbersAt, count * NUMBERS_PER_EVENT);
-  const refs = typedAt(Uint32Array, bytes, refsAt, count * REFS_PER_EVENT);
-  if (refs.some((r) => r >= strings.length)) return null;
+  const packed: PackedEvents = {
+    ...texts,
+    numbers: typedAt(Float64Array, bytes, numbersAt, count * NUMBER_FIELDS),
+    refs: typedAt(Uint32Array, bytes, refsAt, count * REF_FIELDS),
+  };
+  if (packed.refs.some((r) => r >= packed.strings.length)) return null;
   // Applied only once the whole block is known good: a bad block adds nothing.
   for (let i = 0; i < count; i++) {
-    const n = i * NUMBERS_PER_EVENT;
-    const r = i * REFS_PER_EVENT;
-    if (!keep(numbers[n])) {
-      into.delete(keys[i]); // an expired copy still replaces the older ones
-      continue;
-    }
-    const flags = numbers[n + 7];
-    const event: UsageEvent = {
-      key: keys[i],
-      timestampMs: numbers[n],
-      model: strings[refs[r]],
-      sessionId: strings[refs[r + 1]],
-      project: strings[refs[r + 2]],
-      inputTokens: numbers[n + 1],
-      outputTokens: numbers[n + 2],
-      cacheCreationTokens: numbers[n + 3],
-      cacheCreation1hTokens: numbers[n + 4],
-      cacheReadTokens: numbers[n + 5],
-      speed: flags & FAST ? "fast" : "standard",
-      isSidechain: (flags & SIDECHAIN) !== 0,
-    };
-    if (!Number.isNaN(numbers[n + 6])) event.recordedCostUsd = numbers[n + 6];
-    into.set(event.key, event);
+    if (keep(packedTimestampMs(packed, i))) into.set(packed.keys[i], unpackEvent(packed, i));
+    else into.delete(packed.keys[i]); // an expired copy still replaces the older ones
   }
   return end;
 }
