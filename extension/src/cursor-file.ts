@@ -41,7 +41,7 @@ export function encodeCursors(
 }
 
 /** The file, and its paths part for the next encoding. */
-export function encodeCursorsWithPaths(
+function encodeCursorsWithPaths(
   layout: CursorFileLayout,
   cursors: readonly FileCursor[],
   previous: EncodedPaths | null,
@@ -151,7 +151,7 @@ export class CursorTable {
 }
 
 /** The table of a cursor file's bytes; null when they are not a cursor file of this layout. */
-export function decodeCursorTable(bytes: Buffer, layout: CursorFileLayout): CursorTable | null {
+function decodeCursorTable(bytes: Buffer, layout: CursorFileLayout): CursorTable | null {
   if (bytes.length < HEAD_BYTES || bytes.toString("latin1", 0, 4) !== MAGIC) return null;
   if (bytes.readUInt32LE(4) !== layout.version || bytes.readUInt32LE(8) !== layout.shards) return null;
   const count = bytes.readUInt32LE(12);
