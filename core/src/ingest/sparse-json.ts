@@ -10,7 +10,9 @@
  * escaped by a backslash, and a raw control character or unknown escape inside it is not an
  * error. JSON.stringify never writes those, and a line damaged only inside its text still
  * records a real response. Finding each closing quote with a native search instead of
- * checking every byte is what makes this several times faster than JSON.parse.
+ * checking every byte halves the time of the scan; the whole read of a usage line takes
+ * about two thirds of JSON.parse's time (195 vs 300 ms on 119 MB of usage lines), with a
+ * fraction of its garbage.
  */
 
 /**
