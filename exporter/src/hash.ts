@@ -3,15 +3,11 @@
  * loading it loads Node's streams with it (about 40 internal modules, ~10 ms of a 200 ms warm
  * `daily`).
  */
+import { fnv1a32 } from "@quotacast/core/hash";
 
-/**
- * FNV-1a (32 bits) over the string's UTF-16 units, as 8 hex digits: a fingerprint that
- * changes when the text changes, cheap even before the JIT has compiled anything.
- */
+/** Core's FNV-1a as 8 hex digits: a fingerprint that changes when the text changes. */
 export function fnv1aHex(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, "0");
+  return fnv1a32(text).toString(16).padStart(8, "0");
 }
 
 /** SHA-256 of the string's UTF-8 bytes, as lowercase hex (names that must not change: the state file's). */

@@ -17,6 +17,7 @@
  */
 import * as fs from "node:fs";
 import type { UsageChange, UsageEvent } from "../vendor/core/ingest";
+import { fnv1a32 } from "../vendor/core/hash";
 import { bundledPriceTable, costUsd, type PriceTable } from "../vendor/core/pricing";
 import { addDays, daysFrom, SUMMARY_DAYS, type RecentUsage, type RecentUsageQuery } from "../vendor/core/report";
 import {
@@ -333,12 +334,7 @@ function pricesFingerprint(prices: PriceTable | undefined): string {
   let fingerprint = fingerprints.get(prices);
   if (fingerprint === undefined) {
     const text = JSON.stringify(prices);
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-    fingerprint = `${text.length}:${(hash >>> 0).toString(16)}`;
+    fingerprint = `${text.length}:${fnv1a32(text).toString(16)}`;
     fingerprints.set(prices, fingerprint);
   }
   return fingerprint;

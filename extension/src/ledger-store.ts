@@ -25,6 +25,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fnv1a32 } from "../vendor/core/hash";
 import { DAY_MS } from "../vendor/core/time";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import type { FileCursor, LedgerCommit, LedgerStore, UsageEvent } from "../vendor/core/ingest";
@@ -311,14 +312,9 @@ function groupByShard(events: readonly UsageEvent[], shards: number): Map<number
   return byShard;
 }
 
-/** FNV-1a over the key's UTF-16 units: stable across runs and machines. */
+/** The shard of a key: core's FNV-1a, stable across runs, machines and versions. */
 export function shardOf(key: string, shards: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % shards;
+  return fnv1a32(key) % shards;
 }
 
 function copyCursor(cursor: FileCursor): FileCursor {
