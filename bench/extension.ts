@@ -81,12 +81,29 @@ function lastLineTimeMs(file: string): number | null {
   }
 }
 
-/** Each transcript's mtime becomes its last line's time, as real transcripts have. */
+/**
+ * Each transcript's mtime becomes its last line's time, as real transcripts have. A file with no
+ * timed line (summaries only) was written by Claude Code while a session of its project ran: it
+ * gets the newest time among its directory's transcripts (not the generator's clock, which is
+ * after the history's end).
+ */
 function realMtimes(configDir: string): number {
   const files = results.listJsonl(path.join(configDir, "projects"));
+  const untimed: string[] = [];
+  const newestInDirMs = new Map<string, number>();
   for (const file of files) {
     const lastMs = lastLineTimeMs(file);
-    if (lastMs !== null) fs.utimesSync(file, new Date(lastMs), new Date(lastMs));
+    if (lastMs === null) {
+      untimed.push(file);
+      continue;
+    }
+    fs.utimesSync(file, new Date(lastMs), new Date(lastMs));
+    const dir = path.dirname(file);
+    newestInDirMs.set(dir, Math.max(lastMs, newestInDirMs.get(dir) ?? lastMs));
+  }
+  for (const file of untimed) {
+    const atMs = newestInDirMs.get(path.dirname(file));
+    if (atMs !== undefined) fs.utimesSync(file, new Date(atMs), new Date(atMs));
   }
   return files.length;
 }
@@ -230,7 +247,7 @@ async function main(): Promise<void> {
       "",
       `Data: a real-shaped history (\`test/generators/transcripts.ts\`, shape real, seed ${manifest.seed}, session files of ${medianKb} kB median): ` +
         `${files} transcript files, ${(manifest.bytesWritten / 1e6).toFixed(0)} MB, ${manifest.events} deduplicated responses over ${manifest.days} days; ` +
-        "each file's mtime is its last line's time; the clock runs from 10 minutes after the history's end. " +
+        "each file's mtime is its last line's time (a file of summaries only: its directory's newest); the clock runs from 10 minutes after the history's end. " +
         "Plus a statusline feed (5h and 7d windows) and one live transcript. Local mode, time zone UTC (TZ=UTC: the data function finds the zone itself, as the extension calls it).",
       "",
       `What runs: extension/src/data.ts bundled and minified by esbuild as \`ray build\` bundles the commands (${(bundle.dataBytes / 1e3).toFixed(0)} kB), ` +

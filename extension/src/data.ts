@@ -29,12 +29,13 @@ import {
   type SourceStatus,
 } from "../vendor/core/limits";
 import { statuslineFeedPath, statuslineSource } from "../vendor/core/limits/sources/statusline";
+import { parseStatuslineFeed, type StatuslineFeed } from "../vendor/core/limits/statusline-feed";
 import { headerFileSource } from "../vendor/core/limits/sources/header-file";
 import { bundledPriceTable, type PriceTable } from "../vendor/core/pricing";
 import { collectSummary, type Summary } from "../vendor/core/report";
 import { FileLedgerStore } from "./ledger-store";
 import { IDLE_SWEEP_EVERY_MS, IdleFiles } from "./idle-files";
-import { clearKnown, KnownFiles, ledgerIdentity, saveKnown } from "./quiet-files";
+import { clearKnown, KnownFiles, ledgerIdentity, saveKnown, watchedFiles } from "./quiet-files";
 import { KeptUsage } from "./kept-usage";
 import { localFiles, readTextSync } from "./local-files";
 
@@ -292,7 +293,8 @@ async function loadLocal(opts: LoadOptions): Promise<LoadedSummary> {
       ledger: {
         async refresh() {
           known = KnownFiles.load(knownFile, knownKey, ledgerIdentity(cursorFile), nowMs(), IDLE_SWEEP_EVERY_MS);
-          if (known?.unchanged()) return quietRefresh(known.filesScanned);
+          if (known?.unchanged(watchedFiles(nowMs(), readFeed(statuslineFeedFile))))
+            return quietRefresh(known.filesScanned);
           // A refresh that fails leaves the record as it is: what changed, or the cursor file it
           // committed, keeps it from saying quiet.
           const movedOn = known?.changedFiles() ?? null;
@@ -427,6 +429,18 @@ const STAGE_PHASES = {
   forecasts: "forecasts",
   summary: "summary",
 } as const;
+
+/** The statusline feed, for the transcripts it names; null when there is none or it does not parse. */
+function readFeed(file: string): StatuslineFeed | null {
+  let text: string | null;
+  try {
+    text = readTextSync(file);
+  } catch {
+    return null; // unreadable: the statusline source reports it
+  }
+  const parsed = text === null ? null : parseStatuslineFeed(text, file);
+  return parsed?.ok ? parsed.value : null;
+}
 
 function readLocalCache(cache: TextCache): LocalCacheRecord | null {
   const text = cache.get(LOCAL_CACHE_KEY);

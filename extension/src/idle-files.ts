@@ -63,6 +63,8 @@ export class IdleFiles {
   private readonly seenDirs = new Map<string, DirListing>();
   private readonly seenFiles = new Map<string, FileIdentity>();
   private known: KnownFilesPort | null = null;
+  /** The directories a sweep listed from (core's `projects/` dirs), with the file suffix asked for. */
+  private readonly roots = new Map<string, string>();
 
   private constructor(
     private readonly recordPath: string,
@@ -100,13 +102,25 @@ export class IdleFiles {
     };
   }
 
-  /** The directories listed and the active files stat'ed so far in this run (quiet-files.ts keeps them). */
+  /**
+   * What a run between sweeps looks at, as this run saw it (quiet-files.ts keeps it): the
+   * directories it lists and the active files in them. A sweep lists every directory; the
+   * idle sessions' ones are left out, as the next runs do not look at them.
+   */
   observed(): ObservedFiles {
-    return {
-      dirs: this.seenDirs,
-      files: this.seenFiles,
-      sweptAtMs: this.sweeping ? this.nowMs() : this.sweptAtMs,
+    const sweptAtMs = this.sweeping ? this.nowMs() : this.sweptAtMs;
+    if (!this.sweeping) return { dirs: this.seenDirs, files: this.seenFiles, sweptAtMs };
+    const dirs = new Map<string, DirListing>();
+    const seen = (dir: string) => {
+      const listing = this.seenDirs.get(dir);
+      if (listing) dirs.set(dir, listing);
+      return { files: listing?.files ?? [], dirs: listing?.dirs ?? [] };
     };
+    for (const [root, suffix] of this.roots) this.activeUnder(root, suffix, seen);
+    const files = new Map<string, FileIdentity>();
+    for (const [file, identity] of this.seenFiles)
+      if (dirs.has(file.slice(0, file.lastIndexOf(path.sep)))) files.set(file, identity);
+    return { dirs, files, sweptAtMs };
   }
 
   /** Writes the record when this run learned something (a sweep, a file gone idle or active). */
@@ -137,23 +151,26 @@ export class IdleFiles {
    * each session directory whose transcript is not idle.
    */
   private listActive(dir: string, suffix: string, onUnreadable?: (dir: string) => void): string[] {
-    const top = this.entries(dir, suffix, onUnreadable);
-    const found = [...top.files];
-    for (const project of top.dirs) {
-      const inProject = this.entries(project, suffix, onUnreadable);
-      found.push(...inProject.files);
-      for (const sessionDir of inProject.dirs) {
-        if (!this.idle.has(sessionDir + suffix)) found.push(...this.listAll(sessionDir, suffix, onUnreadable));
-      }
-    }
-    return found;
+    return this.activeUnder(dir, suffix, (d) => this.entries(d, suffix, onUnreadable));
   }
 
   /** Every `suffix` file under `dir`, as core's node lister finds them (core sorts the paths). */
   private listAll(dir: string, suffix: string, onUnreadable?: (dir: string) => void): string[] {
-    const listed = this.entries(dir, suffix, onUnreadable);
-    const found = listed.files;
-    for (const sub of listed.dirs) found.push(...this.listAll(sub, suffix, onUnreadable));
+    this.roots.set(dir, suffix);
+    return allUnder(dir, (d) => this.entries(d, suffix, onUnreadable));
+  }
+
+  /** The files under `root` that a run between sweeps finds, listing with `entries`. */
+  private activeUnder(root: string, suffix: string, entries: ListDir): string[] {
+    const top = entries(root);
+    const found = [...top.files];
+    for (const project of top.dirs) {
+      const inProject = entries(project);
+      found.push(...inProject.files);
+      for (const sessionDir of inProject.dirs) {
+        if (!this.idle.has(sessionDir + suffix)) found.push(...allUnder(sessionDir, entries));
+      }
+    }
     return found;
   }
 
@@ -195,6 +212,15 @@ export class IdleFiles {
     if (identity !== null && !isIdle) this.seenFiles.set(file, identity);
     return isIdle ? null : identity;
   }
+}
+
+type ListDir = (dir: string) => { files: string[]; dirs: string[] };
+
+function allUnder(dir: string, entries: ListDir): string[] {
+  const listed = entries(dir);
+  const found = [...listed.files];
+  for (const sub of listed.dirs) found.push(...allUnder(sub, entries));
+  return found;
 }
 
 /** A directory's mtime; -1 when missing; NaN (never equal, so never quiet) when it cannot be stat'ed. */

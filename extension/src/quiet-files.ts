@@ -16,6 +16,13 @@
  * was listed is listed again next time (a file added in the same clock tick might leave its
  * mtime as it was).
  *
+ * Between sweeps, a transcript last written more than a day ago is not stat'ed (it counts as
+ * unchanged) unless the statusline feed names it: Claude Code writes a live session's transcript
+ * every few seconds and feeds the statusline with it, so a session taken up again after a day
+ * is named by the feed at its first message; without the feed, its new lines show at the next
+ * hourly sweep, which stats everything. On a history of thousands of transcripts this keeps a
+ * run to the day's few dozen stats.
+ *
  * The record also holds the ledger's cursor file identity: a store that started over (or was
  * changed by another process) since must read everything again, however quiet the files.
  *
@@ -28,6 +35,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FileIdentity } from "../vendor/core/io";
+import type { StatuslineFeed } from "../vendor/core/limits/statusline-feed";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
 import { dirMtimeMs, type DirListing, type ObservedFiles } from "./idle-files";
 
@@ -124,8 +132,11 @@ export class KnownFiles {
     return this.meta.filesScanned;
   }
 
-  /** Stats every recorded file and directory (once); true when all are as recorded. */
-  unchanged(): boolean {
+  /**
+   * Stats every recorded directory and every watched file (once); true when all are as
+   * recorded. A file not watched counts as it was recorded.
+   */
+  unchanged(watched: WatchedFiles = WATCH_ALL): boolean {
     const files = this.filePaths;
     const dirs = this.meta.dirs;
     const numbers = this.numbers;
@@ -133,6 +144,11 @@ export class KnownFiles {
     let filesOnly = true;
     const statNow = this.statNow;
     for (let i = 0; i < files.length; i++) {
+      if (!watched.has(files[i], numbers[i * 4 + 3])) {
+        this.statState[i] = STAT_FOUND;
+        statNow.set(numbers.subarray(i * 4, i * 4 + 4), i * 4);
+        continue;
+      }
       let st: fs.Stats | undefined;
       try {
         st = fs.statSync(files[i], { throwIfNoEntry: false });
@@ -236,6 +252,31 @@ export class KnownFiles {
     }
     return this.listings;
   }
+}
+
+/** Which recorded transcripts a run between sweeps stats: `has(path, its recorded mtime)`. */
+export interface WatchedFiles {
+  has(file: string, recordedMtimeMs: number): boolean;
+}
+
+const WATCH_ALL: WatchedFiles = { has: () => true };
+
+/** A transcript untouched this long is stat'ed between sweeps only when the feed names it. */
+export const RESTING_AFTER_MS = 24 * 3600_000;
+
+/**
+ * The transcripts stat'ed in every run: those written in the last day, the feed's current
+ * transcript and those of the sessions it saw in the last day (`<session id>.jsonl`).
+ */
+export function watchedFiles(nowMs: number, feed: StatuslineFeed | null): WatchedFiles {
+  const sinceMs = nowMs - RESTING_AFTER_MS;
+  const named = new Set<string>();
+  if (feed?.transcriptPath) named.add(path.basename(feed.transcriptPath));
+  for (const [sessionId, seen] of Object.entries(feed?.sessions ?? {}))
+    if (seen.lastSeenMs >= sinceMs) named.add(`${sessionId}.jsonl`);
+  return {
+    has: (file, recordedMtimeMs) => !(recordedMtimeMs < sinceMs) || (named.size > 0 && named.has(path.basename(file))),
+  };
 }
 
 const STAT_NOT_TAKEN = 0;

@@ -136,6 +136,8 @@ export interface FeedSpec {
   fiveHourResetsAtMs?: number;
   sevenDayResetsAtMs?: number;
   observedAtMs: number;
+  /** The session's transcript, as Claude Code passes it (default none). */
+  transcriptPath?: string;
 }
 
 /** The feed file as `quotacast statusline` writes it (Claude Code's percent and unix seconds). */
@@ -160,7 +162,7 @@ export function writeFeed(world: World, spec: FeedSpec): void {
       version: 1,
       updatedAtMs: spec.observedAtMs,
       sessionId: "s1",
-      transcriptPath: null,
+      transcriptPath: spec.transcriptPath ?? null,
       model: { id: "claude-sonnet-4-5-20250929", displayName: "Sonnet 4.5" },
       sessionCostUsd: 1.5,
       rateLimits,

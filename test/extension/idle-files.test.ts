@@ -124,6 +124,31 @@ describe("listing", () => {
     expect(await list(NOW_MS + 61 * 60_000)).toEqual(withNew.sort());
   });
 
+  test("what a sweep observed is what a run between sweeps looks at: not the idle sessions' directories", async () => {
+    session("idle-session", 30 * DAY_MS);
+    session("live-session", DAY_MS);
+    const observedBy = async (atMs: number) => {
+      const idle = IdleFiles.load(record, sinceMs, { nowMs: () => atMs });
+      const files = idle.wrap(nodeFiles);
+      for (const file of await files.listFiles(projects(), ".jsonl")) await files.stat(file);
+      await idle.save();
+      const { dirs, files: active } = idle.observed();
+      const rel = (paths: Iterable<string>) => [...paths].map((p) => path.relative(projects(), p)).sort();
+      return { dirs: rel(dirs.keys()), files: rel(active.keys()) };
+    };
+    const sweep = await observedBy(NOW_MS);
+    const between = await observedBy(NOW_MS + 10 * 60_000);
+    expect(sweep).toEqual(between);
+    expect(sweep.dirs).toEqual(
+      ["", "p", "p/live-session", "p/live-session/subagents"].map((f) => f.split("/").join(path.sep)),
+    );
+    expect(sweep.files).toEqual(
+      ["p/live-session.jsonl", "p/live-session/subagents/agent.jsonl"].map((f) =>
+        f.split("/").join(path.sep),
+      ),
+    );
+  });
+
   test("a directory that cannot be read is reported, in a sweep and between sweeps", async () => {
     const loop = path.join(dir, "loop");
     fs.symlinkSync(loop, loop); // reading it fails with ELOOP (tests may run as root: no EACCES)

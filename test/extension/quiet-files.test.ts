@@ -12,7 +12,7 @@ jest.mock("node:fs", () => {
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadSummary, type LoadOptions, type TextCache } from "../../extension/src/data";
-import { HOUR_MS, worldPerTest, writeTranscript } from "./fixtures";
+import { HOUR_MS, worldPerTest, writeFeed, writeTranscript } from "./fixtures";
 
 const world = worldPerTest();
 
@@ -147,5 +147,45 @@ describe("known files", () => {
     const startedOver = await loadSummary(opts);
     expect(startedOver.stats.changedEvents).toBe(5);
     expect(rounded(startedOver.summary)).toEqual(await fromScratch());
+  });
+
+  it("between sweeps stats a transcript untouched for a day only when the feed names it", async () => {
+    const nowMs = Date.now();
+    const projects = path.join(world.configDir, "projects");
+    const dayAgo = new Date(nowMs - 26 * HOUR_MS);
+    const resting = ["r1", "r2"].map((session) => {
+      const file = writeTranscript(world, "-p-app", session, [{ atMs: nowMs - 27 * HOUR_MS }]);
+      fs.utimesSync(file, dayAgo, dayAgo);
+      return file;
+    });
+    writeTranscript(world, "-p-app", "live", [{ atMs: nowMs - HOUR_MS }]);
+    settle(projects, nowMs - HOUR_MS);
+    const opts = (atMs: number): LoadOptions => ({
+      supportPath: world.supportPath,
+      cache: memoryCache(),
+      timezone: "UTC",
+      nowMs: () => atMs,
+      configDirs: [world.configDir],
+      statuslineFeedFile: world.feedFile,
+      env: {},
+      homeDir: world.root,
+    });
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(3);
+
+    // Both resting transcripts taken up again: not seen between sweeps...
+    writeTranscript(world, "-p-app", "r1", [{ atMs: nowMs - 60_000, input: 11 }]);
+    writeTranscript(world, "-p-app", "r2", [{ atMs: nowMs - 60_000, input: 12 }]);
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(0);
+    // ...until the feed names one (its session's statusline ran)...
+    writeFeed(world, { observedAtMs: nowMs, fiveHourPercent: 10, transcriptPath: resting[0] });
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(1);
+    // ...or the hourly sweep stats them all.
+    const swept = await loadSummary(opts(nowMs + 61 * 60_000));
+    expect(swept.stats.changedEvents).toBe(1);
+    const fresh = await loadSummary({
+      ...opts(nowMs + 61 * 60_000),
+      supportPath: path.join(world.root, "fresh"),
+    });
+    expect(rounded(swept.summary)).toEqual(rounded(fresh.summary));
   });
 });

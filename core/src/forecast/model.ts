@@ -465,7 +465,8 @@ function withCostStream(
   let sinceLastPoll = 0;
   let recent = 0;
   let lastEventMs = -Infinity;
-  for (const c of costs) {
+  for (let i = 0; i < costs.length; i++) {
+    const c = costs[i]; // indexed, as in transcript-prior.ts: no iterator result per point
     if (c.timestampMs > nowMs || c.timestampMs < startMs) continue;
     if (c.timestampMs > lastPollMs) sinceLastPoll += c.costUsd;
     if (c.timestampMs > nowMs - shortSpanMs) recent += c.costUsd;

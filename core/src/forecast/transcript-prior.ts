@@ -44,7 +44,10 @@ export function buildSpendPrior(
   const seen = new Array<number>(HOURS_PER_WEEK).fill(0);
   for (let h = firstHour; h <= lastHour; h++) seen[hourOfWeek(h * HOUR_MS, offset)] += 1;
   let total = 0;
-  for (const c of costs) {
+  // Indexed loops over the cost points (here and below): this runs once in a short process (the
+  // menu bar), where for...of still allocates an iterator result per point.
+  for (let i = 0; i < costs.length; i++) {
+    const c = costs[i];
     if (c.timestampMs < opts.fromMs || c.timestampMs >= opts.toMs || !(c.costUsd > 0)) continue;
     spent[hourOfWeek(c.timestampMs, offset)] += c.costUsd;
     total += c.costUsd;
@@ -83,7 +86,8 @@ function dailySpendCv(
   const days = endDay - firstDay;
   if (days < 3) return null;
   const perDay = new Array<number>(days).fill(0);
-  for (const c of costs) {
+  for (let i = 0; i < costs.length; i++) {
+    const c = costs[i];
     const day = Math.floor((c.timestampMs + offsetMs) / DAY_MS) - firstDay;
     if (day >= 0 && day < days && c.costUsd > 0) perDay[day] += c.costUsd;
   }
