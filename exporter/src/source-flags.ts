@@ -3,8 +3,7 @@
  * colour, help, and one `--<name>` per registered opt-in rate-limit source, derived from
  * core's source list, so adding a source adds its flag.
  */
-import { checkTimezone } from "./args";
-import { checkedSystemZone } from "./zone";
+import { checkedSystemZone, checkGivenZone } from "./zone";
 import { claudeConfigDirs, type LimitsConfig, type SourceDefinition } from "@quotacast/core";
 import { limitsConfigFor, registeredSources } from "@quotacast/core/limits/sources";
 
@@ -59,7 +58,7 @@ export function summaryFlags(values: {
 }): SummaryFlags {
   return {
     configDirs: values["config-dir"] ?? claudeConfigDirs(),
-    timezone: values.timezone === undefined ? checkedSystemZone() : checkTimezone(values.timezone),
+    timezone: values.timezone === undefined ? checkedSystemZone() : checkGivenZone(values.timezone),
     limits: limitsConfigFromFlags(values),
     noColor: values["no-color"] ?? false,
   };

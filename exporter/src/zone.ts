@@ -18,6 +18,18 @@ export function checkedSystemZone(zone: string = systemTimeZone()): string {
   }
 }
 
+/**
+ * A zone given on the command line, checked: UTC, or this machine's own zone when the system's
+ * tz database has it, is taken without ICU (its days come from Date, see checkedSystemZone);
+ * any other is checked by ICU, which computes its days anyway. Throws a UsageError for a zone
+ * ICU does not know.
+ */
+export function checkGivenZone(zone: string, systemZone: string = systemTimeZone()): string {
+  if (zone === "UTC" || zone === "Etc/UTC") return zone;
+  if (zone === systemZone && inSystemZoneDatabase(zone)) return zone;
+  return checkTimezone(zone);
+}
+
 /** Whether the system's tz database (`$TZDIR`, else /usr/share/zoneinfo) has a file for `zone`. */
 function inSystemZoneDatabase(zone: string): boolean {
   if (zone === "UTC") return true;

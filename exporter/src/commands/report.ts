@@ -14,9 +14,9 @@ import {
   sessionReportJson,
   type PeriodKind,
 } from "../report/ccusage-json";
-import { checkTimezone, parseCommandArgs, UsageError, withUsage } from "../args";
+import { parseCommandArgs, UsageError, withUsage } from "../args";
 import { openCliState } from "../cli-state";
-import { checkedSystemZone } from "../zone";
+import { checkedSystemZone, checkGivenZone } from "../zone";
 import { transcriptProgress } from "../terminal/progress";
 import { STDERR_FD, STDOUT_FD, stdio } from "../terminal/stdio";
 import { createStyle, stdoutStyle, terminalColumns, type Style } from "../terminal/style";
@@ -345,7 +345,7 @@ function parseOptions(kind: ReportKind, argv: string[], env: NodeJS.ProcessEnv):
  * system zone it does not know (a `TZ` naming no zone) falls back to the zone ICU resolves.
  */
 function checkedZone(opts: ReportOptions): string {
-  return opts.timezoneGiven ? checkTimezone(opts.timezone) : checkedSystemZone(opts.timezone);
+  return opts.timezoneGiven ? checkGivenZone(opts.timezone) : checkedSystemZone(opts.timezone);
 }
 
 function optionalDay(flag: string, value: string | undefined): string | undefined {
