@@ -3,9 +3,10 @@
  * CLI, a temp database, a loopback port) on the real-shaped ~500 MB history of the cli
  * section. Measures the first ingest and every `/metrics` scrape during it (one scraper,
  * back to back with a 20 ms pause), then wrk (a separate process, not an in-process load
- * generator) with 50 connections for 30 s on `/metrics`, `/api/v1/summary` and
- * `/api/v1/daily`, one after the other, with the exporter's RSS. Writes the `exporter`
- * section of bench/RESULTS.md.
+ * generator) with 50 connections for 30 s, after 5 s not reported, on `/metrics`, `/api/v1/summary` and
+ * `/api/v1/daily`, one after the other, with the exporter's RSS, and the same wrk on a bare
+ * node:http server answering `/metrics`'s bytes (what the machine allows). Writes the
+ * `exporter` section of bench/RESULTS.md.
  *
  *   npx tsx bench/exporter.ts [--size-mb 500] [--seed 1] [--duration 30] [--connections 50]
  */
@@ -64,6 +65,20 @@ function wrkMs(text: string): number {
   ];
 }
 
+/** Seconds of wrk on a URL before the measured run, not reported: V8 compiles the request path meanwhile. */
+const WARM_UP_SECONDS = 5;
+
+/** The measured wrk run on `url`, after a warm-up run on it. */
+async function measureWrk(
+  url: string,
+  pid: number,
+  connections: number,
+  duration: number,
+): Promise<WrkFigures> {
+  await runWrk(url, pid, connections, WARM_UP_SECONDS);
+  return runWrk(url, pid, connections, duration);
+}
+
 async function runWrk(url: string, pid: number, connections: number, duration: number): Promise<WrkFigures> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
@@ -89,6 +104,51 @@ async function runWrk(url: string, pid: number, connections: number, duration: n
     errors,
     peakRssMb: peak,
   };
+}
+
+/**
+ * The machine's own bound for `/metrics` under wrk: a bare node:http server (no exporter, no
+ * routing, no state) answering every request with the same bytes and headers, run right after
+ * the exporter's `/metrics`. Latency here shifts a lot with the VM's load from minute to minute;
+ * the exporter's figures read against this one.
+ */
+async function bareServerReference(
+  baseUrl: string,
+  tmp: string,
+  connections: number,
+  duration: number,
+): Promise<WrkFigures> {
+  const response = await fetch(`${baseUrl}/metrics`);
+  const bodyFile = path.join(tmp, "metrics-body");
+  fs.writeFileSync(bodyFile, Buffer.from(await response.arrayBuffer()));
+  const headers = [
+    "Content-Type",
+    response.headers.get("content-type") ?? "text/plain",
+    "Vary",
+    "Accept-Encoding",
+  ];
+  const port = await freePort();
+  const script =
+    `const body = require("node:fs").readFileSync(${JSON.stringify(bodyFile)});` +
+    `const headers = ${JSON.stringify(headers)}.concat(["Content-Length", String(body.length)]);` +
+    `require("node:http").createServer((req, res) => { res.writeHead(200, headers); res.end(body); })` +
+    `.listen(${port}, "127.0.0.1");`;
+  // The exporter's own V8 flags (the bin's shebang), so only the server code differs.
+  const child = spawn(process.execPath, ["--max-semi-space-size=2", "-e", script], { stdio: "ignore" });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/`);
+        break;
+      } catch {
+        if (i > 100) throw new Error("the reference server did not start");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    return await measureWrk(`http://127.0.0.1:${port}/metrics`, child.pid as number, connections, duration);
+  } finally {
+    child.kill("SIGTERM");
+  }
 }
 
 interface IngestFigures {
@@ -179,15 +239,21 @@ async function main(): Promise<void> {
       `first ingest ${fmtMs(ingest.ingestMs)}, ${ingest.scrapesMs.length} scrapes, max ${fmtMs(Math.max(...ingest.scrapesMs))}`,
     );
     const load: Record<string, WrkFigures> = {};
+    let reference: WrkFigures | null = null;
     for (const endpoint of ENDPOINTS) {
       log(`wrk ${endpoint}`);
-      load[endpoint] = await runWrk(`${baseUrl}${endpoint}`, pid, connections, duration);
+      load[endpoint] = await measureWrk(`${baseUrl}${endpoint}`, pid, connections, duration);
+      if (endpoint === "/metrics") {
+        log("wrk on a bare node:http server with the same /metrics bytes (reference)");
+        reference = await bareServerReference(baseUrl, tmp, connections, duration);
+      }
     }
     const section = renderSection({
       manifest,
       ingest,
       idleRss,
       load,
+      reference,
       connections,
       duration,
       peakMb: peakRssMb(pid),
@@ -206,6 +272,7 @@ function renderSection(run: {
   ingest: IngestFigures;
   idleRss: number;
   load: Record<string, WrkFigures>;
+  reference: WrkFigures | null;
   connections: number;
   duration: number;
   peakMb: number;
@@ -225,19 +292,26 @@ function renderSection(run: {
       `${(run.manifest.bytesWritten / 1e6).toFixed(0)} MB, ${run.manifest.events} messages). \`quotacast serve\` ` +
       "(the bundled CLI, executed as the installed bin) with an empty database. During the first ingest one client " +
       "scrapes `/metrics` back to back (20 ms apart); after it, `wrk -t2 " +
-      `-c${run.connections} -d${run.duration}s --latency\` on each endpoint in turn.`,
+      `-c${run.connections} -d${run.duration}s --latency\` on each endpoint in turn, each after ${WARM_UP_SECONDS} s of the same wrk ` +
+      "not reported (a warm-up: the first seconds of a Node server under load run its request path unoptimized).",
     "",
     "| measure | value | target | met |",
     "|---|---|---|---|",
     `| first ingest (spawn to the transcripts source's first success) | ${fmtMs(run.ingest.ingestMs)} | | |`,
     `| \`/metrics\` scrapes during the first ingest: count / median / p99 / max | ${scrapes.length} / ${fmtMs(median(scrapes))} / ${fmtMs(sorted[Math.floor(0.99 * (sorted.length - 1))])} / ${fmtMs(maxScrape)} | max <= ${TARGETS.scrapeDuringIngestMs} ms | ${ok(maxScrape <= TARGETS.scrapeDuringIngestMs)} |`,
   ];
+  const figures = (f: WrkFigures) =>
+    `${f.p50Ms.toFixed(2)} / ${f.p99Ms.toFixed(2)} / ${f.maxMs.toFixed(1)} ms, ${Math.round(f.requestsPerSecond).toLocaleString("en-US")}/s${f.errors ? ` (${f.errors})` : ""}`;
   for (const endpoint of ENDPOINTS) {
     const f = run.load[endpoint];
     const target = TARGETS.p99Ms[endpoint];
     lines.push(
-      `| \`${endpoint}\`, wrk ${run.connections} connections: p50 / p99 / max, req/s | ${f.p50Ms.toFixed(2)} / ${f.p99Ms.toFixed(2)} / ${f.maxMs.toFixed(1)} ms, ${Math.round(f.requestsPerSecond).toLocaleString("en-US")}/s${f.errors ? ` (${f.errors})` : ""} | p99 <= ${target} ms | ${ok(f.p99Ms <= target)} |`,
+      `| \`${endpoint}\`, wrk ${run.connections} connections: p50 / p99 / max, req/s | ${figures(f)} | p99 <= ${target} ms | ${ok(f.p99Ms <= target)} |`,
     );
+    if (endpoint === "/metrics" && run.reference)
+      lines.push(
+        `| reference, right after: a bare \`node:http\` server (no exporter) answering the same \`/metrics\` bytes, same wrk | ${figures(run.reference)} | | |`,
+      );
   }
   lines.push(
     `| exporter RSS: after the first ingest / peak under wrk / peak of the run | ${run.idleRss.toFixed(0)} / ${Math.max(...ENDPOINTS.map((e) => run.load[e].peakRssMb)).toFixed(0)} / ${run.peakMb.toFixed(0)} MB | | |`,
