@@ -3,14 +3,14 @@ import * as path from "node:path";
 import { checkedSystemZone, checkGivenZone } from "../../exporter/src/zone";
 import { tempDirPerTest } from "../support/per-test";
 
-describe("checkedSystemZone", () => {
-  const tmp = tempDirPerTest("qc-zone-");
-  const savedTzdir = process.env.TZDIR;
-  afterEach(() => {
-    if (savedTzdir === undefined) delete process.env.TZDIR;
-    else process.env.TZDIR = savedTzdir;
-  });
+const tmp = tempDirPerTest("qc-zone-");
+const savedTzdir = process.env.TZDIR;
+afterEach(() => {
+  if (savedTzdir === undefined) delete process.env.TZDIR;
+  else process.env.TZDIR = savedTzdir;
+});
 
+describe("checkedSystemZone", () => {
   it("takes a zone the system's tz database has (TZDIR) without asking ICU", () => {
     fs.mkdirSync(path.join(tmp(), "Test"), { recursive: true });
     fs.writeFileSync(path.join(tmp(), "Test", "Zone"), "TZif");
@@ -28,13 +28,6 @@ describe("checkedSystemZone", () => {
 });
 
 describe("checkGivenZone", () => {
-  const tmp = tempDirPerTest("qc-given-zone-");
-  const savedTzdir = process.env.TZDIR;
-  afterEach(() => {
-    if (savedTzdir === undefined) delete process.env.TZDIR;
-    else process.env.TZDIR = savedTzdir;
-  });
-
   it("takes UTC and the machine's own zone from its tz database without ICU, and asks ICU about any other", () => {
     fs.mkdirSync(path.join(tmp(), "Test"), { recursive: true });
     fs.writeFileSync(path.join(tmp(), "Test", "Zone"), "TZif");

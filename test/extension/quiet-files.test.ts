@@ -21,6 +21,20 @@ function memoryCache(): TextCache {
   return { get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
 }
 
+/** The data function in local mode on this test's world, at `nowMs`. */
+function localOptions(supportPath: string, cache: TextCache, nowMs: number): LoadOptions {
+  return {
+    supportPath,
+    cache,
+    timezone: "UTC",
+    nowMs: () => nowMs,
+    configDirs: [world.configDir],
+    statuslineFeedFile: world.feedFile,
+    env: {},
+    homeDir: world.root,
+  };
+}
+
 /** Every directory under `dir` (and it) dated an hour back: settled, as a history between sessions is. */
 function settle(dir: string, atMs: number): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
@@ -73,14 +87,7 @@ describe("known files", () => {
 
     const cache = memoryCache();
     const base = (supportPath: string, cacheUsed: TextCache): LoadOptions => ({
-      supportPath,
-      cache: cacheUsed,
-      timezone: "UTC",
-      nowMs: () => nowMs,
-      configDirs: [world.configDir],
-      statuslineFeedFile: world.feedFile,
-      env: {},
-      homeDir: world.root,
+      ...localOptions(supportPath, cacheUsed, nowMs),
       reuseCachedForMs: 0, // each run builds its Summary: the refresh's result is what is compared
     });
     const opts = base(world.supportPath, cache);
@@ -160,16 +167,7 @@ describe("known files", () => {
     });
     writeTranscript(world, "-p-app", "live", [{ atMs: nowMs - HOUR_MS }]);
     settle(projects, nowMs - HOUR_MS);
-    const opts = (atMs: number): LoadOptions => ({
-      supportPath: world.supportPath,
-      cache: memoryCache(),
-      timezone: "UTC",
-      nowMs: () => atMs,
-      configDirs: [world.configDir],
-      statuslineFeedFile: world.feedFile,
-      env: {},
-      homeDir: world.root,
-    });
+    const opts = (atMs: number) => localOptions(world.supportPath, memoryCache(), atMs);
     expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(3);
 
     // Both resting transcripts taken up again: not seen between sweeps...
