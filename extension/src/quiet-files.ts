@@ -262,7 +262,7 @@ export interface WatchedFiles {
 const WATCH_ALL: WatchedFiles = { has: () => true };
 
 /** A transcript untouched this long is stat'ed between sweeps only when the feed names it. */
-export const RESTING_AFTER_MS = 24 * 3600_000;
+const RESTING_AFTER_MS = 24 * 3600_000;
 
 /**
  * The transcripts stat'ed in every run: those written in the last day, the feed's current
