@@ -17,7 +17,8 @@
  * mtime as it was).
  *
  * Between sweeps, a transcript last written more than a day ago is not stat'ed (it counts as
- * unchanged) unless the statusline feed names it: Claude Code writes a live session's transcript
+ * unchanged), nor is its session's directory of subagent transcripts, unless the statusline
+ * feed names it: Claude Code writes a live session's transcript
  * every few seconds and feeds the statusline with it, so a session taken up again after a day
  * is named by the feed at its first message; without the feed, its new lines show at the next
  * hourly sweep, which stats everything. On a history of thousands of transcripts this keeps a
@@ -177,13 +178,39 @@ export class KnownFiles {
       if (!same) movedOn.push(files[i]);
     }
     const dirsAt = files.length * 4;
+    const resting = this.restingSessionDirs(watched);
     for (let i = 0; i < dirs.length; i++) {
+      if (resting(dirs[i])) {
+        this.dirNow.set(dirs[i], numbers[dirsAt + i]);
+        continue;
+      }
       const mtimeMs = dirMtimeMs(dirs[i]);
       this.dirNow.set(dirs[i], mtimeMs);
       if (mtimeMs !== numbers[dirsAt + i]) filesOnly = false;
     }
     this.movedOn = filesOnly ? movedOn : null;
     return filesOnly && movedOn.length === 0;
+  }
+
+  /**
+   * Whether a directory belongs to a session whose transcript is not watched: its own
+   * directory (`<session>/`, beside `<session>.jsonl`) or one below it (`<session>/subagents/`).
+   * Only a running session adds files there, and a running session's transcript is watched.
+   */
+  private restingSessionDirs(watched: WatchedFiles): (dir: string) => boolean {
+    if (watched === WATCH_ALL) return () => false;
+    const indexes = this.fileIndexes ?? new Map(this.filePaths.map((p, i) => [p, i]));
+    this.fileIndexes = indexes;
+    return (dir) => {
+      for (let d = dir, depth = 0; depth < 3; depth++) {
+        const i = indexes.get(`${d}.jsonl`);
+        if (i !== undefined) return !watched.has(this.filePaths[i], this.numbers[i * 4 + 3]);
+        const parent = path.dirname(d);
+        if (parent === d) break;
+        d = parent;
+      }
+      return false; // a project or config directory: always looked at
+    };
   }
 
   /**

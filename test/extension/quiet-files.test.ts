@@ -165,21 +165,26 @@ describe("known files", () => {
       fs.utimesSync(file, dayAgo, dayAgo);
       return file;
     });
+    const r2Subagents = path.join(projects, "-p-app", "r2", "subagents");
+    fs.mkdirSync(r2Subagents, { recursive: true });
+    fs.writeFileSync(path.join(r2Subagents, "agent-a.jsonl"), subagentLine("a", nowMs - 27 * HOUR_MS) + "\n");
+    fs.utimesSync(path.join(r2Subagents, "agent-a.jsonl"), dayAgo, dayAgo);
     writeTranscript(world, "-p-app", "live", [{ atMs: nowMs - HOUR_MS }]);
     settle(projects, nowMs - HOUR_MS);
     const opts = (atMs: number) => localOptions(world.supportPath, memoryCache(), atMs);
-    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(3);
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(4);
 
-    // Both resting transcripts taken up again: not seen between sweeps...
+    // Both resting sessions taken up again (r2 with a new subagent): not seen between sweeps...
     writeTranscript(world, "-p-app", "r1", [{ atMs: nowMs - 60_000, input: 11 }]);
     writeTranscript(world, "-p-app", "r2", [{ atMs: nowMs - 60_000, input: 12 }]);
+    fs.writeFileSync(path.join(r2Subagents, "agent-b.jsonl"), subagentLine("b", nowMs - 60_000) + "\n");
     expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(0);
     // ...until the feed names one (its session's statusline ran)...
     writeFeed(world, { observedAtMs: nowMs, fiveHourPercent: 10, transcriptPath: resting[0] });
     expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(1);
     // ...or the hourly sweep stats them all.
     const swept = await loadSummary(opts(nowMs + 61 * 60_000));
-    expect(swept.stats.changedEvents).toBe(1);
+    expect(swept.stats.changedEvents).toBe(2);
     const fresh = await loadSummary({
       ...opts(nowMs + 61 * 60_000),
       supportPath: path.join(world.root, "fresh"),
