@@ -18,11 +18,11 @@
  *
  * Between sweeps, a transcript last written more than a day ago is not stat'ed (it counts as
  * unchanged), nor is its session's directory of subagent transcripts, unless the statusline
- * feed names it: Claude Code writes a live session's transcript
- * every few seconds and feeds the statusline with it, so a session taken up again after a day
- * is named by the feed at its first message; without the feed, its new lines show at the next
- * hourly sweep, which stats everything. On a history of thousands of transcripts this keeps a
- * run to the day's few dozen stats.
+ * feed names it: Claude Code writes a live session's transcript every few seconds and feeds
+ * the statusline with it, so a session taken up again after a day is named by the feed at its
+ * first message; without the feed, its new lines show at the next hourly sweep, which stats
+ * everything. On a history of thousands of transcripts this keeps a run to the last day's
+ * transcripts and the project directories.
  *
  * The record also holds the ledger's cursor file identity: a store that started over (or was
  * changed by another process) since must read everything again, however quiet the files.
