@@ -19,15 +19,12 @@ export function checkedSystemZone(zone: string = systemTimeZone()): string {
 }
 
 /**
- * A zone given on the command line, checked: UTC, or this machine's own zone when the system's
- * tz database has it, is taken without ICU (its days come from Date, see checkedSystemZone);
- * any other is checked by ICU, which computes its days anyway. Throws a UsageError for a zone
- * ICU does not know.
+ * A zone given on the command line, checked: UTC is taken without starting ICU (its days need
+ * no Intl formatter); any other is checked by ICU, which computes its days anyway. Throws a
+ * UsageError for a zone ICU does not know, even one the system's tz database has (`Factory`).
  */
-export function checkGivenZone(zone: string, systemZone: string = systemTimeZone()): string {
-  if (zone === "UTC" || zone === "Etc/UTC") return zone;
-  if (zone === systemZone && inSystemZoneDatabase(zone)) return zone;
-  return checkTimezone(zone);
+export function checkGivenZone(zone: string): string {
+  return zone === "UTC" || zone === "Etc/UTC" ? zone : checkTimezone(zone);
 }
 
 /** Whether the system's tz database (`$TZDIR`, else /usr/share/zoneinfo) has a file for `zone`. */

@@ -86,13 +86,17 @@ export class IdleFiles {
       files.idle = idlePaths(record);
       files.sweptAtMs = record.sweptAtMs;
       files.sweeping = false;
+    } else {
+      files.sweptAtMs = nowMs; // this run sweeps: one time for the record and for what it observed
     }
     return files;
   }
 
   /** `inner`, with idle transcripts reported as absent and, between sweeps, neither listed nor stat'ed. */
   wrap(inner: FilePort, known: KnownFilesPort | null = null): FilePort {
-    this.known = known;
+    // A sweep stats everything itself: what a quiet-files record knows (some of it recorded,
+    // not stat'ed in this run) is for runs between sweeps.
+    this.known = this.sweeping ? null : known;
     return {
       listFiles: async (dir, suffix, onUnreadable) =>
         this.sweeping ? this.listAll(dir, suffix, onUnreadable) : this.listActive(dir, suffix, onUnreadable),
@@ -108,7 +112,7 @@ export class IdleFiles {
    * idle sessions' ones are left out, as the next runs do not look at them.
    */
   observed(): ObservedFiles {
-    const sweptAtMs = this.sweeping ? this.nowMs() : this.sweptAtMs;
+    const sweptAtMs = this.sweptAtMs;
     if (!this.sweeping) return { dirs: this.seenDirs, files: this.seenFiles, sweptAtMs };
     const dirs = new Map<string, DirListing>();
     const seen = (dir: string) => {
@@ -136,7 +140,7 @@ export class IdleFiles {
     }
     const record: IdleRecord = {
       version: RECORD_VERSION,
-      sweptAtMs: this.sweeping ? this.nowMs() : this.sweptAtMs,
+      sweptAtMs: this.sweptAtMs,
       dirs: [...byDir.keys()],
       names: [...byDir.values()],
     };

@@ -292,18 +292,24 @@ const WATCH_ALL: WatchedFiles = { has: () => true };
 const RESTING_AFTER_MS = 24 * 3600_000;
 
 /**
- * The transcripts stat'ed in every run: those written in the last day, the feed's current
- * transcript and those of the sessions it saw in the last day (`<session id>.jsonl`).
+ * The transcripts stat'ed in every run: those written in the last day, and those of the
+ * sessions the feed names (its current transcript, the sessions it saw in the last day):
+ * `<session id>.jsonl` and the subagent transcripts under `<session id>/`.
  */
 export function watchedFiles(nowMs: number, feed: StatuslineFeed | null): WatchedFiles {
   const sinceMs = nowMs - RESTING_AFTER_MS;
   const named = new Set<string>();
-  if (feed?.transcriptPath) named.add(path.basename(feed.transcriptPath));
+  if (feed?.transcriptPath) named.add(path.basename(feed.transcriptPath, ".jsonl"));
   for (const [sessionId, seen] of Object.entries(feed?.sessions ?? {}))
-    if (seen.lastSeenMs >= sinceMs) named.add(`${sessionId}.jsonl`);
-  return {
-    has: (file, recordedMtimeMs) => !(recordedMtimeMs < sinceMs) || (named.size > 0 && named.has(path.basename(file))),
+    if (seen.lastSeenMs >= sinceMs) named.add(sessionId);
+  const ofNamedSession = (file: string): boolean => {
+    if (named.size === 0) return false;
+    if (named.has(path.basename(file, ".jsonl"))) return true;
+    // A subagent transcript: `<session>/subagents/<agent>.jsonl`, or directly in `<session>/`.
+    const dir = path.dirname(file);
+    return named.has(path.basename(dir)) || named.has(path.basename(path.dirname(dir)));
   };
+  return { has: (file, recordedMtimeMs) => !(recordedMtimeMs < sinceMs) || ofNamedSession(file) };
 }
 
 const STAT_NOT_TAKEN = 0;

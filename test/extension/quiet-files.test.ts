@@ -12,6 +12,8 @@ jest.mock("node:fs", () => {
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadSummary, type LoadOptions, type TextCache } from "../../extension/src/data";
+import { watchedFiles } from "../../extension/src/quiet-files";
+import { parseStatuslineFeed, type StatuslineFeed } from "@quotacast/core/limits/statusline-feed";
 import { HOUR_MS, worldPerTest, writeFeed, writeTranscript } from "./fixtures";
 
 const world = worldPerTest();
@@ -156,39 +158,114 @@ describe("known files", () => {
     expect(rounded(startedOver.summary)).toEqual(await fromScratch());
   });
 
-  it("between sweeps stats a transcript untouched for a day only when the feed names it", async () => {
-    const nowMs = Date.now();
+  /**
+   * Two sessions last written 26 hours ago (r1, r2, each with a subagent transcript) and a live
+   * one, read once; then both resting sessions are taken up again: a line each and a new
+   * subagent transcript each (4 events no run between sweeps sees by itself).
+   */
+  async function restingSessionsTakenUp(nowMs: number) {
     const projects = path.join(world.configDir, "projects");
     const dayAgo = new Date(nowMs - 26 * HOUR_MS);
-    const resting = ["r1", "r2"].map((session) => {
+    const sessions = ["r1", "r2"];
+    const subagents = (session: string) => path.join(projects, "-p-app", session, "subagents");
+    for (const session of sessions) {
+      const agent = path.join(subagents(session), "agent-a.jsonl");
+      fs.mkdirSync(path.dirname(agent), { recursive: true });
+      fs.writeFileSync(agent, subagentLine(`${session}a`, nowMs - 27 * HOUR_MS) + "\n");
       const file = writeTranscript(world, "-p-app", session, [{ atMs: nowMs - 27 * HOUR_MS }]);
-      fs.utimesSync(file, dayAgo, dayAgo);
-      return file;
-    });
-    const r2Subagents = path.join(projects, "-p-app", "r2", "subagents");
-    fs.mkdirSync(r2Subagents, { recursive: true });
-    fs.writeFileSync(path.join(r2Subagents, "agent-a.jsonl"), subagentLine("a", nowMs - 27 * HOUR_MS) + "\n");
-    fs.utimesSync(path.join(r2Subagents, "agent-a.jsonl"), dayAgo, dayAgo);
+      for (const written of [agent, file]) fs.utimesSync(written, dayAgo, dayAgo);
+    }
     writeTranscript(world, "-p-app", "live", [{ atMs: nowMs - HOUR_MS }]);
     settle(projects, nowMs - HOUR_MS);
     const opts = (atMs: number) => localOptions(world.supportPath, memoryCache(), atMs);
-    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(4);
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(5);
+    for (const session of sessions) {
+      writeTranscript(world, "-p-app", session, [{ atMs: nowMs - 60_000, input: 11 }]);
+      fs.writeFileSync(
+        path.join(subagents(session), "agent-b.jsonl"),
+        subagentLine(`${session}b`, nowMs - 60_000) + "\n",
+      );
+    }
+    const fresh = async (atMs: number) =>
+      rounded(
+        (await loadSummary({ ...opts(atMs), supportPath: path.join(world.root, `fresh-${atMs}`) })).summary,
+      );
+    return {
+      opts,
+      fresh,
+      transcript: (session: string) => path.join(projects, "-p-app", `${session}.jsonl`),
+    };
+  }
 
-    // Both resting sessions taken up again (r2 with a new subagent): not seen between sweeps...
-    writeTranscript(world, "-p-app", "r1", [{ atMs: nowMs - 60_000, input: 11 }]);
-    writeTranscript(world, "-p-app", "r2", [{ atMs: nowMs - 60_000, input: 12 }]);
-    fs.writeFileSync(path.join(r2Subagents, "agent-b.jsonl"), subagentLine("b", nowMs - 60_000) + "\n");
+  it("between sweeps stats a session untouched for a day only when the feed names it", async () => {
+    const nowMs = Date.now();
+    const { opts, fresh, transcript } = await restingSessionsTakenUp(nowMs);
+    // Not seen between sweeps...
     expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(0);
-    // ...until the feed names one (its session's statusline ran)...
-    writeFeed(world, { observedAtMs: nowMs, fiveHourPercent: 10, transcriptPath: resting[0] });
-    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(1);
+    // ...until the feed names one (its statusline ran): its line and its new subagent...
+    writeFeed(world, { observedAtMs: nowMs, fiveHourPercent: 10, transcriptPath: transcript("r1") });
+    expect((await loadSummary(opts(nowMs))).stats.changedEvents).toBe(2);
     // ...or the hourly sweep stats them all.
     const swept = await loadSummary(opts(nowMs + 61 * 60_000));
     expect(swept.stats.changedEvents).toBe(2);
-    const fresh = await loadSummary({
-      ...opts(nowMs + 61 * 60_000),
-      supportPath: path.join(world.root, "fresh"),
-    });
-    expect(rounded(swept.summary)).toEqual(rounded(fresh.summary));
+    expect(rounded(swept.summary)).toEqual(await fresh(nowMs + 61 * 60_000));
+  });
+
+  it("a sweep stats every transcript itself, whatever the quiet-files record holds", async () => {
+    const nowMs = Date.now();
+    const { opts, fresh } = await restingSessionsTakenUp(nowMs);
+    // The idle record lost (the quiet-files one kept), and a new session: a sweep, now.
+    fs.rmSync(path.join(world.supportPath, "idle-files.json"));
+    writeTranscript(world, "-p-app", "new", [{ atMs: nowMs - 30_000 }]);
+    const swept = await loadSummary(opts(nowMs));
+    expect(swept.stats.changedEvents).toBe(5);
+    expect(rounded(swept.summary)).toEqual(await fresh(nowMs));
+  });
+});
+
+describe("watchedFiles", () => {
+  const nowMs = Date.UTC(2026, 11, 2, 12);
+  const p = (...parts: string[]) => path.join("/h", ".claude", "projects", "-p-app", ...parts);
+  function feed(transcriptPath: string | null, sessions: Record<string, number>): StatuslineFeed {
+    const parsed = parseStatuslineFeed(
+      JSON.stringify({
+        version: 1,
+        updatedAtMs: nowMs,
+        sessionId: null,
+        transcriptPath,
+        model: null,
+        sessionCostUsd: null,
+        rateLimits: null,
+        rateLimitsObservedAtMs: null,
+        sessions: Object.fromEntries(
+          Object.entries(sessions).map(([id, lastSeenMs]) => [
+            id,
+            { costUsd: 1, day: "2026-12-02", lastSeenMs },
+          ]),
+        ),
+      }),
+    );
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.value;
+  }
+
+  it("watches what was written in the last day, and the sessions the feed names with their subagents", () => {
+    const old = nowMs - 2 * 24 * HOUR_MS;
+    const noFeed = watchedFiles(nowMs, null);
+    expect(noFeed.has(p("a.jsonl"), nowMs - 23 * HOUR_MS)).toBe(true);
+    expect(noFeed.has(p("a.jsonl"), old)).toBe(false);
+    expect(noFeed.has(p("a.jsonl"), nowMs + HOUR_MS)).toBe(true); // a clock behind the file's: watched
+
+    const named = watchedFiles(
+      nowMs,
+      feed(p("cur.jsonl"), { seen: nowMs - HOUR_MS, gone: nowMs - 25 * HOUR_MS }),
+    );
+    expect(named.has(p("cur.jsonl"), old)).toBe(true);
+    expect(named.has(p("cur", "subagents", "agent-1.jsonl"), old)).toBe(true);
+    expect(named.has(p("seen.jsonl"), old)).toBe(true);
+    expect(named.has(p("seen", "agent-2.jsonl"), old)).toBe(true);
+    expect(named.has(p("gone.jsonl"), old)).toBe(false); // seen by the feed over a day ago
+    expect(named.has(p("other.jsonl"), old)).toBe(false);
+    expect(named.has(p("other", "subagents", "agent-3.jsonl"), old)).toBe(false);
   });
 });
