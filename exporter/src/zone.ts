@@ -6,15 +6,22 @@ import { checkTimezone } from "./args";
 
 /**
  * This machine's zone, checked: `systemTimeZone()` (found without ICU), or the zone ICU
- * resolves when the system names none that ICU knows (a `TZ` naming no zone). A zone the
- * system's own zone database has is taken without asking ICU, whose first use costs ~40 ms.
+ * resolves when the system names none that ICU knows (a `TZ` naming no zone), or UTC when ICU
+ * cannot use its own answer either. A zone the system's own zone database has is taken without
+ * asking ICU, whose first use costs ~40 ms; except `Factory`, the database's placeholder for a
+ * zone never set, which ICU does not know (it answers `Etc/Unknown`, which it rejects too).
  */
 export function checkedSystemZone(zone: string = systemTimeZone()): string {
-  if (inSystemZoneDatabase(zone)) return zone;
+  if (zone !== "Factory" && inSystemZoneDatabase(zone)) return zone;
   try {
     return checkTimezone(zone);
   } catch {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    try {
+      return checkTimezone(resolved);
+    } catch {
+      return "UTC"; // Date's local time in such a zone is UTC too
+    }
   }
 }
 

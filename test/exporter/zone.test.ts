@@ -27,6 +27,19 @@ describe("checkedSystemZone", () => {
   });
 });
 
+describe("checkedSystemZone with TZ=Factory (the tz database's placeholder, unknown to ICU)", () => {
+  const savedTz = process.env.TZ;
+  afterEach(() => {
+    if (savedTz === undefined) delete process.env.TZ;
+    else process.env.TZ = savedTz;
+  });
+
+  it("falls back to UTC when ICU can use neither the zone nor its own answer", () => {
+    process.env.TZ = "Factory"; // node resets ICU's default zone when TZ is assigned
+    expect(checkedSystemZone("Factory")).toBe("UTC");
+  });
+});
+
 describe("checkGivenZone", () => {
   it("takes UTC without ICU and asks ICU about any other zone, even one the tz database has", () => {
     fs.mkdirSync(path.join(tmp(), "Test"), { recursive: true });
