@@ -199,11 +199,9 @@ export class KnownFiles {
    */
   private restingSessionDirs(watched: WatchedFiles): (dir: string) => boolean {
     if (watched === WATCH_ALL) return () => false;
-    const indexes = this.fileIndexes ?? new Map(this.filePaths.map((p, i) => [p, i]));
-    this.fileIndexes = indexes;
     return (dir) => {
       for (let d = dir, depth = 0; depth < 3; depth++) {
-        const i = indexes.get(`${d}.jsonl`);
+        const i = this.fileIndex(`${d}.jsonl`);
         if (i !== undefined) return !watched.has(this.filePaths[i], this.numbers[i * 4 + 3]);
         const parent = path.dirname(d);
         if (parent === d) break;
@@ -233,8 +231,7 @@ export class KnownFiles {
 
   /** The file's identity as stat'ed by `unchanged`; undefined when it was not. */
   stat(file: string): FileIdentity | null | undefined {
-    this.fileIndexes ??= new Map(this.filePaths.map((p, i) => [p, i]));
-    const i = this.fileIndexes.get(file);
+    const i = this.fileIndex(file);
     if (i === undefined || this.statState[i] === STAT_NOT_TAKEN) return undefined;
     if (this.statState[i] === STAT_MISSING) return null;
     const n = i * 4;
@@ -257,6 +254,11 @@ export class KnownFiles {
   /** The directory's mtime as stat'ed by `unchanged` (before any listing of it in this run). */
   dirMtimeMs(dir: string): number | undefined {
     return this.dirNow.get(dir);
+  }
+
+  private fileIndex(file: string): number | undefined {
+    this.fileIndexes ??= new Map(this.filePaths.map((p, i) => [p, i]));
+    return this.fileIndexes.get(file);
   }
 
   private dirIndexes: Map<string, number> | null = null;
