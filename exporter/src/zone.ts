@@ -2,25 +2,28 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { systemTimeZone } from "@quotacast/core/io";
+import { isUtcZone } from "@quotacast/core/time";
 import { checkTimezone } from "./args";
 
 /**
  * This machine's zone, checked: `systemTimeZone()` (found without ICU), or the zone ICU
  * resolves when the system names none that ICU knows (a `TZ` naming no zone), or UTC when ICU
- * cannot use its own answer either. A zone the system's own zone database has is taken without
- * asking ICU, whose first use costs ~40 ms; except `Factory`, the database's placeholder for a
- * zone never set, which ICU does not know (it answers `Etc/Unknown`, which it rejects too).
+ * has no usable answer either. A zone the system's own zone database has is taken without
+ * asking ICU, whose first use costs ~40 ms.
  */
-export function checkedSystemZone(zone: string = systemTimeZone()): string {
-  if (zone !== "Factory" && inSystemZoneDatabase(zone)) return zone;
+export function checkedSystemZone(
+  zone: string = systemTimeZone(),
+  icuZone: () => string | undefined = () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+): string {
+  if (inSystemZoneDatabase(zone)) return zone;
   try {
     return checkTimezone(zone);
   } catch {
-    const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const resolved = icuZone(); // none at all for some TZ values (TZ=Mars/Olympus)
     try {
-      return checkTimezone(resolved);
+      return resolved ? checkTimezone(resolved) : "UTC";
     } catch {
-      return "UTC"; // Date's local time in such a zone is UTC too
+      return "UTC"; // Date's local time in a zone ICU does not know is UTC too
     }
   }
 }
@@ -31,12 +34,12 @@ export function checkedSystemZone(zone: string = systemTimeZone()): string {
  * UsageError for a zone ICU does not know, even one the system's tz database has (`Factory`).
  */
 export function checkGivenZone(zone: string): string {
-  return zone === "UTC" || zone === "Etc/UTC" ? zone : checkTimezone(zone);
+  return isUtcZone(zone) ? zone : checkTimezone(zone);
 }
 
 /** Whether the system's tz database (`$TZDIR`, else /usr/share/zoneinfo) has a file for `zone`. */
 function inSystemZoneDatabase(zone: string): boolean {
-  if (zone === "UTC") return true;
+  if (isUtcZone(zone)) return true;
   const database = process.env.TZDIR || "/usr/share/zoneinfo";
   return (
     !zone.split("/").includes("..") &&

@@ -8,6 +8,7 @@ describe("this machine's zone, found without ICU where the system names it", () 
     expect(zoneFromTzVariable("UTC")).toBe("UTC");
     expect(zoneFromTzVariable("Etc/GMT+5")).toBe("Etc/GMT+5");
     expect(zoneFromTzVariable("posix/Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(zoneFromTzVariable("Factory")).toBe("UTC"); // the database's placeholder, unknown to ICU
   });
 
   it("leaves POSIX rules, paths and empty values to ICU", () => {
@@ -26,6 +27,7 @@ describe("this machine's zone, found without ICU where the system names it", () 
   it("reads the zone from the /etc/localtime link of Linux and macOS", () => {
     expect(zoneFromLocaltimeLink("/usr/share/zoneinfo/Europe/Berlin")).toBe("Europe/Berlin");
     expect(zoneFromLocaltimeLink("../usr/share/zoneinfo/Etc/UTC")).toBe("Etc/UTC");
+    expect(zoneFromLocaltimeLink("/usr/share/zoneinfo/Factory")).toBe("UTC");
     expect(zoneFromLocaltimeLink("/var/db/timezone/zoneinfo/America/New_York")).toBe("America/New_York");
     expect(zoneFromLocaltimeLink("/etc/localtime.copy")).toBeNull();
   });

@@ -27,16 +27,21 @@ describe("checkedSystemZone", () => {
   });
 });
 
-describe("checkedSystemZone with TZ=Factory (the tz database's placeholder, unknown to ICU)", () => {
+describe("checkedSystemZone where ICU has no usable zone", () => {
   const savedTz = process.env.TZ;
   afterEach(() => {
     if (savedTz === undefined) delete process.env.TZ;
     else process.env.TZ = savedTz;
   });
 
-  it("falls back to UTC when ICU can use neither the zone nor its own answer", () => {
-    process.env.TZ = "Factory"; // node resets ICU's default zone when TZ is assigned
-    expect(checkedSystemZone("Factory")).toBe("UTC");
+  it("is UTC with TZ=Factory (the tz database's placeholder, unknown to ICU)", () => {
+    process.env.TZ = "Factory"; // read by systemTimeZone (jest's process.env does not reach ICU)
+    expect(checkedSystemZone()).toBe("UTC");
+  });
+
+  it("falls back to UTC when ICU knows neither the zone nor one of its own", () => {
+    expect(checkedSystemZone("Mars/Olympus", () => undefined)).toBe("UTC"); // ICU's answer to TZ=Mars/Olympus
+    expect(checkedSystemZone("Mars/Olympus", () => "Etc/Unknown")).toBe("UTC"); // ICU's answer to TZ=Factory
   });
 });
 

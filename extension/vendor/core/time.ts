@@ -43,17 +43,25 @@ export function declareLocalTimeZone(timezone: string | null): void {
  * declared local zone); null otherwise.
  */
 export function utcOffsetMinutesWithoutIntl(timezone: string, atMs: number): number | null {
-  if (timezone === "UTC" || timezone === "Etc/UTC") return 0;
+  if (isUtcZone(timezone)) return 0;
   if (timezone === localTimeZone) return -new Date(atMs).getTimezoneOffset();
   return null;
+}
+
+/** Whether `zone` names UTC itself: its calendar needs no Intl formatter. */
+export function isUtcZone(zone: string): boolean {
+  return zone === "UTC" || zone === "Etc/UTC";
 }
 
 /**
  * The IANA zone named by a `TZ` value (`Europe/Paris`, `:Europe/Paris`, `UTC`), or null for
  * anything else (unset, empty, a POSIX rule such as `CET-1CEST`), which ICU resolves its own way.
+ * `Factory`, the tz database's placeholder for a zone never set (offset 0), reads as UTC: ICU
+ * knows no such zone, nor its own answer for it (`Etc/Unknown`).
  */
 export function zoneFromTzVariable(tz: string | undefined): string | null {
   const name = (tz ?? "").replace(/^:/, "").replace(/^(posix|right)\//, "");
+  if (name === "Factory") return "UTC";
   return /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name) && !/\d/.test(name.split("/")[0])
     ? name
     : null;
