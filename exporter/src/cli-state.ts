@@ -58,8 +58,12 @@ export function openCliState(configDirs: string[], opts: CliStateOptions = {}): 
   const store = new SqliteLedgerStore(db, dayTotals);
   return {
     // A first run reads the whole history. Scan workers only pay off with cores to spare: on
-    // two cores two workers were 7% faster (1.20 vs 1.29 s on 506 MB) but raised peak RSS from
-    // 91 to 114 MB, above ccusage's (issue 14's note).
+    // two cores (2026-12-02, 511 MB, median of 7 cold runs) one worker took 881 ms and two
+    // 882 ms against 809 ms in this thread alone; this thread reading too, with a worker
+    // taking files from the end, 844 vs 826 ms (1.41 s of CPU instead of 1.01 s: a second
+    // isolate compiles the parser again); a worker reading the files for this thread to parse
+    // their usage lines, 948 vs 847 ms (lines parsed away from the core that read them run
+    // slower). Issue 14's note has the profiles.
     ledger: new UsageLedger({ configDirs, store, ...cliParallelism(), onProgress: opts.onProgress }),
     store,
     dayTotals,
