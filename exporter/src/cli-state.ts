@@ -43,7 +43,16 @@ export interface CliStateOptions {
   fastFirstBuild?: boolean;
 }
 
-/** Scan workers (one core left for the main thread) on machines with four cores or more. */
+/**
+ * Scan workers (one core left for the main thread) on machines with four cores or more. A
+ * first run reads the whole history, and on two cores no split of it paid off (2026-12-02,
+ * 506 MB in 1,473 files, medians of 5-7 cold runs): one worker took 881 ms and two 882 ms
+ * against 809 ms in this thread alone; this thread reading too, with a worker taking files
+ * from the end, 844 vs 826 ms (1.41 s of CPU instead of 1.01 s: a second isolate compiles the
+ * parser again); a worker reading the files for this thread to parse their usage lines, 948
+ * vs 847 ms (lines parsed away from the core that read them run slower). Issue 14's note has
+ * the profiles.
+ */
 function cliParallelism(): { parallel?: { threads: number } } {
   const cores = defaultScanThreads();
   return cores >= 4 ? { parallel: { threads: cores - 1 } } : {};
@@ -57,13 +66,6 @@ export function openCliState(configDirs: string[], opts: CliStateOptions = {}): 
   const dayTotals = new DayTotals(db);
   const store = new SqliteLedgerStore(db, dayTotals);
   return {
-    // A first run reads the whole history. Scan workers only pay off with cores to spare: on
-    // two cores (2026-12-02, 511 MB, median of 7 cold runs) one worker took 881 ms and two
-    // 882 ms against 809 ms in this thread alone; this thread reading too, with a worker
-    // taking files from the end, 844 vs 826 ms (1.41 s of CPU instead of 1.01 s: a second
-    // isolate compiles the parser again); a worker reading the files for this thread to parse
-    // their usage lines, 948 vs 847 ms (lines parsed away from the core that read them run
-    // slower). Issue 14's note has the profiles.
     ledger: new UsageLedger({ configDirs, store, ...cliParallelism(), onProgress: opts.onProgress }),
     store,
     dayTotals,
