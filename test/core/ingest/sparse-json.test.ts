@@ -196,6 +196,35 @@ describe("parseSparseJson validates like JSON.parse and builds only the shape's 
     expect(value).toEqual({ a: { deep: [1, { x: "y" }] } });
   });
 
+  it("reads nesting deeper than any stack and lines larger than the module's first memory", () => {
+    const deep = `{"z":${"[".repeat(200_000)}${"]".repeat(200_000)},"a":1}`;
+    expectSameAsJsonParse(deep);
+    expectSameAsJsonParse(`{"z":${"[".repeat(200_000)}${"]".repeat(199_999)},"a":1}`);
+    const big = JSON.stringify({ z: "x".repeat(3_000_000), b: { c: "é".repeat(1000) }, a: 2 });
+    expectSameAsJsonParse(big);
+    // After a big line the memory has grown: a small one still reads right.
+    expectSameAsJsonParse('{"a":"small","b":{"d":{"e":[1]}}}');
+  });
+
+  it("matches escaped keys as JSON.parse decodes them, surrogate pairs and all", () => {
+    const shape = { "a\u{1F600}b": true, "\n": true, "k\u00e9y": { x: true } } as const;
+    const keys = compileShape(shape);
+    for (const text of [
+      '{"a\\ud83d\\ude00b":1,"\\n":2,"k\\u00E9y":{"\\u0078":3}}',
+      '{"a\\uD83D\\uDE00b":1,"\\u000a":2,"k\u00e9y":{"x":3,"x":4}}',
+      '{"a\u{1F600}b":1,"\\u000A":"two"}',
+      '{"a\\ud83db":1,"a\\ude00b":2,"\\n\\n":3,"k\\u00e9y":5}',
+      '{"a\\ud83d\\u0041b":1}',
+    ]) {
+      const expected = jsonParseOrNot(text);
+      const actual = parseSparseJson(Buffer.from(text, "utf8"), keys);
+      expect({ text, actual }).toEqual({
+        text,
+        actual: expected === NOT_JSON ? NOT_JSON : pruned(expected, shape),
+      });
+    }
+  });
+
   it("keeps invalid UTF-8 as JSON.parse does after decoding (replacement characters)", () => {
     const bytes = Buffer.concat([
       Buffer.from('{"a":"x'),
