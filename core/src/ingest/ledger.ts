@@ -11,6 +11,7 @@ import {
 } from "./file-scan";
 import { lineBoundsAt, SYNTHETIC_MODEL, UNKNOWN_MODEL } from "./parse";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from "./reader";
+import { sparseJsonScratch } from "./sparse-json";
 import {
   DEFAULT_PARALLEL_MIN_BYTES,
   ScanWorkerPool,
@@ -96,8 +97,6 @@ export class UsageLedger {
   private readonly parallel: ParallelScanOptions | null;
   private readonly clock: Clock;
   private readonly onProgress: ((progress: RefreshProgress) => void) | null;
-  /** The chunk buffer of reads in this thread (refreshes never overlap, so one is enough). */
-  private scratch: Buffer | null = null;
   private cursors: Map<string, FileCursor> | null = null;
   private readonly modelNames = new Map<string, string>();
   private readonly totals: Diagnostics = emptyDiagnostics();
@@ -284,8 +283,8 @@ export class UsageLedger {
   }
 
   private readInThisThread(): ReadFile {
-    this.scratch ??= Buffer.allocUnsafe(this.scanOptions.chunkBytes);
-    const scratch = this.scratch;
+    // Chunks are read into the parser's memory, where their usage lines are parsed in place.
+    const scratch = sparseJsonScratch(this.scanOptions.chunkBytes);
     return (request, onBatch) => scanTranscriptFile(this.files, request, this.scanOptions, onBatch, scratch);
   }
 

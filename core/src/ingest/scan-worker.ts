@@ -10,6 +10,7 @@ import { scanTranscriptFile, type FileScanBatch, type FileScanRequest } from "./
 import { packEvents, packedBuffers } from "./packed-events";
 import type { PackedScanReply, ScanBatchJob, ScanWorkerMessage } from "./scan-pool";
 import type { ScanOptions } from "./reader";
+import { sparseJsonScratch } from "./sparse-json";
 import type { UsageEvent } from "./usage-event";
 
 parentPort?.once("message", (job: ScanBatchJob) => {
@@ -17,10 +18,11 @@ parentPort?.once("message", (job: ScanBatchJob) => {
 });
 
 async function scanClaimedFiles(job: ScanBatchJob): Promise<void> {
-  const scratch = Buffer.allocUnsafe(job.scanOptions.chunkBytes);
   for (;;) {
     const index = Atomics.add(job.nextRequest, 0, 1);
     if (index >= job.requests.length) break;
+    // Chunks are read into the parser's memory, where their usage lines are parsed in place.
+    const scratch = sparseJsonScratch(job.scanOptions.chunkBytes);
     const reply = await scanFile(job.requests[index], job.scanOptions, scratch);
     const message: ScanWorkerMessage = { kind: "file", index, reply };
     parentPort?.postMessage(message, reply.kind === "scanned" ? packedBuffers(reply.result.events) : []);

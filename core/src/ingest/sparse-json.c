@@ -56,7 +56,11 @@ typedef struct {
 /* One line's read: set by read_line, used by every function below. */
 static const u8 *p;
 static int32_t end;
-static u8 *containers; /* one byte per open container of skip_value: '{' or '[' */
+
+/* The open containers of skip_value, one bit each (1: an object), so a line nested deeper
+   than any real one still fits: a line nested deeper than MAX_DEPTH is reported as not JSON. */
+#define MAX_DEPTH (8 << 20)
+static u8 containers[MAX_DEPTH / 8];
 static const Node *nodes;
 static const Entry *entries;
 static Slot *slots;
@@ -69,27 +73,32 @@ static int32_t skip_whitespace(int32_t i) {
   return i;
 }
 
-/* From after an opening quote to after its closing one, 16 bytes at a time; -1 if none. */
+/* From after an opening quote to after its closing one, 16 bytes at a time; -1 if none. A
+   backslash escapes the byte after it. */
 static int32_t skip_string(int32_t i) {
   const v128_t quote = wasm_i8x16_splat('"');
   const v128_t backslash = wasm_i8x16_splat('\\');
-  for (;;) {
-    while (i + 16 <= end) {
-      v128_t bytes = wasm_v128_load(p + i);
-      uint32_t found = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, quote), wasm_i8x16_eq(bytes, backslash)));
-      if (found) {
-        i += __builtin_ctz(found);
-        goto special;
+  while (i + 16 <= end) {
+    v128_t bytes = wasm_v128_load(p + i);
+    uint32_t found = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, quote), wasm_i8x16_eq(bytes, backslash)));
+    int32_t next = i + 16;
+    while (found) {
+      int32_t at = i + __builtin_ctz(found);
+      if (p[at] == '"') return at + 1;
+      int32_t after = at + 2; /* past the escaped byte */
+      if (after >= i + 16) {
+        next = after;
+        break;
       }
-      i += 16;
+      found &= ~0u << (after - i);
     }
-    while (i < end && p[i] != '"' && p[i] != '\\') i++;
-    if (i >= end) return -1;
-  special:
-    if (p[i] == '"') return i + 1;
-    i += 2; /* a backslash escapes the byte after it */
-    if (i > end) return -1;
+    i = next;
   }
+  for (; i < end; i++) {
+    if (p[i] == '"') return i + 1;
+    if (p[i] == '\\') i++;
+  }
+  return -1;
 }
 
 /* The colon after a key (from after its closing quote); returns where the value starts. */
@@ -155,7 +164,10 @@ static int32_t skip_value(int32_t i) {
       if (AT(i) == (c == '{' ? '}' : ']')) {
         i++;
       } else {
-        containers[depth++] = (u8)c;
+        if (depth == MAX_DEPTH) return -1;
+        if (c == '{') containers[depth >> 3] |= (u8)(1 << (depth & 7));
+        else containers[depth >> 3] &= (u8)~(1 << (depth & 7));
+        depth++;
         if (c == '{') {
           i = skip_key(i);
           if (i < 0) return -1;
@@ -173,17 +185,17 @@ static int32_t skip_value(int32_t i) {
         i = skip_whitespace(i);
         next = AT(i);
       }
-      int container = containers[depth - 1];
+      int in_object = containers[(depth - 1) >> 3] >> ((depth - 1) & 7) & 1;
       if (next == ',') {
         i++;
         if (is_whitespace(AT(i))) i = skip_whitespace(i);
-        if (container == '{') {
+        if (in_object) {
           i = skip_key(i);
           if (i < 0) return -1;
         }
         break;
       }
-      if (next != (container == '{' ? '}' : ']')) return -1;
+      if (next != (in_object ? '}' : ']')) return -1;
       depth--;
       i++;
     }
@@ -363,15 +375,12 @@ static int32_t read_object(int32_t at, const Node *node) {
 
 /*
  * Reads the line [line, line + length) by the shape whose root is node 0 (its value in slot
- * 0). `container_stack` has room for `length` bytes. Returns 1, or 0 when the bytes are not
- * one JSON value.
+ * 0). Returns 1, or 0 when the bytes are not one JSON value.
  */
-__attribute__((export_name("read_line"))) int32_t read_line(const u8 *line, int32_t length, u8 *container_stack,
-                                                            const Node *shape_nodes, const Entry *shape_entries,
-                                                            Slot *shape_slots) {
+__attribute__((export_name("read_line"))) int32_t read_line(const u8 *line, int32_t length, const Node *shape_nodes,
+                                                            const Entry *shape_entries, Slot *shape_slots) {
   p = line;
   end = length;
-  containers = container_stack;
   nodes = shape_nodes;
   entries = shape_entries;
   slots = shape_slots;

@@ -1,5 +1,12 @@
 // Generated from core/src/ingest/parse.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
-import { compileShape, NOT_JSON, parseSparseJson } from "./sparse-json";
+import {
+  compileShape,
+  NOT_JSON,
+  readSparseJson,
+  shapeKey,
+  type ShapeKey,
+  type SparseValues,
+} from "./sparse-json";
 import type { UsageEvent } from "./usage-event";
 
 /** Where a line came from: fills the fields the line itself does not decide. */
@@ -67,7 +74,7 @@ export function parseUsageLine(
   } catch {
     return { kind: "invalid-json" };
   }
-  return usageFromLine(value, origin, bounds);
+  return usageFromLine(parsedFields(value), origin, bounds);
 }
 
 /** The fields of a line that `usageFromLine` reads: the rest of the line is never built. */
@@ -91,44 +98,94 @@ const USAGE_LINE_SHAPE = compileShape({
   },
 });
 
+const TIMESTAMP = shapeKey(USAGE_LINE_SHAPE, "timestamp");
+const REQUEST_ID = shapeKey(USAGE_LINE_SHAPE, "requestId");
+const SESSION_ID = shapeKey(USAGE_LINE_SHAPE, "sessionId");
+const IS_SIDECHAIN = shapeKey(USAGE_LINE_SHAPE, "isSidechain");
+const COST_USD = shapeKey(USAGE_LINE_SHAPE, "costUSD");
+const MESSAGE = shapeKey(USAGE_LINE_SHAPE, "message");
+const MESSAGE_ID = shapeKey(USAGE_LINE_SHAPE, "message", "id");
+const MODEL = shapeKey(USAGE_LINE_SHAPE, "message", "model");
+const USAGE = shapeKey(USAGE_LINE_SHAPE, "message", "usage");
+const usageKey = (name: string) => shapeKey(USAGE_LINE_SHAPE, "message", "usage", name);
+const INPUT_TOKENS = usageKey("input_tokens");
+const OUTPUT_TOKENS = usageKey("output_tokens");
+const CACHE_CREATION_TOKENS = usageKey("cache_creation_input_tokens");
+const CACHE_READ_TOKENS = usageKey("cache_read_input_tokens");
+const CACHE_CREATION = usageKey("cache_creation");
+const SPEED = usageKey("speed");
+const CACHE_5M = shapeKey(
+  USAGE_LINE_SHAPE,
+  "message",
+  "usage",
+  "cache_creation",
+  "ephemeral_5m_input_tokens",
+);
+const CACHE_1H = shapeKey(
+  USAGE_LINE_SHAPE,
+  "message",
+  "usage",
+  "cache_creation",
+  "ephemeral_1h_input_tokens",
+);
+
 /**
  * `parseUsageLine` on the line's UTF-8 bytes, the way a scan reads them: the same result
  * for every line (the line is validated as JSON.parse would), without building the message
- * content that is most of its bytes.
+ * content that is most of its bytes, nor any object of the line.
  */
 export function parseUsageLineBytes(
   line: Buffer,
   origin: LineOrigin,
   bounds: LineBounds = lineBoundsAt(Date.now()),
 ): ParsedLine {
-  const value = parseSparseJson(line, USAGE_LINE_SHAPE);
-  if (value === NOT_JSON) return { kind: "invalid-json" };
-  return usageFromLine(value, origin, bounds);
+  const values = readSparseJson(line, USAGE_LINE_SHAPE);
+  if (values === NOT_JSON || !values.valid()) return { kind: "invalid-json" };
+  return usageFromLine(values, origin, bounds);
 }
 
-/** A parsed line (whole, or sparse with the fields of USAGE_LINE_SHAPE) to its usage. */
-function usageFromLine(value: unknown, origin: LineOrigin, bounds: LineBounds): ParsedLine {
-  if (!isRecord(value)) return { kind: "malformed" };
-  const message = value.message;
-  if (!isRecord(message) || !("usage" in message)) return { kind: "ignored" };
-  const usage = message.usage;
-  if (!isRecord(usage)) return { kind: "malformed" };
+/** The fields of USAGE_LINE_SHAPE in a line, read from a sparse read or a JSON.parse'd value. */
+type LineFields = Pick<SparseValues, "has" | "isObject" | "value" | "isString">;
 
-  const timestampMs = parseTimestamp(value.timestamp, bounds);
-  const messageId = optionalString(message.id);
-  const requestId = optionalString(value.requestId);
-  const model = optionalString(message.model);
-  const sessionField = optionalString(value.sessionId);
-  const inputTokens = tokenCount(usage.input_tokens, true);
-  const outputTokens = tokenCount(usage.output_tokens, true);
-  const cacheWrites = cacheWriteTokens(usage);
-  const cacheReadTokens = tokenCount(usage.cache_read_input_tokens, false);
+/** LineFields of a value JSON.parse built. */
+function parsedFields(line: unknown): LineFields {
+  const at = (key: ShapeKey | null): { found: boolean; value: unknown } => {
+    let value = line;
+    for (const name of key?.path ?? []) {
+      if (!isRecord(value) || !Object.prototype.hasOwnProperty.call(value, name))
+        return { found: false, value: undefined };
+      value = value[name];
+    }
+    return { found: true, value };
+  };
+  return {
+    has: (key) => at(key).found,
+    isObject: (key) => isRecord(at(key).value),
+    value: (key) => at(key).value,
+    isString: (key) => typeof at(key).value === "string",
+  };
+}
+
+/** A line's fields to its usage (the rules of `parseUsageLine`). */
+function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds): ParsedLine {
+  if (!line.isObject(null)) return { kind: "malformed" };
+  if (!line.isObject(MESSAGE) || !line.has(USAGE)) return { kind: "ignored" };
+  if (!line.isObject(USAGE)) return { kind: "malformed" };
+
+  const timestampMs = parseTimestamp(line.value(TIMESTAMP), bounds);
+  const messageId = optionalString(line, MESSAGE_ID);
+  const requestId = optionalString(line, REQUEST_ID);
+  const model = optionalString(line, MODEL);
+  const inputTokens = tokenCount(line.value(INPUT_TOKENS), true);
+  const outputTokens = tokenCount(line.value(OUTPUT_TOKENS), true);
+  const cacheWrites = cacheWriteTokens(line);
+  const cacheReadTokens = tokenCount(line.value(CACHE_READ_TOKENS), false);
   if (
     timestampMs === null ||
     messageId === INVALID ||
     requestId === INVALID ||
     model === INVALID ||
-    sessionField === INVALID ||
+    (line.has(SESSION_ID) && !line.isString(SESSION_ID)) || // the path decides the session; a wrong type still drops the line
     inputTokens === null ||
     outputTokens === null ||
     cacheWrites === null ||
@@ -157,10 +214,10 @@ function usageFromLine(value: unknown, origin: LineOrigin, bounds: LineBounds): 
     cacheCreationTokens,
     cacheCreation1hTokens,
     cacheReadTokens,
-    speed: usage.speed === "fast" ? "fast" : "standard",
-    isSidechain: value.isSidechain === true,
+    speed: line.value(SPEED) === "fast" ? "fast" : "standard",
+    isSidechain: line.value(IS_SIDECHAIN) === true,
   };
-  const recorded = value.costUSD;
+  const recorded = line.value(COST_USD);
   if (typeof recorded === "number" && recorded >= 0 && recorded <= MAX_RECORDED_COST_USD)
     event.recordedCostUsd = recorded;
   return { kind: "event", event };
@@ -174,9 +231,9 @@ function dedupKey(messageId: string | undefined, requestId: string | undefined):
 
 const INVALID = Symbol("invalid");
 
-function optionalString(value: unknown): string | undefined | typeof INVALID {
-  if (value === undefined) return undefined;
-  return typeof value === "string" ? value : INVALID;
+function optionalString(line: LineFields, key: ShapeKey): string | undefined | typeof INVALID {
+  if (!line.has(key)) return undefined;
+  return line.isString(key) ? (line.value(key) as string) : INVALID;
 }
 
 function tokenCount(value: unknown, required: boolean): number | null {
@@ -195,16 +252,17 @@ function tokenCount(value: unknown, required: boolean): number | null {
  * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate.
  */
 function cacheWriteTokens(
-  usage: Record<string, unknown>,
+  line: LineFields,
 ): { cacheCreationTokens: number; cacheCreation1hTokens: number } | null {
-  const total = tokenCount(usage.cache_creation_input_tokens, false);
+  const total = tokenCount(line.value(CACHE_CREATION_TOKENS), false);
   if (total === null) return null;
-  const breakdown = usage.cache_creation;
-  if (breakdown === undefined || breakdown === null)
-    return { cacheCreationTokens: total, cacheCreation1hTokens: 0 };
-  if (!isRecord(breakdown)) return null;
-  const fiveMinute = tokenCount(breakdown.ephemeral_5m_input_tokens, false);
-  const oneHour = tokenCount(breakdown.ephemeral_1h_input_tokens, false);
+  if (!line.isObject(CACHE_CREATION)) {
+    if (!line.has(CACHE_CREATION) || line.value(CACHE_CREATION) === null)
+      return { cacheCreationTokens: total, cacheCreation1hTokens: 0 };
+    return null;
+  }
+  const fiveMinute = tokenCount(line.value(CACHE_5M), false);
+  const oneHour = tokenCount(line.value(CACHE_1H), false);
   if (fiveMinute === null || oneHour === null) return null;
   return { cacheCreationTokens: fiveMinute + oneHour, cacheCreation1hTokens: oneHour };
 }

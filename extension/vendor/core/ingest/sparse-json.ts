@@ -14,10 +14,14 @@
  *
  * The byte work (checking the structure, matching keys, finding where each wanted value is)
  * runs in WebAssembly compiled from sparse-json.c: it needs no warm-up and checks 16 bytes
- * of a string at a time. This module builds the values from the spans it reports. On the
- * 60k usage lines (119 MB) of a 500 MB history, reading all of them took 145-150 ms against
- * 205 ms for the same rules in JavaScript, and 275-290 against 325 ms as the first pass of a
- * fresh process; a cold `quotacast daily` 765 against 787 ms (2026-12-03, two cores).
+ * of a string at a time. A reader reads its chunks into the module's memory
+ * (`sparseJsonScratch`), so a line is parsed where it was read; `readSparseJson` then lets it
+ * build only the values it uses, and no object of the line. On a 500 MB history (60k usage
+ * lines), medians of 9 interleaved cold `quotacast daily` runs: 806 ms, against 835 for the
+ * first WebAssembly version (each line's objects built from a copy) and 858 for the same
+ * rules in JavaScript (2026-12-03, two cores).
+ * One difference from JSON.parse remains: a line nested more than 8 million levels deep is
+ * reported as not JSON.
  */
 import { SPARSE_JSON_WASM_BASE64 } from "./sparse-json-wasm";
 
@@ -40,12 +44,15 @@ export interface CompiledShape {
   readonly slotsAt: number;
 }
 
-interface ShapeKey {
-  name: string;
+/** One key of a compiled shape: a handle to read its value with (see SparseValues). */
+export interface ShapeKey {
+  readonly name: string;
+  /** The names from the top of the shape down to this key. */
+  readonly path: readonly string[];
   /** Where the line's value for this key is reported. */
-  slot: number;
+  readonly slot: number;
   /** The keys to build of an object there, or null to build the value whole. */
-  keys: readonly ShapeKey[] | null;
+  readonly keys: readonly ShapeKey[] | null;
 }
 
 /**
@@ -53,27 +60,72 @@ interface ShapeKey {
  * NOT_JSON. Duplicate keys resolve as in JSON.parse: the last one wins.
  */
 export function parseSparseJson(text: Buffer, shape: CompiledShape): unknown {
+  const values = readSparseJson(text, shape);
+  return values === NOT_JSON ? NOT_JSON : values.whole();
+}
+
+/**
+ * Reads `text` by `shape` without building anything yet: its values are then read key by key
+ * (a reader that needs a few of them builds no objects). Valid until the next read in this
+ * thread. NOT_JSON when the structure is not one JSON value; a value that JSON.parse would
+ * reject inside it shows in `SparseValues.valid`.
+ */
+export function readSparseJson(text: Buffer, shape: CompiledShape): SparseValues | typeof NOT_JSON {
   const wasm = module();
-  const lineAt = wasm.lineArea(text.length);
-  text.copy(wasm.bytes, lineAt);
-  const read = wasm.exports.read_line(
-    lineAt,
-    text.length,
-    lineAt + text.length,
-    shape.nodesAt,
-    shape.entriesAt,
-    shape.slotsAt,
-  );
-  if (read !== 1) return NOT_JSON;
-  return wasm.slotValue(shape.slotsAt, lineAt, ROOT_SLOT, shape.keys);
+  const lineAt = wasm.place(text);
+  const read = wasm.exports.read_line(lineAt, text.length, shape.nodesAt, shape.entriesAt, shape.slotsAt);
+  return read === 1 ? wasm.valuesOf(shape, lineAt) : NOT_JSON;
+}
+
+/**
+ * A buffer of `bytes` in this thread's WebAssembly memory, for a reader's chunks: a line
+ * read into it is parsed where it is, without a copy. One per thread (a second call with the
+ * same size gives the same memory). Memory that grows (for a long line read elsewhere) leaves
+ * the buffer empty, so ask again for each file: readers then fall back to buffers of their own.
+ */
+export function sparseJsonScratch(bytes: number): Buffer {
+  return module().scratch(bytes);
 }
 
 export function compileShape(shape: Exclude<SparseShape, true>): CompiledShape {
   return module().compileShape(shape);
 }
 
+/** The key of `shape` at `path` (to read it by); throws when the shape has none there. */
+export function shapeKey(shape: CompiledShape, ...path: string[]): ShapeKey {
+  let keys: readonly ShapeKey[] | null = shape.keys;
+  let found: ShapeKey | undefined;
+  for (const name of path) {
+    found = keys?.find((key) => key.name === name);
+    if (found === undefined) throw new Error(`the shape has no key ${path.join(".")}`);
+    keys = found.keys;
+  }
+  if (found === undefined) throw new Error("shapeKey needs a path");
+  return found;
+}
+
+/**
+ * The values of the last line read, by key of its shape. A key's value is only meaningful
+ * when every key above it holds an object (check those first); objects are not built.
+ */
+export interface SparseValues {
+  /** Whether the line has this key (in an object where the shape expects it). */
+  has(key: ShapeKey): boolean;
+  /** Whether the value at this key (null: the whole line) is an object the shape reads into. */
+  isObject(key: ShapeKey | null): boolean;
+  /** The value, built whole; undefined when absent; NOT_JSON when JSON.parse would reject it. */
+  value(key: ShapeKey): unknown;
+  /** Whether the value is a string (as JSON.parse would build it), without building it. */
+  isString(key: ShapeKey): boolean;
+  /** Whether every value the shape asks for builds (parseSparseJson's NOT_JSON otherwise). */
+  valid(): boolean;
+  /** The line's value as parseSparseJson returns it. */
+  whole(): unknown;
+}
+
 /** Slot kinds, as `enum Kind` in sparse-json.c. */
 const ABSENT = 0;
+const VALUE = 1;
 const OBJECT = 2;
 const ASCII_STRING = 3;
 const UTF8_STRING = 4;
@@ -100,14 +152,7 @@ const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).W
 interface SparseJsonExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   __heap_base: { readonly value: number };
-  read_line(
-    line: number,
-    length: number,
-    stack: number,
-    nodes: number,
-    entries: number,
-    slots: number,
-  ): number;
+  read_line(line: number, length: number, nodes: number, entries: number, slots: number): number;
 }
 
 let instance: WasmSparseJson | null = null;
@@ -135,10 +180,27 @@ class WasmSparseJson {
     this.renewViews();
   }
 
-  /** Where a line of `length` bytes goes, with room for its container stack after it. */
-  lineArea(length: number): number {
-    this.reserve(this.top + 2 * length);
+  /** The chunk buffer of `scratch`, allocated at its first use. */
+  private scratchAt = -1;
+  private scratchBytes = 0;
+  private scratchView: Buffer | null = null;
+
+  /** Where `text` is in this memory: in place when it is already there, else copied above everything. */
+  place(text: Buffer): number {
+    if (text.buffer === this.bytes.buffer) return text.byteOffset;
+    this.reserve(this.top + text.length);
+    text.copy(this.bytes, this.top);
     return this.top;
+  }
+
+  scratch(bytes: number): Buffer {
+    if (this.scratchAt < 0 || bytes > this.scratchBytes) {
+      this.scratchAt = this.allocate(bytes);
+      this.scratchBytes = bytes;
+    }
+    if (this.scratchView === null || this.scratchView.buffer !== this.bytes.buffer)
+      this.scratchView = this.bytes.subarray(this.scratchAt, this.scratchAt + this.scratchBytes);
+    return this.scratchView.subarray(0, bytes);
   }
 
   compileShape(shape: Exclude<SparseShape, true>): CompiledShape {
@@ -146,7 +208,10 @@ class WasmSparseJson {
     const entries: Array<{ name: Buffer; slot: number; node: number }> = [];
     let slots = ROOT_SLOT + 1;
     // Depth first: the slots of every key below a node are one range, cleared when a duplicate key starts over.
-    const layOut = (object: Exclude<SparseShape, true>): { index: number; keys: ShapeKey[] } => {
+    const layOut = (
+      object: Exclude<SparseShape, true>,
+      above: readonly string[],
+    ): { index: number; keys: ShapeKey[] } => {
       const index = nodes.length;
       const node = { firstEntry: entries.length, keys: [] as ShapeKey[], endSlot: 0 };
       nodes.push(node);
@@ -156,14 +221,15 @@ class WasmSparseJson {
         return { name, child, entry };
       });
       for (const { name, child, entry } of own) {
-        const nested = child === true ? null : layOut(child);
+        const path = [...above, name];
+        const nested = child === true ? null : layOut(child, path);
         entry.node = nested?.index ?? -1;
-        node.keys.push({ name, slot: entry.slot, keys: nested?.keys ?? null });
+        node.keys.push({ name, path, slot: entry.slot, keys: nested?.keys ?? null });
       }
       node.endSlot = slots;
       return { index, keys: node.keys };
     };
-    const root = layOut(shape);
+    const root = layOut(shape, []);
 
     const nodesAt = this.allocate(nodes.length * NODE_BYTES);
     const entriesAt = this.allocate(entries.length * ENTRY_BYTES);
@@ -183,15 +249,30 @@ class WasmSparseJson {
     return { keys: root.keys, nodesAt, entriesAt, slotsAt };
   }
 
-  /** The value `read_line` reported in `slot` (of the line at `lineAt`), built. */
-  slotValue(slotsAt: number, lineAt: number, slot: number, keys: readonly ShapeKey[] | null): unknown {
-    const at = (slotsAt + slot * SLOT_BYTES) / 4;
-    const kind = this.int32[at];
+  /** The values of the line just read at `lineAt` (one reader per thread, reused line after line). */
+  valuesOf(shape: CompiledShape, lineAt: number): SparseValues {
+    this.values.shape = shape;
+    this.values.lineAt = lineAt;
+    return this.values;
+  }
+
+  private readonly values = new LineValues(this);
+
+  /** The kind reported for `key` (null: the whole line). */
+  kindAt(shape: CompiledShape, key: ShapeKey | null): number {
+    return this.int32[(shape.slotsAt + (key?.slot ?? ROOT_SLOT) * SLOT_BYTES) / 4];
+  }
+
+  /** The value reported for `key`, built (an object with only its shaped keys). */
+  build(shape: CompiledShape, lineAt: number, key: ShapeKey | null): unknown {
+    const at = (shape.slotsAt + (key?.slot ?? ROOT_SLOT) * SLOT_BYTES) / 4;
     const start = lineAt + this.int32[at + 1];
     const end = lineAt + this.int32[at + 2];
-    switch (kind) {
+    switch (this.int32[at]) {
+      case ABSENT:
+        return undefined;
       case OBJECT:
-        return this.objectValue(slotsAt, lineAt, keys ?? []);
+        return this.buildObject(shape, lineAt, key === null ? shape.keys : (key.keys ?? []));
       case ASCII_STRING:
         return this.bytes.toString("latin1", start + 1, end - 1);
       case UTF8_STRING:
@@ -213,11 +294,11 @@ class WasmSparseJson {
     }
   }
 
-  private objectValue(slotsAt: number, lineAt: number, keys: readonly ShapeKey[]): unknown {
+  private buildObject(shape: CompiledShape, lineAt: number, keys: readonly ShapeKey[]): unknown {
     const result: Record<string, unknown> = {};
     for (const key of keys) {
-      if (this.int32[(slotsAt + key.slot * SLOT_BYTES) / 4] === ABSENT) continue;
-      const value = this.slotValue(slotsAt, lineAt, key.slot, key.keys);
+      if (this.kindAt(shape, key) === ABSENT) continue;
+      const value = this.build(shape, lineAt, key);
       if (value === NOT_JSON) return NOT_JSON;
       result[key.name] = value;
     }
@@ -244,6 +325,52 @@ class WasmSparseJson {
     this.bytes = Buffer.from(buffer);
     this.int32 = new Int32Array(buffer);
     this.float64 = new Float64Array(buffer);
+  }
+}
+
+/** SparseValues over the slots of the line just read. */
+class LineValues implements SparseValues {
+  shape!: CompiledShape;
+  lineAt = 0;
+
+  constructor(private readonly wasm: WasmSparseJson) {}
+
+  has(key: ShapeKey): boolean {
+    return this.wasm.kindAt(this.shape, key) !== ABSENT;
+  }
+
+  isObject(key: ShapeKey | null): boolean {
+    return this.wasm.kindAt(this.shape, key) === OBJECT;
+  }
+
+  value(key: ShapeKey): unknown {
+    return this.wasm.build(this.shape, this.lineAt, key);
+  }
+
+  isString(key: ShapeKey): boolean {
+    const kind = this.wasm.kindAt(this.shape, key);
+    if (kind === ASCII_STRING || kind === UTF8_STRING) return true;
+    return kind === VALUE && typeof this.value(key) === "string"; // escapes: only JSON.parse knows
+  }
+
+  valid(): boolean {
+    const kind = this.wasm.kindAt(this.shape, null);
+    if (kind === OBJECT) return this.validKeys(this.shape.keys);
+    return kind !== VALUE || this.whole() !== NOT_JSON;
+  }
+
+  whole(): unknown {
+    return this.wasm.build(this.shape, this.lineAt, null);
+  }
+
+  /** Whether the values JSON.parse builds (kind VALUE) build, in every object reached. */
+  private validKeys(keys: readonly ShapeKey[]): boolean {
+    for (const key of keys) {
+      const kind = this.wasm.kindAt(this.shape, key);
+      if (kind === OBJECT && !this.validKeys(key.keys ?? [])) return false;
+      if (kind === VALUE && this.value(key) === NOT_JSON) return false;
+    }
+    return true;
   }
 }
 
