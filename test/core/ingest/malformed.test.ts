@@ -1,5 +1,7 @@
 import { UsageLedger, nodeFiles, parseUsageLine } from "@quotacast/core";
 import { assistantLine, countingFiles, failingFiles, sumTokens, tempConfig, userLine } from "./helpers";
+import { DEFAULT_SCAN_OPTIONS } from "../../../core/src/ingest/reader";
+import { sparseJsonScratch } from "../../../core/src/ingest/sparse-json";
 import { perTest } from "../../support/per-test";
 
 const origin = { project: "p", sessionId: "s", positionKey: "line:f:0" };
@@ -61,6 +63,27 @@ describe("bad input is skipped, counted and never fatal", () => {
     } finally {
       other.cleanup();
     }
+  });
+
+  it("counts every line after a usage line so long that the parser's memory grows mid-scan", async () => {
+    // Chunks are read into the parser's WebAssembly memory; a line longer than a chunk is read
+    // apart and copied in, growing that memory, which empties the chunk buffer in hand.
+    const long = assistantLine({ id: "long", extra: { padding: "y".repeat(12 * 1024 * 1024) } });
+    tmp().write("p", "a.jsonl", [
+      assistantLine({ id: "a" }),
+      long,
+      assistantLine({ id: "b" }),
+      assistantLine({ id: "c" }),
+    ]);
+    tmp().write("p", "b.jsonl", [assistantLine({ id: "d" }), assistantLine({ id: "e" })]);
+    const bufferBefore = sparseJsonScratch(DEFAULT_SCAN_OPTIONS.chunkBytes).buffer;
+    const l = new UsageLedger({ configDirs: [tmp().configDir] });
+    const result = await l.refresh();
+    expect(sparseJsonScratch(DEFAULT_SCAN_OPTIONS.chunkBytes).buffer).not.toBe(bufferBefore); // it grew
+    expect(result.diagnostics).toMatchObject({ linesSkippedInvalidJson: 0, linesSkippedOther: 0 });
+    expect((await l.events()).map((e) => e.key).sort()).toEqual(
+      ["a", "b", "c", "d", "e", "long"].map((id) => `${id}:req_1`),
+    );
   });
 
   it("finds the usage marker when it straddles two chunks of a long line", async () => {
