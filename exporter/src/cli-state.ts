@@ -45,13 +45,15 @@ export interface CliStateOptions {
 
 /**
  * Scan workers (one core left for the main thread) on machines with four cores or more. A
- * first run reads the whole history, and on two cores no split of it paid off (2026-12-02,
- * 506 MB in 1,473 files, medians of 5-7 cold runs): one worker took 881 ms and two 882 ms
+ * first run reads the whole history, and on two cores no split of it paid off (506 MB in
+ * 1,473 files, medians of 5-9 cold runs): on 2026-12-02 one worker took 881 ms and two 882 ms
  * against 809 ms in this thread alone; this thread reading too, with a worker taking files
  * from the end, 844 vs 826 ms (1.41 s of CPU instead of 1.01 s: a second isolate compiles the
  * parser again); a worker reading the files for this thread to parse their usage lines, 948
- * vs 847 ms (lines parsed away from the core that read them run slower). Issue 14's note has
- * the profiles.
+ * vs 847 ms (lines parsed away from the core that read them run slower). On 2026-12-03, with
+ * the WebAssembly parser, one worker 852 and two 863 vs 826 ms; a worker thread writing the
+ * SQLite commits behind this one, 794 vs 767 ms (this thread's reads slowed by a third while
+ * the other core was busy). Issue 14's notes have the profiles.
  */
 function cliParallelism(): { parallel?: { threads: number } } {
   const cores = defaultScanThreads();
