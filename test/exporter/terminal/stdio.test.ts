@@ -34,3 +34,20 @@ test("a pipe is not a terminal", () => {
   const run = runWriter(`stdio.write(2, String(stdio.isTerminal(1)))`, "| cat");
   expect(run.stderr).toContain("false");
 });
+
+test("a pipe is told apart without loading node:tty (which loads node:net)", () => {
+  const run = runWriter(
+    `stdio.isTerminal(1); stdio.write(2, String(process.moduleLoadList.includes("NativeModule tty")))`,
+    "| cat",
+  );
+  expect(run.stderr).toContain("false");
+});
+
+test("a character device that is not a terminal (/dev/null) is not one; a pseudo-terminal is", () => {
+  expect(runWriter(`stdio.write(2, String(stdio.isTerminal(1)))`, ">/dev/null").stderr).toContain("false");
+  // script(1) runs the command on a pseudo-terminal.
+  const node = JSON.stringify(process.execPath);
+  const code = `const { stdio } = require(${JSON.stringify(STDIO)}); stdio.write(1, "tty=" + stdio.isTerminal(1))`;
+  const run = spawnSync("script", ["-qec", `${node} -e '${code}'`, "/dev/null"], { encoding: "utf8" });
+  expect(run.stdout).toContain("tty=true");
+});
