@@ -284,7 +284,7 @@ export class UsageLedger {
 
   private readInThisThread(): ReadFile {
     // Chunks are read into the parser's memory, where their usage lines are parsed in place.
-    const scratch = sparseJsonScratch(this.scanOptions.chunkBytes);
+    const scratch = sparseJsonScratch(this.scanOptions.chunkBytes, this.scanOptions.maxLineBytes);
     return (request, onBatch) => scanTranscriptFile(this.files, request, this.scanOptions, onBatch, scratch);
   }
 

@@ -22,7 +22,7 @@ async function scanClaimedFiles(job: ScanBatchJob): Promise<void> {
     const index = Atomics.add(job.nextRequest, 0, 1);
     if (index >= job.requests.length) break;
     // Chunks are read into the parser's memory, where their usage lines are parsed in place.
-    const scratch = sparseJsonScratch(job.scanOptions.chunkBytes);
+    const scratch = sparseJsonScratch(job.scanOptions.chunkBytes, job.scanOptions.maxLineBytes);
     const reply = await scanFile(job.requests[index], job.scanOptions, scratch);
     const message: ScanWorkerMessage = { kind: "file", index, reply };
     parentPort?.postMessage(message, reply.kind === "scanned" ? packedBuffers(reply.result.events) : []);

@@ -79,11 +79,14 @@ export function readSparseJson(text: Buffer, shape: CompiledShape): SparseValues
 /**
  * A buffer of `bytes` in this thread's WebAssembly memory, for a reader's chunks: a line
  * read into it is parsed where it is, without a copy. One per thread (a second call with the
- * same size gives the same memory). Memory that grows (for a long line read elsewhere) leaves
- * the buffer empty, so ask again for each file: readers then fall back to buffers of their own.
+ * same size gives the same memory). Room for a line of `lineBytes` read elsewhere (one longer
+ * than a chunk) is kept above it: growing the memory would leave the buffer in hand empty, and
+ * a reader's next reads would go to fresh buffers, each a megabyte of page faults (240 ms of a
+ * cold scan whose long lines grew it). Untouched, that room costs no resident memory. Ask
+ * again for each file: after memory grew anyway, the next buffer is a valid one.
  */
-export function sparseJsonScratch(bytes: number): Buffer {
-  return module().scratch(bytes);
+export function sparseJsonScratch(bytes: number, lineBytes: number): Buffer {
+  return module().scratch(bytes, lineBytes);
 }
 
 export function compileShape(shape: Exclude<SparseShape, true>): CompiledShape {
@@ -192,11 +195,12 @@ class WasmSparseJson {
     return this.top;
   }
 
-  scratch(bytes: number): Buffer {
+  scratch(bytes: number, lineBytes: number): Buffer {
     if (this.scratchAt < 0 || bytes > this.scratchBytes) {
       this.scratchAt = this.allocate(bytes);
       this.scratchBytes = bytes;
     }
+    this.reserve(this.top + lineBytes);
     if (this.scratchView === null || this.scratchView.buffer !== this.bytes.buffer)
       this.scratchView = this.bytes.subarray(this.scratchAt, this.scratchAt + this.scratchBytes);
     return this.scratchView.subarray(0, bytes);

@@ -22,7 +22,9 @@ export interface FilePort {
   stat(path: string): Promise<FileIdentity | null>;
   /**
    * Reads bytes [start, end) of a file. With `into` (large enough), may read into it and
-   * return a view of it: the caller must be done with that view before reusing `into`.
+   * return a view of it: the caller must be done with that view before reusing `into`. An
+   * `into` that is too small (a view of WebAssembly memory that has grown since reads as
+   * empty) is not used.
    */
   readRange(path: string, start: number, end: number, into?: Buffer): Promise<Buffer>;
   readText(path: string): Promise<string | null>;
