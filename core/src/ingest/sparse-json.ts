@@ -165,15 +165,23 @@ function module(): WasmSparseJson {
   return instance;
 }
 
-/** The module's instance and memory: shapes at the bottom, then the line being read. */
+/**
+ * The module's instance and memory: shapes and the chunk buffer at the bottom, in the order
+ * they were asked for, then room for the line being read when it is not in the chunk buffer.
+ */
 class WasmSparseJson {
   readonly exports: SparseJsonExports;
   /** Views of the whole memory (renewed when it grows). */
   bytes!: Buffer;
   private int32!: Int32Array;
   private float64!: Float64Array;
-  /** The first free byte above the shapes. */
+  /** The first free byte above the shapes and the chunk buffer. */
   private top: number;
+  /** The chunk buffer of `scratch` (allocated at its first use) and its size. */
+  private scratchAt = -1;
+  private scratchBytes = 0;
+  /** The reader of the line just read (one per thread, reused line after line). */
+  private readonly values = new LineValues(this);
 
   constructor() {
     const compiled = new webAssembly.Module(Buffer.from(SPARSE_JSON_WASM_BASE64, "base64"));
@@ -181,11 +189,6 @@ class WasmSparseJson {
     this.top = align8(this.exports.__heap_base.value);
     this.renewViews();
   }
-
-  /** The chunk buffer of `scratch`, allocated at its first use. */
-  private scratchAt = -1;
-  private scratchBytes = 0;
-  private scratchView: Buffer | null = null;
 
   /** Where `text` is in this memory: in place when it is already there, else copied above everything. */
   place(text: Buffer): number {
@@ -201,9 +204,7 @@ class WasmSparseJson {
       this.scratchBytes = bytes;
     }
     this.reserve(this.top + lineBytes);
-    if (this.scratchView === null || this.scratchView.buffer !== this.bytes.buffer)
-      this.scratchView = this.bytes.subarray(this.scratchAt, this.scratchAt + this.scratchBytes);
-    return this.scratchView.subarray(0, bytes);
+    return this.bytes.subarray(this.scratchAt, this.scratchAt + bytes);
   }
 
   compileShape(shape: Exclude<SparseShape, true>): CompiledShape {
@@ -252,14 +253,12 @@ class WasmSparseJson {
     return { keys: root.keys, nodesAt, entriesAt, slotsAt };
   }
 
-  /** The values of the line just read at `lineAt` (one reader per thread, reused line after line). */
+  /** The values of the line just read at `lineAt`. */
   valuesOf(shape: CompiledShape, lineAt: number): SparseValues {
     this.values.shape = shape;
     this.values.lineAt = lineAt;
     return this.values;
   }
-
-  private readonly values = new LineValues(this);
 
   /** The kind reported for `key` (null: the whole line). */
   kindAt(shape: CompiledShape, key: ShapeKey | null): number {

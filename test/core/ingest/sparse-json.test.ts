@@ -6,6 +6,7 @@ import {
   compileShape,
   NOT_JSON,
   parseSparseJson,
+  sparseJsonScratch,
   type SparseShape,
 } from "../../../core/src/ingest/sparse-json";
 import { generateHistory } from "../../generators/transcripts";
@@ -204,6 +205,20 @@ describe("parseSparseJson validates like JSON.parse and builds only the shape's 
     expectSameAsJsonParse(big);
     // After a big line the memory has grown: a small one still reads right.
     expectSameAsJsonParse('{"a":"small","b":{"d":{"e":[1]}}}');
+  });
+
+  it("gives a chunk buffer of the size asked for, also when a larger one is asked for later", () => {
+    const small = sparseJsonScratch(1024, 0);
+    expect(small.length).toBe(1024);
+    const large = sparseJsonScratch(4096, 0);
+    expect(large.length).toBe(4096);
+    // A line read into it is parsed where it is.
+    const text = Buffer.from('{"a":"in place","b":{"c":1}}');
+    text.copy(large, 3000);
+    expect(parseSparseJson(large.subarray(3000, 3000 + text.length), compiled)).toEqual({
+      a: "in place",
+      b: { c: 1 },
+    });
   });
 
   it("matches escaped keys as JSON.parse decodes them, surrogate pairs and all", () => {
