@@ -107,27 +107,15 @@ const MESSAGE = shapeKey(USAGE_LINE_SHAPE, "message");
 const MESSAGE_ID = shapeKey(USAGE_LINE_SHAPE, "message", "id");
 const MODEL = shapeKey(USAGE_LINE_SHAPE, "message", "model");
 const USAGE = shapeKey(USAGE_LINE_SHAPE, "message", "usage");
-const usageKey = (name: string) => shapeKey(USAGE_LINE_SHAPE, "message", "usage", name);
+const usageKey = (...path: string[]) => shapeKey(USAGE_LINE_SHAPE, "message", "usage", ...path);
 const INPUT_TOKENS = usageKey("input_tokens");
 const OUTPUT_TOKENS = usageKey("output_tokens");
 const CACHE_CREATION_TOKENS = usageKey("cache_creation_input_tokens");
 const CACHE_READ_TOKENS = usageKey("cache_read_input_tokens");
 const CACHE_CREATION = usageKey("cache_creation");
 const SPEED = usageKey("speed");
-const CACHE_5M = shapeKey(
-  USAGE_LINE_SHAPE,
-  "message",
-  "usage",
-  "cache_creation",
-  "ephemeral_5m_input_tokens",
-);
-const CACHE_1H = shapeKey(
-  USAGE_LINE_SHAPE,
-  "message",
-  "usage",
-  "cache_creation",
-  "ephemeral_1h_input_tokens",
-);
+const CACHE_5M = usageKey("cache_creation", "ephemeral_5m_input_tokens");
+const CACHE_1H = usageKey("cache_creation", "ephemeral_1h_input_tokens");
 
 /**
  * `parseUsageLine` on the line's UTF-8 bytes, the way a scan reads them: the same result
