@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { UsageLedger, type UsageChange, type UsageEvent } from "@quotacast/core";
+import { readEventBlock } from "@quotacast/core/ingest";
 import { DatabaseError, defaultDbPath, openDatabase } from "../../../exporter/src/db/open";
-import { SCHEMA_VERSION, schemaVersion } from "../../../exporter/src/db/migrations";
-import { SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
+import { migrate, SCHEMA_VERSION, schemaVersion } from "../../../exporter/src/db/migrations";
+import { MAX_SEGMENTS, SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
 import { SqliteSnapshotHistory } from "../../../exporter/src/db/snapshot-history";
 import { SqliteCounters, SqliteParams, labelKey } from "../../../exporter/src/db/kv";
 import { assistantLine } from "../../core/ingest/helpers";
@@ -163,34 +164,113 @@ describe("SqliteLedgerStore", () => {
     dbB.close();
   });
 
-  test("a first ingest drops the time index; the first read by time builds it", async () => {
+  test("more commits than MAX_SEGMENTS: segments merge, dead copies go, every key keeps its winner", async () => {
+    const db = openDatabase(path.join(tempDir(), "q.db"));
+    const store = new SqliteLedgerStore(db);
+    const commits = MAX_SEGMENTS * 3;
+    for (let i = 0; i < commits; i++) {
+      // Each commit adds a key and replaces the copy of "grows" (the newest copy is the winner).
+      await store.commit({
+        cursors: [],
+        removedCursorPaths: [],
+        events: [event(`k${i}`, i), event("grows", 100 + i)],
+      });
+    }
+    const segments = () => (db.prepare("SELECT count(*) AS n FROM ledger_segments").get() as { n: number }).n;
+    expect(segments()).toBe(MAX_SEGMENTS);
+    const all = await store.allEvents();
+    expect(all).toHaveLength(commits + 1);
+    expect(all.find((e) => e.key === "grows")?.outputTokens).toBe(100 + commits - 1);
+    expect((await store.getEvents(["k0", "k95", "grows"])).get("k0")?.outputTokens).toBe(0);
+    // A merge keeps one copy per key: at most one copy of "grows" per segment is left.
+    const records = (db.prepare("SELECT events FROM ledger_segments").pluck().all() as Buffer[])
+      .map((bytes) => readEventBlock(bytes, 0)?.packed.keys.length ?? Number.NaN)
+      .reduce((sum, n) => sum + n, 0);
+    expect(records).toBeLessThanOrEqual(commits + MAX_SEGMENTS);
+    const reopened = new SqliteLedgerStore(db);
+    expect(reopened.eventCount()).toBe(commits + 1);
+    expect((await reopened.getEvents(["grows", `k${commits - 1}`])).get("grows")?.outputTokens).toBe(
+      100 + commits - 1,
+    );
+    db.close();
+  });
+
+  test("a lookup after another connection merged the segments finds the right copies", async () => {
     const file = path.join(tempDir(), "q.db");
-    const indexes = (db: Database.Database) =>
-      (
-        db
-          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_events'")
-          .all() as {
-          name: string;
-        }[]
-      ).map((row) => row.name);
-    let db = openDatabase(file);
-    let store = new SqliteLedgerStore(db);
-    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("a", 1), event("b", 2)] });
-    expect(indexes(db)).not.toContain("ledger_events_by_time");
-    db.close();
+    const dbA = openDatabase(file);
+    const dbB = openDatabase(file);
+    const a = new SqliteLedgerStore(dbA);
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("first", 1)] });
+    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("x0", 10), event("y0", 20)] });
+    const b = new SqliteLedgerStore(dbB);
+    expect((await b.getEvents(["y0"])).get("y0")?.outputTokens).toBe(20); // b's index is loaded now
+    // A's later commits merge the first two segments: "first" moves, and "y0" moves within its row.
+    for (let i = 1; i <= MAX_SEGMENTS; i++) {
+      await a.commit({
+        cursors: [],
+        removedCursorPaths: [],
+        events: [event(`x${i}`, 10 + i), event(`y${i}`, 20 + i)],
+      });
+    }
+    for (const key of ["y0", "first"]) {
+      const found = await b.getEvents([key]);
+      expect(found.get(key)?.key).toBe(key);
+    }
+    expect((await b.getEvents(["y0"])).get("y0")?.outputTokens).toBe(20);
+    dbA.close();
+    dbB.close();
+  });
 
-    db = openDatabase(file);
-    store = new SqliteLedgerStore(db);
-    expect(indexes(db)).not.toContain("ledger_events_by_time"); // `daily` never reads by time
-    expect(store.eventsSince(0).map((e) => e.key)).toEqual(["a", "b"]);
-    expect(indexes(db)).toContain("ledger_events_by_time");
-    db.close();
+  test("a database of schema 4 keeps its events: the rows become one segment", async () => {
+    const file = path.join(tempDir(), "q.db");
+    // Schema 4, with events stored the way it stored them: a row each.
+    const v4 = new Database(file);
+    migrate(v4, 4);
+    const insert = v4.prepare(
+      "INSERT INTO ledger_events (key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, " +
+        "cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    const at = Date.UTC(2026, 10, 20, 10);
+    insert.run("b", at, "claude-opus-4-5", "s1", "-p", 1, 2, 30, 10, 400, "fast", 1, null);
+    insert.run("a", at + 1, "glm-4.7", "s2", "-q", 5, 6, 0, 0, 7, "standard", 0, 0.25);
+    v4.close();
 
-    db = openDatabase(path.join(tempDir(), "fresh.db"));
-    store = new SqliteLedgerStore(db);
-    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("c", 1)] });
-    store.ensureTimeIndex();
-    expect(indexes(db)).toContain("ledger_events_by_time");
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    const store = new SqliteLedgerStore(db);
+    expect(await store.allEvents()).toEqual([
+      usageEvent({
+        key: "a",
+        timestampMs: at + 1,
+        model: "glm-4.7",
+        sessionId: "s2",
+        project: "-q",
+        inputTokens: 5,
+        outputTokens: 6,
+        cacheCreationTokens: 0,
+        cacheCreation1hTokens: 0,
+        cacheReadTokens: 7,
+        speed: "standard",
+        isSidechain: false,
+        recordedCostUsd: 0.25,
+      }),
+      usageEvent({
+        key: "b",
+        timestampMs: at,
+        model: "claude-opus-4-5",
+        sessionId: "s1",
+        project: "-p",
+        inputTokens: 1,
+        outputTokens: 2,
+        cacheCreationTokens: 30,
+        cacheCreation1hTokens: 10,
+        cacheReadTokens: 400,
+        speed: "fast",
+        isSidechain: true,
+      }),
+    ]);
+    expect(store.eventsSince(at + 1).map((e) => e.key)).toEqual(["a"]);
     db.close();
   });
 
@@ -209,12 +289,19 @@ describe("SqliteLedgerStore", () => {
       events: [event("c", 1, { model: "glm-4.7" })],
     });
     expect((await store.models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
-    // A database of schema 3: the migration fills the table from the stored events.
-    db.exec("DROP TABLE ledger_models");
-    db.prepare("UPDATE schema_version SET version = 3").run();
     db.close();
-    const reopened = openDatabase(file);
-    expect((await new SqliteLedgerStore(reopened).models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
+    // A database of schema 3: the migrations fill the table from the stored events.
+    const v3File = path.join(tempDir(), "v3.db");
+    const v3 = new Database(v3File);
+    migrate(v3, 3);
+    v3.prepare(
+      "INSERT INTO ledger_events (key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, " +
+        "cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain) " +
+        "VALUES (?, 0, ?, 's', 'p', 1, 1, 0, 0, 0, 'standard', 0)",
+    ).run("a", "glm-4.7");
+    v3.close();
+    const reopened = openDatabase(v3File);
+    expect(await new SqliteLedgerStore(reopened).models()).toEqual(["glm-4.7"]);
     reopened.close();
   });
 
