@@ -65,7 +65,7 @@ export class DayTotals {
       add: db.prepare(
         "INSERT INTO usage_day_totals (timezone, day, project, model, input_tokens, output_tokens, " +
           "cache_creation_tokens, cache_read_tokens, cost_usd, unpriced_events, events) " +
-          "VALUES (@zone, @day, @project, @model, @input, @output, @cacheCreation, @cacheRead, @cost, @unpriced, @events) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
           "ON CONFLICT (timezone, day, project, model) DO UPDATE SET " +
           "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, " +
           "cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, " +
@@ -91,9 +91,9 @@ export class DayTotals {
     if (this.zones.includes(zone)) return;
     this.db.transaction(() => {
       this.statements.clearZone.run(zone);
-      const deltas = new Map<string, Delta>();
-      for (const event of allEvents()) addDelta(deltas, zone, event, 1);
-      for (const delta of deltas.values()) this.statements.add.run(delta);
+      const deltas = new Deltas(zone);
+      for (const event of allEvents()) deltas.add(event, 1);
+      deltas.forEach((delta) => addRow(this.statements.add, delta));
       this.statements.putZone.run(zone, currentPricesFingerprint());
     })();
     this.zones = this.currentZones();
@@ -108,12 +108,12 @@ export class DayTotals {
   apply(changes: readonly UsageChange[]): void {
     if (this.zones.length === 0 || changes.length === 0) return;
     for (const zone of this.zones) {
-      const deltas = new Map<string, Delta>();
+      const deltas = new Deltas(zone);
       for (const change of changes) {
-        if (change.previous) addDelta(deltas, zone, change.previous, -1);
-        addDelta(deltas, zone, change.current, 1);
+        if (change.previous) deltas.add(change.previous, -1);
+        deltas.add(change.current, 1);
       }
-      for (const delta of deltas.values()) this.statements.add.run(delta);
+      deltas.forEach((delta) => addRow(this.statements.add, delta));
       this.statements.prune.run(zone);
     }
   }
@@ -134,32 +134,76 @@ export class DayTotals {
   }
 }
 
-function addDelta(deltas: Map<string, Delta>, zone: string, event: UsageEvent, sign: 1 | -1): void {
-  const day = dayKey(event.timestampMs, zone);
-  const id = `${day}\u0000${event.project}\u0000${event.model}`;
-  let delta = deltas.get(id);
-  if (!delta) {
-    delta = {
-      zone,
-      day,
-      project: event.project,
-      model: event.model,
-      input: 0,
-      output: 0,
-      cacheCreation: 0,
-      cacheRead: 0,
-      cost: 0,
-      unpriced: 0,
-      events: 0,
-    };
-    deltas.set(id, delta);
+/** Adds a delta to its row; positional parameters (binding by name looks each one up). */
+function addRow(statement: { run(...values: unknown[]): unknown }, d: Delta): void {
+  statement.run(
+    d.zone,
+    d.day,
+    d.project,
+    d.model,
+    d.input,
+    d.output,
+    d.cacheCreation,
+    d.cacheRead,
+    d.cost,
+    d.unpriced,
+    d.events,
+  );
+}
+
+/** Sums of events per day, project and model of one zone, in the order the events come. */
+class Deltas {
+  private readonly byRow = new Map<string, Delta>();
+  /** The row of the last event: the next one is usually of the same (a commit comes file by file). */
+  private last: Delta | null = null;
+
+  constructor(private readonly zone: string) {}
+
+  add(event: UsageEvent, sign: 1 | -1): void {
+    const day = dayKey(event.timestampMs, this.zone);
+    let delta = this.last;
+    if (
+      delta === null ||
+      delta.day !== day ||
+      delta.project !== event.project ||
+      delta.model !== event.model
+    ) {
+      delta = this.row(day, event.project, event.model);
+      this.last = delta;
+    }
+    delta.input += sign * event.inputTokens;
+    delta.output += sign * event.outputTokens;
+    delta.cacheCreation += sign * event.cacheCreationTokens;
+    delta.cacheRead += sign * event.cacheReadTokens;
+    const cost = costUsd(event);
+    if (cost === null) delta.unpriced += sign;
+    else delta.cost += sign * cost;
+    delta.events += sign;
   }
-  delta.input += sign * event.inputTokens;
-  delta.output += sign * event.outputTokens;
-  delta.cacheCreation += sign * event.cacheCreationTokens;
-  delta.cacheRead += sign * event.cacheReadTokens;
-  const cost = costUsd(event);
-  if (cost === null) delta.unpriced += sign;
-  else delta.cost += sign * cost;
-  delta.events += sign;
+
+  forEach(visit: (delta: Delta) => void): void {
+    this.byRow.forEach(visit);
+  }
+
+  private row(day: string, project: string, model: string): Delta {
+    const id = `${day}\u0000${project}\u0000${model}`;
+    let delta = this.byRow.get(id);
+    if (!delta) {
+      delta = {
+        zone: this.zone,
+        day,
+        project,
+        model,
+        input: 0,
+        output: 0,
+        cacheCreation: 0,
+        cacheRead: 0,
+        cost: 0,
+        unpriced: 0,
+        events: 0,
+      };
+      this.byRow.set(id, delta);
+    }
+    return delta;
+  }
 }
