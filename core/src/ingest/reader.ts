@@ -27,10 +27,11 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
 
 export interface ScanSink {
   /**
-   * A line that contains the usage marker. `complete` is false for the last line of the
-   * file when it has no newline yet: it may be parsed, but the cursor stays before it.
+   * A line that contains the usage marker: `bytes` from `start` to `end` (a range, not a copy
+   * or a view: no object per line), at `offset` in the file. `complete` is false for the last
+   * line of the file when it has no newline yet: it may be parsed, but the cursor stays before it.
    */
-  usageLine(line: Buffer, offset: number, complete: boolean): void;
+  usageLine(bytes: Buffer, start: number, end: number, offset: number, complete: boolean): void;
   /** A usage line longer than `maxLineBytes`. */
   oversizedLine(offset: number): void;
   /** Called after each chunk with the offset up to which every line has been delivered. */
@@ -100,7 +101,7 @@ function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: nu
     }
     const lineStart = chunk.lastIndexOf(NEWLINE, key) + 1;
     const lineEnd = chunk.indexOf(NEWLINE, key);
-    sink.usageLine(chunk.subarray(lineStart, lineEnd), baseOffset + lineStart, true);
+    sink.usageLine(chunk, lineStart, lineEnd, baseOffset + lineStart, true);
     from = lineEnd + 1;
   }
 }
@@ -132,7 +133,7 @@ function skipWhitespace(line: Buffer, from: number): number {
 }
 
 function deliverTail(tail: Buffer, offset: number, sink: ScanSink): void {
-  if (hasUsageMarker(tail)) sink.usageLine(tail, offset, false);
+  if (hasUsageMarker(tail)) sink.usageLine(tail, 0, tail.length, offset, false);
 }
 
 /**
@@ -172,7 +173,7 @@ async function skipLongLine(
         } else {
           const line = await files.readRange(path, lineStart, lineEnd);
           bytesRead += line.length;
-          if (hasUsageMarker(line)) sink.usageLine(line, lineStart, true);
+          if (hasUsageMarker(line)) sink.usageLine(line, 0, line.length, lineStart, true);
         }
       }
       return { nextLineOffset: lineEnd + 1, bytesRead };

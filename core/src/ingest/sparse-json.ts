@@ -41,6 +41,12 @@ export interface CompiledShape {
   readonly nodesAt: number;
   readonly entriesAt: number;
   readonly slotsAt: number;
+  /**
+   * The ASCII string last built at each slot: consecutive lines repeat most of them (the copies
+   * of one response share its ids and model), and one found again costs a comparison instead
+   * of a new string, its garbage and, as a map key, hashing it again.
+   */
+  readonly lastStrings: Array<string | undefined>;
 }
 
 /** One key of a compiled shape: a handle to read its value with (see SparseValues). */
@@ -64,15 +70,20 @@ export function parseSparseJson(text: Buffer, shape: CompiledShape): unknown {
 }
 
 /**
- * Reads `text` by `shape` without building anything yet: its values are then read key by key
- * (a reader that needs a few of them builds no objects). Valid until the next read in this
- * thread. NOT_JSON when the structure is not one JSON value; a value that JSON.parse would
- * reject inside it shows in `SparseValues.valid`.
+ * Reads `text` (from `start` to `end`) by `shape` without building anything yet: its values
+ * are then read key by key (a reader that needs a few of them builds no objects). Valid until
+ * the next read in this thread. NOT_JSON when the structure is not one JSON value; a value
+ * that JSON.parse would reject inside it shows in `SparseValues.valid`.
  */
-export function readSparseJson(text: Buffer, shape: CompiledShape): SparseValues | typeof NOT_JSON {
+export function readSparseJson(
+  text: Buffer,
+  shape: CompiledShape,
+  start = 0,
+  end = text.length,
+): SparseValues | typeof NOT_JSON {
   const wasm = module();
-  const lineAt = wasm.place(text);
-  const read = wasm.exports.read_line(lineAt, text.length, shape.nodesAt, shape.entriesAt, shape.slotsAt);
+  const lineAt = wasm.place(text, start, end);
+  const read = wasm.exports.read_line(lineAt, end - start, shape.nodesAt, shape.entriesAt, shape.slotsAt);
   return read === 1 ? wasm.valuesOf(shape, lineAt) : NOT_JSON;
 }
 
@@ -190,11 +201,11 @@ class WasmSparseJson {
     this.renewViews();
   }
 
-  /** Where `text` is in this memory: in place when it is already there, else copied above everything. */
-  place(text: Buffer): number {
-    if (text.buffer === this.bytes.buffer) return text.byteOffset;
-    this.reserve(this.top + text.length);
-    text.copy(this.bytes, this.top);
+  /** Where `text` from `start` to `end` is in this memory: in place when it is already there, else copied above everything. */
+  place(text: Buffer, start: number, end: number): number {
+    if (text.buffer === this.bytes.buffer) return text.byteOffset + start;
+    this.reserve(this.top + end - start);
+    text.copy(this.bytes, this.top, start, end);
     return this.top;
   }
 
@@ -250,7 +261,7 @@ class WasmSparseJson {
       entry.name.copy(this.bytes, nameAt);
       this.int32.set([nameAt, entry.name.length, entry.slot, entry.node], (entriesAt + i * ENTRY_BYTES) / 4);
     });
-    return { keys: root.keys, nodesAt, entriesAt, slotsAt };
+    return { keys: root.keys, nodesAt, entriesAt, slotsAt, lastStrings: [] };
   }
 
   /** The values of the line just read at `lineAt`. */
@@ -276,7 +287,7 @@ class WasmSparseJson {
       case OBJECT:
         return this.buildObject(shape, lineAt, key === null ? shape.keys : (key.keys ?? []));
       case ASCII_STRING:
-        return this.bytes.toString("latin1", start + 1, end - 1);
+        return this.asciiString(shape, key?.slot ?? ROOT_SLOT, start + 1, end - 1);
       case UTF8_STRING:
         return this.bytes.toString("utf8", start + 1, end - 1);
       case INTEGER:
@@ -294,6 +305,19 @@ class WasmSparseJson {
           return NOT_JSON; // a value built here is checked as strictly as JSON.parse does
         }
     }
+  }
+
+  /** The ASCII bytes [from, to) as a string: the slot's last one when they are the same. */
+  private asciiString(shape: CompiledShape, slot: number, from: number, to: number): string {
+    const last = shape.lastStrings[slot];
+    if (last !== undefined && last.length === to - from) {
+      let i = 0;
+      while (i < last.length && this.bytes[from + i] === last.charCodeAt(i)) i++;
+      if (i === last.length) return last;
+    }
+    const text = this.bytes.toString("latin1", from, to);
+    shape.lastStrings[slot] = text;
+    return text;
   }
 
   private buildObject(shape: CompiledShape, lineAt: number, keys: readonly ShapeKey[]): unknown {
@@ -367,7 +391,9 @@ class LineValues implements SparseValues {
 
   /** Whether the values JSON.parse builds (kind VALUE) build, in every object reached. */
   private validKeys(keys: readonly ShapeKey[]): boolean {
-    for (const key of keys) {
+    // Indexed: a fresh process runs this unoptimized at first, where for-of allocates per step.
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const kind = this.wasm.kindAt(this.shape, key);
       if (kind === OBJECT && !this.validKeys(key.keys ?? [])) return false;
       if (kind === VALUE && this.value(key) === NOT_JSON) return false;

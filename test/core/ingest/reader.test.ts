@@ -19,7 +19,8 @@ interface Delivered {
 async function scan(body: Buffer, chunkBytes: number): Promise<{ lines: Delivered[]; consumed: number }> {
   const lines: Delivered[] = [];
   const sink: ScanSink = {
-    usageLine: (line, offset, complete) => lines.push({ offset, text: line.toString("latin1"), complete }),
+    usageLine: (bytes, start, end, offset, complete) =>
+      lines.push({ offset, text: bytes.toString("latin1", start, end), complete }),
     oversizedLine: () => {
       throw new Error("no line is over the limit here");
     },

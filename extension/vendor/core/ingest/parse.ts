@@ -118,16 +118,18 @@ const CACHE_5M = usageKey("cache_creation", "ephemeral_5m_input_tokens");
 const CACHE_1H = usageKey("cache_creation", "ephemeral_1h_input_tokens");
 
 /**
- * `parseUsageLine` on the line's UTF-8 bytes, the way a scan reads them: the same result
- * for every line (the line is validated as JSON.parse would), without building the message
- * content that is most of its bytes, nor any object of the line.
+ * `parseUsageLine` on the line's UTF-8 bytes (`bytes` from `start` to `end`), the way a scan
+ * reads them: the same result for every line (the line is validated as JSON.parse would),
+ * without building the message content that is most of its bytes, nor any object of the line.
  */
 export function parseUsageLineBytes(
-  line: Buffer,
+  bytes: Buffer,
   origin: LineOrigin,
   bounds: LineBounds = lineBoundsAt(Date.now()),
+  start = 0,
+  end = bytes.length,
 ): ParsedLine {
-  const values = readSparseJson(line, USAGE_LINE_SHAPE);
+  const values = readSparseJson(bytes, USAGE_LINE_SHAPE, start, end);
   if (values === NOT_JSON || !values.valid()) return { kind: "invalid-json" };
   return usageFromLine(values, origin, bounds);
 }
@@ -166,7 +168,8 @@ function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds)
   const model = optionalString(line, MODEL);
   const inputTokens = tokenCount(line.value(INPUT_TOKENS), true);
   const outputTokens = tokenCount(line.value(OUTPUT_TOKENS), true);
-  const cacheWrites = cacheWriteTokens(line);
+  const cacheCreationTokens = cacheWriteTokens(line);
+  const cacheCreation1hTokens = cacheWrite1hTokens(line);
   const cacheReadTokens = tokenCount(line.value(CACHE_READ_TOKENS), false);
   if (
     timestampMs === null ||
@@ -176,13 +179,13 @@ function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds)
     (line.has(SESSION_ID) && !line.isString(SESSION_ID)) || // the path decides the session; a wrong type still drops the line
     inputTokens === null ||
     outputTokens === null ||
-    cacheWrites === null ||
+    cacheCreationTokens === null ||
+    cacheCreation1hTokens === null ||
     cacheReadTokens === null
   ) {
     return { kind: "malformed" };
   }
 
-  const { cacheCreationTokens, cacheCreation1hTokens } = cacheWrites;
   const modelName = model ?? UNKNOWN_MODEL;
   if (
     modelName === SYNTHETIC_MODEL &&
@@ -214,8 +217,18 @@ function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds)
 /** `message.id:requestId`, or `message.id` alone; null when the line has no message id. */
 function dedupKey(messageId: string | undefined, requestId: string | undefined): string | null {
   if (messageId === undefined || messageId === "") return null;
-  return requestId === undefined || requestId === "" ? messageId : `${messageId}:${requestId}`;
+  if (requestId === undefined || requestId === "") return messageId;
+  // The copies of one response follow each other: the same key string again is one the
+  // ledger's map has hashed already, and no new garbage.
+  if (messageId !== lastKey.messageId || requestId !== lastKey.requestId) {
+    lastKey.messageId = messageId;
+    lastKey.requestId = requestId;
+    lastKey.key = `${messageId}:${requestId}`;
+  }
+  return lastKey.key;
 }
+
+const lastKey = { messageId: "", requestId: "", key: "" };
 
 const INVALID = Symbol("invalid");
 
@@ -237,22 +250,23 @@ function tokenCount(value: unknown, required: boolean): number | null {
 /**
  * Cache writes as ccusage 20 counts them: when the `cache_creation` breakdown is present,
  * its 5-minute plus 1-hour parts (they add up to `cache_creation_input_tokens` in real
- * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate.
+ * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate. Null
+ * when a count or the breakdown has the wrong shape.
  */
-function cacheWriteTokens(
-  line: LineFields,
-): { cacheCreationTokens: number; cacheCreation1hTokens: number } | null {
+function cacheWriteTokens(line: LineFields): number | null {
   const total = tokenCount(line.value(CACHE_CREATION_TOKENS), false);
   if (total === null) return null;
   if (!line.isObject(CACHE_CREATION)) {
-    if (!line.has(CACHE_CREATION) || line.value(CACHE_CREATION) === null)
-      return { cacheCreationTokens: total, cacheCreation1hTokens: 0 };
-    return null;
+    return !line.has(CACHE_CREATION) || line.value(CACHE_CREATION) === null ? total : null;
   }
   const fiveMinute = tokenCount(line.value(CACHE_5M), false);
   const oneHour = tokenCount(line.value(CACHE_1H), false);
-  if (fiveMinute === null || oneHour === null) return null;
-  return { cacheCreationTokens: fiveMinute + oneHour, cacheCreation1hTokens: oneHour };
+  return fiveMinute === null || oneHour === null ? null : fiveMinute + oneHour;
+}
+
+/** The 1-hour part of the cache writes (0 without the breakdown); null when it has the wrong shape. */
+function cacheWrite1hTokens(line: LineFields): number | null {
+  return line.isObject(CACHE_CREATION) ? tokenCount(line.value(CACHE_1H), false) : 0;
 }
 
 function parseTimestamp(value: unknown, bounds: LineBounds): number | null {
