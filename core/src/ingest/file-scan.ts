@@ -1,4 +1,5 @@
 import type { FilePort } from "../io/ports";
+import { isBetterCopy } from "./dedup";
 import { transcriptOrigin } from "./discover";
 import { parseUsageLineBytes, type LineBounds, type LineOrigin } from "./parse";
 import { scanUsageLines, type ScanOptions } from "./reader";
@@ -59,10 +60,10 @@ export async function scanTranscriptFile(
     request.startOffset,
     request.endOffset,
     {
-      usageLine: (line, offset, complete) => {
+      usageLine: (bytes, start, end, offset, complete) => {
         origin.offset = offset;
-        const parsed = parseUsageLineBytes(line, origin, bounds);
-        if (parsed.kind === "event") pending.push(parsed.event);
+        const parsed = parseUsageLineBytes(bytes, origin, bounds, start, end);
+        if (parsed.kind === "event") addCopy(pending, parsed.event);
         else if (!complete)
           return; // a line still being written: not an error yet
         else if (parsed.kind === "invalid-json") skips.invalidJson++;
@@ -81,6 +82,18 @@ export async function scanTranscriptFile(
     scratch,
   );
   return { events: pending, consumedOffset: result.consumedOffset, bytesRead: result.bytesRead, skips };
+}
+
+/**
+ * Adds a parsed copy to a batch. Claude Code writes one line per content block of a response,
+ * each with the response's usage so far, one after another: a copy whose key is the batch's
+ * last one is merged into it here (the better copy stays, the earlier one on a tie), which is
+ * what the ledger's dedup would decide from the two, with a quarter of the events to look up.
+ */
+function addCopy(batch: UsageEvent[], copy: UsageEvent): void {
+  const last = batch.length > 0 ? batch[batch.length - 1] : undefined;
+  if (last === undefined || last.key !== copy.key) batch.push(copy);
+  else if (isBetterCopy(copy, last)) batch[batch.length - 1] = copy;
 }
 
 /**
