@@ -30,19 +30,21 @@ const KEYS_IN_JSON = 0xffffffff;
 export function encodeEventBlock(events: readonly UsageEvent[]): Buffer {
   const { keys, strings, refs, numbers } = packEvents(events);
   const keysInJson = keys.some((key) => key.includes("\n"));
-  const keyLines = Buffer.from(keysInJson ? "" : keys.join("\n"), "utf8");
+  // One string of all keys, written straight into the block (no copy of it in between).
+  const keyLines = keysInJson ? "" : keys.join("\n");
+  const keyBytes = Buffer.byteLength(keyLines, "utf8");
   const json = Buffer.from(JSON.stringify(keysInJson ? [...keys, ...strings] : strings), "utf8");
   const keysAt = BLOCK_HEAD_BYTES + numbers.byteLength + refs.byteLength;
-  const jsonAt = keysAt + keyLines.length;
+  const jsonAt = keysAt + keyBytes;
   const blockBytes = align8(jsonAt + json.length) + BLOCK_TAIL_BYTES;
   const block = Buffer.alloc(blockBytes);
   block.writeUInt32LE(blockBytes, 0);
   block.writeUInt32LE(events.length, 4);
-  block.writeUInt32LE(keysInJson ? KEYS_IN_JSON : keyLines.length, 8);
+  block.writeUInt32LE(keysInJson ? KEYS_IN_JSON : keyBytes, 8);
   block.writeUInt32LE(json.length, 12);
   block.set(new Uint8Array(numbers.buffer), BLOCK_HEAD_BYTES);
   block.set(new Uint8Array(refs.buffer), BLOCK_HEAD_BYTES + numbers.byteLength);
-  keyLines.copy(block, keysAt);
+  block.write(keyLines, keysAt, "utf8");
   json.copy(block, jsonAt);
   block.writeUInt32LE(BLOCK_END, blockBytes - BLOCK_TAIL_BYTES);
   block.writeUInt32LE(blockBytes, blockBytes - 4);
