@@ -18,6 +18,7 @@ import {
 } from "../../scripts/package";
 import { STATUSLINE_SCRIPT_FILE } from "../../core/src/statusline/paths";
 import { tempDir } from "../fakes/ports";
+import { OWN_MALLOC_TUNABLES } from "../../exporter/src/malloc-tunables";
 
 let outputs: BundleOutput[];
 const output = (file: string) => {
@@ -71,8 +72,8 @@ test("the published bin is the bundled launcher (its shebang's flags), which run
   expect(published.bin).toEqual({ quotacast: "dist/quotacast.js" });
   expect(output("quotacast.js").inputs).toContain("exporter/dist/launch.js");
   expect(output("quotacast.js").inputs).not.toContain("exporter/dist/cli.js");
-  expect(fs.readFileSync(path.join(outdir, "quotacast.js"), "utf8")).toMatch(
-    /^#!\/usr\/bin\/env -S node --max-semi-space-size=2\n/,
+  expect(fs.readFileSync(path.join(outdir, "quotacast.js"), "utf8").split("\n")[0]).toBe(
+    `#!/usr/bin/env -S GLIBC_TUNABLES=${OWN_MALLOC_TUNABLES}\${GLIBC_TUNABLES} node --max-semi-space-size=2`,
   );
   // The workspace refuses `npm pack -w exporter` (unbundled); the tarball has no scripts.
   expect(packageManifest().scripts).toHaveProperty("prepack");
