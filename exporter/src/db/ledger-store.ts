@@ -18,6 +18,7 @@
 import {
   encodeEventBlock,
   isBetterCopy,
+  packedTimestampMs,
   readEventBlock,
   unpackEvent,
   type FileCursor,
@@ -195,9 +196,9 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const row of this.statements.segments.iterate() as IterableIterator<SegmentRow>) {
       const packed = decodeSegment(row.id, row.events);
       for (let i = 0; i < packed.keys.length; i++) {
-        const event = unpackEvent(packed, i);
-        if (keep(event.timestampMs)) winners.set(event.key, event);
-        else winners.delete(event.key);
+        // Decided before the event is built: a reader of recent events builds only those.
+        if (keep(packedTimestampMs(packed, i))) winners.set(packed.keys[i], unpackEvent(packed, i));
+        else winners.delete(packed.keys[i]);
       }
     }
     return [...winners.values()];

@@ -221,6 +221,29 @@ describe("SqliteLedgerStore", () => {
     dbB.close();
   });
 
+  test("eventsSince: the winner decides, also when an older copy of the key was recent enough", async () => {
+    const db = openDatabase(path.join(tempDir(), "q.db"));
+    const store = new SqliteLedgerStore(db);
+    const at = Date.UTC(2026, 10, 20, 10);
+    await store.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: [event("moved", 1, { timestampMs: at }), event("stays", 1, { timestampMs: at })],
+    });
+    // A larger copy of "moved" dated earlier (copies of one response carry their own times).
+    await store.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: [event("moved", 9, { timestampMs: at - 60_000 })],
+    });
+    expect(store.eventsSince(at).map((e) => e.key)).toEqual(["stays"]);
+    expect(store.eventsSince(at - 60_000).map((e) => [e.key, e.outputTokens])).toEqual([
+      ["moved", 9],
+      ["stays", 1],
+    ]);
+    db.close();
+  });
+
   test("a database of schema 4 keeps its events: the rows become one segment", async () => {
     const file = path.join(tempDir(), "q.db");
     // Schema 4, with events stored the way it stored them: a row each.
