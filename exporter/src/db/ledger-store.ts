@@ -153,7 +153,13 @@ export class SqliteLedgerStore implements LedgerStore {
   async commit(commit: LedgerCommit): Promise<void> {
     this.throwIfStopped();
     // IMMEDIATE: the write lock from the start, so no other writer commits during `write`.
-    const changes = this.applyCommit.immediate(commit);
+    let changes: UsageChange[];
+    try {
+      changes = this.applyCommit.immediate(commit);
+    } catch (error) {
+      this.index = null; // it may hold what the rollback undid: read it again when next needed
+      throw error;
+    }
     for (const listener of this.listeners) listener(changes);
   }
 

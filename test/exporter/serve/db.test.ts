@@ -5,6 +5,7 @@ import { UsageLedger, type UsageChange, type UsageEvent } from "@quotacast/core"
 import { readEventBlock } from "@quotacast/core/ingest";
 import { DatabaseError, defaultDbPath, openDatabase } from "../../../exporter/src/db/open";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "../../../exporter/src/db/migrations";
+import type { DayTotals } from "../../../exporter/src/db/day-totals";
 import { MAX_SEGMENTS, SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
 import { SqliteSnapshotHistory } from "../../../exporter/src/db/snapshot-history";
 import { SqliteCounters, SqliteParams, labelKey } from "../../../exporter/src/db/kv";
@@ -344,6 +345,29 @@ describe("SqliteLedgerStore", () => {
     ).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(await store.loadCursors()).toEqual([]);
     expect(store.eventCount()).toBe(0);
+    db.close();
+  });
+
+  test("a commit rolled back after its segment was written leaves nothing behind: the same work commits next time", async () => {
+    const db = openDatabase(path.join(tempDir(), "q.db"));
+    let applied = 0;
+    const dayTotals = {
+      apply: () => {
+        if (++applied === 2) throw new Error("disk full while moving the day totals"); // the second commit
+      },
+    } as unknown as DayTotals;
+    const store = new SqliteLedgerStore(db, dayTotals);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("first", 1)] });
+    await expect(
+      store.commit({ cursors: [], removedCursorPaths: [], events: [event("k1", 5), event("first", 2)] }),
+    ).rejects.toThrow(/disk full/);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("k1", 5), event("first", 2)] });
+    const found = await store.getEvents(["k1", "first"]);
+    expect([...found.values()].map((e) => [e.key, e.outputTokens])).toEqual([
+      ["k1", 5],
+      ["first", 2],
+    ]);
+    expect(store.eventCount()).toBe(2);
     db.close();
   });
 
