@@ -73,24 +73,34 @@ static int32_t skip_whitespace(int32_t i) {
   return i;
 }
 
-/* From after an opening quote to after its closing one, 16 bytes at a time; -1 if none. A
-   backslash escapes the byte after it. */
-static int32_t skip_string(int32_t i) {
+/* Where a quote or a backslash is among the 64 bytes at p + i, one bit each. */
+static inline uint64_t quotes_and_backslashes(int32_t i) {
   const v128_t quote = wasm_i8x16_splat('"');
   const v128_t backslash = wasm_i8x16_splat('\\');
-  while (i + 16 <= end) {
-    v128_t bytes = wasm_v128_load(p + i);
-    uint32_t found = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, quote), wasm_i8x16_eq(bytes, backslash)));
-    int32_t next = i + 16;
+  uint64_t mask = 0;
+  for (int k = 0; k < 4; k++) {
+    v128_t bytes = wasm_v128_load(p + i + 16 * k);
+    mask |= (uint64_t)wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(bytes, quote), wasm_i8x16_eq(bytes, backslash)))
+            << (16 * k);
+  }
+  return mask;
+}
+
+/* From after an opening quote to after its closing one, 64 bytes at a time (most of a line is
+   in long strings); -1 if none. A backslash escapes the byte after it. */
+static int32_t skip_string(int32_t i) {
+  while (i + 64 <= end) {
+    uint64_t found = quotes_and_backslashes(i);
+    int32_t next = i + 64;
     while (found) {
-      int32_t at = i + __builtin_ctz(found);
+      int32_t at = i + __builtin_ctzll(found);
       if (p[at] == '"') return at + 1;
       int32_t after = at + 2; /* past the escaped byte */
-      if (after >= i + 16) {
+      if (after >= i + 64) {
         next = after;
         break;
       }
-      found &= ~0u << (after - i);
+      found &= ~0ull << (after - i);
     }
     i = next;
   }

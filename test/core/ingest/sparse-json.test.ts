@@ -192,6 +192,15 @@ describe("parseSparseJson validates like JSON.parse and builds only the shape's 
     }
   });
 
+  it("finds a string's end wherever an escape falls against the 64-byte blocks strings are read in", () => {
+    // Escaped quote, escaped backslash, both, and an escaped backslash before the closing
+    // quote (which then ends the string early: not JSON), at every offset of two blocks.
+    const tails = [String.raw`\"`, String.raw`\\`, String.raw`\\\"`, String.raw`\\"`];
+    for (let pad = 0; pad < 140; pad++) {
+      for (const tail of tails) expectSameAsJsonParse(`{"z":"${"x".repeat(pad)}${tail}end","a":${pad}}`);
+    }
+  });
+
   it("builds a lone top-level key that is an object, whole, when the shape asks for it whole", () => {
     const value = parseSparseJson(Buffer.from('{"a":{"deep":[1,{"x":"y"}]}}'), compiled);
     expect(value).toEqual({ a: { deep: [1, { x: "y" }] } });
