@@ -16,7 +16,7 @@
  * price table or time zone, a recent log that changed other than by this run's appends.
  */
 import * as fs from "node:fs";
-import { encodeEventBlock, type UsageChange, type UsageEvent } from "../vendor/core/ingest";
+import type { UsageChange, UsageEvent } from "../vendor/core/ingest";
 import { fnv1a32 } from "../vendor/core/hash";
 import { bundledPriceTable, costUsd, type PriceTable } from "../vendor/core/pricing";
 import { addDays, daysFrom, SUMMARY_DAYS, type RecentUsage, type RecentUsageQuery } from "../vendor/core/report";
@@ -33,7 +33,7 @@ import {
   type ModelUsage,
 } from "../vendor/core/usage";
 import { writeFileAtomic } from "../vendor/core/statusline/atomic-write";
-import { decodeEvents } from "./event-log";
+import { decodeEvents, encodeBlock } from "./event-log";
 
 const MAGIC = "QCKU";
 /** Bumped when the layout or the meaning of a field changes: an older file is not used. */
@@ -284,7 +284,7 @@ function insertPoints(costs: Float64Array, added: readonly number[][]): Float64A
 }
 
 // --- the file: `QCKU`, u32 version, u32 JSON bytes, u32 cost points; JSON; padding to 8;
-// f64 cost triples; the tail as one event block (core/src/ingest/event-block.ts).
+// f64 cost triples; the tail as one event-log block (event-log.ts).
 
 function encodeKept(kept: Kept): Buffer {
   const { costs, tail, ...meta } = kept;
@@ -297,7 +297,7 @@ function encodeKept(kept: Kept): Buffer {
   head.writeUInt32LE(costs.length / 3, 12);
   json.copy(head, HEAD_BYTES);
   const costBytes = new Uint8Array(costs.buffer, costs.byteOffset, costs.byteLength);
-  return Buffer.concat([head, costBytes, encodeEventBlock(tail)]);
+  return Buffer.concat([head, costBytes, encodeBlock(tail)]);
 }
 
 function readKept(file: string): Kept | null {

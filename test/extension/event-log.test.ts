@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { UsageEvent } from "@quotacast/core";
-import { encodeEventBlock } from "../../core/src/ingest/event-block";
-import { appendEvents, readEventLog, rewriteEvents } from "../../extension/src/event-log";
+import { appendEvents, encodeBlock, readEventLog, rewriteEvents } from "../../extension/src/event-log";
 import { usageEvent } from "../fakes/usage-event";
 import { tempDirPerTest } from "../support/per-test";
 
@@ -59,7 +58,7 @@ describe("event log", () => {
   it("ignores a block torn by a kill mid-append, and says the file needs a rewrite", () => {
     appendEvents(file(), [event("a")]);
     const goodBytes = fs.statSync(file()).size;
-    const block = encodeEventBlock([event("b"), event("c")]);
+    const block = encodeBlock([event("b"), event("c")]);
     for (const cut of [1, 12, block.length - 1]) {
       fs.truncateSync(file(), goodBytes);
       fs.appendFileSync(file(), block.subarray(0, cut)); // killed after `cut` bytes

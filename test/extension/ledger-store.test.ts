@@ -9,8 +9,7 @@ import * as path from "node:path";
 import { MemoryLedgerStore, UsageLedger, type FileCursor, type UsageEvent } from "@quotacast/core";
 import { FileLedgerStore, shardOf } from "../../extension/src/ledger-store";
 import { decodeCursors, encodeCursors } from "../../extension/src/cursor-file";
-import { encodeEventBlock } from "../../core/src/ingest/event-block";
-import { readEventLog } from "../../extension/src/event-log";
+import { encodeBlock, readEventLog } from "../../extension/src/event-log";
 import { assistantLine } from "../core/ingest/helpers";
 import { usageEvent } from "../fakes/usage-event";
 import { tempDirPerTest } from "../support/per-test";
@@ -91,7 +90,7 @@ describe("FileLedgerStore", () => {
       events: [event("k1", NOW_MS)],
     });
     const shardFile = path.join(dir(), "events", `${String(shardOf("k2", 8)).padStart(2, "0")}.bin`);
-    const torn = encodeEventBlock([event("k2", NOW_MS, 3)]);
+    const torn = encodeBlock([event("k2", NOW_MS, 3)]);
     fs.appendFileSync(shardFile, torn.subarray(0, torn.length - 5)); // killed mid-write, before the cursors
     expect((await store().getEvents(["k2"])).has("k2")).toBe(false);
     await store().commit({ cursors: [], removedCursorPaths: [], events: [event("k2", NOW_MS, 7)] });
@@ -108,7 +107,7 @@ describe("FileLedgerStore", () => {
       events: [event("a", NOW_MS)],
     });
     const recentFile = path.join(dir(), "recent.bin");
-    fs.appendFileSync(recentFile, encodeEventBlock([event("b", NOW_MS)]).subarray(0, 20));
+    fs.appendFileSync(recentFile, encodeBlock([event("b", NOW_MS)]).subarray(0, 20));
     await store().commit({ cursors: [], removedCursorPaths: [], events: [event("c", NOW_MS)] });
     expect((await store().recentEvents(NOW_MS - DAY_MS)).map((e) => e.key)).toEqual(["a", "c"]);
   });

@@ -1,7 +1,6 @@
 // "@quotacast/core/ingest": reading transcripts into usage events (no rate-limit source code).
 export { candidateConfigDirs, claudeConfigDirs, projectsDir } from "./discover";
 export { isBetterCopy } from "./dedup";
-export { BLOCK_END, BLOCK_TAIL_BYTES, encodeEventBlock, readEventBlock, type ReadBlock } from "./event-block";
 export { UsageLedger, type Diagnostics, type RefreshProgress, type UsageChange } from "./ledger";
 export {
   NUMBER_FIELDS,

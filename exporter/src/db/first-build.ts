@@ -41,7 +41,7 @@ export function discardUnfinishedBuild(dbPath: string): void {
  */
 export function beginFirstBuild(db: Db, dbPath: string): FirstBuild | null {
   const empty =
-    db.prepare("SELECT 1 FROM ledger_segments LIMIT 1").get() === undefined &&
+    db.prepare("SELECT 1 FROM ledger_events LIMIT 1").get() === undefined &&
     db.prepare("SELECT 1 FROM ledger_cursors LIMIT 1").get() === undefined;
   if (!empty) return null;
   const marker = markerPath(dbPath);

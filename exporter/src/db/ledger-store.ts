@@ -1,36 +1,37 @@
 /**
- * The ledger's store on SQLite: file cursors, and one winning copy per dedup key kept in
- * segments, each a block of packed events (core's event-block layout) written by one commit.
- * Each commit is one transaction, so a kill in the middle of an ingest leaves cursors and
+ * The ledger's store on SQLite: file cursors and one winning copy per dedup key. Each
+ * commit is one transaction, so a kill in the middle of an ingest leaves cursors and
  * events consistent and nothing is counted twice.
- *
- * Why segments, not a row per event: a first `quotacast daily` commits every winner of the
- * history, and inserting them as rows into a keyed table was the largest part of its SQLite
- * time (16,032 rows: 60-70 ms of a 750 ms run, bench/RESULTS.md). A segment is one blob.
- * A commit writes only copies that beat the stored one, so for every key the newest segment
- * holding it holds its winner; older copies are dead and are dropped when segments merge
- * (at most MAX_SEGMENTS are kept). Lookups by key go through an index in memory, loaded from
- * the segments' keys when first needed (an empty ledger needs no loading).
  *
  * Every applied commit is also announced to listeners as (previous, current) pairs read
  * inside the transaction, so in-memory totals follow exactly what the database holds.
  */
 import {
-  encodeEventBlock,
   isBetterCopy,
-  packedTimestampMs,
-  readEventBlock,
-  unpackEvent,
   type FileCursor,
   type LedgerCommit,
   type LedgerStore,
-  type PackedEvents,
   type UsageChange,
   type UsageEvent,
 } from "@quotacast/core/ingest";
 import type { DayTotals } from "./day-totals";
 import type { Db } from "./open";
-import { SegmentIndex } from "./segment-index";
+
+interface EventRow {
+  key: string;
+  timestamp_ms: number;
+  model: string;
+  session_id: string;
+  project: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_creation_1h_tokens: number;
+  cache_read_tokens: number;
+  speed: string;
+  is_sidechain: number;
+  recorded_cost_usd: number | null;
+}
 
 interface CursorRow {
   path: string;
@@ -39,11 +40,6 @@ interface CursorRow {
   size_bytes: number;
   mtime_ms: number;
   offset_bytes: number;
-}
-
-interface SegmentRow {
-  id: number;
-  events: Buffer;
 }
 
 /** Thrown by the store once shutdown has begun, to stop an ingest after the write in progress. */
@@ -56,21 +52,29 @@ export class IngestStopped extends Error {
 
 export type CommitListener = (changes: UsageChange[]) => void;
 
-/**
- * Segments kept before two merge: enough that a first ingest (a commit per 5,000 winners)
- * of a large history never merges, few enough that loading the index reads a few rows.
- */
-export const MAX_SEGMENTS = 32;
+const TIME_INDEX = "ledger_events_by_time";
+const CREATE_TIME_INDEX = `CREATE INDEX IF NOT EXISTS ${TIME_INDEX} ON ledger_events (timestamp_ms)`;
+
+const EVENT_COLUMNS =
+  "key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, cache_creation_tokens, " +
+  "cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd";
 
 export class SqliteLedgerStore implements LedgerStore {
   private readonly listeners: CommitListener[] = [];
   private stopped = false;
   private readonly statements: ReturnType<SqliteLedgerStore["prepare"]>;
   private readonly applyCommit: ReturnType<typeof this.transaction>;
-  /** Where each key's winner is; null until first needed, or after another connection committed. */
-  private index: SegmentIndex | null = null;
-  /** `PRAGMA data_version` when the index was loaded (a connection's own commits do not change it). */
+  /**
+   * Every key written since the table was seen empty, or null once it held events before:
+   * a first ingest then needs no lookup for keys it has never written (most of them).
+   * Another connection's commit makes it unknown (null); each commit checks, inside its
+   * transaction, so a copy that connection stored is never replaced by a smaller one.
+   */
+  private writtenSinceEmpty: Set<string> | null;
+  /** `PRAGMA data_version` when opened (a connection's own commits do not change it). */
   private dataVersion: number;
+  /** Whether `ledger_events_by_time` is known to exist (see `ensureTimeIndex`). */
+  private timeIndexReady = false;
 
   /** `dayTotals`: per-day totals moved in the same transaction as each commit. */
   constructor(
@@ -79,9 +83,19 @@ export class SqliteLedgerStore implements LedgerStore {
   ) {
     this.statements = this.prepare();
     this.applyCommit = this.transaction();
+    this.writtenSinceEmpty = this.statements.any.get() === undefined ? new Set() : null;
     this.dataVersion = this.readDataVersion();
-    // An empty ledger's index is known without reading: a first ingest loads nothing.
-    if (this.statements.anySegment.get() === undefined) this.index = new SegmentIndex();
+    // A first ingest into an empty table loads every event: building the time index once,
+    // when a reader first needs it, costs a fraction of updating it row by row, and the
+    // commands that never read by time (`daily`) never build it (bench/RESULTS.md, cli).
+    if (this.writtenSinceEmpty !== null) db.exec(`DROP INDEX IF EXISTS ${TIME_INDEX}`);
+  }
+
+  /** Builds the time index unless it exists (a first ingest drops it; `eventsSince` needs it). */
+  ensureTimeIndex(): void {
+    if (this.timeIndexReady) return;
+    this.db.exec(CREATE_TIME_INDEX);
+    this.timeIndexReady = true;
   }
 
   private transaction() {
@@ -92,23 +106,38 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.statements.dataVersion.get() as number;
   }
 
+  /**
+   * The keys written since empty, unless another connection has committed since this one's
+   * last commit (then unknown). Checked inside each commit's transaction, not per lookup: a
+   * lookup that misses another connection's copy is corrected by the commit (see `write`).
+   */
+  private writtenKeysInTransaction(): Set<string> | null {
+    if (this.writtenSinceEmpty !== null && this.readDataVersion() !== this.dataVersion) {
+      this.writtenSinceEmpty = null;
+    }
+    return this.writtenSinceEmpty;
+  }
+
   private prepare() {
     const db = this.db;
     return {
       cursors: db.prepare("SELECT path, dev, ino, size_bytes, mtime_ms, offset_bytes FROM ledger_cursors"),
-      segments: db.prepare("SELECT id, events FROM ledger_segments ORDER BY id"),
-      segment: db.prepare("SELECT events FROM ledger_segments WHERE id = ?").pluck(),
-      anySegment: db.prepare("SELECT 1 FROM ledger_segments LIMIT 1"),
-      putSegment: db.prepare("INSERT INTO ledger_segments (events) VALUES (?)"),
-      replaceSegment: db.prepare("UPDATE ledger_segments SET events = ? WHERE id = ?"),
-      deleteSegment: db.prepare("DELETE FROM ledger_segments WHERE id = ?"),
-      // Prepared once: db.pragma() prepares a statement on every call.
+      event: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE key = ?`),
+      all: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events`),
+      since: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE timestamp_ms >= ?`),
+      count: db.prepare("SELECT count(*) AS n FROM ledger_events"),
+      any: db.prepare("SELECT 1 FROM ledger_events LIMIT 1"),
+      // Prepared once: db.pragma() prepares a statement on every call (one per chunk read).
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
       models: db.prepare("SELECT model FROM ledger_models"),
       putModel: db.prepare("INSERT OR IGNORE INTO ledger_models (model) VALUES (?)"),
+      // Positional parameters: binding by name looks each one up, a tenth of a first ingest's writes.
+      putEvent: db.prepare(
+        `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       putCursor: db.prepare(
         "INSERT OR REPLACE INTO ledger_cursors (path, dev, ino, size_bytes, mtime_ms, offset_bytes) " +
-          "VALUES (?, ?, ?, ?, ?, ?)",
+          "VALUES (@path, @dev, @ino, @size_bytes, @mtime_ms, @offset_bytes)",
       ),
       deleteCursor: db.prepare("DELETE FROM ledger_cursors WHERE path = ?"),
     };
@@ -133,182 +162,90 @@ export class SqliteLedgerStore implements LedgerStore {
     }));
   }
 
-  /**
-   * The stored winners of these keys, from the index as this connection knows it: a copy
-   * another connection committed since may be missed, and each commit corrects for that
-   * inside its transaction (see `write`), so no smaller copy ever replaces a larger one.
-   */
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
     this.throwIfStopped();
-    let index = this.index ?? this.loadIndex();
-    try {
-      return this.winnersOf(keys, index, new Map());
-    } catch (error) {
-      if (!(error instanceof StaleIndex)) throw error;
-      index = this.loadIndex(); // another connection merged segments since
-      return this.winnersOf(keys, index, new Map());
+    const found = new Map<string, UsageEvent>();
+    const written = this.writtenSinceEmpty;
+    for (const key of keys) {
+      if (written !== null && !written.has(key)) continue;
+      const row = this.statements.event.get(key) as EventRow | undefined;
+      if (row) found.set(key, rowToEvent(row));
     }
+    return found;
   }
 
   async commit(commit: LedgerCommit): Promise<void> {
     this.throwIfStopped();
     // IMMEDIATE: the write lock from the start, so no other writer commits during `write`.
-    let changes: UsageChange[];
-    try {
-      changes = this.applyCommit.immediate(commit);
-    } catch (error) {
-      this.index = null; // it may hold what the rollback undid: read it again when next needed
-      throw error;
-    }
+    const changes = this.applyCommit.immediate(commit);
     for (const listener of this.listeners) listener(changes);
   }
 
-  /** Every stored winner, in key order (the order sums over them have always been taken in). */
   async allEvents(): Promise<UsageEvent[]> {
-    return this.storedEvents(() => true).sort(byKey);
+    return (this.statements.all.all() as EventRow[]).map(rowToEvent);
   }
 
   async models(): Promise<string[]> {
     return (this.statements.models.all() as Array<{ model: string }>).map((row) => row.model);
   }
 
-  /** Every stored winner, in key order. */
+  /** Streams every stored event without holding them all in memory. */
   forEachEvent(visit: (event: UsageEvent) => void): void {
-    for (const event of this.storedEvents(() => true).sort(byKey)) visit(event);
+    for (const row of this.statements.all.iterate() as IterableIterator<EventRow>) visit(rowToEvent(row));
   }
 
-  /** Every stored winner, in key order (for rebuilding aggregates). */
+  /** Every stored event, one row at a time (for rebuilding aggregates). */
   *iterateEvents(): IterableIterator<UsageEvent> {
-    yield* this.storedEvents(() => true).sort(byKey);
+    for (const row of this.statements.all.iterate() as IterableIterator<EventRow>) yield rowToEvent(row);
   }
 
-  /** Winners with `timestampMs >= sinceMs`, oldest first (ties in key order). */
+  /** Events with `timestampMs >= sinceMs`. */
   eventsSince(sinceMs: number): UsageEvent[] {
-    const since = Math.floor(sinceMs);
-    return this.storedEvents((timestampMs) => timestampMs >= since).sort(byTimeThenKey);
+    this.ensureTimeIndex();
+    return (this.statements.since.all(Math.floor(sinceMs)) as EventRow[]).map(rowToEvent);
   }
 
-  /** Keys with a stored winner. */
   eventCount(): number {
-    return this.loadIndex().keyCount;
-  }
-
-  /**
-   * The winners whose time `keep` accepts, read from every segment in one statement (one
-   * snapshot): a newer copy replaces an older one, also when the newer one is not kept.
-   */
-  private storedEvents(keep: (timestampMs: number) => boolean): UsageEvent[] {
-    const winners = new Map<string, UsageEvent>();
-    for (const row of this.statements.segments.iterate() as IterableIterator<SegmentRow>) {
-      const packed = decodeSegment(row.id, row.events);
-      for (let i = 0; i < packed.keys.length; i++) {
-        // Decided before the event is built: a reader of recent events builds only those.
-        if (keep(packedTimestampMs(packed, i))) winners.set(packed.keys[i], unpackEvent(packed, i));
-        else winners.delete(packed.keys[i]);
-      }
-    }
-    return [...winners.values()];
-  }
-
-  /** Reads every segment's keys into a fresh index. */
-  private loadIndex(): SegmentIndex {
-    this.dataVersion = this.readDataVersion();
-    const index = new SegmentIndex();
-    for (const row of this.statements.segments.iterate() as IterableIterator<SegmentRow>) {
-      index.addSegment(row.id, decodeSegment(row.id, row.events).keys);
-    }
-    this.index = index;
-    return index;
-  }
-
-  /** Adds to `into` the stored winner of each key that has one (each segment read once). */
-  private winnersOf(
-    keys: readonly string[],
-    index: SegmentIndex,
-    into: Map<string, UsageEvent>,
-    segments = new Map<number, PackedEvents>(),
-  ): Map<string, UsageEvent> {
-    for (const key of keys) {
-      const at = index.locate(key);
-      if (at === undefined) continue;
-      let packed = segments.get(at.segmentId);
-      if (packed === undefined) {
-        packed = this.readSegment(at.segmentId);
-        segments.set(at.segmentId, packed);
-      }
-      if (packed.keys[at.position] !== key) throw new StaleIndex();
-      into.set(key, unpackEvent(packed, at.position));
-    }
-    return into;
-  }
-
-  private readSegment(id: number): PackedEvents {
-    const bytes = this.statements.segment.get(id) as Buffer | undefined;
-    if (bytes === undefined) throw new StaleIndex();
-    return decodeSegment(id, bytes);
+    return (this.statements.count.get() as { n: number }).n;
   }
 
   private write(commit: LedgerCommit): UsageChange[] {
     const s = this.statements;
     for (const path of commit.removedCursorPaths) s.deleteCursor.run(path);
     for (const cursor of commit.cursors) {
-      const { dev, ino, sizeBytes, mtimeMs } = cursor.identity;
-      s.putCursor.run(cursor.path, dev, ino, sizeBytes, mtimeMs, cursor.offsetBytes);
+      s.putCursor.run({
+        path: cursor.path,
+        dev: cursor.identity.dev,
+        ino: cursor.identity.ino,
+        size_bytes: cursor.identity.sizeBytes,
+        mtime_ms: cursor.identity.mtimeMs,
+        offset_bytes: cursor.offsetBytes,
+      });
     }
-    // No other writer until the transaction ends: an index older than another connection's
-    // commit is read again here, so a copy that connection stored is never replaced by a smaller one.
-    const index =
-      this.index !== null && this.readDataVersion() === this.dataVersion ? this.index : this.loadIndex();
-    const stored = this.winnersOf(
-      commit.events.map((event) => event.key),
-      index,
-      new Map(),
-    );
-    // Keys are unique within a commit. `changes` keep the commit's order, so sums over them
-    // (costs in floating point) come out the same to the last digit.
+    const written = this.writtenKeysInTransaction(); // no other writer until the transaction ends
+    // Keys are unique within a commit: every previous copy is read before any is replaced.
+    // A stored copy at least as large stays (another connection stored it since our lookup).
     const changes: UsageChange[] = [];
     const winners: UsageEvent[] = [];
     for (const event of commit.events) {
-      const before = stored.get(event.key) ?? null;
+      const seen = written === null || written.has(event.key);
+      const row = seen ? (s.event.get(event.key) as EventRow | undefined) : undefined;
+      const before = row ? rowToEvent(row) : null;
       if (before !== null && !isBetterCopy(event, before)) continue;
       changes.push({ previous: before, current: event });
       winners.push(event);
     }
-    if (winners.length > 0) {
-      for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
-      const id = Number(s.putSegment.run(encodeEventBlock(winners)).lastInsertRowid);
-      index.addSegment(
-        id,
-        winners.map((event) => event.key),
-      );
-      while (index.segments.length > MAX_SEGMENTS && this.mergeCheapest(index));
+    // Written in key order: the primary key's B-tree then fills page by page (about half the
+    // time of random order on a first ingest). `changes` keep the commit's order, so sums over
+    // them (costs in floating point) come out the same to the last digit.
+    winners.sort(byKey);
+    for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
+    for (const event of winners) {
+      putEvent(s.putEvent, event);
+      written?.add(event.key);
     }
     this.dayTotals?.apply(changes);
     return changes;
-  }
-
-  /**
-   * Merges the two adjacent segments that hold the fewest events together into the newer one's
-   * row, dropping dead copies; false when no merge is possible.
-   */
-  private mergeCheapest(index: SegmentIndex): boolean {
-    const pair = index.cheapestMerge();
-    if (pair === null) return false;
-    const winners: UsageEvent[] = [];
-    for (const segment of [pair.older, pair.newer]) {
-      const packed = this.readSegment(segment.id);
-      for (let i = 0; i < packed.keys.length; i++) {
-        if (index.isWinner(packed.keys[i], segment.id, i)) winners.push(unpackEvent(packed, i));
-      }
-    }
-    this.statements.replaceSegment.run(encodeEventBlock(winners), pair.newer.id);
-    this.statements.deleteSegment.run(pair.older.id);
-    index.merged(
-      pair.older,
-      pair.newer,
-      winners.map((event) => event.key),
-    );
-    return true;
   }
 
   private throwIfStopped(): void {
@@ -316,25 +253,44 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 }
 
-/** The index points at a segment another connection has merged since (gone, or holding other keys). */
-class StaleIndex extends Error {
-  constructor() {
-    super("the ledger's segments changed under this connection's index");
-  }
-}
-
-function decodeSegment(id: number, bytes: Buffer): PackedEvents {
-  const block = readEventBlock(bytes, 0);
-  if (block === null || block.next !== bytes.length) {
-    throw new Error(`the ledger's segment ${id} does not decode: the database is damaged`);
-  }
-  return block.packed;
-}
-
 function byKey(a: UsageEvent, b: UsageEvent): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-function byTimeThenKey(a: UsageEvent, b: UsageEvent): number {
-  return a.timestampMs - b.timestampMs || byKey(a, b);
+/** Writes one event, its values in EVENT_COLUMNS order. */
+function putEvent(statement: { run(...values: unknown[]): unknown }, e: UsageEvent): void {
+  statement.run(
+    e.key,
+    Math.round(e.timestampMs),
+    e.model,
+    e.sessionId,
+    e.project,
+    e.inputTokens,
+    e.outputTokens,
+    e.cacheCreationTokens,
+    e.cacheCreation1hTokens,
+    e.cacheReadTokens,
+    e.speed,
+    e.isSidechain ? 1 : 0,
+    e.recordedCostUsd ?? null,
+  );
+}
+
+function rowToEvent(row: EventRow): UsageEvent {
+  const event: UsageEvent = {
+    key: row.key,
+    timestampMs: row.timestamp_ms,
+    model: row.model,
+    sessionId: row.session_id,
+    project: row.project,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    cacheCreation1hTokens: row.cache_creation_1h_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    speed: row.speed === "fast" ? "fast" : "standard",
+    isSidechain: row.is_sidechain === 1,
+  };
+  if (row.recorded_cost_usd !== null) event.recordedCostUsd = row.recorded_cost_usd;
+  return event;
 }

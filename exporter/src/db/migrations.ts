@@ -3,7 +3,6 @@
  * (`BEGIN IMMEDIATE`, which is also how a database locked by another writer is noticed).
  */
 import type Database from "better-sqlite3";
-import { encodeEventBlock, type UsageEvent } from "@quotacast/core/ingest";
 
 type Migration = (db: Database.Database) => void;
 
@@ -112,62 +111,12 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO ledger_models SELECT DISTINCT model FROM ledger_events;
     `);
   },
-  // 5: the ledger's winners in segments of packed events, not a row each (db/ledger-store.ts);
-  // the rows become one segment.
-  (db) => {
-    db.exec("CREATE TABLE ledger_segments (id INTEGER PRIMARY KEY, events BLOB NOT NULL)");
-    const events = (db.prepare("SELECT * FROM ledger_events ORDER BY key").all() as EventRowV4[]).map(
-      eventOfRowV4,
-    );
-    if (events.length > 0)
-      db.prepare("INSERT INTO ledger_segments (events) VALUES (?)").run(encodeEventBlock(events));
-    db.exec("DROP TABLE ledger_events");
-  },
 ];
-
-/** A row of `ledger_events` (schema 1 to 4). */
-interface EventRowV4 {
-  key: string;
-  timestamp_ms: number;
-  model: string;
-  session_id: string;
-  project: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_creation_1h_tokens: number;
-  cache_read_tokens: number;
-  speed: string;
-  is_sidechain: number;
-  recorded_cost_usd: number | null;
-}
-
-function eventOfRowV4(row: EventRowV4): UsageEvent {
-  const event: UsageEvent = {
-    key: row.key,
-    timestampMs: row.timestamp_ms,
-    model: row.model,
-    sessionId: row.session_id,
-    project: row.project,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    cacheCreationTokens: row.cache_creation_tokens,
-    cacheCreation1hTokens: row.cache_creation_1h_tokens,
-    cacheReadTokens: row.cache_read_tokens,
-    speed: row.speed === "fast" ? "fast" : "standard",
-    isSidechain: row.is_sidechain === 1,
-  };
-  if (row.recorded_cost_usd !== null) event.recordedCostUsd = row.recorded_cost_usd;
-  return event;
-}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/**
- * Brings the schema to `toVersion` (SCHEMA_VERSION unless a test builds an older database);
- * refuses a database written by a newer quotacast.
- */
-export function migrate(db: Database.Database, toVersion = SCHEMA_VERSION): void {
+/** Brings the schema to SCHEMA_VERSION; refuses a database written by a newer quotacast. */
+export function migrate(db: Database.Database): void {
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
@@ -178,9 +127,9 @@ export function migrate(db: Database.Database, toVersion = SCHEMA_VERSION): void
         `database schema version ${current} is newer than this quotacast understands (${SCHEMA_VERSION}): upgrade quotacast`,
       );
     }
-    for (let version = current; version < toVersion; version++) MIGRATIONS[version](db);
-    if (row) db.prepare("UPDATE schema_version SET version = ?").run(toVersion);
-    else db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(toVersion);
+    for (let version = current; version < SCHEMA_VERSION; version++) MIGRATIONS[version](db);
+    if (row) db.prepare("UPDATE schema_version SET version = ?").run(SCHEMA_VERSION);
+    else db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SCHEMA_VERSION);
     db.exec("COMMIT");
   } catch (err) {
     if (db.inTransaction) db.exec("ROLLBACK");

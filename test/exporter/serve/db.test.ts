@@ -2,11 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { UsageLedger, type UsageChange, type UsageEvent } from "@quotacast/core";
-import { readEventBlock } from "@quotacast/core/ingest";
 import { DatabaseError, defaultDbPath, openDatabase } from "../../../exporter/src/db/open";
-import { migrate, SCHEMA_VERSION, schemaVersion } from "../../../exporter/src/db/migrations";
-import type { DayTotals } from "../../../exporter/src/db/day-totals";
-import { MAX_SEGMENTS, SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
+import { SCHEMA_VERSION, schemaVersion } from "../../../exporter/src/db/migrations";
+import { SqliteLedgerStore } from "../../../exporter/src/db/ledger-store";
 import { SqliteSnapshotHistory } from "../../../exporter/src/db/snapshot-history";
 import { SqliteCounters, SqliteParams, labelKey } from "../../../exporter/src/db/kv";
 import { assistantLine } from "../../core/ingest/helpers";
@@ -165,136 +163,34 @@ describe("SqliteLedgerStore", () => {
     dbB.close();
   });
 
-  test("more commits than MAX_SEGMENTS: segments merge, dead copies go, every key keeps its winner", async () => {
-    const db = openDatabase(path.join(tempDir(), "q.db"));
-    const store = new SqliteLedgerStore(db);
-    const commits = MAX_SEGMENTS * 3;
-    for (let i = 0; i < commits; i++) {
-      // Each commit adds a key and replaces the copy of "grows" (the newest copy is the winner).
-      await store.commit({
-        cursors: [],
-        removedCursorPaths: [],
-        events: [event(`k${i}`, i), event("grows", 100 + i)],
-      });
-    }
-    const segments = () => (db.prepare("SELECT count(*) AS n FROM ledger_segments").get() as { n: number }).n;
-    expect(segments()).toBe(MAX_SEGMENTS);
-    const all = await store.allEvents();
-    expect(all).toHaveLength(commits + 1);
-    expect(all.find((e) => e.key === "grows")?.outputTokens).toBe(100 + commits - 1);
-    expect((await store.getEvents(["k0", "k95", "grows"])).get("k0")?.outputTokens).toBe(0);
-    // A merge keeps one copy per key: at most one copy of "grows" per segment is left.
-    const records = (db.prepare("SELECT events FROM ledger_segments").pluck().all() as Buffer[])
-      .map((bytes) => readEventBlock(bytes, 0)?.packed.keys.length ?? Number.NaN)
-      .reduce((sum, n) => sum + n, 0);
-    expect(records).toBeLessThanOrEqual(commits + MAX_SEGMENTS);
-    const reopened = new SqliteLedgerStore(db);
-    expect(reopened.eventCount()).toBe(commits + 1);
-    expect((await reopened.getEvents(["grows", `k${commits - 1}`])).get("grows")?.outputTokens).toBe(
-      100 + commits - 1,
-    );
-    db.close();
-  });
-
-  test("a lookup after another connection merged the segments finds the right copies", async () => {
+  test("a first ingest drops the time index; the first read by time builds it", async () => {
     const file = path.join(tempDir(), "q.db");
-    const dbA = openDatabase(file);
-    const dbB = openDatabase(file);
-    const a = new SqliteLedgerStore(dbA);
-    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("first", 1)] });
-    await a.commit({ cursors: [], removedCursorPaths: [], events: [event("x0", 10), event("y0", 20)] });
-    const b = new SqliteLedgerStore(dbB);
-    expect((await b.getEvents(["y0"])).get("y0")?.outputTokens).toBe(20); // b's index is loaded now
-    // A's later commits merge the first two segments: "first" moves, and "y0" moves within its row.
-    for (let i = 1; i <= MAX_SEGMENTS; i++) {
-      await a.commit({
-        cursors: [],
-        removedCursorPaths: [],
-        events: [event(`x${i}`, 10 + i), event(`y${i}`, 20 + i)],
-      });
-    }
-    for (const key of ["y0", "first"]) {
-      const found = await b.getEvents([key]);
-      expect(found.get(key)?.key).toBe(key);
-    }
-    expect((await b.getEvents(["y0"])).get("y0")?.outputTokens).toBe(20);
-    dbA.close();
-    dbB.close();
-  });
-
-  test("eventsSince: the winner decides, also when an older copy of the key was recent enough", async () => {
-    const db = openDatabase(path.join(tempDir(), "q.db"));
-    const store = new SqliteLedgerStore(db);
-    const at = Date.UTC(2026, 10, 20, 10);
-    await store.commit({
-      cursors: [],
-      removedCursorPaths: [],
-      events: [event("moved", 1, { timestampMs: at }), event("stays", 1, { timestampMs: at })],
-    });
-    // A larger copy of "moved" dated earlier (copies of one response carry their own times).
-    await store.commit({
-      cursors: [],
-      removedCursorPaths: [],
-      events: [event("moved", 9, { timestampMs: at - 60_000 })],
-    });
-    expect(store.eventsSince(at).map((e) => e.key)).toEqual(["stays"]);
-    expect(store.eventsSince(at - 60_000).map((e) => [e.key, e.outputTokens])).toEqual([
-      ["moved", 9],
-      ["stays", 1],
-    ]);
+    const indexes = (db: Database.Database) =>
+      (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_events'")
+          .all() as {
+          name: string;
+        }[]
+      ).map((row) => row.name);
+    let db = openDatabase(file);
+    let store = new SqliteLedgerStore(db);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("a", 1), event("b", 2)] });
+    expect(indexes(db)).not.toContain("ledger_events_by_time");
     db.close();
-  });
 
-  test("a database of schema 4 keeps its events: the rows become one segment", async () => {
-    const file = path.join(tempDir(), "q.db");
-    // Schema 4, with events stored the way it stored them: a row each.
-    const v4 = new Database(file);
-    migrate(v4, 4);
-    const insert = v4.prepare(
-      "INSERT INTO ledger_events (key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, " +
-        "cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    const at = Date.UTC(2026, 10, 20, 10);
-    insert.run("b", at, "claude-opus-4-5", "s1", "-p", 1, 2, 30, 10, 400, "fast", 1, null);
-    insert.run("a", at + 1, "glm-4.7", "s2", "-q", 5, 6, 0, 0, 7, "standard", 0, 0.25);
-    v4.close();
+    db = openDatabase(file);
+    store = new SqliteLedgerStore(db);
+    expect(indexes(db)).not.toContain("ledger_events_by_time"); // `daily` never reads by time
+    expect(store.eventsSince(0).map((e) => e.key)).toEqual(["a", "b"]);
+    expect(indexes(db)).toContain("ledger_events_by_time");
+    db.close();
 
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    const store = new SqliteLedgerStore(db);
-    expect(await store.allEvents()).toEqual([
-      usageEvent({
-        key: "a",
-        timestampMs: at + 1,
-        model: "glm-4.7",
-        sessionId: "s2",
-        project: "-q",
-        inputTokens: 5,
-        outputTokens: 6,
-        cacheCreationTokens: 0,
-        cacheCreation1hTokens: 0,
-        cacheReadTokens: 7,
-        speed: "standard",
-        isSidechain: false,
-        recordedCostUsd: 0.25,
-      }),
-      usageEvent({
-        key: "b",
-        timestampMs: at,
-        model: "claude-opus-4-5",
-        sessionId: "s1",
-        project: "-p",
-        inputTokens: 1,
-        outputTokens: 2,
-        cacheCreationTokens: 30,
-        cacheCreation1hTokens: 10,
-        cacheReadTokens: 400,
-        speed: "fast",
-        isSidechain: true,
-      }),
-    ]);
-    expect(store.eventsSince(at + 1).map((e) => e.key)).toEqual(["a"]);
+    db = openDatabase(path.join(tempDir(), "fresh.db"));
+    store = new SqliteLedgerStore(db);
+    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("c", 1)] });
+    store.ensureTimeIndex();
+    expect(indexes(db)).toContain("ledger_events_by_time");
     db.close();
   });
 
@@ -313,19 +209,12 @@ describe("SqliteLedgerStore", () => {
       events: [event("c", 1, { model: "glm-4.7" })],
     });
     expect((await store.models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
+    // A database of schema 3: the migration fills the table from the stored events.
+    db.exec("DROP TABLE ledger_models");
+    db.prepare("UPDATE schema_version SET version = 3").run();
     db.close();
-    // A database of schema 3: the migrations fill the table from the stored events.
-    const v3File = path.join(tempDir(), "v3.db");
-    const v3 = new Database(v3File);
-    migrate(v3, 3);
-    v3.prepare(
-      "INSERT INTO ledger_events (key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, " +
-        "cache_creation_tokens, cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain) " +
-        "VALUES (?, 0, ?, 's', 'p', 1, 1, 0, 0, 0, 'standard', 0)",
-    ).run("a", "glm-4.7");
-    v3.close();
-    const reopened = openDatabase(v3File);
-    expect(await new SqliteLedgerStore(reopened).models()).toEqual(["glm-4.7"]);
+    const reopened = openDatabase(file);
+    expect((await new SqliteLedgerStore(reopened).models()).sort()).toEqual(["claude-opus-4-5", "glm-4.7"]);
     reopened.close();
   });
 
@@ -345,29 +234,6 @@ describe("SqliteLedgerStore", () => {
     ).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(await store.loadCursors()).toEqual([]);
     expect(store.eventCount()).toBe(0);
-    db.close();
-  });
-
-  test("a commit rolled back after its segment was written leaves nothing behind: the same work commits next time", async () => {
-    const db = openDatabase(path.join(tempDir(), "q.db"));
-    let applied = 0;
-    const dayTotals = {
-      apply: () => {
-        if (++applied === 2) throw new Error("disk full while moving the day totals"); // the second commit
-      },
-    } as unknown as DayTotals;
-    const store = new SqliteLedgerStore(db, dayTotals);
-    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("first", 1)] });
-    await expect(
-      store.commit({ cursors: [], removedCursorPaths: [], events: [event("k1", 5), event("first", 2)] }),
-    ).rejects.toThrow(/disk full/);
-    await store.commit({ cursors: [], removedCursorPaths: [], events: [event("k1", 5), event("first", 2)] });
-    const found = await store.getEvents(["k1", "first"]);
-    expect([...found.values()].map((e) => [e.key, e.outputTokens])).toEqual([
-      ["k1", 5],
-      ["first", 2],
-    ]);
-    expect(store.eventCount()).toBe(2);
     db.close();
   });
 
