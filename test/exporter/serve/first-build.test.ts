@@ -41,6 +41,31 @@ describe("a one-shot command's first ingest (journal in memory until close, mark
     expect(await outputTokens(configDir, dbPath)).toBe(12);
   });
 
+  it("commits once however much it reads (killed, it is discarded anyway); a later run commits as it goes", async () => {
+    const { configDir, dbPath } = setup();
+    const file = path.join(configDir, "projects", "p", "s.jsonl");
+    const responses = (from: number) =>
+      Array.from({ length: 6000 }, (_, i) =>
+        assistantLine({ id: `r${from + i}`, requestId: `q${from + i}` }),
+      );
+    fs.appendFileSync(file, responses(0).join("\n") + "\n");
+    const commitsOfARun = async () => {
+      const state = openCliState([configDir], { dbPath, fastFirstBuild: true });
+      let commits = 0;
+      state.store.onCommit(() => commits++);
+      try {
+        await state.ledger.refresh();
+      } finally {
+        state.close();
+      }
+      return commits;
+    };
+    expect(await commitsOfARun()).toBe(1);
+    fs.appendFileSync(file, responses(6000).join("\n") + "\n");
+    expect(await commitsOfARun()).toBeGreaterThan(1);
+    expect(await outputTokens(configDir, dbPath)).toBe(12 + 12_000 * 5);
+  });
+
   it("discards the database a killed first build left (torn or not) and builds it again", async () => {
     const { configDir, dbPath } = setup();
     fs.mkdirSync(path.dirname(dbPath), { recursive: true });
