@@ -7,7 +7,7 @@
  * 695 -> 653 ms (bench/RESULTS.md, cli section), RSS 79 -> 89 MB. ccusage's native binary
  * asks for huge pages for its whole heap the same way. Ignored where glibc is not the libc.
  * The price is resident memory in a long-running process: `quotacast serve` started through
- * the bin held 121 MB after the first ingest, 96 MB without (a huge page is resident whole).
+ * the bin held 115-117 MB after the first ingest, 94-98 MB without (a huge page is resident whole).
  * The installed service runs node on the CLI directly (service/render.ts), without them.
  */
 export const OWN_MALLOC_TUNABLES = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864:";
