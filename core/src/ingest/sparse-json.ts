@@ -12,7 +12,7 @@
  * records a real response.
  *
  * The byte work (checking the structure, matching keys, finding where each wanted value is)
- * runs in WebAssembly compiled from sparse-json.c: it needs no warm-up and checks 16 bytes
+ * runs in WebAssembly compiled from sparse-json.c: it needs no warm-up and checks 64 bytes
  * of a string at a time. A reader reads its chunks into the module's memory
  * (`sparseJsonScratch`), so a line is parsed where it was read; `readSparseJson` then lets it
  * build only the values it uses, and no object of the line. On a 500 MB history (60k usage
