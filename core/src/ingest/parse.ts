@@ -167,8 +167,8 @@ function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds)
   const model = optionalString(line, MODEL);
   const inputTokens = tokenCount(line.value(INPUT_TOKENS), true);
   const outputTokens = tokenCount(line.value(OUTPUT_TOKENS), true);
-  const cacheCreationTokens = cacheWriteTokens(line);
   const cacheCreation1hTokens = cacheWrite1hTokens(line);
+  const cacheCreationTokens = cacheWriteTokens(line, cacheCreation1hTokens);
   const cacheReadTokens = tokenCount(line.value(CACHE_READ_TOKENS), false);
   if (
     timestampMs === null ||
@@ -249,17 +249,16 @@ function tokenCount(value: unknown, required: boolean): number | null {
 /**
  * Cache writes as ccusage 20 counts them: when the `cache_creation` breakdown is present,
  * its 5-minute plus 1-hour parts (they add up to `cache_creation_input_tokens` in real
- * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate. Null
- * when a count or the breakdown has the wrong shape.
+ * transcripts); otherwise `cache_creation_input_tokens`, all at the 5-minute rate. `oneHour`
+ * is the 1-hour part (`cacheWrite1hTokens`). Null when a count or the breakdown has the wrong shape.
  */
-function cacheWriteTokens(line: LineFields): number | null {
+function cacheWriteTokens(line: LineFields, oneHour: number | null): number | null {
   const total = tokenCount(line.value(CACHE_CREATION_TOKENS), false);
   if (total === null) return null;
   if (!line.isObject(CACHE_CREATION)) {
     return !line.has(CACHE_CREATION) || line.value(CACHE_CREATION) === null ? total : null;
   }
   const fiveMinute = tokenCount(line.value(CACHE_5M), false);
-  const oneHour = tokenCount(line.value(CACHE_1H), false);
   return fiveMinute === null || oneHour === null ? null : fiveMinute + oneHour;
 }
 
