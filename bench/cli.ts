@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   );
   lines.push(
     "quotacast: the bin of `npm run package` (dist/package/dist/quotacast.js, which runs the bundle through its compile cache), executed as installed " +
-      `(its shebang, exporter/src/launch.ts: malloc in huge pages through \`GLIBC_TUNABLES\`, then \`node --max-semi-space-size=2\`; Node ${process.version}); cold = an empty \`XDG_DATA_HOME\` and \`XDG_CACHE_HOME\` (no state, no compile cache), warm = the same command again ` +
+      `(its shebang, exporter/src/launch.ts: malloc in huge pages through \`GLIBC_TUNABLES\`, then \`node --max-semi-space-size=2 --initial-old-space-size=64\`; Node ${process.version}); cold = an empty \`XDG_DATA_HOME\` and \`XDG_CACHE_HOME\` (no state, no compile cache), warm = the same command again ` +
       `(nothing changed). ccusage ${CCUSAGE_VERSION}: its native binary, \`ccusage daily --json --offline\`. ` +
       "Both with `CLAUDE_CONFIG_DIR` set, an empty `HOME`, time zone UTC, the page cache warm. " +
       "Wall time from spawn to exit; peak RSS from GNU time (`%M`).",

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --initial-old-space-size=64
 /**
  * quotacast's single entry point. Each command lives in `commands/<name>.ts` and is
  * loaded only when asked for, so `quotacast statusline` (run by Claude Code on every

@@ -73,7 +73,7 @@ test("the published bin is the bundled launcher (its shebang's flags), which run
   expect(output("quotacast.js").inputs).toContain("exporter/dist/launch.js");
   expect(output("quotacast.js").inputs).not.toContain("exporter/dist/cli.js");
   expect(fs.readFileSync(path.join(outdir, "quotacast.js"), "utf8").split("\n")[0]).toBe(
-    `#!/usr/bin/env -S GLIBC_TUNABLES=${OWN_MALLOC_TUNABLES}\${GLIBC_TUNABLES} node --max-semi-space-size=2`,
+    `#!/usr/bin/env -S GLIBC_TUNABLES=${OWN_MALLOC_TUNABLES}\${GLIBC_TUNABLES} node --max-semi-space-size=2 --initial-old-space-size=64`,
   );
   // The workspace refuses `npm pack -w exporter` (unbundled); the tarball has no scripts.
   expect(packageManifest().scripts).toHaveProperty("prepack");
