@@ -71,6 +71,32 @@ export function describeLedgerStoreContract(name: string, open: () => StoreUnder
       expect(byKey(await subject.store.allEvents())).toEqual(byKey([event("msg_a:req_a"), fast, old]));
     });
 
+    test("a commit of many events (beyond any store's batch of rows) keeps every field of each", async () => {
+      // 70 events: two multi-row inserts of 32 and six single ones in the SQLite store.
+      const varied = (i: number, outputTokens: number) =>
+        event(`msg_${String(i).padStart(3, "0")}`, {
+          timestampMs: CONTRACT_NOW_MS - i * 61_000,
+          model: ["claude-opus-4-6", "claude-sonnet-4-5-20250929", "glm-4.7"][i % 3],
+          sessionId: `s${i % 7}`,
+          project: `-home-me-app${i % 5}`,
+          inputTokens: i,
+          outputTokens,
+          cacheCreationTokens: 1000 + i,
+          cacheCreation1hTokens: i % 4,
+          cacheReadTokens: 50_000 + i,
+          speed: i % 6 === 0 ? "fast" : "standard",
+          isSidechain: i % 2 === 1,
+          ...(i % 3 === 0 ? { recordedCostUsd: i / 8 } : {}),
+        });
+      const first = Array.from({ length: 70 }, (_, i) => varied(i, 10 + i));
+      await subject.store.commit({ cursors: [], removedCursorPaths: [], events: first });
+      // Then every even key of 0-78 again: 35 replaced, 5 new.
+      const again = Array.from({ length: 40 }, (_, i) => varied(i * 2, 500 + i));
+      await subject.store.commit({ cursors: [], removedCursorPaths: [], events: again });
+      const expected = [...first.map((e, i) => (i % 2 === 0 ? again[i / 2] : e)), ...again.slice(35)];
+      expect(byKey(await subject.store.allEvents())).toEqual(byKey(expected));
+    });
+
     test("a later commit of a key replaces its winner: one event per key", async () => {
       await subject.store.commit({ cursors: [], removedCursorPaths: [], events: [event("k1"), event("k2")] });
       await subject.store.commit({

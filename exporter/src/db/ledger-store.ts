@@ -58,6 +58,19 @@ const CREATE_TIME_INDEX = `CREATE INDEX IF NOT EXISTS ${TIME_INDEX} ON ledger_ev
 const EVENT_COLUMNS =
   "key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, cache_creation_tokens, " +
   "cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd";
+const EVENT_COLUMN_COUNT = 13;
+
+/**
+ * Events written per INSERT: a first build writes ~16k, and one call into SQLite per 32 rows
+ * instead of per row took a first `daily`'s inserts from ~61 to ~51 ms in a fresh process.
+ */
+const EVENTS_PER_INSERT = 32;
+
+/** `INSERT OR REPLACE` of `rows` events, with positional parameters in EVENT_COLUMNS order. */
+function insertEventsSql(rows: number): string {
+  const row = `(${Array<string>(EVENT_COLUMN_COUNT).fill("?").join(", ")})`;
+  return `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ${Array<string>(rows).fill(row).join(", ")}`;
+}
 
 export class SqliteLedgerStore implements LedgerStore {
   private readonly listeners: CommitListener[] = [];
@@ -132,9 +145,8 @@ export class SqliteLedgerStore implements LedgerStore {
       models: db.prepare("SELECT model FROM ledger_models"),
       putModel: db.prepare("INSERT OR IGNORE INTO ledger_models (model) VALUES (?)"),
       // Positional parameters: binding by name looks each one up, a tenth of a first ingest's writes.
-      putEvent: db.prepare(
-        `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      putEvent: db.prepare(insertEventsSql(1)),
+      putEvents: db.prepare(insertEventsSql(EVENTS_PER_INSERT)),
       putCursor: db.prepare(
         "INSERT OR REPLACE INTO ledger_cursors (path, dev, ino, size_bytes, mtime_ms, offset_bytes) " +
           "VALUES (@path, @dev, @ino, @size_bytes, @mtime_ms, @offset_bytes)",
@@ -240,10 +252,8 @@ export class SqliteLedgerStore implements LedgerStore {
     // them (costs in floating point) come out the same to the last digit.
     winners.sort(byKey);
     for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
-    for (const event of winners) {
-      putEvent(s.putEvent, event);
-      written?.add(event.key);
-    }
+    putEvents(s.putEvents, s.putEvent, winners);
+    if (written !== null) for (const event of winners) written.add(event.key);
     this.dayTotals?.apply(changes);
     return changes;
   }
@@ -257,23 +267,39 @@ function byKey(a: UsageEvent, b: UsageEvent): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-/** Writes one event, its values in EVENT_COLUMNS order. */
-function putEvent(statement: { run(...values: unknown[]): unknown }, e: UsageEvent): void {
-  statement.run(
-    e.key,
-    Math.round(e.timestampMs),
-    e.model,
-    e.sessionId,
-    e.project,
-    e.inputTokens,
-    e.outputTokens,
-    e.cacheCreationTokens,
-    e.cacheCreation1hTokens,
-    e.cacheReadTokens,
-    e.speed,
-    e.isSidechain ? 1 : 0,
-    e.recordedCostUsd ?? null,
-  );
+type InsertStatement = { run(values: unknown[]): unknown };
+
+/** Writes `events` EVENTS_PER_INSERT at a time through `many`, the rest one by one through `one`. */
+function putEvents(many: InsertStatement, one: InsertStatement, events: readonly UsageEvent[]): void {
+  const values: unknown[] = new Array(EVENT_COLUMN_COUNT * EVENTS_PER_INSERT);
+  let next = 0;
+  for (; next + EVENTS_PER_INSERT <= events.length; next += EVENTS_PER_INSERT) {
+    for (let row = 0; row < EVENTS_PER_INSERT; row++)
+      setEventValues(values, row * EVENT_COLUMN_COUNT, events[next + row]);
+    many.run(values);
+  }
+  const single: unknown[] = new Array(EVENT_COLUMN_COUNT);
+  for (; next < events.length; next++) {
+    setEventValues(single, 0, events[next]);
+    one.run(single);
+  }
+}
+
+/** One event's values in EVENT_COLUMNS order, from `values[at]` on. */
+function setEventValues(values: unknown[], at: number, e: UsageEvent): void {
+  values[at] = e.key;
+  values[at + 1] = Math.round(e.timestampMs);
+  values[at + 2] = e.model;
+  values[at + 3] = e.sessionId;
+  values[at + 4] = e.project;
+  values[at + 5] = e.inputTokens;
+  values[at + 6] = e.outputTokens;
+  values[at + 7] = e.cacheCreationTokens;
+  values[at + 8] = e.cacheCreation1hTokens;
+  values[at + 9] = e.cacheReadTokens;
+  values[at + 10] = e.speed;
+  values[at + 11] = e.isSidechain ? 1 : 0;
+  values[at + 12] = e.recordedCostUsd ?? null;
 }
 
 function rowToEvent(row: EventRow): UsageEvent {
