@@ -10,9 +10,9 @@
 import * as path from "node:path";
 import { UsageLedger, defaultScanThreads, type RefreshProgress } from "@quotacast/core/ingest";
 import type { SnapshotHistory } from "@quotacast/core/limits/history";
-import { defaultDbPath, openDatabase, type Db } from "./db/open";
+import { defaultDbPath, openDatabase } from "./db/open";
 import { DayTotals } from "./db/day-totals";
-import { beginFirstBuild, discardUnfinishedBuild } from "./db/first-build";
+import { openForFirstBuild, settleEarlierBuild } from "./db/first-build";
 import { SqliteLedgerStore } from "./db/ledger-store";
 import { SqliteSnapshotHistory } from "./db/snapshot-history";
 import { sha256Hex } from "./hash";
@@ -70,9 +70,10 @@ const FIRST_BUILD_COMMITS = { commitEveryEvents: Number.POSITIVE_INFINITY };
 
 export function openCliState(configDirs: string[], opts: CliStateOptions = {}): CliState {
   const dbPath = opts.dbPath ?? cliStatePath(configDirs);
-  discardUnfinishedBuild(dbPath);
-  const db: Db = openDatabase(dbPath, { integrityCheck: false });
-  const firstBuild = opts.fastFirstBuild ? beginFirstBuild(db, dbPath) : null;
+  settleEarlierBuild(dbPath);
+  const { db, firstBuild } = opts.fastFirstBuild
+    ? openForFirstBuild(dbPath)
+    : { db: openDatabase(dbPath, { integrityCheck: false }), firstBuild: null };
   const dayTotals = new DayTotals(db);
   const store = new SqliteLedgerStore(db, dayTotals);
   return {

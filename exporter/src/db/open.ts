@@ -47,6 +47,11 @@ export interface OpenOptions {
    * CLI skips it to start fast (SQLite still reports a damaged page when it reads one).
    */
   integrityCheck?: boolean;
+  /**
+   * Open with the rollback journal in memory and without syncs instead of the write-ahead
+   * log: only for a first build (first-build.ts), which marks the database until it is durable.
+   */
+  unsyncedFirstBuild?: boolean;
 }
 
 /** The database and the files SQLite keeps beside it. */
@@ -81,8 +86,13 @@ export function openDatabase(dbPath: string, opts: OpenOptions = {}): Db {
           `and start again: transcripts are re-read, rate-limit history in it is lost.`,
       );
     }
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
+    // Another connection holding the database in WAL keeps it there: then the usual way.
+    if (opts.unsyncedFirstBuild && db.pragma("journal_mode = MEMORY", { simple: true }) === "memory") {
+      db.pragma("synchronous = OFF");
+    } else {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+    }
     migrate(db);
     makeFilesPrivate(databaseFiles(dbPath));
     return db;

@@ -2,11 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { openCliState } from "../../../exporter/src/cli-state";
+import { openDatabase } from "../../../exporter/src/db/open";
 import { assistantLine } from "../../core/ingest/helpers";
 import { tempDirPerTest } from "../../support/per-test";
 
 /** A pid no process has (above the kernel's default pid_max of 4,194,304). */
 const GONE_PID = 4_999_999;
+/** This machine's boot (Linux, where the tests run). */
+const BOOT_ID = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
 describe("a one-shot command's first ingest (journal in memory until close, marked by a file)", () => {
   const tmp = tempDirPerTest("qc-first-build-");
@@ -28,16 +31,41 @@ describe("a one-shot command's first ingest (journal in memory until close, mark
     }
   };
 
-  it("is marked while it runs, and durable in the write-ahead log with no marker once closed", async () => {
+  it("is marked while it runs, marked built in this boot once closed (in the write-ahead log), unmarked by the next run", async () => {
     const { configDir, dbPath } = setup();
     const state = openCliState([configDir], { dbPath, fastFirstBuild: true });
     await state.ledger.refresh();
     expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(String(process.pid));
     state.close();
-    expect(fs.existsSync(`${dbPath}.first-build`)).toBe(false);
+    expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(`built ${BOOT_ID}`);
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
+    expect(await outputTokens(configDir, dbPath)).toBe(12);
+    expect(fs.existsSync(`${dbPath}.first-build`)).toBe(false);
+  });
+
+  it("discards a build finished before the machine restarted (its last pages may not have reached the disk)", async () => {
+    const { configDir, dbPath } = setup();
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    fs.writeFileSync(dbPath, Buffer.alloc(8192, 0xab)); // torn: not even a SQLite header
+    fs.writeFileSync(`${dbPath}.first-build`, "built 00000000-0000-4000-8000-000000000000");
+    expect(await outputTokens(configDir, dbPath)).toBe(12);
+    expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(`built ${BOOT_ID}`);
+  });
+
+  it("builds a database that exists but holds no usage the same way", async () => {
+    const { configDir, dbPath } = setup();
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    openDatabase(dbPath).close(); // migrated, in WAL, empty
+    const state = openCliState([configDir], { dbPath, fastFirstBuild: true });
+    try {
+      expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(String(process.pid));
+      await state.ledger.refresh();
+    } finally {
+      state.close();
+    }
+    expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(`built ${BOOT_ID}`);
     expect(await outputTokens(configDir, dbPath)).toBe(12);
   });
 
@@ -72,7 +100,7 @@ describe("a one-shot command's first ingest (journal in memory until close, mark
     fs.writeFileSync(dbPath, Buffer.alloc(8192, 0xab)); // not even a SQLite header
     fs.writeFileSync(`${dbPath}.first-build`, String(GONE_PID));
     expect(await outputTokens(configDir, dbPath)).toBe(12);
-    expect(fs.existsSync(`${dbPath}.first-build`)).toBe(false);
+    expect(fs.readFileSync(`${dbPath}.first-build`, "utf8")).toBe(`built ${BOOT_ID}`);
   });
 
   it("leaves a build that is still running alone and writes the usual way beside it", async () => {
