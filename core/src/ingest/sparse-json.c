@@ -2,6 +2,7 @@
  * The byte work of sparse-json.ts, compiled to WebAssembly (scripts/build-wasm.ts writes
  * sparse-json-wasm.ts from this file): checks that a line is one JSON value and finds, for
  * each key of a shape, where its value is. sparse-json.ts builds the values from those spans.
+ * It also finds bytes in a chunk (index_of), for a reader looking for the lines to parse.
  *
  * The rules are sparse-json.ts's: the structure is checked as JSON.parse checks it; a string
  * ends at the first quote not escaped by a backslash, and its contents are taken as written
@@ -396,4 +397,42 @@ __attribute__((export_name("read_line"))) int32_t read_line(const u8 *line, int3
   slots = shape_slots;
   int32_t after = read_shaped(skip_whitespace(0), 0, 0);
   return after >= 0 && skip_whitespace(after) == end;
+}
+
+static inline int matches(const u8 *at, const u8 *needle, int32_t length) {
+  for (int32_t k = 0; k < length; k++)
+    if (at[k] != needle[k]) return 0;
+  return 1;
+}
+
+/*
+ * The offset of the first `needle` (`length` >= 1 bytes) in `haystack` from `from` to `stop`,
+ * or -1: Buffer.indexOf's answer. Candidates are the positions where the needle's bytes at
+ * `first_probe` and `second_probe` match, 64 positions at a time (a block without one costs
+ * a few vector operations); the caller picks its rarest bytes as probes.
+ */
+__attribute__((export_name("index_of"))) int32_t index_of(const u8 *haystack, int32_t from, int32_t stop,
+                                                          const u8 *needle, int32_t length, int32_t first_probe,
+                                                          int32_t second_probe) {
+  const v128_t first = wasm_i8x16_splat(needle[first_probe]);
+  const v128_t second = wasm_i8x16_splat(needle[second_probe]);
+  int32_t i = from;
+  for (; i + 64 + length <= stop; i += 64) {
+    v128_t found[4];
+    for (int k = 0; k < 4; k++) {
+      const u8 *block = haystack + i + 16 * k;
+      found[k] = wasm_v128_and(wasm_i8x16_eq(wasm_v128_load(block + first_probe), first),
+                               wasm_i8x16_eq(wasm_v128_load(block + second_probe), second));
+    }
+    if (!wasm_v128_any_true(wasm_v128_or(wasm_v128_or(found[0], found[1]), wasm_v128_or(found[2], found[3])))) continue;
+    uint64_t candidates = 0;
+    for (int k = 0; k < 4; k++) candidates |= (uint64_t)wasm_i8x16_bitmask(found[k]) << (16 * k);
+    for (; candidates != 0; candidates &= candidates - 1) {
+      int32_t at = i + __builtin_ctzll(candidates);
+      if (matches(haystack + at, needle, length)) return at;
+    }
+  }
+  for (; i + length <= stop; i++)
+    if (matches(haystack + i, needle, length)) return i;
+  return -1;
 }

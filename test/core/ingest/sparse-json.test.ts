@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { parseUsageLine, parseUsageLineBytes, type ParsedLine } from "../../../core/src/ingest/parse";
 import {
   compileShape,
+  indexOfBytes,
+  searchNeedle,
+  type SearchNeedle,
   NOT_JSON,
   parseSparseJson,
   sparseJsonScratch,
@@ -371,6 +374,70 @@ describe("parseUsageLineBytes gives what parseUsageLine gives, line for line", (
         same(line);
         for (const mutated of mutations(line, seed++)) same(mutated);
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("indexOfBytes", () => {
+  const needles = [
+    searchNeedle("u", 0, 0),
+    searchNeedle("ab", 0, 1),
+    searchNeedle('"u"', 1, 2),
+    searchNeedle('"usage"', 1, 4),
+    searchNeedle('"input_tokens":{"x"', 17, 3),
+  ];
+
+  /** A haystack whose bytes often match the needle's probes and first bytes, but not all of it. */
+  function nearMisses({ bytes: needle }: SearchNeedle, length: number): Buffer {
+    const near = Buffer.from(needle);
+    near[near.length - 1] ^= 1;
+    const out = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) out[i] = i % 5 === 0 ? 0x22 : near[i % near.length];
+    return out;
+  }
+
+  it("gives Buffer.indexOf's answer wherever the needle falls against the 64-byte blocks, in the module's memory or not", () => {
+    const scratch = sparseJsonScratch(1024 * 1024, 0);
+    for (const needle of needles) {
+      for (let at = 0; at + needle.bytes.length <= 200; at++) {
+        const hay = nearMisses(needle, 200);
+        needle.bytes.copy(hay, at);
+        hay.copy(scratch);
+        const inMemory = scratch.subarray(0, hay.length);
+        for (const from of [0, Math.max(0, at - 1), at, at + 1]) {
+          for (const end of [hay.length, at + needle.bytes.length, at + needle.bytes.length - 1]) {
+            const expected = hay.subarray(0, end).indexOf(needle.bytes, from);
+            expect([indexOfBytes(inMemory, needle, from, end), indexOfBytes(hay, needle, from, end)]).toEqual(
+              [expected, expected],
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("finds every usage key of a generated history, in chunks in the module's memory, as Buffer.indexOf does", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-index-of-"));
+    try {
+      generateHistory({ dir, sizeMb: 0.4, seed: 5, endMs: Date.UTC(2026, 10, 20), shape: "real" });
+      const key = searchNeedle('"usage"', 1, 4);
+      const scratch = sparseJsonScratch(1024 * 1024, 0);
+      let found = 0;
+      for (const file of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+        if (!file.endsWith(".jsonl")) continue;
+        const text = fs.readFileSync(path.join(dir, file));
+        const chunk = scratch.subarray(0, text.copy(scratch));
+        const ours: number[] = [];
+        const theirs: number[] = [];
+        for (let at = indexOfBytes(chunk, key, 0); at >= 0; at = indexOfBytes(chunk, key, at + 1))
+          ours.push(at);
+        for (let at = text.indexOf(key.bytes); at >= 0; at = text.indexOf(key.bytes, at + 1)) theirs.push(at);
+        expect(ours).toEqual(theirs);
+        found += ours.length;
+      }
+      expect(found).toBeGreaterThan(10);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 // Generated from core/src/ingest/reader.ts by scripts/vendor-core.ts (npm run extension:vendor): do not edit.
 import type { FilePort } from "../io/ports";
+import { indexOfBytes, searchNeedle } from "./sparse-json";
 
 /**
  * A line is worth parsing when it holds the usage key followed by `:{`, with or without
@@ -8,7 +9,7 @@ import type { FilePort } from "../io/ports";
  * copies inside strings (`\"usage\":{`) do not match. Searching for the 7-byte key and
  * checking the bytes after it measured faster than the earlier search for `:{`.
  */
-const USAGE_KEY = Buffer.from('"usage"');
+const USAGE_KEY = searchNeedle('"usage"', 1, 4); // found by its `u` and `g`, its rarest bytes
 const NEWLINE = 0x0a;
 
 export interface ScanOptions {
@@ -94,9 +95,9 @@ export async function scanUsageLines(
 function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: number, sink: ScanSink): void {
   let from = 0;
   while (from < lastNewline) {
-    const key = chunk.indexOf(USAGE_KEY, from);
+    const key = indexOfBytes(chunk, USAGE_KEY, from);
     if (key < 0 || key > lastNewline) return;
-    if (!markerAfterKey(chunk, key + USAGE_KEY.length)) {
+    if (!markerAfterKey(chunk, key + USAGE_KEY.bytes.length)) {
       from = key + 1;
       continue;
     }
@@ -109,8 +110,8 @@ function deliverCompleteLines(chunk: Buffer, lastNewline: number, baseOffset: nu
 
 /** Whether the line has the usage key followed by `:` and `{`, with only whitespace around the colon. */
 function hasUsageMarker(line: Buffer): boolean {
-  for (let at = line.indexOf(USAGE_KEY); at >= 0; at = line.indexOf(USAGE_KEY, at + 1)) {
-    if (markerAfterKey(line, at + USAGE_KEY.length)) return true;
+  for (let at = line.indexOf(USAGE_KEY.bytes); at >= 0; at = line.indexOf(USAGE_KEY.bytes, at + 1)) {
+    if (markerAfterKey(line, at + USAGE_KEY.bytes.length)) return true;
   }
   return false;
 }
@@ -155,7 +156,7 @@ async function skipLongLine(
   // firstChunk may live in scratch: take what is needed of it before the next read.
   // The key alone is looked for here; a line that has it is read whole and checked for
   // the marker before it is delivered.
-  let hasMarker = firstChunk.indexOf(USAGE_KEY) >= 0;
+  let hasMarker = firstChunk.indexOf(USAGE_KEY.bytes) >= 0;
   let overlap = tailForMarker(Buffer.alloc(0), firstChunk);
   let position = lineStart + firstChunk.length;
   let bytesRead = 0;
@@ -187,13 +188,13 @@ async function skipLongLine(
 
 /** Whether the key is in `next`, or starts in `tail` (the previous chunk's end) and ends in `next`. */
 function containsMarker(tail: Buffer, next: Buffer): boolean {
-  if (next.indexOf(USAGE_KEY) >= 0) return true;
-  return Buffer.concat([tail, next.subarray(0, USAGE_KEY.length - 1)]).indexOf(USAGE_KEY) >= 0;
+  if (next.indexOf(USAGE_KEY.bytes) >= 0) return true;
+  return Buffer.concat([tail, next.subarray(0, USAGE_KEY.bytes.length - 1)]).indexOf(USAGE_KEY.bytes) >= 0;
 }
 
 /** The last bytes (one short of the key) seen so far, to find a key split across chunks. */
 function tailForMarker(previousTail: Buffer, chunk: Buffer): Buffer {
-  const keep = USAGE_KEY.length - 1;
+  const keep = USAGE_KEY.bytes.length - 1;
   const joined = chunk.length >= keep ? chunk : Buffer.concat([previousTail, chunk]);
   return Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
 }
