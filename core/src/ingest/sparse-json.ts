@@ -249,6 +249,9 @@ class WasmSparseJson {
 
   indexOf(bytes: Buffer, needle: SearchNeedle, from: number, end: number): number {
     if (bytes.buffer !== this.bytes.buffer) return bytes.subarray(0, end).indexOf(needle.bytes, from);
+    // Read before a first needle is copied in: were the memory to grow for it, `bytes` would be
+    // detached (offset 0), while its contents stay where they were.
+    const haystackAt = bytes.byteOffset;
     let needleAt = this.needles.get(needle.bytes);
     if (needleAt === undefined) {
       needleAt = this.allocate(needle.bytes.length);
@@ -257,7 +260,7 @@ class WasmSparseJson {
     }
     const { firstProbe, secondProbe } = needle;
     return this.exports.index_of(
-      bytes.byteOffset,
+      haystackAt,
       from,
       end,
       needleAt,

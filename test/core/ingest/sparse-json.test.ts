@@ -418,6 +418,20 @@ describe("indexOfBytes", () => {
     }
   });
 
+  it("finds the needle also when copying a new needle in grows the memory under the chunk", () => {
+    // A 64 kB needle: each new one takes a page above the chunk, until the memory has to grow.
+    const text = `"usage":{${"x".repeat(64 * 1024)}}`;
+    const hay = Buffer.from(`${"y".repeat(300)}${text}`);
+    let grew = false;
+    for (let i = 0; i < 4_000 && !grew; i++) {
+      const chunk = sparseJsonScratch(hay.length, 0);
+      hay.copy(chunk);
+      expect(indexOfBytes(chunk.subarray(0, hay.length), searchNeedle(text, 1, 4), 0)).toBe(300);
+      grew = chunk.length === 0; // the memory it was a view of was detached
+    }
+    expect(grew).toBe(true);
+  });
+
   it("finds every usage key of a generated history, in chunks in the module's memory, as Buffer.indexOf does", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-index-of-"));
     try {
