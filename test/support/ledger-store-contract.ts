@@ -125,6 +125,28 @@ export function describeLedgerStoreContract(name: string, open: () => StoreUnder
       expect((await subject.store.allEvents()).map((e) => e.key)).toEqual(["from-b"]);
     });
 
+    test("a commit of many cursors (beyond any store's batch of rows) keeps every field of each", async () => {
+      // 70 cursors: two multi-row inserts of 32 and six single ones in the SQLite store.
+      const varied = (i: number, offsetBytes: number): FileCursor => ({
+        path: `/t/p${i % 4}/s${String(i).padStart(3, "0")}.jsonl`,
+        identity: {
+          dev: 2049 + (i % 3),
+          ino: 1_000_000 + i * 7,
+          sizeBytes: offsetBytes + (i % 2),
+          mtimeMs: 1_700_000_000_000.5 + i,
+        },
+        offsetBytes,
+      });
+      const first = Array.from({ length: 70 }, (_, i) => varied(i, 100 * i));
+      await subject.store.commit({ cursors: first, removedCursorPaths: [], events: [] });
+      // Then every even path of 0-78 again: 35 replaced, 5 new.
+      const again = Array.from({ length: 40 }, (_, i) => varied(i * 2, 5_000_000 + i));
+      await subject.store.commit({ cursors: again, removedCursorPaths: [], events: [] });
+      const expected = [...first.map((c, i) => (i % 2 === 0 ? again[i / 2] : c)), ...again.slice(35)];
+      const byPath = (cursors: FileCursor[]) => [...cursors].sort((a, b) => a.path.localeCompare(b.path));
+      expect(byPath(await subject.store.loadCursors())).toEqual(byPath(expected));
+    });
+
     test("cursors handed out are copies: changing one changes nothing stored", async () => {
       await subject.store.commit({
         cursors: [cursor("/t/a.jsonl", 100)],

