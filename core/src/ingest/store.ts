@@ -40,6 +40,11 @@ export interface LedgerStore {
   allEvents(): Promise<UsageEvent[]>;
   /** The distinct models of the stored events (so an unpriced one is noted after a restart). */
   models?(): Promise<string[]>;
+  /**
+   * Whether the store holds no event, as far as this instance knows (a commit still keeps the
+   * larger copy of a key another writer stored since). A first build then looks nothing up.
+   */
+  isEmpty?(): boolean;
 }
 
 /** The in-memory store: the default for the CLI and tests. */
@@ -72,6 +77,10 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async models(): Promise<string[]> {
     return [...new Set([...this.events.values()].map((e) => e.model))];
+  }
+
+  isEmpty(): boolean {
+    return this.events.size === 0;
   }
 
   /** Number of stored events (for tests and diagnostics). */

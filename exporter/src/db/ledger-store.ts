@@ -174,6 +174,11 @@ export class SqliteLedgerStore implements LedgerStore {
     }));
   }
 
+  /** No event since the table was seen empty when opened (another writer's commit is caught by `write`). */
+  isEmpty(): boolean {
+    return this.writtenSinceEmpty?.isEmpty() === true;
+  }
+
   async getEvents(keys: readonly string[]): Promise<Map<string, UsageEvent>> {
     this.throwIfStopped();
     const found = new Map<string, UsageEvent>();
@@ -356,6 +361,10 @@ class KeysWritten {
 
   add(events: readonly UsageEvent[]): void {
     if (events.length > 0) this.pending.push(events);
+  }
+
+  isEmpty(): boolean {
+    return this.pending.length === 0 && this.keys.size === 0;
   }
 
   has(key: string): boolean {
