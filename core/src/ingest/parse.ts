@@ -134,7 +134,8 @@ export function parseUsageLineBytes(
 }
 
 /** The fields of USAGE_LINE_SHAPE in a line, read from a sparse read or a JSON.parse'd value. */
-type LineFields = Pick<SparseValues, "has" | "isObject" | "value" | "isString">;
+type LineFields = Pick<SparseValues, "has" | "isObject" | "value" | "isString"> &
+  Partial<Pick<SparseValues, "utcTimestampMs">>;
 
 /** LineFields of a value JSON.parse built. */
 function parsedFields(line: unknown): LineFields {
@@ -161,7 +162,7 @@ function usageFromLine(line: LineFields, origin: LineOrigin, bounds: LineBounds)
   if (!line.isObject(MESSAGE) || !line.has(USAGE)) return { kind: "ignored" };
   if (!line.isObject(USAGE)) return { kind: "malformed" };
 
-  const timestampMs = parseTimestamp(line.value(TIMESTAMP), bounds);
+  const timestampMs = parseTimestamp(line, bounds);
   const messageId = optionalString(line, MESSAGE_ID);
   const requestId = optionalString(line, REQUEST_ID);
   const model = optionalString(line, MODEL);
@@ -267,10 +268,15 @@ function cacheWrite1hTokens(line: LineFields): number | null {
   return line.isObject(CACHE_CREATION) ? tokenCount(line.value(CACHE_1H), false) : 0;
 }
 
-function parseTimestamp(value: unknown, bounds: LineBounds): number | null {
-  if (typeof value !== "string") return null;
-  const ms = utcMillisecondTimestamp(value) ?? (ISO_DATE_TIME.test(value) ? Date.parse(value) : null);
+function parseTimestamp(line: LineFields, bounds: LineBounds): number | null {
+  // The sparse read has the usual form's time already (no string built); other forms are built.
+  const ms = line.utcTimestampMs?.(TIMESTAMP) ?? timestampOf(line.value(TIMESTAMP));
   return ms !== null && ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
+}
+
+function timestampOf(value: unknown): number | null {
+  if (typeof value !== "string") return null;
+  return utcMillisecondTimestamp(value) ?? (ISO_DATE_TIME.test(value) ? Date.parse(value) : null);
 }
 
 /**

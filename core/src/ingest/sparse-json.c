@@ -44,6 +44,8 @@ enum Kind {
   NULL_LITERAL = 8,
 };
 
+/* `number`: the value of an INTEGER; for an ASCII_STRING, the time of a UTC timestamp
+   (utc_timestamp_ms), NaN for any other string. */
 typedef struct {
   int32_t kind, start, end, unused;
   double number;
@@ -65,6 +67,8 @@ static u8 containers[MAX_DEPTH / 8];
 static const Node *nodes;
 static const Entry *entries;
 static Slot *slots;
+/* Whether a slot of this line was given kind VALUE (whose value only JSON.parse can check). */
+static int values_to_check;
 
 static inline int is_whitespace(int c) { return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09; }
 static inline int is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -318,6 +322,44 @@ static const Entry *wanted_key(const Node *node, int32_t from, int32_t to) {
   return 0;
 }
 
+/* The number written by `count` ASCII digits at `at`, or -1 if any is not a digit. */
+static int32_t digits_at(int32_t at, int32_t count) {
+  int32_t value = 0;
+  for (int32_t i = at; i < at + count; i++) {
+    if (!is_digit(p[i])) return -1;
+    value = value * 10 + (p[i] - '0');
+  }
+  return value;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar; a day past the month's
+   end runs on into the next month, as in Date.UTC (Hinnant's days_from_civil). */
+static double days_from_civil(int32_t year, int32_t month, int32_t day) {
+  year -= month <= 2;
+  int32_t era = (year >= 0 ? year : year - 399) / 400;
+  int32_t year_of_era = year - era * 400;
+  int32_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  int32_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return (double)era * 146097 + day_of_era - 719468;
+}
+
+/* The time of the string [from, to) (between its quotes) when it is `2026-11-20T10:00:00.000Z`,
+   the form Claude Code writes, with fields in range as parse.ts checks them; else NaN. */
+static double utc_timestamp_ms(int32_t from, int32_t to) {
+  const double not_one = __builtin_nan("");
+  if (to - from != 24) return not_one;
+  if (p[from + 4] != '-' || p[from + 7] != '-' || p[from + 10] != 'T' || p[from + 13] != ':') return not_one;
+  if (p[from + 16] != ':' || p[from + 19] != '.' || p[from + 23] != 'Z') return not_one;
+  int32_t year = digits_at(from, 4), month = digits_at(from + 5, 2), day = digits_at(from + 8, 2);
+  int32_t hour = digits_at(from + 11, 2), minute = digits_at(from + 14, 2), second = digits_at(from + 17, 2);
+  int32_t millisecond = digits_at(from + 20, 3);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return not_one;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millisecond < 0)
+    return not_one;
+  return days_from_civil(year, month, day) * 86400000.0 + hour * 3600000.0 + minute * 60000.0 + second * 1000.0 +
+         millisecond;
+}
+
 /* The kind of the value [from, to), which skip_value accepted; fills `slot`. */
 static void classify(Slot *slot, int32_t from, int32_t to) {
   slot->kind = VALUE;
@@ -327,20 +369,29 @@ static void classify(Slot *slot, int32_t from, int32_t to) {
   if (c == '"') {
     int ascii = 1;
     for (int32_t i = from + 1; i < to - 1; i++) {
-      if (p[i] == '\\' || p[i] < 0x20) return;
+      if (p[i] == '\\' || p[i] < 0x20) {
+        values_to_check = 1;
+        return;
+      }
       if (p[i] >= 0x80) ascii = 0;
     }
     slot->kind = ascii ? ASCII_STRING : UTF8_STRING;
+    if (ascii) slot->number = utc_timestamp_ms(from + 1, to - 1);
   } else if (is_digit(c) && to - from <= MAX_INTEGER_DIGITS) {
     double value = 0;
     for (int32_t i = from; i < to; i++) {
-      if (!is_digit(p[i])) return;
+      if (!is_digit(p[i])) {
+        values_to_check = 1;
+        return;
+      }
       value = value * 10 + (p[i] - '0');
     }
     slot->kind = INTEGER;
     slot->number = value;
   } else if (c == 't' || c == 'f' || c == 'n') {
     slot->kind = c == 't' ? TRUE_LITERAL : c == 'f' ? FALSE_LITERAL : NULL_LITERAL;
+  } else {
+    values_to_check = 1;
   }
 }
 
@@ -386,7 +437,8 @@ static int32_t read_object(int32_t at, const Node *node) {
 
 /*
  * Reads the line [line, line + length) by the shape whose root is node 0 (its value in slot
- * 0). Returns 1, or 0 when the bytes are not one JSON value.
+ * 0). Returns 0 when the bytes are not one JSON value; else 1, or 3 when a slot was given kind
+ * VALUE (only JSON.parse can say whether its value builds).
  */
 __attribute__((export_name("read_line"))) int32_t read_line(const u8 *line, int32_t length, const Node *shape_nodes,
                                                             const Entry *shape_entries, Slot *shape_slots) {
@@ -395,8 +447,10 @@ __attribute__((export_name("read_line"))) int32_t read_line(const u8 *line, int3
   nodes = shape_nodes;
   entries = shape_entries;
   slots = shape_slots;
+  values_to_check = 0;
   int32_t after = read_shaped(skip_whitespace(0), 0, 0);
-  return after >= 0 && skip_whitespace(after) == end;
+  if (after < 0 || skip_whitespace(after) != end) return 0;
+  return values_to_check ? 3 : 1;
 }
 
 static inline int matches(const u8 *at, const u8 *needle, int32_t length) {

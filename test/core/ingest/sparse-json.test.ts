@@ -359,6 +359,77 @@ describe("parseUsageLineBytes gives what parseUsageLine gives, line for line", (
     for (const line of lines) same(line);
   });
 
+  it("on lines whose shaped values only JSON.parse can reject, in every field the parser reads", () => {
+    const base = assistantLine({
+      id: "m1",
+      cacheWrite: 10,
+      cacheWrite1h: 4,
+      speed: "fast",
+      extra: { costUSD: 0.5 },
+    });
+    const fields = [
+      '"timestamp":"2026-11-20T10:00:00.000Z"',
+      '"requestId":"req_1"',
+      '"sessionId":"session-1"',
+      '"id":"m1"',
+      '"model":"claude-sonnet-4-5-20250929"',
+      '"speed":"fast"',
+      '"input_tokens":10',
+      '"ephemeral_1h_input_tokens":4',
+      '"costUSD":0.5',
+    ];
+    for (const field of fields) {
+      expect(base).toContain(field);
+      const name = field.slice(0, field.indexOf(":") + 1);
+      for (const bad of ['"\\x"', '"a\\u12G4"', '"tab\there"', "01", "-", "1.", "[1,]", "tru"]) {
+        const line = base.replace(field, `${name}${bad}`);
+        expect(parseUsageLine(line, origin, bounds).kind).toBe("invalid-json");
+        same(line);
+      }
+    }
+  });
+
+  it("reads timestamps in the usual form as Date.UTC does, at and around every bound", () => {
+    const base = assistantLine({ id: "m1" });
+    const field = '"timestamp":"2026-11-20T10:00:00.000Z"';
+    const stamps = [
+      "2026-02-29T00:00:00.000Z", // no such day: Date.UTC runs on into March
+      "2028-02-29T23:59:59.999Z",
+      "2026-04-31T12:00:00.000Z",
+      "2024-12-31T23:59:59.999Z",
+      "2025-01-01T00:00:00.000Z",
+      "2100-03-01T00:00:00.000Z",
+      "2029-12-31T23:59:59.999Z",
+      "2026-00-10T10:00:00.000Z",
+      "2026-13-10T10:00:00.000Z",
+      "2026-11-00T10:00:00.000Z",
+      "2026-11-32T10:00:00.000Z",
+      "2026-11-20T24:00:00.000Z",
+      "2026-11-20T10:60:00.000Z",
+      "2026-11-20T10:00:60.000Z",
+      "2026-11-20T10:00:00.000+00:00",
+      "2026-11-20T10:00:00.00Z",
+      "2026-11-20T10:00:00Z",
+      "2026-11-20 10:00:00.000Z",
+      "2026-11-20T10:00:00,000Z",
+      "2026-1a-20T10:00:00.000Z",
+      "20261120T100000.000Z+",
+    ];
+    for (const stamp of stamps) {
+      const line = base.replace(field, `"timestamp":"${stamp}"`);
+      same(line);
+      const parsed = parseUsageLineBytes(Buffer.from(line, "utf8"), origin, bounds);
+      const byJs = parseUsageLine(line, origin, bounds);
+      expect({ stamp, parsed }).toEqual({ stamp, parsed: byJs });
+    }
+    const usual = parseUsageLineBytes(
+      Buffer.from(base.replace(field, '"timestamp":"2028-02-29T23:59:59.999Z"'), "utf8"),
+      origin,
+      bounds,
+    );
+    expect(usual.kind === "event" && usual.event.timestampMs).toBe(Date.UTC(2028, 1, 29, 23, 59, 59, 999));
+  });
+
   it("on every usage line of a generated history, and on mutations of them", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qc-sparse-"));
     try {

@@ -85,7 +85,7 @@ export function readSparseJson(
   const wasm = module();
   const lineAt = wasm.place(text, start, end);
   const read = wasm.exports.read_line(lineAt, end - start, shape.nodesAt, shape.entriesAt, shape.slotsAt);
-  return read === 1 ? wasm.valuesOf(shape, lineAt) : NOT_JSON;
+  return read === 0 ? NOT_JSON : wasm.valuesOf(shape, lineAt, read === READ_WITH_VALUES_TO_CHECK);
 }
 
 /**
@@ -158,6 +158,12 @@ export interface SparseValues {
   value(key: ShapeKey): unknown;
   /** Whether the value is a string (as JSON.parse would build it), without building it. */
   isString(key: ShapeKey): boolean;
+  /**
+   * The time of the string at this key when it is written `2026-11-20T10:00:00.000Z` (the
+   * form Claude Code writes) with every field in range, as Date.UTC gives it, without building
+   * the string; undefined for any other value (build it to read it).
+   */
+  utcTimestampMs(key: ShapeKey): number | undefined;
   /** Whether every value the shape asks for builds (parseSparseJson's NOT_JSON otherwise). */
   valid(): boolean;
   /** The line's value as parseSparseJson returns it. */
@@ -174,6 +180,9 @@ const INTEGER = 5;
 const TRUE_LITERAL = 6;
 const FALSE_LITERAL = 7;
 const NULL_LITERAL = 8;
+
+/** read_line's result when a slot has kind VALUE: only JSON.parse can say whether it builds. */
+const READ_WITH_VALUES_TO_CHECK = 3;
 
 const ROOT_SLOT = 0;
 /** A slot is {kind, start, end, unused: int32; number: float64}: 24 bytes. */
@@ -327,10 +336,16 @@ class WasmSparseJson {
   }
 
   /** The values of the line just read at `lineAt`. */
-  valuesOf(shape: CompiledShape, lineAt: number): SparseValues {
+  valuesOf(shape: CompiledShape, lineAt: number, valuesToCheck: boolean): SparseValues {
     this.values.shape = shape;
     this.values.lineAt = lineAt;
+    this.values.valuesToCheck = valuesToCheck;
     return this.values;
+  }
+
+  /** The number read_line left in the slot of `key` (see Slot in sparse-json.c). */
+  numberAt(shape: CompiledShape, key: ShapeKey): number {
+    return this.float64[(shape.slotsAt + key.slot * SLOT_BYTES) / 8 + 2];
   }
 
   /** The kind reported for `key` (null: the whole line). */
@@ -420,6 +435,8 @@ class WasmSparseJson {
 class LineValues implements SparseValues {
   shape!: CompiledShape;
   lineAt = 0;
+  /** Whether a value of the line has kind VALUE (see READ_WITH_VALUES_TO_CHECK). */
+  valuesToCheck = true;
 
   constructor(private readonly wasm: WasmSparseJson) {}
 
@@ -441,9 +458,15 @@ class LineValues implements SparseValues {
     return kind === VALUE && typeof this.value(key) === "string"; // escapes: only JSON.parse knows
   }
 
+  utcTimestampMs(key: ShapeKey): number | undefined {
+    if (this.wasm.kindAt(this.shape, key) !== ASCII_STRING) return undefined;
+    const ms = this.wasm.numberAt(this.shape, key);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+
   valid(): boolean {
     const kind = this.wasm.kindAt(this.shape, null);
-    if (kind === OBJECT) return this.validKeys(this.shape.keys);
+    if (kind === OBJECT) return !this.valuesToCheck || this.validKeys(this.shape.keys);
     return kind !== VALUE || this.whole() !== NOT_JSON;
   }
 
