@@ -438,6 +438,8 @@ class RefreshRun {
   private readonly pendingRemovals: string[] = [];
   /** Every copy offered, in order, while collecting (see the class comment); null otherwise. */
   private collected: UsageEvent[] | null;
+  /** The settled winners in key order, until they are committed. */
+  private settledInKeyOrder: UsageEvent[] | null = null;
 
   constructor(
     private readonly store: LedgerStore,
@@ -475,11 +477,14 @@ class RefreshRun {
     const cursors = [...this.dirtyCursors.values()];
     const removed = this.pendingRemovals.splice(0);
     const dirty = this.dirty;
+    const eventsInKeyOrder = this.settledInKeyOrder ?? undefined;
+    this.settledInKeyOrder = null;
     try {
       await this.store.commit({
         cursors,
         removedCursorPaths: removed,
         events: dirty.map((state) => state.winner as UsageEvent),
+        eventsInKeyOrder,
       });
     } catch (error) {
       throw new LedgerStoreError(error);
@@ -495,19 +500,18 @@ class RefreshRun {
    * The winner of each collected key, as offering the copies one by one to an empty store
    * leaves it: copies sorted by key (then by the order they came in), the best of each run
    * wins (ties keep the first), and the keys change in the order they first came. From then on
-   * the run looks keys up as usual: the store has the winners once they are committed.
+   * the run looks keys up as usual: the store has the winners once they are committed. The
+   * winners in key order go to the store with them, which writes rows in that order.
    */
   private settleCollected(): void {
     const copies = this.collected ?? [];
     this.collected = null;
-    const order = Array.from(copies, (_, i) => i);
-    order.sort((a, b) => {
-      const keyA = copies[a].key;
-      const keyB = copies[b].key;
-      return keyA < keyB ? -1 : keyA > keyB ? 1 : a - b;
-    });
+    const keys = copies.map((copy) => copy.key);
+    const order = Array.from(keys, (_, i) => i);
+    order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
     // Indexed by the first copy of each key: holes elsewhere.
     const winnerByFirstCopy = new Array<UsageEvent | undefined>(copies.length);
+    const inKeyOrder: UsageEvent[] = [];
     for (let i = 0; i < order.length;) {
       const first = order[i];
       let winner = copies[first];
@@ -515,7 +519,9 @@ class RefreshRun {
         if (isBetterCopy(copies[order[i]], winner)) winner = copies[order[i]];
       }
       winnerByFirstCopy[first] = winner;
+      inKeyOrder.push(winner);
     }
+    this.settledInKeyOrder = inKeyOrder;
     for (const winner of winnerByFirstCopy) {
       if (winner === undefined) continue;
       const change: UsageChange = { previous: null, current: winner };

@@ -245,10 +245,14 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     // Written in key order: the primary key's B-tree then fills page by page (about half the
     // time of random order on a first ingest). `changes` keep the commit's order, so sums over
-    // them (costs in floating point) come out the same to the last digit.
-    winners.sort(byKey);
+    // them (costs in floating point) come out the same to the last digit. A first build's
+    // ledger hands them over in key order too (nothing then skipped: the same events).
+    const inKeyOrder =
+      winners.length === commit.events.length && commit.eventsInKeyOrder?.length === winners.length
+        ? commit.eventsInKeyOrder
+        : winners.sort(byKey);
     for (const model of new Set(winners.map((event) => event.model))) s.putModel.run(model);
-    putRows(s.putEvents, winners);
+    putRows(s.putEvents, inKeyOrder);
     written?.add(winners);
     this.dayTotals?.apply(changes);
     return changes;

@@ -10,9 +10,10 @@ import { assistantLine, sumTokens, tempConfig } from "./helpers";
 import { perTest } from "../../support/per-test";
 
 /** A memory store that keeps each commit's events in the order they were handed over. */
-function recordingStore(): { store: LedgerStore; commits: string[][] } {
+function recordingStore(): { store: LedgerStore; commits: string[][]; keyOrders: (string[] | undefined)[] } {
   const inner = new MemoryLedgerStore();
   const commits: string[][] = [];
+  const keyOrders: (string[] | undefined)[] = [];
   const store: LedgerStore = {
     loadCursors: () => inner.loadCursors(),
     getEvents: (keys) => inner.getEvents(keys),
@@ -20,10 +21,11 @@ function recordingStore(): { store: LedgerStore; commits: string[][] } {
     isEmpty: () => inner.isEmpty(),
     commit: async (commit: LedgerCommit) => {
       commits.push(commit.events.map((e) => e.key));
+      keyOrders.push(commit.eventsInKeyOrder?.map((e) => e.key));
       await inner.commit(commit);
     },
   };
-  return { store, commits };
+  return { store, commits, keyOrders };
 }
 
 /**
@@ -32,7 +34,7 @@ function recordingStore(): { store: LedgerStore; commits: string[][] } {
  */
 async function bothWays(configDir: string) {
   const run = async (commitEveryEvents: number) => {
-    const { store, commits } = recordingStore();
+    const { store, commits, keyOrders } = recordingStore();
     // Small chunks: each file's copies reach the run in several batches.
     const ledger = new UsageLedger({
       configDirs: [configDir],
@@ -42,7 +44,13 @@ async function bothWays(configDir: string) {
     });
     const result = await ledger.refresh();
     const byKey = (a: UsageEvent, b: UsageEvent) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-    return { changes: result.changes, commits, events: (await ledger.events()).sort(byKey), ledger };
+    return {
+      changes: result.changes,
+      commits,
+      keyOrders,
+      events: (await ledger.events()).sort(byKey),
+      ledger,
+    };
   };
   return { settled: await run(Number.POSITIVE_INFINITY), lookedUp: await run(1_000_000) };
 }
@@ -64,6 +72,9 @@ describe("a first build settles copies by sorting them", () => {
     expect(settled.changes).toEqual(lookedUp.changes);
     expect(settled.commits).toEqual(lookedUp.commits);
     expect(settled.events).toEqual(lookedUp.events);
+    // The same events handed over in key order too (the store then does not sort them).
+    expect(settled.keyOrders).toEqual([[...settled.commits[0]].sort()]);
+    expect(lookedUp.keyOrders).toEqual([undefined]);
     expect(sumTokens(settled.events)).toEqual(sumTokens(history.events));
   });
 

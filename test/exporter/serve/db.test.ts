@@ -163,6 +163,48 @@ describe("SqliteLedgerStore", () => {
     dbB.close();
   });
 
+  test("writes a commit's events handed over in key order as they are, unless it keeps a stored larger copy", async () => {
+    const file = path.join(tempDir(), "q.db");
+    const dbA = openDatabase(file);
+    const dbB = openDatabase(file);
+    const a = new SqliteLedgerStore(dbA);
+    const b = new SqliteLedgerStore(dbB);
+    const first = [event("k2", 5), event("k1", 3), event("k3", 7)];
+    await a.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: first,
+      eventsInKeyOrder: [first[1], first[0], first[2]],
+    });
+    const outputs = async (store: SqliteLedgerStore) =>
+      (await store.allEvents())
+        .map((e) => [e.key, e.outputTokens])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    expect(await outputs(a)).toEqual([
+      ["k1", 3],
+      ["k2", 5],
+      ["k3", 7],
+    ]);
+    // B stores a larger k4 first: A's commit keeps it, and writes only k5 of what it hands over.
+    await b.commit({ cursors: [], removedCursorPaths: [], events: [event("k4", 100)] });
+    const second = [event("k5", 1), event("k4", 2)];
+    await a.commit({
+      cursors: [],
+      removedCursorPaths: [],
+      events: second,
+      eventsInKeyOrder: [second[1], second[0]],
+    });
+    expect(await outputs(b)).toEqual([
+      ["k1", 3],
+      ["k2", 5],
+      ["k3", 7],
+      ["k4", 100],
+      ["k5", 1],
+    ]);
+    dbA.close();
+    dbB.close();
+  });
+
   test("a first ingest drops the time index; the first read by time builds it", async () => {
     const file = path.join(tempDir(), "q.db");
     const indexes = (db: Database.Database) =>

@@ -19,6 +19,11 @@ export interface LedgerCommit {
   removedCursorPaths: string[];
   /** Dedup winners to insert or replace (keyed by `event.key`). */
   events: UsageEvent[];
+  /**
+   * The same events in key order, when the ledger has them so (a first build sorts them to
+   * settle copies): a store that writes rows in key order need not sort them again.
+   */
+  eventsInKeyOrder?: readonly UsageEvent[];
 }
 
 /**
