@@ -344,7 +344,7 @@ static double days_from_civil(int32_t year, int32_t month, int32_t day) {
 }
 
 /* The time of the string [from, to) (between its quotes) when it is `2026-11-20T10:00:00.000Z`,
-   the form Claude Code writes, with fields in range as parse.ts checks them; else NaN. */
+   the form Claude Code writes, with fields in range, as Date.parse reads it; else NaN. */
 static double utc_timestamp_ms(int32_t from, int32_t to) {
   const double not_one = __builtin_nan("");
   if (to - from != 24) return not_one;

@@ -275,42 +275,14 @@ function parseTimestamp(line: LineFields, bounds: LineBounds): number | null {
   return ms !== null && ms >= EARLIEST_TIMESTAMP_MS && ms <= bounds.notAfterMs ? ms : null;
 }
 
+/**
+ * A timestamp the sparse read did not take (the JSON.parse path, or escapes in the string):
+ * Date.parse, which for the usual form gives what read_line's utc_timestamp_ms gives (checked on
+ * every month and day of eleven years).
+ */
 function timestampOf(value: unknown): number | null {
   if (typeof value !== "string") return null;
-  return utcMillisecondTimestamp(value) ?? (ISO_DATE_TIME.test(value) ? Date.parse(value) : null);
-}
-
-/**
- * `2026-11-20T10:00:00.000Z`, the form Claude Code writes, read from its digits; null for
- * any other form (left to Date.parse). Within these ranges Date.UTC gives what Date.parse
- * gives (both roll 2026-02-30 over to March 2); anything else is left to Date.parse.
- */
-function utcMillisecondTimestamp(text: string): number | null {
-  if (text.length !== 24 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":")
-    return null;
-  if (text[16] !== ":" || text[19] !== "." || text[23] !== "Z") return null;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
-  const millisecond = digitsAt(text, 20, 3);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31) return null;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millisecond < 0)
-    return null;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-}
-
-/** The number written by `count` ASCII digits at `at`, or -1 if any is not a digit. */
-function digitsAt(text: string, at: number, count: number): number {
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+  return ISO_DATE_TIME.test(value) ? Date.parse(value) : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
